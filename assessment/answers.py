@@ -1,0 +1,83 @@
+"""An answer set: what one respondent answered, checked against the instrument.
+
+The same checks serve the answers files of the CLI and the stored responses of
+the web app, so a value outside 1–5 or an unknown item is refused the same way
+everywhere."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from .instrument import Instrument
+
+
+class AnswersError(ValueError):
+    """Answers that cannot be scored; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    language: str
+    answers: Mapping[str, int]
+    respondent: str | None = None
+    # Per-item timing estimates in seconds (one per page, or a single figure).
+    item_seconds: Sequence[float] = field(default_factory=tuple)
+
+
+def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, int]:
+    """Return the answers as {item id: int}, or raise AnswersError naming the first problem."""
+    checked: dict[str, int] = {}
+    for item_id, value in answers.items():
+        if item_id not in instrument.item_ids:
+            raise AnswersError(f"unknown item id '{item_id}'")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswersError(f"item '{item_id}': answer {value!r} is not an integer 1–5")
+        if not 1 <= value <= 5:
+            raise AnswersError(f"item '{item_id}': answer {value} is outside 1–5")
+        checked[item_id] = value
+    return checked
+
+
+def check_language(instrument: Instrument, language: Any) -> str:
+    if language not in instrument.languages:
+        raise AnswersError(
+            f"unknown language {language!r}; use one of {', '.join(instrument.languages)}"
+        )
+    return language
+
+
+def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
+    """Parse an answers file:
+    {"language": "sv"|"en", "respondent": optional, "answers": {id: 1..5}, "seconds_per_item": optional}.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    if not isinstance(data, dict):
+        raise AnswersError("the top level must be a JSON object")
+    unknown = set(data) - {"language", "respondent", "answers", "seconds_per_item"}
+    if unknown:
+        raise AnswersError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    if "language" not in data:
+        raise AnswersError("'language' is missing")
+    language = check_language(instrument, data["language"])
+    respondent = data.get("respondent")
+    if respondent is not None and not isinstance(respondent, str):
+        raise AnswersError("'respondent' must be text")
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        raise AnswersError("'answers' must be an object of item id to answer 1–5")
+    seconds = data.get("seconds_per_item")
+    if seconds is not None and (
+        isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0
+    ):
+        raise AnswersError("'seconds_per_item' must be a number of seconds, 0 or more")
+    return AnswerSet(
+        language=language,
+        answers=check_answers(instrument, answers),
+        respondent=(respondent.strip() or None) if respondent else None,
+        item_seconds=(float(seconds),) if seconds is not None else (),
+    )

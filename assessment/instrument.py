@@ -1,0 +1,445 @@
+"""The instrument model and its loader: the item bank in questions/ becomes
+immutable dataclasses, validated on load so that a broken file stops start-up
+with one message naming the file, the item or scale, and the problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+BAND_IDS = ("low", "moderate", "high")
+SCALE_KINDS = ("behaviour", "driver", "validity")
+MIN_ITEMS = {"behaviour": 6, "driver": 4, "validity": 4}
+REQUIRED_SCALES = {
+    "postponing_contact": "behaviour",
+    "weak_close": "behaviour",
+    "abandoned_follow_up": "behaviour",
+    "fear_of_pushiness": "driver",
+    "impression_management": "validity",
+}
+TOTAL_ITEMS = (25, 40)
+PAGE_SIZES = (6, 10)
+ACTIONS_PER_BAND = (2, 4)
+RESPONSE_VALUES = (1, 2, 3, 4, 5)
+FLAG_IDS = ("straight_lining", "too_fast", "impression_management_high", "inconsistent")
+
+Localized = Mapping[str, str]
+
+
+class InstrumentError(Exception):
+    """The item bank is broken; the message names the file, the place and the problem."""
+
+
+@dataclass(frozen=True)
+class ResponseOption:
+    value: int
+    label: Localized
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    scale_id: str
+    text: Localized
+    reverse: bool = False
+    facet: str | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    interpretation: Localized
+    actions: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A phrase from the article and what to say instead."""
+
+    said: Localized
+    instead: Localized
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    kind: str
+    name: Localized
+    description: Localized
+    cut_points: tuple[float, float]
+    bands: Mapping[str, Band]
+    items: tuple[Item, ...]
+    examples: tuple[Example, ...] = ()
+    discussion: Mapping[str, tuple[str, ...]] | None = None
+
+
+@dataclass(frozen=True)
+class ValidityRules:
+    straight_lining_run: int
+    too_fast_seconds_per_item: float
+    inconsistent_distance: int
+    inconsistent_min_pairs: int
+    consistency_pairs: tuple[tuple[str, str], ...]
+    flag_texts: Mapping[str, Localized]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    version: str
+    name: Localized
+    languages: tuple[str, ...]
+    response_options: tuple[ResponseOption, ...]
+    scales: tuple[Scale, ...]
+    items: tuple[Item, ...]  # in presentation order
+    page_size: int
+    validity: ValidityRules
+    band_labels: Mapping[str, Localized]
+
+    def scale(self, scale_id: str) -> Scale:
+        for scale in self.scales:
+            if scale.id == scale_id:
+                return scale
+        raise KeyError(scale_id)
+
+    def item(self, item_id: str) -> Item:
+        return self._items_by_id[item_id]
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def item_ids(self) -> frozenset[str]:
+        return frozenset(item.id for item in self.items)
+
+    @cached_property
+    def pages(self) -> tuple[tuple[Item, ...], ...]:
+        size = self.page_size
+        return tuple(self.items[i : i + size] for i in range(0, len(self.items), size))
+
+    def scales_of_kind(self, *kinds: str) -> tuple[Scale, ...]:
+        return tuple(scale for scale in self.scales if scale.kind in kinds)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public export printed by `flask instrument`."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "name": dict(self.name),
+            "languages": list(self.languages),
+            "response_options": [
+                {"value": o.value, "label": dict(o.label)} for o in self.response_options
+            ],
+            "scales": [
+                {
+                    "id": s.id,
+                    "kind": s.kind,
+                    "name": dict(s.name),
+                    "description": dict(s.description),
+                    "cut_points": list(s.cut_points),
+                    "items": [
+                        {"id": i.id, "text": dict(i.text), "reverse": i.reverse}
+                        for i in s.items
+                    ],
+                }
+                for s in self.scales
+            ],
+            "bands": {b: dict(label) for b, label in self.band_labels.items()},
+            "item_order": [item.id for item in self.items],
+            "page_size": self.page_size,
+        }
+
+
+# --- loading -----------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one YAML file and reports problems with its name attached."""
+
+    def __init__(self, path: Path, languages: tuple[str, ...]):
+        self.path = path
+        self.languages = languages
+
+    def fail(self, where: str, problem: str) -> InstrumentError:
+        return InstrumentError(f"{self.path}: {where}: {problem}")
+
+    def load(self) -> Any:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InstrumentError(f"{self.path}: file is missing") from None
+        except UnicodeDecodeError as exc:
+            raise InstrumentError(f"{self.path}: not UTF-8 text ({exc.reason})") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f"line {mark.line + 1}" if mark else "somewhere"
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise InstrumentError(f"{self.path}: {line}: not valid YAML ({problem})") from None
+        if not isinstance(data, dict):
+            raise InstrumentError(f"{self.path}: top level must be a mapping")
+        return data
+
+    def field(self, data: Any, key: str, where: str, kind: type | tuple[type, ...]) -> Any:
+        if not isinstance(data, dict) or key not in data:
+            raise self.fail(where, f"'{key}' is missing")
+        value = data[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(where, f"'{key}' must be a number, not {value!r}")
+        if not isinstance(value, kind):
+            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(where, f"'{key}' must be {expected}, not {type(value).__name__}")
+        return value
+
+    def text(self, data: Any, key: str, where: str) -> dict[str, str]:
+        value = self.field(data, key, where, dict)
+        for lang in self.languages:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                raise self.fail(where, f"'{key}' has no text in '{lang}'")
+        extra = set(value) - set(self.languages)
+        if extra:
+            raise self.fail(where, f"'{key}' has unknown language(s) {sorted(extra)}")
+        return {lang: " ".join(value[lang].split()) for lang in self.languages}
+
+    def text_lists(
+        self, data: Any, key: str, where: str, count: tuple[int, int]
+    ) -> dict[str, tuple[str, ...]]:
+        value = self.field(data, key, where, dict)
+        lists: dict[str, tuple[str, ...]] = {}
+        for lang in self.languages:
+            entries = value.get(lang)
+            if not isinstance(entries, list) or not all(
+                isinstance(e, str) and e.strip() for e in entries
+            ):
+                raise self.fail(where, f"'{key}' needs a list of texts in '{lang}'")
+            if not count[0] <= len(entries) <= count[1]:
+                raise self.fail(
+                    where,
+                    f"'{key}' in '{lang}' has {len(entries)} entries; {count[0]}–{count[1]} required",
+                )
+            lists[lang] = tuple(" ".join(e.split()) for e in entries)
+        if len({len(v) for v in lists.values()}) > 1:
+            raise self.fail(where, f"'{key}' has a different number of entries per language")
+        return lists
+
+
+def load_instrument(folder: str | Path) -> Instrument:
+    """Load and validate the instrument in `folder` (e.g. questions/v1)."""
+    folder = Path(folder)
+    head = _Reader(folder / "instrument.yaml", ())
+    meta = head.load()
+    languages = tuple(head.field(meta, "languages", "instrument", list))
+    if sorted(languages) != ["en", "sv"]:
+        raise head.fail("instrument", f"'languages' must be sv and en, not {list(languages)}")
+    head.languages = languages
+
+    instrument_id = head.field(meta, "id", "instrument", str)
+    version = str(head.field(meta, "version", "instrument", (str, int)))
+    name = head.text(meta, "name", "instrument")
+    options = _response_options(head, meta)
+    band_raw = head.field(meta, "band_labels", "instrument", dict)
+    band_labels = {b: head.text(band_raw, b, "band_labels") for b in BAND_IDS}
+    page_size = head.field(meta, "page_size", "instrument", int)
+    if not PAGE_SIZES[0] <= page_size <= PAGE_SIZES[1]:
+        raise head.fail("instrument", f"'page_size' is {page_size}; {PAGE_SIZES[0]}–{PAGE_SIZES[1]} required")
+
+    items = _items(_Reader(folder / "items.yaml", languages))
+    scales = _scales(_Reader(folder / "scales.yaml", languages), items)
+    ordered = _item_order(head, meta, items)
+    validity = _validity(head, meta, items)
+
+    return Instrument(
+        id=instrument_id,
+        version=version,
+        name=name,
+        languages=languages,
+        response_options=options,
+        scales=scales,
+        items=ordered,
+        page_size=page_size,
+        validity=validity,
+        band_labels=band_labels,
+    )
+
+
+def _response_options(r: _Reader, meta: dict) -> tuple[ResponseOption, ...]:
+    raw = r.field(meta, "response_options", "instrument", list)
+    options = []
+    for n, entry in enumerate(raw, 1):
+        where = f"response option {n}"
+        value = r.field(entry, "value", where, int)
+        options.append(ResponseOption(value=value, label=r.text(entry, "label", where)))
+    values = tuple(o.value for o in options)
+    if values != RESPONSE_VALUES:
+        raise r.fail("response_options", f"values must be {list(RESPONSE_VALUES)} in order, not {list(values)}")
+    return tuple(options)
+
+
+def _items(r: _Reader) -> dict[str, Item]:
+    data = r.load()
+    raw = r.field(data, "items", "items", list)
+    items: dict[str, Item] = {}
+    for n, entry in enumerate(raw, 1):
+        item_id = r.field(entry, "id", f"item {n}", str)
+        where = f"item '{item_id}'"
+        if item_id in items:
+            raise r.fail(where, "id is used twice")
+        reverse = entry.get("reverse", False)
+        if not isinstance(reverse, bool):
+            raise r.fail(where, f"'reverse' must be true or false, not {reverse!r}")
+        facet = entry.get("facet")
+        if facet is not None and not isinstance(facet, str):
+            raise r.fail(where, "'facet' must be text")
+        items[item_id] = Item(
+            id=item_id,
+            scale_id=r.field(entry, "scale", where, str),
+            text=r.text(entry, "text", where),
+            reverse=reverse,
+            facet=facet,
+        )
+    if not TOTAL_ITEMS[0] <= len(items) <= TOTAL_ITEMS[1]:
+        raise r.fail("items", f"{len(items)} items; {TOTAL_ITEMS[0]}–{TOTAL_ITEMS[1]} required")
+    return items
+
+
+def _scales(r: _Reader, items: dict[str, Item]) -> tuple[Scale, ...]:
+    data = r.load()
+    raw = r.field(data, "scales", "scales", list)
+    scales: list[Scale] = []
+    for n, entry in enumerate(raw, 1):
+        scale_id = r.field(entry, "id", f"scale {n}", str)
+        where = f"scale '{scale_id}'"
+        if any(s.id == scale_id for s in scales):
+            raise r.fail(where, "id is used twice")
+        kind = r.field(entry, "kind", where, str)
+        if kind not in SCALE_KINDS:
+            raise r.fail(where, f"kind '{kind}' is not one of {list(SCALE_KINDS)}")
+        cut_points = _cut_points(r, entry, where)
+        bands = _bands(r, entry, where, kind)
+        scale_items = tuple(i for i in items.values() if i.scale_id == scale_id)
+        if len(scale_items) < MIN_ITEMS[kind]:
+            raise r.fail(
+                where,
+                f"has {len(scale_items)} items; a {kind} scale needs at least {MIN_ITEMS[kind]}",
+            )
+        examples = tuple(
+            Example(said=r.text(e, "said", f"{where} example {k}"), instead=r.text(e, "instead", f"{where} example {k}"))
+            for k, e in enumerate(entry.get("examples") or [], 1)
+        )
+        discussion = r.text_lists(entry, "discussion", where, (1, 5)) if "discussion" in entry else None
+        scales.append(
+            Scale(
+                id=scale_id,
+                kind=kind,
+                name=r.text(entry, "name", where),
+                description=r.text(entry, "description", where),
+                cut_points=cut_points,
+                bands=bands,
+                items=scale_items,
+                examples=examples,
+                discussion=discussion,
+            )
+        )
+    known = {s.id for s in scales}
+    for item in items.values():
+        if item.scale_id not in known:
+            raise InstrumentError(
+                f"{r.path.parent / 'items.yaml'}: item '{item.id}': scale '{item.scale_id}' is not defined in scales.yaml"
+            )
+    for scale_id, kind in REQUIRED_SCALES.items():
+        found = next((s for s in scales if s.id == scale_id), None)
+        if found is None:
+            raise r.fail(f"scale '{scale_id}'", "is missing")
+        if found.kind != kind:
+            raise r.fail(f"scale '{scale_id}'", f"must be of kind '{kind}', not '{found.kind}'")
+    return tuple(scales)
+
+
+def _cut_points(r: _Reader, entry: dict, where: str) -> tuple[float, float]:
+    raw = r.field(entry, "cut_points", where, list)
+    if len(raw) != 2 or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in raw):
+        raise r.fail(where, f"'cut_points' must be two numbers [moderate_from, high_from], not {raw!r}")
+    low, high = float(raw[0]), float(raw[1])
+    if not 0 < low < high <= 100:
+        raise r.fail(where, f"'cut_points' {raw} must be ordered and within 0–100 (0 < moderate_from < high_from ≤ 100)")
+    return (low, high)
+
+
+def _bands(r: _Reader, entry: dict, where: str, kind: str) -> dict[str, Band]:
+    raw = r.field(entry, "bands", where, dict)
+    bands = {}
+    for band_id in BAND_IDS:
+        band_where = f"{where} band '{band_id}'"
+        if band_id not in raw:
+            raise r.fail(band_where, "has no interpretation (band is missing)")
+        band = raw[band_id]
+        interpretation = r.text(band, "interpretation", band_where)
+        if kind == "behaviour":
+            actions = r.text_lists(band, "actions", band_where, ACTIONS_PER_BAND)
+        elif isinstance(band, dict) and "actions" in band:
+            actions = r.text_lists(band, "actions", band_where, (1, ACTIONS_PER_BAND[1]))
+        else:
+            actions = {lang: () for lang in r.languages}
+        bands[band_id] = Band(id=band_id, interpretation=interpretation, actions=actions)
+    extra = set(raw) - set(BAND_IDS)
+    if extra:
+        raise r.fail(where, f"unknown band(s) {sorted(extra)}; bands are {list(BAND_IDS)}")
+    return bands
+
+
+def _item_order(r: _Reader, meta: dict, items: dict[str, Item]) -> tuple[Item, ...]:
+    order = r.field(meta, "item_order", "instrument", list)
+    seen: set[str] = set()
+    for item_id in order:
+        if item_id not in items:
+            raise r.fail("item_order", f"item '{item_id}' is not in items.yaml")
+        if item_id in seen:
+            raise r.fail("item_order", f"item '{item_id}' is listed twice")
+        seen.add(item_id)
+    missing = [i for i in items if i not in seen]
+    if missing:
+        raise r.fail("item_order", f"items {missing} are not placed in the order")
+    return tuple(items[i] for i in order)
+
+
+def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
+    raw = r.field(meta, "validity", "instrument", dict)
+    where = "validity"
+    pairs = []
+    for pair in r.field(raw, "consistency_pairs", where, list):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise r.fail(where, f"consistency pair {pair!r} must be two item ids")
+        for item_id in pair:
+            if item_id not in items:
+                raise r.fail(where, f"consistency pair {pair}: item '{item_id}' is not in items.yaml")
+        if items[pair[0]].scale_id != items[pair[1]].scale_id:
+            raise r.fail(where, f"consistency pair {pair}: both items must belong to the same scale")
+        pairs.append((pair[0], pair[1]))
+    texts_raw = r.field(raw, "flags", where, dict)
+    flag_texts = {}
+    for flag_id in FLAG_IDS:
+        if flag_id not in texts_raw:
+            raise r.fail(f"{where} flags", f"no text for flag '{flag_id}'")
+        flag_texts[flag_id] = r.text(texts_raw, flag_id, f"{where} flags")
+    rules = ValidityRules(
+        straight_lining_run=r.field(raw, "straight_lining_run", where, int),
+        too_fast_seconds_per_item=float(r.field(raw, "too_fast_seconds_per_item", where, (int, float))),
+        inconsistent_distance=r.field(raw, "inconsistent_distance", where, int),
+        inconsistent_min_pairs=r.field(raw, "inconsistent_min_pairs", where, int),
+        consistency_pairs=tuple(pairs),
+        flag_texts=flag_texts,
+    )
+    if rules.straight_lining_run < 3:
+        raise r.fail(where, "'straight_lining_run' must be at least 3")
+    if not 1 <= rules.inconsistent_distance <= 4:
+        raise r.fail(where, "'inconsistent_distance' must be 1–4")
+    if not 1 <= rules.inconsistent_min_pairs <= max(1, len(pairs)):
+        raise r.fail(where, "'inconsistent_min_pairs' must be between 1 and the number of pairs")
+    return rules

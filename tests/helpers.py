@@ -1,0 +1,34 @@
+"""Shared test helpers: answer sets built from the real item bank, and a copy
+of the item bank that a test may break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "questions"
+
+
+def copy_bank(tmp_path: Path) -> Path:
+    """A writable copy of questions/v1; returns the copy's folder."""
+    target = tmp_path / "questions" / "v1"
+    shutil.copytree(QUESTIONS / "v1", target)
+    return target
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def varied_answers(instrument, offset: int = 0) -> dict[str, int]:
+    """Answers that avoid every validity flag: no long runs, pairs consistent, IM low."""
+    answers = {}
+    for k, item in enumerate(instrument.items):
+        answers[item.id] = 2 if item.scale_id == "impression_management" else (k + offset) % 3 + 2
+    for a, b in instrument.validity.consistency_pairs:
+        answers[b] = answers[a]
+    return answers
