@@ -1,0 +1,64 @@
+"""Snubbeltråd (Tripwire): a sales call reluctance self-assessment.
+
+`flask --app app run` serves it; `create_app` is a factory made of small
+register_* steps so that tests, the CLI and gunicorn build the same app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from assessment import InstrumentError
+from assessment.bank import InstrumentBank
+from web.config import configure
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure(app, test_config)
+    register_instruments(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    return app
+
+
+def register_instruments(app: Flask) -> None:
+    # A broken item bank stops start-up here, with one clear line, instead of
+    # failing deep inside a request.
+    try:
+        app.extensions["instrument_bank"] = InstrumentBank.load(app.config["QUESTIONS_DIR"])
+    except InstrumentError as exc:
+        raise SystemExit(f"Cannot start: the item bank is broken: {exc}") from None
+
+
+def register_extensions(app: Flask) -> None:
+    from web import extensions
+
+    extensions.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.coach.views import bp as coach
+    from web.questionnaire.views import bp as questionnaire
+    from web.site import bp as site
+    from web.workshops.views import bp as workshops
+
+    for blueprint in (site, questionnaire, coach, workshops):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from web.errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from web.cli import register
+
+    register(app)

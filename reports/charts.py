@@ -1,0 +1,147 @@
+"""Plotly figures: one builder per chart, used by the interactive web pages
+(as JSON for plotly.js) and by the PDF reports (as SVG through kaleido)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any, Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from assessment import Instrument, Profile
+
+from .i18n import translations
+
+FONT = "DejaVu Sans"
+BAND_COLOURS = {"low": "#2e7d4f", "moderate": "#b26a00", "high": "#b3261e"}
+ZONE_COLOURS = {"low": "rgba(46,125,79,0.12)", "moderate": "rgba(178,106,0,0.14)", "high": "rgba(179,38,30,0.12)"}
+INK = "#1f2933"
+MUTED = "#52606d"
+
+
+def _layout(fig: go.Figure, height: int, width: int = 640) -> go.Figure:
+    fig.update_layout(
+        width=width,
+        height=height,
+        font={"family": FONT, "size": 13, "color": INK},
+        margin={"l": 10, "r": 20, "t": 10, "b": 40},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend=False,
+        bargap=0.35,
+    )
+    return fig
+
+
+def _band_zones(fig: go.Figure, rows: Sequence[tuple[str, tuple[float, float]]]) -> None:
+    """Shade each row's low / moderate / high zones behind its bar."""
+    for index, (_, (moderate_from, high_from)) in enumerate(rows):
+        for band, x0, x1 in (("low", 0, moderate_from), ("moderate", moderate_from, high_from), ("high", high_from, 100)):
+            fig.add_shape(
+                type="rect", xref="x", yref="y", layer="below", line={"width": 0},
+                x0=x0, x1=x1, y0=index - 0.45, y1=index + 0.45, fillcolor=ZONE_COLOURS[band],
+            )
+
+
+def _wrap(text: str, width: int = 26) -> str:
+    return "<br>".join(textwrap.wrap(text, width=width))
+
+
+def profile_chart(profile: Profile) -> go.Figure:
+    """The three behaviours against their bands, with the driver beside them."""
+    _ = translations(profile.language).gettext
+    results = [*profile.of_kind("behaviour"), *profile.of_kind("driver")]
+    names = [_wrap(r.name + (" " + _("(driver)") if r.kind == "driver" else "")) for r in results]
+    scores = [r.score if r.score is not None else 0 for r in results]
+    labels = [
+        f"{r.score:.0f} · {r.band_label}" if r.score is not None else _("not scorable") for r in results
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=scores, y=list(range(len(results))), orientation="h", width=0.5,
+            marker={"color": [BAND_COLOURS.get(r.band or "", MUTED) for r in results]},
+            text=labels, textposition="outside", cliponaxis=False,
+            hovertemplate="%{customdata}<extra></extra>",
+            customdata=[f"{r.name}: {label}" for r, label in zip(results, labels)],
+        )
+    )
+    _band_zones(fig, [(r.scale_id, r.cut_points) for r in results])
+    fig.update_xaxes(range=[0, 100], dtick=25, title_text=_("Score (0–100)"), gridcolor="#e4e7eb", zeroline=False)
+    fig.update_yaxes(tickvals=list(range(len(results))), ticktext=names, autorange="reversed")
+    return _layout(fig, height=80 + 62 * len(results))
+
+
+def scale_items_chart(profile: Profile, instrument: Instrument, answers: Mapping[str, int], scale_id: str) -> go.Figure:
+    """One behaviour's items, numbered: how often each situation happens. The
+    item texts stand beside the chart in the page, where text is cheap to lay out."""
+    language = profile.language
+    scale = instrument.scale(scale_id)
+    labels = {o.value: o.label[language] for o in instrument.response_options}
+    values = [answers.get(item.id) for item in scale.items]
+    numbers = [str(n) for n in range(1, len(values) + 1)]
+    fig = go.Figure(
+        go.Bar(
+            x=[v or 0 for v in values], y=numbers, orientation="h", width=0.6,
+            marker={"color": [_item_colour(v) for v in values]},
+            customdata=[labels.get(v, "–") if v else "–" for v in values],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        range=[0, 5.2], tickvals=[1, 2, 3, 4, 5], ticktext=[labels[v] for v in (1, 2, 3, 4, 5)],
+        gridcolor="#e4e7eb", zeroline=False, tickfont={"size": 10},
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 11})
+    fig.update_layout(margin={"l": 30, "r": 20, "t": 6, "b": 28})
+    return _layout(fig, height=40 + 24 * len(values), width=640)
+
+
+def _item_colour(value: int | None) -> str:
+    if not value:
+        return "#cbd2d9"
+    return BAND_COLOURS["high"] if value >= 4 else BAND_COLOURS["moderate"] if value == 3 else BAND_COLOURS["low"]
+
+
+def team_distribution_chart(team: Any, language: str) -> go.Figure:
+    """Each behaviour and the driver: how many fall in each band, with the team median.
+    Counts, never individual scores, so it can be shown in anonymous mode too."""
+    _ = translations(language).gettext
+    rows = team.scales
+    names = [_wrap(row.name) for row in rows]
+    band_names = {"low": _("Low"), "moderate": _("Moderate"), "high": _("High")}
+    fig = go.Figure()
+    for band in ("low", "moderate", "high"):
+        counts = [row.band_counts.get(band, 0) for row in rows]
+        fig.add_trace(
+            go.Bar(
+                name=band_names[band], x=counts, y=names, orientation="h",
+                marker={"color": BAND_COLOURS[band]}, text=[c or "" for c in counts],
+                textposition="inside", insidetextanchor="middle", textfont={"color": "white"},
+                hovertemplate="%{y}: %{x} · " + band_names[band] + "<extra></extra>",
+            )
+        )
+    medians = [
+        _("median %(score)s") % {"score": f"{row.median:.0f}"} if row.median is not None else "–" for row in rows
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=[max(1, sum(row.band_counts.values())) for row in rows], y=names, mode="text",
+            text=medians, textposition="middle right", hoverinfo="skip", showlegend=False,
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(barmode="stack", showlegend=True)
+    fig.update_xaxes(title_text=_("Number of participants"), gridcolor="#e4e7eb", zeroline=False, rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    _layout(fig, height=110 + 64 * len(rows))
+    fig.update_layout(
+        showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
+        margin={"l": 10, "r": 110, "t": 10, "b": 70},
+    )
+    return fig
+
+
+def to_json(fig: go.Figure) -> dict[str, Any]:
+    """The figure as plain JSON data for plotly.js on a web page."""
+    return json.loads(fig.to_json())

@@ -1,0 +1,177 @@
+"""Chart export: plotly figures to SVG through kaleido and Debian's Chromium.
+
+One renderer per process. The browser starts on first use (never before a
+fork: a forked child starts its own), every export is serialised by a lock and
+bounded by a timeout, and a browser that dies or hangs is restarted and the
+export retried once. kaleido's own sync server shares one return queue between
+threads (kaleido issue #444), so we run our own event loop in one thread."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import shutil
+import threading
+from typing import Sequence
+
+import kaleido
+import plotly.graph_objects as go
+
+log = logging.getLogger(__name__)
+
+BROWSER_FIX = (
+    "install Chromium (Debian/Ubuntu: 'apt-get install chromium', or run 'make run'), "
+    "or set BROWSER_PATH to a Chrome/Chromium binary"
+)
+
+
+class ChartExportError(RuntimeError):
+    """Charts could not be exported; the message names the fix."""
+
+
+class _Kaleido(kaleido.Kaleido):
+    # kaleido 1.5 reloads the tab after every export, re-parsing plotly.js
+    # (~200 ms of a ~235 ms export on this machine). We reload every
+    # RELOAD_EVERY exports instead, which keeps the tab's memory bounded.
+    RELOAD_EVERY = 200
+
+    async def _return_kaleido_tab(self, tab) -> None:
+        self._exports = getattr(self, "_exports", 0) + 1
+        if self._exports % self.RELOAD_EVERY == 0:
+            await tab.reload()
+        await self.tabs_ready.put(tab)
+
+
+def find_browser() -> str | None:
+    path = os.environ.get("BROWSER_PATH")
+    if path:
+        return path if os.access(path, os.X_OK) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+class ChartRenderer:
+    def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0):
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: _Kaleido | None = None
+        self.restarts = 0
+
+    # -- public ---------------------------------------------------------------
+
+    def svgs(self, figures: Sequence[go.Figure]) -> list[str]:
+        """Export figures to SVG text, in order."""
+        specs = [fig.to_dict() for fig in figures]
+        with self._lock:
+            try:
+                return self._export_all(specs)
+            except ChartExportError:
+                raise
+            except Exception as first:  # browser died or hung: one restart, one retry
+                log.warning("chart export failed (%s); restarting the browser", first)
+                self._stop()
+                self.restarts += 1
+                try:
+                    return self._export_all(specs)
+                except ChartExportError:
+                    raise
+                except Exception as second:
+                    self._stop()
+                    raise ChartExportError(
+                        f"chart export failed twice ({_describe(second)}); if this persists, {BROWSER_FIX}"
+                    ) from second
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    @property
+    def browser_pid(self) -> int | None:
+        process = getattr(self._kaleido, "subprocess", None)
+        return process.pid if process else None
+
+    # -- internals ------------------------------------------------------------
+
+    def _export_all(self, specs: list[dict]) -> list[str]:
+        self._ensure_started()
+        out = []
+        for spec in specs:
+            layout = spec.get("layout", {})
+            opts = {"format": "svg", "width": layout.get("width", 640), "height": layout.get("height", 400)}
+            data = self._run(self._kaleido.calc_fig(spec, opts=opts), self.timeout)
+            out.append(data.decode("utf-8") if isinstance(data, bytes) else data)
+        return out
+
+    def _run(self, coroutine, timeout: float):
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"no answer from the browser within {timeout:g} s") from None
+
+    def _ensure_started(self) -> None:
+        if self._kaleido is not None and self._pid == os.getpid():
+            return
+        if self._pid != os.getpid():
+            # A forked child must not touch its parent's browser or loop.
+            self._kaleido = self._loop = None
+        browser = find_browser()
+        if browser is None:
+            raise ChartExportError(f"no Chromium found for chart export: {BROWSER_FIX}")
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="chart-renderer", daemon=True).start()
+        previous = os.environ.get("BROWSER_PATH")
+        os.environ["BROWSER_PATH"] = browser
+        try:
+            self._kaleido = _Kaleido(n=1, mathjax=False, timeout=self.timeout)
+            self._run(self._kaleido.open(), self.start_timeout)
+        except Exception as exc:
+            self._stop()
+            raise ChartExportError(f"the chart browser ({browser}) did not start: {_describe(exc)}; {BROWSER_FIX}") from exc
+        finally:
+            if previous is None:
+                os.environ.pop("BROWSER_PATH", None)
+            else:
+                os.environ["BROWSER_PATH"] = previous
+        self._pid = os.getpid()
+
+    def _stop(self) -> None:
+        k, loop = self._kaleido, self._loop
+        self._kaleido = self._loop = None
+        self._pid = None
+        if k is not None and loop is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(5)
+            except Exception:
+                pass
+            process = getattr(k, "subprocess", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+        if loop is not None:
+            loop.call_soon_threadsafe(loop.stop)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+_default: ChartRenderer | None = None
+_default_lock = threading.Lock()
+
+
+def default_renderer(timeout: float = 20.0) -> ChartRenderer:
+    """The process's renderer, created on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ChartRenderer(timeout=timeout)
+        return _default

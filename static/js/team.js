@@ -1,0 +1,124 @@
+// The coach's live team view: polls the team JSON every few seconds and updates
+// counts, chart, medians and the grid in place, without reloading the page.
+(function () {
+  const POLL_MS = 3000;
+  const team = document.getElementById("team");
+  if (!team) return;
+
+  function setText(selector, value) {
+    const el = team.querySelector(selector);
+    if (el && el.textContent !== String(value)) el.textContent = value;
+  }
+
+  function fmt(value) { return value === null || value === undefined ? "–" : Math.round(value); }
+
+  function updateGrid(rows, scales) {
+    const table = team.querySelector("[data-grid]");
+    if (!table) return;
+    const body = table.tBodies[0];
+    const template = document.getElementById("pdf-link-template");
+    const known = new Set(Array.from(body.rows).map((r) => r.dataset.id));
+    rows.forEach((row) => {
+      if (known.has(String(row.id))) return;
+      const tr = document.createElement("tr");
+      tr.dataset.id = row.id;
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = row.name;
+      tr.appendChild(th);
+      scales.forEach((s) => {
+        const cell = row.scores[s.id] || {};
+        const td = document.createElement("td");
+        td.className = "cell band-" + (cell.band || "none");
+        td.dataset.value = cell.score === null || cell.score === undefined ? -1 : cell.score;
+        td.textContent = fmt(cell.score);
+        tr.appendChild(td);
+      });
+      const link = template.content.firstElementChild.cloneNode(true);
+      link.href = link.href.replace(/\/0\.pdf$/, "/" + row.id + ".pdf");
+      const td = document.createElement("td");
+      td.appendChild(link);
+      tr.appendChild(td);
+      body.appendChild(tr);
+    });
+  }
+
+  function update(data) {
+    const s = data.summary;
+    setText('[data-count="joined"]', s.joined);
+    setText('[data-count="in_progress"]', s.in_progress);
+    setText('[data-count="completed"]', s.completed);
+    team.querySelector("[data-withheld]").hidden = !s.withheld;
+    const figure = team.querySelector("[data-chart-figure]");
+    const medians = team.querySelector("[data-medians]");
+    figure.hidden = !data.chart;
+    medians.hidden = !s.scales.length;
+    if (data.chart) window.drawChart(figure.querySelector(".chart-area"), data.chart);
+    const body = medians.tBodies[0];
+    s.scales.forEach((scale) => {
+      let tr = body.querySelector('[data-scale="' + scale.id + '"]');
+      if (!tr) {
+        tr = document.createElement("tr");
+        tr.dataset.scale = scale.id;
+        tr.innerHTML = '<th scope="row"></th><td data-median></td><td data-band="low"></td><td data-band="moderate"></td><td data-band="high"></td>';
+        tr.querySelector("th").textContent = scale.name;
+        body.appendChild(tr);
+      }
+      tr.querySelector("[data-median]").textContent = fmt(scale.median);
+      ["low", "moderate", "high"].forEach((b) => { tr.querySelector('[data-band="' + b + '"]').textContent = scale.band_counts[b]; });
+    });
+    updateGrid(data.grid, s.scales);
+    team.dataset.updated = String(Date.now());
+  }
+
+  async function poll() {
+    try {
+      const reply = await fetch(team.dataset.teamUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (reply.ok) update(await reply.json());
+    } catch (e) { /* offline for a moment: try again at the next tick */ }
+    setTimeout(poll, POLL_MS);
+  }
+  setTimeout(poll, POLL_MS);
+
+  // Sortable grid: select a column heading; aria-sort tells screen readers the order.
+  const grid = team.querySelector("[data-grid]");
+  if (grid) {
+    grid.addEventListener("click", (event) => {
+      const button = event.target.closest("button.sort");
+      if (!button) return;
+      const th = button.closest("th");
+      const index = Array.from(th.parentNode.children).indexOf(th);
+      const descending = th.getAttribute("aria-sort") === "ascending";
+      grid.querySelectorAll("thead th").forEach((h) => h.removeAttribute("aria-sort"));
+      th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      const rows = Array.from(grid.tBodies[0].rows);
+      rows.sort((a, b) => {
+        const x = a.children[index], y = b.children[index];
+        const cmp = index === 0 ? x.textContent.localeCompare(y.textContent) : Number(x.dataset.value) - Number(y.dataset.value);
+        return descending ? -cmp : cmp;
+      });
+      rows.forEach((r) => grid.tBodies[0].appendChild(r));
+    });
+  }
+
+  // Background ZIP progress.
+  const job = document.querySelector("[data-job-url]");
+  if (job) {
+    const bar = job.querySelector("progress");
+    async function pollJob() {
+      try {
+        const reply = await fetch(job.dataset.jobUrl, { headers: { Accept: "application/json" } });
+        if (reply.ok) {
+          const state = await reply.json();
+          bar.max = state.total || 1;
+          bar.value = state.done;
+          job.querySelector("[data-job-status]").textContent = state.done + " / " + state.total;
+          if (state.status === "done") { job.querySelector("[data-job-download]").hidden = false; return; }
+          if (state.status === "failed") { const e = job.querySelector("[data-job-error]"); e.hidden = false; e.textContent += " " + (state.error || ""); return; }
+        }
+      } catch (e) { /* retry */ }
+      setTimeout(pollJob, 1000);
+    }
+    pollJob();
+  }
+})();

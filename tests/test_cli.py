@@ -1,0 +1,134 @@
+"""The command line: instrument export, scoring and reports from answers files."""
+
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from .helpers import varied_answers
+
+
+def write_answers(tmp_path, name="answers.json", **data):
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_instrument_export(runner, instrument):
+    result = runner.invoke(args=["instrument"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["id"] == "tripwire" and data["version"] == "1" and data["languages"] == ["sv", "en"]
+    assert [o["value"] for o in data["response_options"]] == [1, 2, 3, 4, 5]
+    assert {s["id"] for s in data["scales"]} == {s.id for s in instrument.scales}
+    first = data["scales"][0]["items"][0]
+    assert set(first) == {"id", "text", "reverse"} and first["text"]["sv"] and first["text"]["en"]
+
+
+def test_score_prints_the_profile(runner, instrument, tmp_path):
+    answers = {i.id: 5 for i in instrument.items}
+    path = write_answers(tmp_path, language="sv", respondent="Åsa", answers=answers, seconds_per_item=1.0)
+    result = runner.invoke(args=["score", path])
+    assert result.exit_code == 0, result.output
+    profile = json.loads(result.output)
+    assert profile["scales"]["weak_close"]["score"] == 100.0
+    assert profile["scales"]["weak_close"]["band"] == "high"
+    assert profile["scales"]["weak_close"]["name"] == "Svaga avslut"
+    assert {f["id"] for f in profile["flags"]} == {"straight_lining", "too_fast", "impression_management_high"}
+
+
+def test_score_with_too_many_missing_gives_null(runner, instrument, tmp_path):
+    answers = varied_answers(instrument)
+    del answers["pc1"], answers["pc2"]
+    result = runner.invoke(args=["score", write_answers(tmp_path, language="en", answers=answers)])
+    scale = json.loads(result.output)["scales"]["postponing_contact"]
+    assert scale["score"] is None and scale["band"] is None and scale["answered"] == 5 and scale["of"] == 7
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{oops", "not valid JSON"),
+        ('{"language": "fi", "answers": {}}', "unknown language 'fi'"),
+        ('{"language": "sv", "answers": {"xx9": 3}}', "unknown item id 'xx9'"),
+        ('{"language": "sv", "answers": {"pc1": 9}}', "answer 9 is outside 1–5"),
+        ('{"language": "sv", "answers": {"pc1": 2.0}}', "is not an integer"),
+    ],
+)
+def test_score_bad_input_exits_2_with_one_line(runner, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(args=["score", str(path)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0] and "bad.json" in lines[0]
+
+
+def test_score_missing_file(runner, tmp_path):
+    result = runner.invoke(args=["score", str(tmp_path / "nope.json")])
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_report_one_file(runner, instrument, tmp_path):
+    path = write_answers(tmp_path, language="sv", respondent="Åsa Öström", answers=varied_answers(instrument))
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(args=["report", path, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Åsa Öström" in text and "Svaga avslut" in text
+
+
+def test_report_several_files_into_a_folder_with_language_override(runner, instrument, tmp_path):
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", answers=varied_answers(instrument, n)) for n in range(3)]
+    out = tmp_path / "reports"
+    result = runner.invoke(args=["report", *paths, "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["p0.pdf", "p1.pdf", "p2.pdf"]
+    assert "Weak closes" in PdfReader(out / "p1.pdf").pages[0].extract_text() or "Weak closes" in "".join(
+        p.extract_text() for p in PdfReader(out / "p1.pdf").pages)
+
+
+def test_report_bad_input_writes_nothing(runner, instrument, tmp_path):
+    good = write_answers(tmp_path, "good.json", language="sv", answers=varied_answers(instrument))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"language": "sv", "answers": {"pc1": 0}}', encoding="utf-8")
+    out = tmp_path / "reports"
+    result = runner.invoke(args=["report", good, str(bad), "-o", str(out)])
+    assert result.exit_code == 2 and "bad.json" in result.output
+    assert not out.exists()
+    single = tmp_path / "single.pdf"
+    result = runner.invoke(args=["report", str(bad), "-o", str(single)])
+    assert result.exit_code == 2 and not single.exists()
+    assert list(tmp_path.glob("**/*.part")) == []
+
+
+def test_create_coach_with_password_on_stdin(runner):
+    result = runner.invoke(args=["create-coach", "Coach@Example.com", "--password-stdin"], input="a-long-password\n")
+    assert result.exit_code == 0 and "coach@example.com" in result.output
+    again = runner.invoke(args=["create-coach", "coach@example.com", "--password-stdin"], input="another-password\n")
+    assert again.exit_code == 2 and "exists already" in again.output
+    short = runner.invoke(args=["create-coach", "b@example.com", "--password-stdin"], input="short\n")
+    assert short.exit_code == 2 and "at least 10" in short.output
+
+
+def test_broken_item_bank_stops_start_up_with_one_clear_line(tmp_path):
+    from app import create_app
+
+    from .helpers import copy_bank, edit_yaml
+
+    folder = copy_bank(tmp_path)
+    edit_yaml(folder / "items.yaml", lambda d: d["items"][0]["text"].pop("en"))
+    with pytest.raises(SystemExit) as caught:
+        create_app({"SECRET_KEY": "x", "QUESTIONS_DIR": str(folder.parent), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    message = str(caught.value.code)
+    assert message.startswith("Cannot start: the item bank is broken:")
+    assert "items.yaml: item 'pc1': 'text' has no text in 'en'" in message
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    from app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    with pytest.raises(SystemExit, match="SECRET_KEY is not set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -1,0 +1,142 @@
+"""Command-line interface: flask --app app <command>. Bad input exits with
+status 2 and one line naming the problem; nothing is written then."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from assessment import AnswersError, parse_answers, score_answers
+
+from .extensions import instrument_bank
+
+
+def fail(message: str, status: int = 2):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(status)
+
+
+def _read_answers(path: str):
+    instrument = instrument_bank().current
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
+    except OSError as exc:
+        fail(f"{path}: cannot be read ({exc.strerror})")
+    try:
+        return parse_answers(instrument, text)
+    except AnswersError as exc:
+        fail(f"{path}: {exc}")
+
+
+@click.command("instrument")
+@with_appcontext
+def instrument_command():
+    """Print the current instrument (items, scales, options) as JSON."""
+    click.echo(json.dumps(instrument_bank().current.to_dict(), ensure_ascii=False, indent=2))
+
+
+@click.command("score")
+@click.argument("answers_file", type=click.Path(dir_okay=False))
+@with_appcontext
+def score_command(answers_file: str):
+    """Score an answers file and print the profile as JSON."""
+    answer_set = _read_answers(answers_file)
+    profile = score_answers(instrument_bank().current, answer_set)
+    click.echo(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2))
+
+
+@click.command("report")
+@click.argument("answers_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(), help="PDF file (one input) or folder (several).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), help="Report language (default: each file's own).")
+@with_appcontext
+def report_command(answers_files: tuple[str, ...], output: str, lang: str | None):
+    """Render PDF profile reports from answers files."""
+    from reports.pdf import ProfileReport, render_profile_pdf
+    from reports.renderer import ChartExportError
+
+    instrument = instrument_bank().current
+    # Read and check every input before writing anything.
+    answer_sets = [(path, _read_answers(path)) for path in answers_files]
+    out = Path(output)
+    if len(answer_sets) == 1:
+        if out.is_dir():
+            fail(f"{output} is a folder; with one answers file, -o names the PDF file")
+        targets = [out]
+    else:
+        if out.exists() and not out.is_dir():
+            fail(f"{output} is a file; with several answers files, -o names a folder")
+        stems = [Path(p).stem for p, _ in answer_sets]
+        if len(set(stems)) != len(stems):
+            fail("two answers files have the same name; their PDFs would overwrite each other")
+        targets = [out / f"{stem}.pdf" for stem in stems]
+
+    jobs = []
+    for (path, answer_set), target in zip(answer_sets, targets):
+        if lang:
+            answer_set = replace(answer_set, language=lang)
+        profile = score_answers(instrument, answer_set)
+        jobs.append((target, ProfileReport(profile, instrument, answer_set.answers, answer_set.respondent, date.today())))
+
+    if len(targets) > 1:
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        if len(jobs) == 1:
+            _write_atomically(*_render(jobs[0], render_profile_pdf))
+        else:
+            with click.progressbar(jobs, label="Rendering reports", file=sys.stderr, show_pos=True) as bar:
+                for job in bar:
+                    _write_atomically(*_render(job, render_profile_pdf))
+    except ChartExportError as exc:
+        fail(str(exc), status=1)
+    click.echo(f"Wrote {len(jobs)} report{'s' if len(jobs) > 1 else ''} to {output}", err=True)
+
+
+def _render(job, render):
+    target, report = job
+    return target, render(report)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Delete responses older than RETENTION_DAYS (run daily from cron)."""
+    from .retention import purge_expired
+
+    count = purge_expired()
+    click.echo(f"Deleted {count} expired response{'s' if count != 1 else ''}.")
+
+
+def register(app: Flask) -> None:
+    for command in (instrument_command, score_command, report_command, purge_command):
+        app.cli.add_command(command)
+    from .coach.cli import create_coach_command
+    from .workshops.cli import demo_workshop_command
+
+    app.cli.add_command(create_coach_command)
+    app.cli.add_command(demo_workshop_command)

@@ -1,0 +1,83 @@
+"""Configuration from the environment. Secrets never live in the repository:
+SECRET_KEY comes from the environment, or in debug from a key generated once
+and kept in the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    instance = Path(app.instance_path)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'snubbeltrad.sqlite'}"
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=_normalise_db_url(database_url),
+        QUESTIONS_DIR=str(ROOT / "questions"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE"),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE"),
+        # A page may stay open for a long time; the token lives as long as the session.
+        WTF_CSRF_TIME_LIMIT=None,
+        ALLOW_SIGNUP=_flag("ALLOW_SIGNUP"),
+        RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "365")),
+        REPORT_CACHE_DIR=os.environ.get("REPORT_CACHE_DIR") or str(instance / "report-cache"),
+        CHART_TIMEOUT=float(os.environ.get("CHART_TIMEOUT", "20")),
+        REDIS_URL=os.environ.get("REDIS_URL"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        BABEL_DEFAULT_LOCALE="en",
+        PUBLIC_URL=os.environ.get("PUBLIC_URL"),
+    )
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        if not app.debug:
+            raise SystemExit(
+                "Cannot start: SECRET_KEY is not set. Set it in the environment "
+                "(e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')), "
+                "or run in debug mode (FLASK_DEBUG=1) to use a generated development key."
+            )
+        app.config["SECRET_KEY"] = _development_key(instance)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+def _development_key(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

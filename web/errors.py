@@ -1,0 +1,71 @@
+"""Error pages in the user's language that say what happened."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from reports.renderer import ChartExportError
+
+from .extensions import db
+
+
+def _page(status: int, title: str, message: str):
+    if request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
+        return {"error": title, "message": message}, status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(
+            400,
+            _("The form has expired"),
+            _("For your security, forms are only accepted from the page they belong to. "
+              "Go back, reload the page and send it again. Nothing was saved."),
+        )
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        message = error.description if _own_words(error) else _("The request could not be understood. Nothing was saved.")
+        return _page(400, _("Something in the form was not right"), message)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        message = error.description if _own_words(error) else _("There is no page at this address.")
+        return _page(404, _("Page not found"), message)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return _page(413, _("Too much data"), _("The form sent far more data than it should. Nothing was saved."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return _page(429, _("Too many attempts"), _("Please wait a minute before you try again."))
+
+    @app.errorhandler(ChartExportError)
+    def chart_export_failed(error):
+        app.logger.error("PDF charts could not be exported: %s", error)
+        return _page(
+            503,
+            _("The PDF could not be made just now"),
+            _("Its charts could not be drawn. Your answers are safe. Please try again in a minute; "
+              "if it keeps happening, tell the person who runs this service."),
+        )
+
+    @app.errorhandler(503)
+    def unavailable(error):
+        return _page(503, _("Temporarily unavailable"), _("The service is busy. Please try again in a minute."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _page(500, _("Something went wrong"), _("An unexpected error happened on our side. Your saved answers are safe."))
+
+
+def _own_words(error: HTTPException) -> bool:
+    # Our own abort() calls carry a message for the user; Werkzeug's defaults are English-only.
+    return bool(error.description) and error.description != type(error).description

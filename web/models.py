@@ -1,0 +1,152 @@
+"""Database models (SQLAlchemy 2.0, typed). A response is one person's run
+through the questionnaire; its answers and page timings hang off it and go
+with it when it is deleted."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_token() -> str:
+    """A private link token: 256 random bits."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    # Only the hash is stored, so a copy of the database does not open anyone's results.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Coach(UserMixin, db.Model):
+    __tablename__ = "coaches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    workshops: Mapped[list[Workshop]] = relationship(
+        back_populates="coach", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Workshop(db.Model):
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coaches.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(5))
+    privacy_mode: Mapped[str] = mapped_column(String(10))  # anonymous | named
+    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    coach: Mapped[Coach] = relationship(back_populates="workshops")
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def named(self) -> bool:
+        return self.privacy_mode == "named"
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    instrument_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    respondent_name: Mapped[str | None] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(10), default="web")  # web | paper
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    share_with_coach: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    workshop: Mapped[Workshop | None] = relationship(back_populates="responses")
+    answers: Mapped[list[Answer]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.item_id"
+    )
+    page_timings: Mapped[list[PageTiming]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="PageTiming.page"
+    )
+
+    @classmethod
+    def by_token(cls, token: str) -> Response | None:
+        if not token or len(token) > 100:
+            return None
+        return db.session.scalar(select(cls).where(cls.token_hash == hash_token(token)))
+
+    @property
+    def answer_map(self) -> dict[str, int]:
+        return {a.item_id: a.value for a in self.answers}
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+
+class PageTiming(db.Model):
+    __tablename__ = "page_timings"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ReportJob(db.Model):
+    """A batch of PDFs rendered in the background (e.g. a workshop's ZIP)."""
+
+    __tablename__ = "report_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued|running|done|failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,46 @@
+"""Forms of the self-test. The page form is built per page from the item bank;
+its radios carry the item text as legend and the response labels as labels."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from assessment import Instrument
+from assessment.instrument import Item
+
+LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska", render_kw={"lang": "sv"}), SelectChoice("en", "English", render_kw={"lang": "en"})]
+
+
+class StartForm(FlaskForm):
+    name = StringField(
+        _l("Your name (optional)"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Shown on your profile and report. Leave it empty to stay anonymous."),
+    )
+    language = RadioField(
+        _l("Language of the questionnaire"),
+        choices=LANGUAGE_CHOICES,
+        validators=[InputRequired(message=_l("Choose a language."))],
+    )
+
+
+class JoinStartForm(StartForm):
+    share_with_coach = BooleanField(_l("Share my profile with the workshop coach"))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token: for confirmations such as delete."""
+
+
+def page_form_class(instrument: Instrument, items: tuple[Item, ...], language: str) -> type[FlaskForm]:
+    choices = [SelectChoice(o.value, o.label[language]) for o in instrument.response_options]
+    fields = {
+        item.id: RadioField(item.text[language], choices=choices, coerce=int, validators=[Optional()])
+        for item in items
+    }
+    fields["shown"] = HiddenField()
+    return type("PageForm", (FlaskForm,), fields)

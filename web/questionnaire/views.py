@@ -1,0 +1,239 @@
+"""The self-test: start, questionnaire pages, the private profile and its PDF,
+continue-later and delete. Everything a respondent owns is reached through
+their private token; nothing here needs an account."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from reports import charts
+
+from ..extensions import LANGUAGES, db, instrument_bank
+from ..models import Response
+from ..pdfs import send_profile_pdf
+from ..responses import (
+    add_page_time,
+    answers_of,
+    create_response,
+    delete_response,
+    instrument_of,
+    missing_items,
+    profile_of,
+    save_answers,
+)
+from .forms import ConfirmForm, StartForm, page_form_class
+
+bp = Blueprint("questionnaire", __name__)
+
+PAGE_ACTIONS = {"next", "back", "later"} | {f"lang:{lang}" for lang in LANGUAGES}
+VALID_VALUES = {"1", "2", "3", "4", "5"}
+
+
+def current_language() -> str:
+    return str(get_locale())
+
+
+def _shown_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="page-shown")
+
+
+def response_or_404(token: str) -> Response:
+    response = Response.by_token(token)
+    if response is None:
+        abort(404, description=_("There is no questionnaire at this link. It may have been deleted, or the link is incomplete."))
+    return response
+
+
+@bp.get("/")
+def start():
+    return _start_page(StartForm(language=current_language()))
+
+
+def _start_page(form: StartForm, status: int = 200):
+    return render_template(
+        "questionnaire/start.html", form=form, instrument=instrument_bank().current,
+        retention_days=current_app.config["RETENTION_DAYS"],
+    ), status
+
+
+@bp.post("/start")
+def begin():
+    form = StartForm()
+    if not form.validate():
+        return _start_page(form, 400)
+    response, token = create_response(form.language.data, (form.name.data or "").strip() or None)
+    db.session.commit()
+    session["lang"] = form.language.data
+    flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")
+    return redirect(url_for("questionnaire.page", token=token, number=1))
+
+
+@bp.get("/response/<token>")
+def resume(token: str):
+    response = response_or_404(token)
+    if response.completed_at:
+        return redirect(url_for("questionnaire.profile", token=token))
+    missing = set(missing_items(response))
+    for number, items in enumerate(instrument_of(response).pages, 1):
+        if any(item.id in missing for item in items):
+            return redirect(url_for("questionnaire.page", token=token, number=number))
+    return redirect(url_for("questionnaire.page", token=token, number=1))
+
+
+@bp.route("/response/<token>/page/<int:number>", methods=["GET", "POST"])
+def page(token: str, number: int):
+    response = response_or_404(token)
+    instrument = instrument_of(response)
+    pages = instrument.pages
+    if not 1 <= number <= len(pages):
+        abort(404, description=_("This questionnaire has no page %(number)s.", number=number))
+    items = pages[number - 1]
+    language = current_language()
+    form_class = page_form_class(instrument, items, language)
+
+    if request.method == "GET":
+        form = form_class(data=answers_of(response))
+        form.shown.data = _shown_signer().dumps([response.id, number])
+        return _render_page(response, token, form, items, number, len(pages), missing=[])
+
+    submitted = _checked_page_submission(response, items, number)
+    action, answers, seconds = submitted
+    save_answers(response, answers)
+    add_page_time(response, number, seconds)
+    if action.startswith("lang:"):
+        session["lang"] = response.language = action.split(":", 1)[1]
+    db.session.commit()
+
+    if action == "later":
+        return redirect(url_for("questionnaire.later", token=token))
+    if action.startswith("lang:"):
+        return redirect(url_for("questionnaire.page", token=token, number=number))
+    if action == "back":
+        return redirect(url_for("questionnaire.page", token=token, number=max(1, number - 1)))
+
+    missing = [item for item in items if item.id not in answers]
+    if missing:
+        form = form_class(formdata=request.form)
+        form.shown.data = _shown_signer().dumps([response.id, number])
+        return _render_page(response, token, form, items, number, len(pages), missing=missing)
+    if number < len(pages):
+        return redirect(url_for("questionnaire.page", token=token, number=number + 1))
+    return _finish(response, token)
+
+
+def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
+    """Refuse anything a browser would not send: unknown fields, values that are
+    not options, a page stamp that was not ours. Returns action, answers, seconds."""
+    expected = {item.id for item in items} | {"csrf_token", "shown", "action"}
+    unexpected = sorted(set(request.form) - expected)
+    if unexpected:
+        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.", fields=", ".join(unexpected)[:200]))
+    action = request.form.get("action", "next")
+    if action not in PAGE_ACTIONS:
+        abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))
+    answers: dict[str, int] = {}
+    for item in items:
+        values = request.form.getlist(item.id)
+        if not values or values == [""]:
+            continue
+        if len(values) > 1 or values[0] not in VALID_VALUES:
+            abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
+        answers[item.id] = int(values[0])
+    try:
+        stamp, shown_at = _shown_signer().loads(request.form.get("shown", ""), return_timestamp=True)
+    except BadSignature:
+        abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
+    if stamp != [response.id, number]:
+        abort(400, description=_("The form belongs to another page. Nothing was saved."))
+    seconds = (datetime.now(timezone.utc) - shown_at).total_seconds()
+    return action, answers, seconds
+
+
+def _render_page(response, token, form, items, number, total, *, missing):
+    status = 422 if missing else 200
+    return (
+        render_template(
+            "questionnaire/page.html",
+            response=response,
+            token=token,
+            form=form,
+            items=items,
+            number=number,
+            total=total,
+            missing=missing,
+            first_number=(number - 1) * instrument_of(response).page_size + 1,
+        ),
+        status,
+    )
+
+
+def _finish(response: Response, token: str):
+    missing = missing_items(response)
+    if missing:
+        flash(_("A few questions on earlier pages are still unanswered."), "error")
+        return redirect(url_for("questionnaire.resume", token=token))
+    if response.completed_at is None:
+        response.completed_at = datetime.now(timezone.utc)
+        db.session.commit()
+    return redirect(url_for("questionnaire.profile", token=token))
+
+
+@bp.get("/response/<token>/later")
+def later(token: str):
+    response = response_or_404(token)
+    return render_template("questionnaire/later.html", response=response, token=token)
+
+
+@bp.get("/response/<token>/profile")
+def profile(token: str):
+    response = response_or_404(token)
+    if response.completed_at is None:
+        return redirect(url_for("questionnaire.resume", token=token))
+    profile = profile_of(response, current_language())
+    return render_template(
+        "questionnaire/profile.html",
+        response=response,
+        token=token,
+        profile=profile,
+        instrument=instrument_of(response),
+        summary_chart=charts.to_json(charts.profile_chart(profile)),
+    )
+
+
+@bp.get("/response/<token>/profile.pdf")
+def profile_pdf(token: str):
+    response = response_or_404(token)
+    if response.completed_at is None:
+        return redirect(url_for("questionnaire.resume", token=token))
+    language = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    return send_profile_pdf(response, language)
+
+
+@bp.route("/response/<token>/delete", methods=["GET", "POST"])
+def delete(token: str):
+    response = response_or_404(token)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        from ..pdfs import forget_reports
+
+        forget_reports(response)
+        delete_response(response)
+        db.session.commit()
+        flash(_("Your answers have been deleted."), "success")
+        return redirect(url_for("questionnaire.start"))
+    return render_template("questionnaire/delete.html", response=response, token=token, form=form)

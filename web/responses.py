@@ -1,0 +1,121 @@
+"""Storing and scoring responses: the one place where the web layer turns
+rows into an answer set for the domain, and saves what a page submitted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from assessment import AnswerSet, Instrument, Profile, score_answers
+
+from .extensions import db, instrument_bank
+from .models import Answer, PageTiming, Response, hash_token, new_token
+
+# A page left open over lunch says nothing about reading speed.
+MAX_SECONDS_PER_PAGE = 15 * 60
+
+
+def create_response(
+    language: str,
+    respondent_name: str | None = None,
+    *,
+    workshop_id: int | None = None,
+    share_with_coach: bool = False,
+    source: str = "web",
+) -> tuple[Response, str]:
+    """A new response on the current instrument; returns it and its private token."""
+    instrument = instrument_bank().current
+    token = new_token()
+    response = Response(
+        token_hash=hash_token(token),
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        language=language,
+        respondent_name=respondent_name or None,
+        workshop_id=workshop_id,
+        share_with_coach=share_with_coach,
+        source=source,
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response, token
+
+
+def instrument_of(response: Response) -> Instrument:
+    return instrument_bank().get(response.instrument_id, response.instrument_version)
+
+
+def _insert(table):
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+def save_answers(response: Response, answers: Mapping[str, int]) -> None:
+    """Upsert answers: one row per item, however often a page is submitted."""
+    if not answers:
+        return
+    rows = [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()]
+    statement = _insert(Answer.__table__).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["response_id", "item_id"], set_={"value": statement.excluded.value}
+    )
+    db.session.execute(statement)
+    response.updated_at = datetime.now(timezone.utc)
+
+
+def add_page_time(response: Response, page: int, seconds: float) -> None:
+    seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_PAGE))
+    statement = _insert(PageTiming.__table__).values(
+        response_id=response.id, page=page, seconds=seconds
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["response_id", "page"],
+        set_={"seconds": PageTiming.__table__.c.seconds + statement.excluded.seconds},
+    )
+    db.session.execute(statement)
+
+
+def answers_of(response: Response) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Answer.item_id, Answer.value).where(Answer.response_id == response.id)
+    )
+    return {item_id: value for item_id, value in rows}
+
+
+def item_seconds_of(response: Response, instrument: Instrument) -> tuple[float, ...]:
+    """Seconds per item, one estimate per timed page."""
+    pages = instrument.pages
+    rows = db.session.execute(
+        select(PageTiming.page, PageTiming.seconds).where(PageTiming.response_id == response.id)
+    )
+    return tuple(
+        seconds / len(pages[page - 1]) for page, seconds in rows if 1 <= page <= len(pages)
+    )
+
+
+def missing_items(response: Response) -> list[str]:
+    answered = answers_of(response)
+    return [item.id for item in instrument_of(response).items if item.id not in answered]
+
+
+def profile_of(response: Response, language: str | None = None) -> Profile:
+    instrument = instrument_of(response)
+    return score_answers(
+        instrument,
+        AnswerSet(
+            language=language or response.language,
+            answers=answers_of(response),
+            respondent=response.respondent_name,
+            item_seconds=item_seconds_of(response, instrument),
+        ),
+    )
+
+
+def delete_response(response: Response) -> None:
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
+    db.session.execute(delete(PageTiming).where(PageTiming.response_id == response.id))
+    db.session.delete(response)

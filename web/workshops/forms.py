@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..questionnaire.forms import LANGUAGE_CHOICES
+
+
+class WorkshopForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(message=_l("Give the workshop a title.")), Length(max=200)])
+    held_on = DateField(_l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter the date of the workshop."))])
+    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default="sv", validators=[InputRequired(message=_l("Choose a language."))])
+    privacy_mode = RadioField(
+        _l("Privacy"),
+        choices=[
+            SelectChoice("anonymous", _l("Anonymous: I see the team's totals only, never one person's scores")),
+            SelectChoice("named", _l("Named: participants give their name and choose whether to share their profile with me")),
+        ],
+        default="anonymous",
+        validators=[InputRequired(message=_l("Choose a privacy mode."))],
+    )
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(
+        _l("Workshop code"),
+        validators=[InputRequired(message=_l("Enter the code you were given.")), Length(max=40)],
+        description=_l("Six letters and digits, shown by your coach."),
+    )
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    share_with_coach = BooleanField(_l("Share my profile with the coach"))
+    language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
+                          validators=[InputRequired(message=_l("Choose a language."))])
+
+
+class PaperEntryForm(FlaskForm):
+    name = StringField(_l("Participant's name (optional)"), validators=[Optional(), Length(max=120)])
+    share_with_coach = BooleanField(_l("The participant agreed to share the profile with me"))
+    language = RadioField(_l("Language of the paper questionnaire"), choices=LANGUAGE_CHOICES,
+                          validators=[InputRequired(message=_l("Choose a language."))])

@@ -1,0 +1,135 @@
+"""Report batches in the background, with progress the coach's page polls.
+
+By default an in-process worker thread renders them; with REDIS_URL set the
+job goes on an RQ queue that any number of `make worker` processes (on this
+machine or others sharing the database) take from."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from flask import abort, current_app
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import ReportJob, Workshop
+
+QUEUE_NAME = "reports"
+_executor: ThreadPoolExecutor | None = None
+
+
+def _jobs_dir() -> Path:
+    path = Path(current_app.instance_path) / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def latest_job(workshop: Workshop) -> ReportJob | None:
+    return db.session.scalar(
+        select(ReportJob).where(ReportJob.workshop_id == workshop.id).order_by(ReportJob.id.desc()).limit(1)
+    )
+
+
+def job_of(workshop: Workshop, job_id: int) -> ReportJob:
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.workshop_id != workshop.id:
+        abort(404)
+    return job
+
+
+def result_of(job: ReportJob) -> bytes | None:
+    if job.status != "done" or not job.path:
+        return None
+    try:
+        return Path(job.path).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def start_zip_job(workshop: Workshop, language: str) -> ReportJob:
+    from .team import shared_responses
+
+    job = ReportJob(workshop_id=workshop.id, kind=f"zip:{language}", status="queued",
+                    total=len(shared_responses(workshop)))
+    db.session.add(job)
+    db.session.commit()
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        from redis import Redis
+        from rq import Queue
+
+        Queue(QUEUE_NAME, connection=Redis.from_url(redis_url)).enqueue(run_in_worker, job.id, job_timeout=1800)
+    else:
+        global _executor
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-jobs")
+        app = current_app._get_current_object()
+        _executor.submit(_run_with_app, app, job.id)
+    return job
+
+
+def _run_with_app(app, job_id: int) -> None:
+    with app.app_context():
+        run_zip_job(job_id)
+
+
+_worker_app = None
+
+
+def run_in_worker(job_id: int) -> None:
+    """Entry point for RQ workers: build the app once per worker process."""
+    global _worker_app
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    _run_with_app(_worker_app, job_id)
+
+
+def run_zip_job(job_id: int) -> None:
+    from ..pdfs import profile_filename, profile_pdf_bytes
+    from .team import shared_responses
+
+    job = db.session.get(ReportJob, job_id)
+    if job is None:
+        return
+    language = job.kind.split(":", 1)[1]
+    try:
+        job.status = "running"
+        db.session.commit()
+        responses = shared_responses(db.session.get(Workshop, job.workshop_id))
+        job.total = len(responses)
+        db.session.commit()
+        buffer = io.BytesIO()
+        names: set[str] = set()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for response in responses:
+                name = profile_filename(response, language)
+                if name in names:
+                    name = name.replace(".pdf", f"-{response.id}.pdf")
+                names.add(name)
+                archive.writestr(name, profile_pdf_bytes(response, language))
+                job.done += 1
+                db.session.commit()  # short transactions: progress is visible at once
+        path = _jobs_dir() / f"job-{job.id}.zip"
+        path.write_bytes(buffer.getvalue())
+        job.path = str(path)
+        job.status = "done"
+        db.session.commit()
+    except Exception as exc:  # the coach sees the failure instead of a bar that never moves
+        db.session.rollback()
+        job = db.session.get(ReportJob, job_id)
+        job.status = "failed"
+        job.error = str(exc)[:500]
+        db.session.commit()
+        current_app.logger.exception("report job %s failed", job_id)
+
+
+def forget_jobs(workshop: Workshop) -> None:
+    for job in db.session.scalars(select(ReportJob).where(ReportJob.workshop_id == workshop.id)):
+        if job.path:
+            Path(job.path).unlink(missing_ok=True)
+    db.session.execute(delete(ReportJob).where(ReportJob.workshop_id == workshop.id))

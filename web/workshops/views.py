@@ -1,0 +1,370 @@
+"""Workshops: the coach's side (create, show the join code, live team view,
+downloads, paper mode) and the participant's side (join with a code).
+Every coach route loads the workshop through owned_workshop(), which answers
+404 for anyone else's workshop."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response as HttpResponse
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from reports import charts
+from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
+
+from ..extensions import LANGUAGES, db, instrument_bank, limiter
+from ..models import Response, Workshop
+from ..pdfs import forget_reports, pdf_download, profile_filename, profile_pdf_bytes, renderer, slug
+from ..questionnaire.forms import ConfirmForm
+from ..questionnaire.views import current_language
+from ..responses import answers_of, create_response, delete_response, profile_of, save_answers
+from . import jobs
+from .codes import new_join_code, normalise_join_code
+from .forms import JoinCodeForm, ParticipantForm, PaperEntryForm, WorkshopForm
+from .team import completed_responses, shared_responses, team_of
+
+bp = Blueprint("workshops", __name__)
+
+
+def owned_workshop(workshop_id: int) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or workshop.coach_id != current_user.id:
+        abort(404)
+    return workshop
+
+
+def join_url(workshop: Workshop) -> str:
+    return url_for("workshops.join_workshop", code=workshop.join_code, _external=True)
+
+
+# --- coach -------------------------------------------------------------------
+
+
+@bp.get("/coach/")
+@login_required
+def index():
+    workshops = db.session.scalars(
+        select(Workshop).where(Workshop.coach_id == current_user.id).order_by(Workshop.held_on.desc(), Workshop.id.desc())
+    ).all()
+    return render_template("workshops/index.html", workshops=workshops)
+
+
+@bp.route("/coach/workshops/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = WorkshopForm()
+    if form.validate_on_submit():
+        workshop = Workshop(
+            coach_id=current_user.id,
+            title=form.title.data.strip(),
+            held_on=form.held_on.data,
+            language=form.language.data,
+            privacy_mode=form.privacy_mode.data,
+            join_code=_unused_join_code(),
+        )
+        db.session.add(workshop)
+        db.session.commit()
+        return redirect(url_for("workshops.show", workshop_id=workshop.id))
+    return render_template("workshops/new.html", form=form), 400 if form.errors else 200
+
+
+def _unused_join_code() -> str:
+    while True:
+        code = new_join_code()
+        if db.session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code
+
+
+@bp.get("/coach/workshops/<int:workshop_id>")
+@login_required
+def show(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    summary, grid = team_of(workshop, current_language())
+    return render_template(
+        "workshops/show.html",
+        workshop=workshop,
+        join_url=join_url(workshop),
+        summary=summary,
+        grid=grid,
+        chart=charts.to_json(charts.team_distribution_chart(summary, current_language())) if summary.scales_shown else None,
+        confirm=ConfirmForm(),
+        latest_job=jobs.latest_job(workshop),
+    )
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/team.json")
+@login_required
+def team_json(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    language = current_language()
+    summary, grid = team_of(workshop, language)
+    return {
+        "summary": summary.to_dict(),
+        "chart": charts.to_json(charts.team_distribution_chart(summary, language)) if summary.scales_shown else None,
+        "grid": [
+            {"id": row.response_id, "name": row.name,
+             "scores": {k: {"score": v[0], "band": v[1]} for k, v in row.scores.items()}}
+            for row in grid
+        ],
+        "open": workshop.is_open,
+    }
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/qr.svg")
+@login_required
+def qr_code(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    buffer = io.BytesIO()
+    segno.make(join_url(workshop), error="m").save(
+        buffer, kind="svg", scale=8, border=2, title=_("Join %(code)s", code=workshop.join_code), xmldecl=False
+    )
+    return HttpResponse(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.post("/coach/workshops/<int:workshop_id>/close")
+@login_required
+def close(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    if ConfirmForm().validate():
+        workshop.closed_at = datetime.now(timezone.utc)
+        db.session.commit()
+        flash(_("The workshop is closed: nobody new can join."), "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+
+
+@bp.post("/coach/workshops/<int:workshop_id>/reopen")
+@login_required
+def reopen(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    if ConfirmForm().validate():
+        workshop.closed_at = None
+        db.session.commit()
+        flash(_("The workshop is open again."), "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+
+
+@bp.route("/coach/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        for response in list(workshop.responses):
+            forget_reports(response)
+            delete_response(response)
+        jobs.forget_jobs(workshop)
+        db.session.delete(workshop)
+        db.session.commit()
+        flash(_("The workshop and all its responses have been deleted."), "success")
+        return redirect(url_for("workshops.index"))
+    return render_template("workshops/delete.html", workshop=workshop, form=form)
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/team.pdf")
+@login_required
+def team_pdf(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    language = _language_arg(workshop.language)
+    summary, grid = team_of(workshop, language)
+    pdf = render_team_pdf(
+        summary, instrument_bank().current, language, title=workshop.title,
+        held_on=workshop.held_on, grid=grid if workshop.named else None, renderer=renderer(),
+    )
+    stem = "team" if language == "en" else "grupp"
+    return pdf_download(pdf, f"{stem}-{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.pdf")
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/responses/<int:response_id>.pdf")
+@login_required
+def participant_pdf(workshop_id: int, response_id: int):
+    workshop = owned_workshop(workshop_id)
+    response = next((r for r in shared_responses(workshop) if r.id == response_id), None)
+    if response is None:
+        abort(404)
+    language = _language_arg(response.language)
+    return pdf_download(profile_pdf_bytes(response, language), profile_filename(response, language))
+
+
+@bp.post("/coach/workshops/<int:workshop_id>/reports.zip")
+@login_required
+def start_zip(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    if not shared_responses(workshop):
+        flash(_("Nobody has shared a profile with you yet."), "error")
+        return redirect(url_for("workshops.show", workshop_id=workshop.id))
+    job = jobs.start_zip_job(workshop, _language_arg(workshop.language))
+    return redirect(url_for("workshops.show", workshop_id=workshop.id, job=job.id) + "#downloads")
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/jobs/<int:job_id>.json")
+@login_required
+def job_status(workshop_id: int, job_id: int):
+    workshop = owned_workshop(workshop_id)
+    job = jobs.job_of(workshop, job_id)
+    return {
+        "status": job.status, "done": job.done, "total": job.total, "error": job.error,
+        "download": url_for("workshops.job_download", workshop_id=workshop.id, job_id=job.id) if job.status == "done" else None,
+    }
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/jobs/<int:job_id>/download")
+@login_required
+def job_download(workshop_id: int, job_id: int):
+    workshop = owned_workshop(workshop_id)
+    job = jobs.job_of(workshop, job_id)
+    data = jobs.result_of(job)
+    if data is None:
+        abort(404)
+    name = f"{'profiler' if workshop.language == 'sv' else 'profiles'}-{slug(workshop.title) or workshop.join_code.lower()}.zip"
+    return HttpResponse(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/scores.csv")
+@login_required
+def scores_csv(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    language = _language_arg(workshop.language)
+    instrument = instrument_bank().current
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if workshop.named:
+        scales = [s.id for s in instrument.scales]
+        items = [i.id for i in instrument.items]
+        writer.writerow(["name", "completed_at", "language", "source", "instrument_id", "instrument_version"]
+                        + [f"{s}_score" for s in scales] + [f"{s}_band" for s in scales] + [f"flag_{f}" for f in ("straight_lining", "too_fast", "impression_management_high", "inconsistent")] + items)
+        for response in shared_responses(workshop):
+            profile = profile_of(response, language)
+            answers = answers_of(response)
+            writer.writerow(
+                [_csv_text(response.respondent_name or ""), response.completed_at.isoformat(), response.language, response.source,
+                 response.instrument_id, response.instrument_version]
+                + [_num(profile.scales[s].score) for s in scales] + [profile.scales[s].band or "" for s in scales]
+                + [int(f in profile.flag_ids) for f in ("straight_lining", "too_fast", "impression_management_high", "inconsistent")]
+                + [answers.get(i, "") for i in items]
+            )
+    else:
+        summary, _grid = team_of(workshop, language)
+        writer.writerow(["scale", "instrument_id", "instrument_version", "completed", "median", "low", "moderate", "high", "not_scorable"])
+        for row in summary.scales:
+            writer.writerow([row.scale_id, instrument.id, instrument.version, summary.included, _num(row.median),
+                             row.band_counts["low"], row.band_counts["moderate"], row.band_counts["high"], row.not_scorable])
+    data = "\ufeff" + out.getvalue()  # a BOM, so that Excel reads UTF-8 and shows å, ä, ö
+    name = f"{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.csv"
+    return HttpResponse(data.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _csv_text(text: str) -> str:
+    # A name starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _language_arg(default: str) -> str:
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else default
+
+
+@bp.get("/coach/workshops/<int:workshop_id>/questionnaire.pdf")
+@login_required
+def blank_questionnaire(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    language = _language_arg(workshop.language)
+    pdf = render_blank_questionnaire_pdf(instrument_bank().current, language)
+    return pdf_download(pdf, f"{'frageformular' if language == 'sv' else 'questionnaire'}-{instrument_bank().current.id}.pdf")
+
+
+@bp.route("/coach/workshops/<int:workshop_id>/paper", methods=["GET", "POST"])
+@login_required
+def paper_entry(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    instrument = instrument_bank().current
+    form = PaperEntryForm(language=workshop.language)
+    language = current_language()
+    missing, answers = [], {}
+    if request.method == "POST":
+        expected = {i.id for i in instrument.items} | {"csrf_token", "name", "share_with_coach", "language"}
+        unexpected = sorted(set(request.form) - expected)
+        if unexpected:
+            abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.", fields=", ".join(unexpected)[:200]))
+        for item in instrument.items:
+            value = request.form.get(item.id, "")
+            if value == "":
+                missing.append(item)
+            elif value not in {"1", "2", "3", "4", "5"}:
+                abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
+            else:
+                answers[item.id] = int(value)
+        if form.validate() and not missing:
+            response, token = create_response(
+                form.language.data, (form.name.data or "").strip() or None, workshop_id=workshop.id,
+                share_with_coach=bool(form.share_with_coach.data) and workshop.named, source="paper",
+            )
+            save_answers(response, answers)
+            response.completed_at = datetime.now(timezone.utc)
+            db.session.commit()
+            return render_template("workshops/paper_done.html", workshop=workshop, response=response, token=token)
+    return render_template(
+        "workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
+        language=language, answers=answers, missing=missing,
+    ), (422 if missing or form.errors else 200)
+
+
+# --- participants ------------------------------------------------------------
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def join():
+    form = JoinCodeForm(code=request.args.get("code", ""))
+    if request.method == "POST" and form.validate():
+        code = normalise_join_code(form.code.data)
+        workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
+        if workshop is None:
+            form.code.errors.append(_("There is no workshop with this code. Check the code with your coach."))
+        elif not workshop.is_open:
+            form.code.errors.append(_("This workshop is closed: it no longer takes new participants."))
+        else:
+            return redirect(url_for("workshops.join_workshop", code=workshop.join_code))
+    status = 400 if form.errors else 200
+    return render_template("workshops/join.html", form=form), status
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["GET"])
+def join_workshop(code: str):
+    normalised = normalise_join_code(code)
+    workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None
+    if workshop is None:
+        abort(404, description=_("There is no workshop with this code. Check the code with your coach."))
+    if not workshop.is_open:
+        return render_template("workshops/closed.html", workshop=workshop), 410
+    form = ParticipantForm(language=workshop.language if request.method == "GET" else None)
+    if request.method == "POST" and form.validate():
+        named = workshop.named
+        response, token = create_response(
+            form.language.data,
+            (form.name.data or "").strip() or None if named else None,
+            workshop_id=workshop.id,
+            share_with_coach=bool(form.share_with_coach.data) if named else False,
+        )
+        db.session.commit()
+        session["lang"] = form.language.data
+        flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")
+        return redirect(url_for("questionnaire.page", token=token, number=1))
+    return render_template("workshops/join_workshop.html", workshop=workshop, form=form,
+                           instrument_size=len(instrument_bank().current.items)), 400 if form.errors else 200
