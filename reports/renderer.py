@@ -13,6 +13,7 @@ import concurrent.futures
 import logging
 import os
 import shutil
+import signal
 import threading
 from typing import Sequence
 
@@ -95,6 +96,7 @@ class ChartRenderer:
 
     @property
     def browser_pid(self) -> int | None:
+        """The browser's process (and process group) id."""
         process = getattr(self._kaleido, "subprocess", None)
         return process.pid if process else None
 
@@ -154,8 +156,13 @@ class ChartRenderer:
             except Exception:
                 pass
             process = getattr(k, "subprocess", None)
-            if process is not None and process.poll() is None:
-                process.kill()
+            if process is not None:
+                # Debian's /usr/bin/chromium is a shell wrapper that does not exec,
+                # so kill the whole process group (choreographer starts a new session).
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
         if loop is not None:
             loop.call_soon_threadsafe(loop.stop)
 

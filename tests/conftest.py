@@ -173,3 +173,7 @@ class LiveServer:
 def live_server(app):
     with LiveServer(app) as server:
         yield server
+
+
+# Browser fixtures are registered here once, so that one Chromium serves the session.
+from .browser import browser, page  # noqa: E402,F401

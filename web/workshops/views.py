@@ -24,7 +24,7 @@ from ..models import Response, Workshop
 from ..pdfs import forget_reports, pdf_download, profile_filename, profile_pdf_bytes, renderer, slug
 from ..questionnaire.forms import ConfirmForm
 from ..questionnaire.views import current_language
-from ..responses import answers_of, create_response, delete_response, profile_of, save_answers
+from ..responses import answers_of, create_response, profile_of, save_answers
 from . import jobs
 from .codes import new_join_code, normalise_join_code
 from .forms import JoinCodeForm, ParticipantForm, PaperEntryForm, WorkshopForm
@@ -156,10 +156,9 @@ def delete(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        for response in list(workshop.responses):
+        for response in workshop.responses:
             forget_reports(response)
-            delete_response(response)
-        jobs.forget_jobs(workshop)
+        jobs.forget_jobs(workshop)  # responses, answers and timings go by ON DELETE CASCADE
         db.session.delete(workshop)
         db.session.commit()
         flash(_("The workshop and all its responses have been deleted."), "success")

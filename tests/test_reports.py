@@ -1,0 +1,226 @@
+"""PDF reports read back: text, language, escaping, vector charts, structure;
+the report cache; and the chart renderer's failure handling."""
+
+import os
+import signal
+import subprocess
+import time
+import unicodedata
+from datetime import date
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from assessment import AnswerSet, load_instrument, score_answers
+from reports import charts
+from reports.pdf import ProfileReport, render_blank_questionnaire_pdf, render_profile_pdf
+from reports.renderer import ChartExportError, ChartRenderer, default_renderer
+
+from .conftest import csrf_of
+from .helpers import QUESTIONS, varied_answers
+
+HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_instrument(QUESTIONS / "v1")
+
+
+def report_for(bank, language, name=HOSTILE, answers=None, seconds=()):
+    answers = answers or varied_answers(bank)
+    profile = score_answers(bank, AnswerSet(language, answers, name, seconds))
+    return ProfileReport(profile, bank, answers, name, date(2026, 11, 27))
+
+
+def pdf_text(data: bytes) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(BytesIO(data))
+    return reader, [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def swedish_pdf(bank):
+    answers = varied_answers(bank)
+    answers.update(wc1=5, wc2=5, wc3=5, wc4=4, wc5=5, wc6=4, wc7=5)
+    report = report_for(bank, "sv", answers=answers, seconds=(1.0,))
+    return report, render_profile_pdf(report)
+
+
+def test_swedish_report_reads_back(swedish_pdf):
+    report, data = swedish_pdf
+    reader, pages = pdf_text(data)
+    text = "\n".join(pages)
+    assert len(reader.pages) == 6
+    assert "Din profil" in pages[0] and HOSTILE in pages[0]
+    assert "27 november 2026" in pages[0] and "tripwire version 1" in pages[0]
+    for result in report.profile.of_kind("behaviour", "driver"):
+        assert result.name in text
+        assert f"{result.score:.0f}" in text
+    weak = report.profile.scales["weak_close"]
+    assert weak.band_label == "Hög" and "Hög" in text and "Måttlig" in text
+    assert "Sug på karamellen" in text  # the article's own example
+    assert "Din handlingsplan" in text and "Så läser du poängen" in text
+    assert "preliminära kriterienivåer, inte normer" in text
+    assert "Du svarade mycket snabbt" in text  # the too_fast flag, kindly worded
+    for n, page in enumerate(pages, 1):
+        assert f"Sida {n} av 6" in page
+    assert "påträngande" in text and "Överdrivet" in text
+
+
+def test_english_report_uses_english_words(bank):
+    _, pages = pdf_text(render_profile_pdf(report_for(bank, "en", name=None)))
+    text = "\n".join(pages)
+    assert "Your profile" in text and "Anonymous" in text and "Weak closes" in text
+    assert "Page 1 of" in text and "Svaga avslut" not in text
+
+
+def test_hostile_name_appears_literally_and_breaks_nothing(swedish_pdf):
+    _, data = swedish_pdf
+    reader, pages = pdf_text(data)
+    assert HOSTILE in pages[0]
+    assert "&amp;" not in pages[0] and "&lt;" not in pages[0]
+    assert reader.metadata.title.endswith(HOSTILE)
+
+
+def test_charts_are_vector_drawings(swedish_pdf):
+    _, data = swedish_pdf
+    reader = PdfReader(BytesIO(data))
+    for number in (0, 1, 2, 3):  # summary page and the three behaviour pages
+        page = reader.pages[number]
+        xobjects = page["/Resources"]["/XObject"]
+        subtypes = {x.get_object()["/Subtype"] for x in xobjects.values()}
+        assert subtypes == {"/Form"}, subtypes  # chart text as form XObjects, no raster image
+        drawn = page.get_contents().get_data()
+        assert drawn.count(b" re\n") + drawn.count(b" l\n") > 10  # bars, zones and grid as paths
+    for page in reader.pages:
+        for x in (page["/Resources"].get("/XObject") or {}).values():
+            assert x.get_object()["/Subtype"] != "/Image"
+
+
+def test_pdf_is_tagged_with_language_and_title(swedish_pdf):
+    _, data = swedish_pdf
+    root = PdfReader(BytesIO(data)).trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+
+
+def test_qpdf_finds_the_pdf_valid(swedish_pdf, tmp_path):
+    path = tmp_path / "r.pdf"
+    path.write_bytes(swedish_pdf[1])
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_not_scorable_scale_is_said_in_the_report(bank):
+    answers = varied_answers(bank)
+    for item_id in ("af1", "af2", "af3"):
+        del answers[item_id]
+    _, pages = pdf_text(render_profile_pdf(report_for(bank, "en", answers=answers)))
+    assert "Too many questions on this scale were left unanswered" in "\n".join(pages)
+
+
+def test_blank_questionnaire_lists_every_item(bank):
+    _, pages = pdf_text(render_blank_questionnaire_pdf(bank, "sv"))
+    text = " ".join(" ".join(pages).split())
+    for item in bank.items:
+        assert " ".join(item.text["sv"].split())[:40] in text
+    assert "Nästan alltid" in text
+
+
+def test_chart_figures_are_the_same_for_web_and_pdf(bank):
+    report = report_for(bank, "en")
+    figure = charts.profile_chart(report.profile)
+    assert charts.to_json(figure)["data"][0]["x"] == [r.score for r in report.profile.of_kind("behaviour", "driver")]
+    assert figure.layout.font.family == "DejaVu Sans"
+
+
+# --- the renderer under failure ----------------------------------------------
+
+
+def test_no_browser_gives_an_error_that_names_the_fix(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    with pytest.raises(ChartExportError, match="apt-get install chromium.*BROWSER_PATH"):
+        ChartRenderer(timeout=2).svgs([charts.go.Figure()])
+
+
+def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_path):
+    fake = tmp_path / "hanging-browser"
+    fake.write_text("#!/bin/sh\nexec sleep 600\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(fake))
+    renderer = ChartRenderer(timeout=2, start_timeout=3)
+    started = time.monotonic()
+    with pytest.raises(ChartExportError, match="did not start"):
+        renderer.svgs([charts.go.Figure()])
+    assert time.monotonic() - started < 20
+
+
+def test_a_hung_browser_is_restarted_and_the_export_retried(bank):
+    renderer = ChartRenderer(timeout=3)
+    figure = charts.profile_chart(report_for(bank, "en").profile)
+    assert renderer.svgs([figure])[0].startswith("<svg")
+    pid = renderer.browser_pid
+    os.killpg(pid, signal.SIGSTOP)  # the browser hangs
+    try:
+        started = time.monotonic()
+        svg = renderer.svgs([figure])[0]
+    finally:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert svg.startswith("<svg") and renderer.restarts == 1
+    assert renderer.browser_pid != pid
+    assert time.monotonic() - started < 30
+    renderer.close()
+
+
+def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
+    renderer = ChartRenderer(timeout=5)
+    figure = charts.profile_chart(report_for(bank, "en").profile)
+    renderer.svgs([figure])
+    os.killpg(renderer.browser_pid, signal.SIGKILL)  # the browser dies
+    time.sleep(0.5)
+    assert renderer.svgs([figure])[0].startswith("<svg")
+    assert renderer.restarts == 1
+    renderer.close()
+
+
+# --- through the web ---------------------------------------------------------
+
+
+def test_download_is_private_named_safely_and_cached(app, respondent, instrument, monkeypatch):
+    import web.pdfs
+
+    calls = []
+    real = web.pdfs.render_profile_pdf
+    monkeypatch.setattr(web.pdfs, "render_profile_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
+    respondent.start(name="Åsa Öström", language="sv")
+    respondent.complete(varied_answers(instrument))
+    first = respondent.client.get(respondent.url("/profile.pdf"))
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    today = date.today().isoformat()
+    assert first.headers["Content-Disposition"] == f'attachment; filename="profil-asa-ostrom-{today}.pdf"'
+    assert "no-store" in first.headers["Cache-Control"]
+    second = respondent.client.get(respondent.url("/profile.pdf"))
+    assert second.data == first.data and len(calls) == 1
+    english = respondent.client.get(respondent.url("/profile.pdf?lang=en"))
+    assert len(calls) == 2 and english.headers["Content-Disposition"].startswith('attachment; filename="profile-asa-ostrom')
+    assert respondent.client.get("/response/wrong-token/profile.pdf").status_code == 404
+
+
+def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch):
+    import web.pdfs
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    monkeypatch.setattr(web.pdfs, "renderer", lambda: ChartRenderer(timeout=2))
+    respondent.start(language="en")
+    respondent.complete(varied_answers(instrument))
+    reply = respondent.client.get(respondent.url("/profile.pdf"))
+    assert reply.status_code == 503
+    assert "The PDF could not be made just now" in reply.text and "Your answers are safe" in reply.text
+
+
+def test_default_renderer_is_one_per_process():
+    assert default_renderer() is default_renderer()

@@ -1,0 +1,283 @@
+"""Workshops: authorisation on every coach route, privacy modes, join codes,
+downloads read back, paper mode, background ZIP and the demo command."""
+
+import csv
+import io
+import time
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from web.workshops.codes import ALPHABET, new_join_code, normalise_join_code
+
+from .conftest import csrf_of, make_app
+from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+
+
+@pytest.fixture
+def coach(app, client):
+    email, password = make_coach(app)
+    login(client, email, password)
+    return client
+
+
+def coach_routes(app):
+    """Every URL rule that takes a workshop id: the ones that must check ownership."""
+    return [(rule, sorted(rule.methods - {"HEAD", "OPTIONS"})) for rule in app.url_map.iter_rules() if "workshop_id" in rule.arguments]
+
+
+def test_every_coach_route_is_checked_for_ownership(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="named")
+    join_and_complete(coach.application.test_client(), instrument, code, name="Ann", share=True)
+    intruder = app.test_client()
+    make_coach(app, "other@example.com", "another long password")
+    login(intruder, "other@example.com", "another long password")
+    token = csrf_of(intruder.get("/coach/workshops/new").text)
+    routes = coach_routes(app)
+    assert len(routes) >= 13
+    for rule, methods in routes:
+        url = rule.build({"workshop_id": workshop_id, "response_id": 1, "job_id": 1})[1]
+        for method in methods:
+            reply = intruder.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            assert reply.status_code == 404, (method, url, reply.status_code)
+    # and nobody logged out gets in either
+    stranger = app.test_client()
+    for rule, methods in routes:
+        url = rule.build({"workshop_id": workshop_id, "response_id": 1, "job_id": 1})[1]
+        reply = stranger.open(url, method=methods[0])
+        assert reply.status_code in (302, 400) and (reply.status_code == 400 or "/coach/login" in reply.location), url
+    # the owner still sees it
+    assert coach.get(f"/coach/workshops/{workshop_id}").status_code == 200
+
+
+def test_participants_never_reach_the_team_view(app, coach, instrument):
+    workshop_id, code = create_workshop(coach)
+    participant = app.test_client()
+    join_and_complete(participant, instrument, code)
+    assert participant.get(f"/coach/workshops/{workshop_id}/team.json").status_code == 302
+
+
+def test_anonymous_mode_shows_nothing_below_three_and_never_one_person(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="anonymous")
+    people = app.test_client()
+    join_and_complete(people, instrument, code, offset=0)
+    join_and_complete(people, instrument, code, offset=1)
+    join_and_complete(people, instrument, code, complete=False)
+    team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
+    assert team["summary"]["joined"] == 3 and team["summary"]["completed"] == 2 and team["summary"]["in_progress"] == 1
+    assert team["summary"]["withheld"] is True and team["summary"]["scales"] == [] and team["chart"] is None
+    assert team["grid"] == []
+    csv_rows = list(csv.reader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
+    assert len(csv_rows) == 1  # header only
+    join_and_complete(people, instrument, code, offset=2)
+    team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
+    assert team["summary"]["withheld"] is False and team["summary"]["completed"] == 3
+    weak = next(s for s in team["summary"]["scales"] if s["id"] == "weak_close")
+    assert sum(weak["band_counts"].values()) == 3 and weak["median"] is not None
+    assert team["grid"] == [] and "scores" not in str(team["chart"]).lower().replace("score (", "")
+    html = coach.get(f"/coach/workshops/{workshop_id}").text
+    assert "data-grid" not in html
+
+
+def test_named_mode_shows_only_those_who_shared(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="named")
+    people = app.test_client()
+    join_and_complete(people, instrument, code, name="Åsa Öström", share=True, offset=0)
+    join_and_complete(people, instrument, code, name="Björn", share=True, offset=1)
+    join_and_complete(people, instrument, code, name="Hemlig", share=False, offset=2)
+    team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
+    assert [row["name"] for row in team["grid"]] == ["Björn", "Åsa Öström"] or {r["name"] for r in team["grid"]} == {"Åsa Öström", "Björn"}
+    assert team["summary"]["completed"] == 3 and team["summary"]["included"] == 2
+    html = coach.get(f"/coach/workshops/{workshop_id}").text
+    assert "Hemlig" not in html and "Åsa Öström" in html
+
+
+def test_join_codes_ignore_case_spaces_and_dashes():
+    code = new_join_code()
+    assert len(code) == 6 and set(code) <= set(ALPHABET)
+    assert not set("0O1IL2Z5S8B") & set(ALPHABET)
+    assert normalise_join_code(" " + code.lower()[:3] + " - " + code.lower()[3:] + " ") == code
+    assert normalise_join_code("ABC") is None and normalise_join_code("ABCDEFG") is None
+    assert normalise_join_code("O0O0O0") is None
+
+
+def test_join_page_messages(app, coach, instrument):
+    workshop_id, code = create_workshop(coach)
+    visitor = app.test_client()
+    page = visitor.get("/join")
+
+    def attempt(text):
+        return visitor.post("/join", data={"csrf_token": csrf_of(page.text), "code": text})
+
+    assert attempt(code.lower()).location.endswith(f"/join/{code}")
+    assert attempt(f"{code[:3]} {code[3:]}").location.endswith(f"/join/{code}")
+    unknown = attempt("XXXXXX" if code != "XXXXXX" else "YYYYYY")
+    assert unknown.status_code == 400 and "There is no workshop with this code" in unknown.text
+    assert visitor.get("/join/XXXXXX").status_code in (404,) or code == "XXXXXX"
+    coach.post(f"/coach/workshops/{workshop_id}/close", data={"csrf_token": csrf_of(coach.get('/coach/').text)})
+    closed = attempt(code)
+    assert closed.status_code == 400 and "This workshop is closed" in closed.text
+    assert visitor.get(f"/join/{code}").status_code == 410
+    coach.post(f"/coach/workshops/{workshop_id}/reopen", data={"csrf_token": csrf_of(coach.get('/coach/').text)})
+    assert attempt(code).status_code == 302
+
+
+def test_join_attempts_are_rate_limited(tmp_path, postgres_schema_ready):
+    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    token = csrf_of(client.get("/join").text)
+    statuses = [client.post("/join", data={"csrf_token": token, "code": "AAAAAA"}).status_code for _ in range(22)]
+    assert statuses[:20] == [400] * 20 and statuses[-1] == 429
+
+
+def test_login_is_rate_limited_and_wrong_passwords_refused(tmp_path, postgres_schema_ready):
+    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+    email, _ = make_coach(app)
+    client = app.test_client()
+    statuses = [login(client, email, "wrong password!").status_code for _ in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+
+
+def test_session_cookie_flags_and_logout(app, client):
+    email, password = make_coach(app)
+    reply = login(client, email, password)
+    session_cookie = next(c for c in reply.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    assert client.get("/coach/").status_code == 200
+    client.post("/coach/logout", data={"csrf_token": csrf_of(client.get("/coach/").text)})
+    assert client.get("/coach/").status_code == 302
+
+
+def test_change_password(app, coach):
+    page = coach.get("/coach/password")
+    wrong = coach.post("/coach/password", data={"csrf_token": csrf_of(page.text), "current": "nope", "new": "a brand new password", "confirm": "a brand new password"})
+    assert wrong.status_code == 400 and "not right" in wrong.text
+    ok = coach.post("/coach/password", data={"csrf_token": csrf_of(page.text), "current": "correct horse battery", "new": "a brand new password", "confirm": "a brand new password"})
+    assert ok.status_code == 302
+    fresh = app.test_client()
+    assert login(fresh, "coach@example.com", "a brand new password").status_code == 302
+
+
+def test_signup_only_when_allowed(app, client):
+    assert client.get("/coach/signup").status_code == 404
+    app.config["ALLOW_SIGNUP"] = True
+    page = client.get("/coach/signup")
+    reply = client.post("/coach/signup", data={"csrf_token": csrf_of(page.text), "email": "new@example.com", "password": "long enough pw"})
+    assert reply.status_code == 302
+    assert client.get("/coach/").status_code == 200
+
+
+def test_csv_has_bom_versions_names_and_raw_answers(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="named", language="sv")
+    people = app.test_client()
+    join_and_complete(people, instrument, code, name="Åsa Öström", share=True, offset=0)
+    join_and_complete(people, instrument, code, name="=HYPERLINK(1)", share=True, offset=1)
+    data = coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data
+    assert data.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {r["name"] for r in rows} == {"Åsa Öström", "'=HYPERLINK(1)"}
+    first = next(r for r in rows if r["name"] == "Åsa Öström")
+    assert first["instrument_id"] == "tripwire" and first["instrument_version"] == "1"
+    from .helpers import varied_answers
+
+    assert {i.id: int(first[i.id]) for i in instrument.items} == varied_answers(instrument, 0)
+    assert first["weak_close_band"] in ("low", "moderate", "high") and float(first["weak_close_score"]) >= 0
+
+
+def test_team_pdf_reads_back(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, title="Höstkickoff & <b>fest</b>", privacy="named", language="sv")
+    people = app.test_client()
+    for n, name in enumerate(["Åsa", "Örjan", "Ärla"]):
+        join_and_complete(people, instrument, code, name=name, share=True, offset=n)
+    reply = coach.get(f"/coach/workshops/{workshop_id}/team.pdf")
+    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+    assert reply.headers["Content-Disposition"].startswith('attachment; filename="grupp-hostkickoff-b-fest-b')
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.data)).pages)
+    assert "Höstkickoff & <b>fest</b>" in text and "Grupprapport" in text
+    assert "Frågor till diskussionen" in text and "Hur många gånger följer vi upp en offert" in text
+    assert all(name in text for name in ("Åsa", "Örjan", "Ärla"))
+    assert "Uppskjuten kontakt" in text and "Median" in text
+
+
+def test_individual_pdf_only_for_those_who_shared(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="named")
+    people = app.test_client()
+    join_and_complete(people, instrument, code, name="Shared", share=True)
+    join_and_complete(people, instrument, code, name="Private", share=False, offset=1)
+    assert coach.get(f"/coach/workshops/{workshop_id}/responses/1.pdf").status_code == 200
+    assert coach.get(f"/coach/workshops/{workshop_id}/responses/2.pdf").status_code == 404
+
+
+def test_zip_of_shared_profiles_in_the_background(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="named")
+    people = app.test_client()
+    join_and_complete(people, instrument, code, name="Åsa", share=True)
+    join_and_complete(people, instrument, code, name="Bo", share=True, offset=1)
+    join_and_complete(people, instrument, code, name="Cissi", share=False, offset=2)
+    token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
+    reply = coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
+    assert reply.status_code == 302
+    state = {}
+    for _ in range(120):
+        state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    assert state["status"] == "done" and state["done"] == state["total"] == 2
+    archive = zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
+    assert any("asa" in n for n in names) and not any("cissi" in n for n in names)
+
+
+def test_paper_mode(app, coach, instrument):
+    workshop_id, _ = create_workshop(coach, privacy="named", language="sv")
+    blank = coach.get(f"/coach/workshops/{workshop_id}/questionnaire.pdf?lang=sv")
+    assert blank.status_code == 200
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(blank.data)).pages).split())
+    assert "Nästan alltid" in text and "Frågeformulär" in text
+    page = coach.get(f"/coach/workshops/{workshop_id}/paper")
+    from .helpers import varied_answers
+
+    answers = varied_answers(instrument, 1)
+    data = {"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "sv", "share_with_coach": "y",
+            **{k: str(v) for k, v in answers.items()}}
+    partial = dict(data)
+    del partial["pc1"]
+    missing = coach.post(f"/coach/workshops/{workshop_id}/paper", data=partial)
+    assert missing.status_code == 422 and 'href="#pc1-1"' in missing.text
+    done = coach.post(f"/coach/workshops/{workshop_id}/paper", data=data)
+    assert done.status_code == 200 and "/response/" in done.text
+    team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
+    assert [r["name"] for r in team["grid"]] == ["Pappers-Per"]
+    tampered = dict(data, pc1="9")
+    assert coach.post(f"/coach/workshops/{workshop_id}/paper", data=tampered).status_code == 400
+
+
+def test_delete_workshop_deletes_its_responses(app, coach, instrument):
+    workshop_id, code = create_workshop(coach)
+    person = join_and_complete(app.test_client(), instrument, code)
+    page = coach.get(f"/coach/workshops/{workshop_id}/delete")
+    coach.post(f"/coach/workshops/{workshop_id}/delete", data={"csrf_token": csrf_of(page.text)})
+    assert coach.get(f"/coach/workshops/{workshop_id}").status_code == 404
+    assert app.test_client().get(person.url("/profile")).status_code == 404
+
+
+def test_qr_code_is_svg_of_the_join_url(coach):
+    workshop_id, code = create_workshop(coach)
+    reply = coach.get(f"/coach/workshops/{workshop_id}/qr.svg")
+    assert reply.mimetype == "image/svg+xml" and reply.data.startswith(b"<svg")
+
+
+def test_demo_workshop_command(app, runner):
+    result = runner.invoke(args=["demo-workshop", "--participants", "30", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    email = result.output.split("e-mail:")[1].split()[0]
+    password = result.output.split("password:")[1].split()[0]
+    client = app.test_client()
+    assert login(client, email, password).status_code == 302
+    team = client.get("/coach/workshops/1/team.json").get_json()
+    assert team["summary"]["completed"] == 30 and len(team["grid"]) == team["summary"]["included"] > 15
+    bands = {row["scores"]["weak_close"]["band"] for row in team["grid"]}
+    assert len(bands) >= 2  # varied profiles
