@@ -46,6 +46,7 @@ def make_app(tmp_path: Path, postgres_state=None, **overrides):
             _postgres_url(TEST_DATABASE_URL) if TEST_DATABASE_URL else f"sqlite:///{tmp_path / 'test.sqlite'}"
         ),
         "REPORT_CACHE_DIR": str(tmp_path / "report-cache"),
+        "JOBS_DIR": str(tmp_path / "jobs"),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
     }

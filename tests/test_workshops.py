@@ -124,11 +124,13 @@ def test_join_page_messages(app, coach, instrument):
 
 
 def test_join_attempts_are_rate_limited(tmp_path, postgres_schema_ready):
-    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True, JOIN_RATE_LIMIT="30 per minute")
     client = app.test_client()
     token = csrf_of(client.get("/join").text)
-    statuses = [client.post("/join", data={"csrf_token": token, "code": "AAAAAA"}).status_code for _ in range(22)]
-    assert statuses[:20] == [400] * 20 and statuses[-1] == 429
+    statuses = [client.post("/join", data={"csrf_token": token, "code": "AAAAAA"}).status_code for _ in range(31)]
+    assert statuses[:30] == [400] * 30 and statuses[30] == 429
+    guesses = [client.get(f"/join/AAAAA{c}").status_code for c in "ACDEFGHJKMNPQRTUVWXY34679"[:6]]
+    assert guesses[-1] == 429  # guessing codes in the URL counts against the same limit
 
 
 def test_login_is_rate_limited_and_wrong_passwords_refused(tmp_path, postgres_schema_ready):

@@ -38,10 +38,16 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         ALLOW_SIGNUP=_flag("ALLOW_SIGNUP"),
         RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "365")),
         REPORT_CACHE_DIR=os.environ.get("REPORT_CACHE_DIR") or str(instance / "report-cache"),
+        # Finished batch files (ZIPs); workers on other machines need it shared.
+        JOBS_DIR=os.environ.get("JOBS_DIR") or str(instance / "jobs"),
         CHART_TIMEOUT=float(os.environ.get("CHART_TIMEOUT", "20")),
         REDIS_URL=os.environ.get("REDIS_URL"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
+        # Per client address. A workshop of 50 behind one office NAT must get in;
+        # guessing one of 25^6 codes at this pace still takes centuries.
+        JOIN_RATE_LIMIT=os.environ.get("JOIN_RATE_LIMIT", "100 per minute"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),

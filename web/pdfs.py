@@ -52,7 +52,13 @@ def profile_pdf_bytes(response: Response, language: str) -> bytes:
     cached = cache.get(str(response.id), key)
     if cached is not None:
         return cached
-    pdf = render_profile_pdf(report, renderer())  # ChartExportError becomes a 503 page (errors.py)
+    if current_app.config.get("REDIS_URL") and not current_app.config.get("RENDERING_IN_WORKER"):
+        # Rendered by a report worker (make worker), so web workers stay free for pages.
+        from .workshops.jobs import render_on_queue
+
+        pdf = render_on_queue(response.id, language)
+    else:
+        pdf = render_profile_pdf(report, renderer())  # ChartExportError becomes a 503 page (errors.py)
     cache.put(str(response.id), key, pdf)
     return pdf
 

@@ -22,7 +22,7 @@ _executor: ThreadPoolExecutor | None = None
 
 
 def _jobs_dir() -> Path:
-    path = Path(current_app.instance_path) / "jobs"
+    path = Path(current_app.config["JOBS_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -56,12 +56,8 @@ def start_zip_job(workshop: Workshop, language: str) -> ReportJob:
                     total=len(shared_responses(workshop)))
     db.session.add(job)
     db.session.commit()
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        from redis import Redis
-        from rq import Queue
-
-        Queue(QUEUE_NAME, connection=Redis.from_url(redis_url)).enqueue(run_in_worker, job.id, job_timeout=1800)
+    if current_app.config.get("REDIS_URL"):
+        _queue().enqueue(run_in_worker, job.id, job_timeout=1800)
     else:
         global _executor
         if _executor is None:
@@ -77,16 +73,60 @@ def _run_with_app(app, job_id: int) -> None:
 
 
 _worker_app = None
+RENDER_WAIT_SECONDS = 120
 
 
-def run_in_worker(job_id: int) -> None:
-    """Entry point for RQ workers: build the app once per worker process."""
+def _app_for_worker():
+    """RQ workers build the app once per process (run them as SimpleWorker, so the
+    process and its chart browser live on between jobs)."""
     global _worker_app
     if _worker_app is None:
         from app import create_app
 
-        _worker_app = create_app()
-    _run_with_app(_worker_app, job_id)
+        _worker_app = create_app({"RENDERING_IN_WORKER": True})
+    return _worker_app
+
+
+def run_in_worker(job_id: int) -> None:
+    _run_with_app(_app_for_worker(), job_id)
+
+
+def render_profile_in_worker(response_id: int, language: str) -> bytes:
+    from ..models import Response
+    from ..pdfs import profile_pdf_bytes
+
+    with _app_for_worker().app_context():
+        response = db.session.get(Response, response_id)
+        if response is None:
+            raise LookupError(f"response {response_id} no longer exists")
+        return profile_pdf_bytes(response, language)
+
+
+def _queue():
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+
+
+def render_on_queue(response_id: int, language: str) -> bytes:
+    """Have a report worker render one PDF and wait for it (the bytes come back through Redis)."""
+    import time
+
+    from reports.renderer import ChartExportError
+
+    job = _queue().enqueue(render_profile_in_worker, response_id, language, job_timeout=RENDER_WAIT_SECONDS,
+                           result_ttl=60, failure_ttl=600)
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status = job.get_status(refresh=True)
+        if status == "finished":
+            return job.return_value()
+        if status in ("failed", "stopped", "canceled"):
+            raise ChartExportError(f"the report worker could not render the PDF ({status})")
+        time.sleep(0.05)
+    job.cancel()
+    raise ChartExportError("no report worker finished the PDF in time; is 'make worker' running?")
 
 
 def run_zip_job(job_id: int) -> None:

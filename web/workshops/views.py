@@ -10,7 +10,7 @@ import io
 from datetime import datetime, timezone
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -325,8 +325,17 @@ def paper_entry(workshop_id: int):
 # --- participants ------------------------------------------------------------
 
 
+def join_limit() -> str:
+    return current_app.config["JOIN_RATE_LIMIT"]
+
+
+# One budget for both ways of trying a code, so guessing in the URL gains nothing.
+join_attempts = limiter.shared_limit(join_limit, scope="join-attempts", methods=["POST"])
+join_pages = limiter.shared_limit(join_limit, scope="join-attempts")
+
+
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@join_attempts
 def join():
     form = JoinCodeForm(code=request.args.get("code", ""))
     if request.method == "POST" and form.validate():
@@ -343,8 +352,7 @@ def join():
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-@limiter.limit("60 per minute", methods=["GET"])
+@join_pages
 def join_workshop(code: str):
     normalised = normalise_join_code(code)
     workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None

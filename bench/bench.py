@@ -1,0 +1,179 @@
+"""`make bench`: one table of figures, each beside its naive baseline where one
+exists, all measured in this run on this machine. Prints the table and writes
+it as Markdown to bench/out/latest.md (bench/RESULTS.md keeps the record).
+
+  naive chart export = plotly.io.to_image per chart, a new browser each call
+  ours               = one persistent Chromium per process (reports/renderer.py)
+
+Usage: .venv/bin/python bench/bench.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import plotly.io  # noqa: E402
+
+from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
+from assessment.team import summarise_team  # noqa: E402
+from reports import pdf as pdfmod  # noqa: E402
+from reports.renderer import ChartRenderer  # noqa: E402
+from web.workshops.cli import NAMES, synthetic_answers  # noqa: E402
+
+
+class NaiveRenderer:
+    """The baseline: plotly's own to_image, which starts a browser per call."""
+
+    def svgs(self, figures):
+        return [plotly.io.to_image(f, format="svg").decode() for f in figures]
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def reports_for(instrument, n: int, seed: int = 1):
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        answers = synthetic_answers(instrument, rng)
+        profile = score_answers(instrument, AnswerSet(rng.choice(["sv", "en"]), answers, NAMES[k % len(NAMES)]))
+        out.append(pdfmod.ProfileReport(profile, instrument, answers, NAMES[k % len(NAMES)], date(2026, 11, 27)))
+    return out
+
+
+def page_latency(instrument, repeat: int) -> list[float]:
+    """GET + POST of one questionnaire page through the full Flask stack and SQLite."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from tests.conftest import Respondent
+
+    work = Path(tempfile.mkdtemp())
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'b.sqlite'}",
+                      "REPORT_CACHE_DIR": str(work / "cache"), "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    person = Respondent(app.test_client(), instrument)
+    person.start()
+    items = instrument.pages[0]
+
+    def one():
+        reply = person.answer_page(1, {i.id: 3 for i in items})
+        assert reply.status_code == 302
+
+    one()
+    return timed(one, repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    q = args.quick
+    instrument = load_instrument(ROOT / "questions" / "v1")
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(what, ours, naive="–", note=""):
+        rows.append((what, ours, naive, note))
+        print(f"  {what:<44} {ours:>16} {naive:>16}  {note}", flush=True)
+
+    print(f"Tripwire benchmarks, {date.today()}, {platform.node()}, {platform.processor() or platform.machine()}")
+    print(f"  {'measure':<44} {'ours':>16} {'naive':>16}")
+
+    lat = page_latency(instrument, 30 if q else 100)
+    row("questionnaire page, GET+POST (median / p95)",
+        f"{ms(statistics.median(lat))} / {ms(sorted(lat)[int(len(lat) * 0.95) - 1])}", note="test client, SQLite")
+
+    sets = [AnswerSet("sv", synthetic_answers(instrument, random.Random(k))) for k in range(2000)]
+    start = time.perf_counter()
+    for s in sets:
+        score_answers(instrument, s)
+    per = (time.perf_counter() - start) / len(sets)
+    row("scoring throughput", f"{1 / per:,.0f} /s", note=f"{per * 1e6:.0f} µs per profile")
+
+    renderer = ChartRenderer()
+    reports = reports_for(instrument, 40)
+    cold_start = time.perf_counter()
+    pdfmod.render_profile_pdf(reports[0], renderer)
+    cold = time.perf_counter() - cold_start
+    naive = NaiveRenderer()
+    naive_single = timed(lambda: pdfmod.render_profile_pdf(reports[1], naive), 1 if q else 3)
+    row("single PDF, cold (browser starts)", ms(cold), ms(statistics.median(naive_single)),
+        "naive is cold every time")
+    warm = [timed(lambda r=r: pdfmod.render_profile_pdf(r, renderer), 1)[0] for r in reports[2:12 if q else 22]]
+    row("single PDF, warm (median)", ms(statistics.median(warm)), ms(statistics.median(naive_single)), "target ≤ 400 ms")
+    charts = [timed(lambda r=r: renderer.svgs(pdfmod.profile_figures(r)), 1)[0] for r in reports[:10]]
+    naive_charts = timed(lambda: naive.svgs(pdfmod.profile_figures(reports[0])), 1)
+    row("  of which the 4 charts (median)", ms(statistics.median(charts)), ms(naive_charts[0]))
+
+    batch = reports[:20]
+    start = time.perf_counter()
+    for r in batch:
+        pdfmod.render_profile_pdf(r, renderer)
+    per_report = (time.perf_counter() - start) / len(batch)
+    naive_batch = statistics.median(naive_single)
+    row("batch of 20 PDFs, per report", ms(per_report), ms(naive_batch) + "*", "target ≤ 250 ms; *naive: per-report figure above")
+
+    from reports.cache import ReportCache
+
+    cache = ReportCache(tempfile.mkdtemp())
+    data = pdfmod.render_profile_pdf(reports[0], renderer)
+    cache.put("1", ("k",), data)
+    hits = timed(lambda: cache.get("1", ("k",)), 50)
+    row("repeat download (report cache hit)", ms(statistics.median(hits)), "–")
+
+    team_reports = reports_for(instrument, 50, seed=9)
+    team = summarise_team(instrument, [r.profile for r in team_reports], language="sv", joined=50, completed=50, anonymous=False)
+    grid = [type("Row", (), {"name": r.name, "scores": {s.scale_id: (s.score, s.band) for s in r.profile.of_kind("behaviour", "driver")}})
+            for r in team_reports]
+    team_ours = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, renderer=renderer), 3)
+    team_naive = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, renderer=naive), 1)
+    row("team PDF, 50 participants", ms(statistics.median(team_ours)), ms(team_naive[0]))
+
+    def zip_of(renderer_, items):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for k, r in enumerate(items):
+                archive.writestr(f"{k}.pdf", pdfmod.render_profile_pdf(r, renderer_))
+        return buffer
+
+    zip_reports = reports_for(instrument, 50, seed=11)
+    zip_ours = timed(lambda: zip_of(renderer, zip_reports), 1)[0]
+    sample = 2 if q else 5
+    zip_naive_sample = timed(lambda: zip_of(naive, zip_reports[:sample]), 1)[0]
+    row("ZIP of 50 individual PDFs", f"{zip_ours:.1f} s", f"{zip_naive_sample / sample * 50:.0f} s*",
+        f"*naive estimated from {sample} reports")
+    renderer.close()
+
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    lines = [f"| measure | ours | naive | note |", "|---|---|---|---|"] + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    (out / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out / 'latest.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""`make loadtest`: N virtual participants against the app served as `make serve`
+serves it (gunicorn, SECRET_KEY set, migrations applied), loopback only and
+bounded in time; afterwards the database is checked for every answer the
+server acknowledged. Prints one table.
+
+  .venv/bin/python bench/loadtest.py --participants 200 --db sqlite
+  .venv/bin/python bench/loadtest.py --participants 200 --db postgres
+  .venv/bin/python bench/loadtest.py --participants 100 --kill-worker   # fault test
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "snubbeltrad_load"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask(env, *args, input_text=None) -> str:
+    result = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, input=input_text,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare_database(kind: str, work: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{work / 'load.sqlite'}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+    return f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
+
+
+def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]]]:
+    """A coach and a named workshop, made with the app's own code."""
+    script = (
+        "import json, secrets\n"
+        "from app import create_app\n"
+        "from web.extensions import db\n"
+        "from web.coach.views import create_coach\n"
+        "from web.models import Workshop\n"
+        "from web.workshops.views import _unused_join_code\n"
+        "from datetime import date\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    password = secrets.token_urlsafe(12)\n"
+        "    coach = create_coach('load@example.com', password)\n"
+        "    w = Workshop(coach_id=coach.id, title='Load', held_on=date.today(), language='sv', privacy_mode='named', join_code=_unused_join_code())\n"
+        "    db.session.add(w); db.session.commit()\n"
+        "    pages = [[i.id for i in p] for p in app.extensions['instrument_bank'].current.pages]\n"
+        "    print(json.dumps([coach.email, password, w.id, w.join_code, pages]))\n"
+    )
+    out = subprocess.run([str(BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"server did not answer at {url}")
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def check_database(env, log: dict) -> dict:
+    """Every acknowledged page's answers are stored, once, with the value sent."""
+    script = (
+        "import json, sys\n"
+        "from sqlalchemy import select, func\n"
+        "from app import create_app\n"
+        "from web.extensions import db\n"
+        "from web.models import Answer, Response\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    rows = db.session.execute(select(Response.token_hash, Answer.item_id, Answer.value).join(Answer, Answer.response_id == Response.id)).all()\n"
+        "    completed = db.session.scalar(select(func.count()).select_from(Response).where(Response.completed_at.is_not(None)))\n"
+        "    per = db.session.execute(select(Answer.response_id, func.count()).group_by(Answer.response_id)).all()\n"
+        "    print(json.dumps({'rows': [list(r) for r in rows], 'completed': completed, 'counts': [c for _, c in per]}))\n"
+    )
+    out = subprocess.run([str(BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    stored = {}
+    duplicates = 0
+    for token_hash, item, value in data["rows"]:
+        duplicates += (token_hash, item) in stored
+        stored[(token_hash, item)] = value
+    lost = wrong = 0
+    for entry in log["acknowledged"]:
+        token_hash = hashlib.sha256(entry["token"].encode()).hexdigest()
+        for item, value in entry["answers"].items():
+            if (token_hash, item) not in stored:
+                lost += 1
+            elif stored[(token_hash, item)] != value:
+                wrong += 1
+    return {"acknowledged_answers": sum(len(e["answers"]) for e in log["acknowledged"]), "lost": lost,
+            "wrong": wrong, "duplicates": duplicates, "completed_in_db": data["completed"]}
+
+
+def stats(csv_path: Path) -> dict[str, dict]:
+    with open(csv_path, encoding="utf-8") as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=200)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--spawn-rate", type=float, default=4.0)
+    parser.add_argument("--time-limit", type=int, default=180, help="seconds; the run stops by itself")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker mid-run")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="loadtest-"))
+    env = {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": prepare_database(args.db, work),
+           "REPORT_CACHE_DIR": str(work / "cache"), "JOBS_DIR": str(work / "jobs"),
+           # every virtual participant comes from 127.0.0.1, as if from one office NAT
+           "JOIN_RATE_LIMIT": "100000 per minute", "FLASK_DEBUG": "0"}
+    env.pop("FLASK_DEBUG")
+    flask(env, "db", "upgrade")
+    email, password, workshop_id, code, pages = setup_workshop(env)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
+         "--timeout", "60", "app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        log_path = work / "acknowledged.json"
+        locust_env = {**env, "LOADTEST_JOIN_CODE": code, "LOADTEST_PARTICIPANTS": str(args.participants),
+                      "LOADTEST_LOG": str(log_path), "LOADTEST_PAGES": json.dumps(pages),
+                      "LOADTEST_COACH_EMAIL": email, "LOADTEST_COACH_PASSWORD": password,
+                      "LOADTEST_WORKSHOP_ID": str(workshop_id)}
+        started = time.monotonic()
+        locust = subprocess.Popen(
+            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", str(args.participants + 1), "-r", str(args.spawn_rate), "-t", f"{args.time_limit}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "locust"), "--only-summary", "--stop-timeout", "30"],
+            cwd=ROOT, env=locust_env, stdout=open(work / "locust.log", "w"), stderr=subprocess.STDOUT)
+        killed = None
+        if args.kill_worker:
+            time.sleep(min(30, args.time_limit / 3))
+            killed = worker_pids(server.pid)[0]
+            os.kill(killed, signal.SIGKILL)
+        locust.wait(timeout=args.time_limit + 60)
+        elapsed = time.monotonic() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    log = json.loads(log_path.read_text())
+    table = stats(work / "locust_stats.csv")
+    check = check_database(env, log)
+    agg = table["Aggregated"]
+    page_rows = [table[n] for n in ("page GET", "page POST") if n in table]
+    page_p95 = max(float(r["95%"]) for r in page_rows) if page_rows else float("nan")
+    failures = int(agg["Failure Count"])
+    rows = [
+        ("database", args.db),
+        ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
+        ("participants finished", f"{log['finished']} of {args.participants}"),
+        ("completed responses in the database", str(check["completed_in_db"])),
+        ("wall time", f"{elapsed:.0f} s"),
+        ("requests", agg["Request Count"]),
+        ("failed requests", str(failures)),
+        ("questionnaire pages p95 (GET, POST)", " / ".join(f"{float(r['95%']):.0f} ms" for r in page_rows)),
+        ("profile.pdf median / p95", f"{float(table['profile.pdf']['50%']):.0f} / {float(table['profile.pdf']['95%']):.0f} ms" if "profile.pdf" in table else "–"),
+        ("team view poll p95", f"{float(table['team view poll']['95%']):.0f} ms" if "team view poll" in table else "–"),
+        ("acknowledged answers", str(check["acknowledged_answers"])),
+        ("answers lost / wrong / duplicated", f"{check['lost']} / {check['wrong']} / {check['duplicates']}"),
+    ]
+    if killed:
+        rows.append(("gunicorn worker killed mid-run", f"pid {killed}"))
+    width = max(len(a) for a, _ in rows)
+    print("\nLoad test")
+    for a, b in rows:
+        print(f"  {a:<{width}}  {b}")
+    print(f"  (logs in {work})")
+    ok = check["lost"] == 0 and check["wrong"] == 0 and check["duplicates"] == 0
+    if not args.kill_worker:
+        ok = ok and failures == 0 and log["finished"] == args.participants and page_p95 <= 300 and elapsed <= 120
+    print("  targets met" if ok else "  TARGETS NOT MET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

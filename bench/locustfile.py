@@ -1,0 +1,103 @@
+"""Virtual workshop participants and a coach, driven by bench/loadtest.py.
+
+Each participant behaves like a browser: fetches each form, posts it back with
+its CSRF token and page stamp, reaches the profile and downloads the PDF. Some
+join the workshop with its code; the coach polls the live team view. Every page
+the server acknowledged (302) is written to LOADTEST_LOG, so the driver can
+check afterwards that the database has every acknowledged answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import threading
+
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+
+CODE = os.environ["LOADTEST_JOIN_CODE"]
+PARTICIPANTS = int(os.environ["LOADTEST_PARTICIPANTS"])
+WORKSHOP_SHARE = float(os.environ.get("LOADTEST_WORKSHOP_SHARE", "0.5"))
+LOG = os.environ["LOADTEST_LOG"]
+ITEMS = json.loads(os.environ["LOADTEST_PAGES"])  # [[item ids of page 1], ...]
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SHOWN = re.compile(r'name="shown" type="hidden" value="([^"]+)"')
+_lock = threading.Lock()
+_acknowledged: list[dict] = []
+_finished = 0
+
+
+def csrf(html: str) -> str:
+    return CSRF.search(html).group(1)
+
+
+class Participant(HttpUser):
+    weight = 100
+    wait_time = between(0.2, 1.0)
+
+    @task
+    def take_the_test(self):
+        global _finished
+        rng = random.Random()
+        if rng.random() < WORKSHOP_SHARE:
+            page = self.client.get(f"/join/{CODE}", name="/join/[code]")
+            reply = self.client.post(f"/join/{CODE}", name="/join/[code] POST", allow_redirects=False,
+                                     data={"csrf_token": csrf(page.text), "language": "sv", "name": f"P{rng.randint(1, 10**6)}",
+                                           "share_with_coach": "y"})
+        else:
+            page = self.client.get("/", name="/")
+            reply = self.client.post("/start", name="/start", allow_redirects=False,
+                                     data={"csrf_token": csrf(page.text), "language": rng.choice(["sv", "en"]), "name": ""})
+        if reply.status_code != 302:
+            raise StopUser()
+        token = reply.headers["Location"].split("/response/")[1].split("/")[0]
+        for number, items in enumerate(ITEMS, 1):
+            url = f"/response/{token}/page/{number}"
+            page = self.client.get(url, name="page GET")
+            self.wait()
+            answers = {item: rng.randint(1, 5) for item in items}
+            with self.client.post(url, name="page POST", allow_redirects=False, catch_response=True,
+                                  data={"csrf_token": csrf(page.text), "shown": SHOWN.search(page.text).group(1),
+                                        "action": "next", **{k: str(v) for k, v in answers.items()}}) as posted:
+                if posted.status_code == 302:
+                    posted.success()
+                    with _lock:
+                        _acknowledged.append({"token": token, "page": number, "answers": answers})
+                else:
+                    posted.failure(f"page {number}: HTTP {posted.status_code}")
+                    raise StopUser()
+        self.client.get(f"/response/{token}/profile", name="profile")
+        pdf = self.client.get(f"/response/{token}/profile.pdf", name="profile.pdf")
+        if pdf.content[:5] != b"%PDF-":
+            events.request.fire(request_type="CHECK", name="pdf is a PDF", response_time=0, response_length=0,
+                                exception=Exception("not a PDF"))
+        with _lock:
+            _finished += 1
+            if _finished >= PARTICIPANTS:
+                self.environment.runner.quit()
+        raise StopUser()
+
+
+class Coach(HttpUser):
+    fixed_count = 1
+    wait_time = between(3, 3)
+
+    def on_start(self):
+        page = self.client.get("/coach/login", name="coach login")
+        self.client.post("/coach/login", name="coach login POST",
+                         data={"csrf_token": csrf(page.text), "email": os.environ["LOADTEST_COACH_EMAIL"],
+                               "password": os.environ["LOADTEST_COACH_PASSWORD"]})
+
+    @task
+    def watch_the_team(self):
+        self.client.get(f"/coach/workshops/{os.environ['LOADTEST_WORKSHOP_ID']}/team.json", name="team view poll",
+                        headers={"Accept": "application/json"})
+
+
+@events.quitting.add_listener
+def _write_log(environment, **_kwargs):
+    with open(LOG, "w", encoding="utf-8") as handle:
+        json.dump({"acknowledged": _acknowledged, "finished": _finished}, handle)
