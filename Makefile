@@ -47,14 +47,14 @@ serve: system-deps $(VENV)/.runtime translations
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment"; exit 2; }
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_WORKERS:-2} --threads $${WEB_THREADS:-4} \
-	  --timeout 60 --graceful-timeout 20 --access-logfile - 'app:create_app()'
+	  --timeout 60 --graceful-timeout 20 --keep-alive 5 --access-logfile - 'app:create_app()'
 
 # A report worker for the RQ queue (needs REDIS_URL, and the same DATABASE_URL and JOBS_DIR as the web app).
 # SimpleWorker: no fork per job, so the chart browser started by the first job serves the next ones;
-# nice: questionnaire pages keep priority over PDF rendering on a shared machine.
+# SCHED_IDLE (chrt --idle): PDFs use only CPU that questionnaire pages leave idle on a shared machine.
 worker: system-deps $(VENV)/.runtime translations
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
-	nice -n 10 $(BIN)/rq worker reports --url "$$REDIS_URL" --path . --worker-class rq.worker.SimpleWorker
+	chrt --idle 0 $(BIN)/rq worker reports --url "$$REDIS_URL" --path . --worker-class rq.worker.SimpleWorker
 
 # Benchmarks and the load test (bench/): figures printed beside their naive baselines.
 bench: system-deps $(VENV)/.bench translations

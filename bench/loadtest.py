@@ -147,6 +147,8 @@ def main() -> int:
     parser.add_argument("--time-limit", type=int, default=180, help="seconds; the run stops by itself")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--report-workers", type=int, default=2, help="RQ report workers (0: render PDFs in the web workers)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker mid-run")
     args = parser.parse_args()
 
@@ -154,15 +156,24 @@ def main() -> int:
     env = {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": prepare_database(args.db, work),
            "REPORT_CACHE_DIR": str(work / "cache"), "JOBS_DIR": str(work / "jobs"),
            # every virtual participant comes from 127.0.0.1, as if from one office NAT
-           "JOIN_RATE_LIMIT": "100000 per minute", "FLASK_DEBUG": "0"}
-    env.pop("FLASK_DEBUG")
+           "JOIN_RATE_LIMIT": "100000 per minute"}
+    env.pop("FLASK_DEBUG", None)
+    report_workers = []
+    if args.report_workers:
+        env["REDIS_URL"] = args.redis
+        subprocess.run([str(BIN / "python"), "-c", f"import redis; redis.Redis.from_url('{args.redis}').flushdb()"], check=True)
     flask(env, "db", "upgrade")
     email, password, workshop_id, code, pages = setup_workshop(env)
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
-         "--timeout", "60", "app:create_app()"],
+         "--timeout", "60", "--keep-alive", "5", "app:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
+    for n in range(args.report_workers):
+        report_workers.append(subprocess.Popen(
+            ["chrt", "--idle", "0", str(BIN / "rq"), "worker", "reports", "--url", args.redis, "--path", ".",
+             "--worker-class", "rq.worker.SimpleWorker"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(work / f"rq-{n}.log", "w")))
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         log_path = work / "acknowledged.json"
@@ -186,24 +197,34 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        for worker in report_workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in report_workers:
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     log = json.loads(log_path.read_text())
     table = stats(work / "locust_stats.csv")
     check = check_database(env, log)
     agg = table["Aggregated"]
     page_rows = [table[n] for n in ("page GET", "page POST") if n in table]
+    failures_csv = (work / "locust_failures.csv").read_text()
     page_p95 = max(float(r["95%"]) for r in page_rows) if page_rows else float("nan")
     failures = int(agg["Failure Count"])
     rows = [
         ("database", args.db),
         ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
+        ("report workers (RQ, Redis)", str(args.report_workers)),
         ("participants finished", f"{log['finished']} of {args.participants}"),
         ("completed responses in the database", str(check["completed_in_db"])),
         ("wall time", f"{elapsed:.0f} s"),
         ("requests", agg["Request Count"]),
         ("failed requests", str(failures)),
         ("questionnaire pages p95 (GET, POST)", " / ".join(f"{float(r['95%']):.0f} ms" for r in page_rows)),
-        ("profile.pdf median / p95", f"{float(table['profile.pdf']['50%']):.0f} / {float(table['profile.pdf']['95%']):.0f} ms" if "profile.pdf" in table else "–"),
+        ("profile.pdf request median / p95", f"{float(table['profile.pdf']['50%']):.0f} / {float(table['profile.pdf']['95%']):.0f} ms" if "profile.pdf" in table else "–"),
+        ("PDF in hand after profile, median / p95", f"{float(table['PDF ready after']['50%']) / 1000:.1f} / {float(table['PDF ready after']['95%']) / 1000:.1f} s" if "PDF ready after" in table else "–"),
         ("team view poll p95", f"{float(table['team view poll']['95%']):.0f} ms" if "team view poll" in table else "–"),
         ("acknowledged answers", str(check["acknowledged_answers"])),
         ("answers lost / wrong / duplicated", f"{check['lost']} / {check['wrong']} / {check['duplicates']}"),
@@ -214,6 +235,8 @@ def main() -> int:
     print("\nLoad test")
     for a, b in rows:
         print(f"  {a:<{width}}  {b}")
+    if failures:
+        print("  failures:\n" + failures_csv)
     print(f"  (logs in {work})")
     ok = check["lost"] == 0 and check["wrong"] == 0 and check["duplicates"] == 0
     if not args.kill_worker:

@@ -47,7 +47,13 @@ def work_until(connection, done, seconds=90):
     while not done() and time.monotonic() < deadline:
         worker.work(burst=True)
         time.sleep(0.05)
-    assert done(), "the queued work did not finish"
+    if not done():
+        from rq.registry import FailedJobRegistry
+
+        queue = Queue(jobs.QUEUE_NAME, connection=connection)
+        failed = FailedJobRegistry(queue=queue)
+        details = [(job_id, (queue.fetch_job(job_id).latest_result().exc_string or "")[-600:]) for job_id in failed.get_job_ids()]
+        raise AssertionError(f"the queued work did not finish; queued {queue.count}, failed {details}")
     return worker
 
 
@@ -56,14 +62,22 @@ def test_profile_pdf_is_rendered_by_a_report_worker(queued_app, respondent, inst
     respondent.start(name="Köad Kö", language="sv")
     respondent.complete(varied_answers(instrument))
     reply = {}
-    download = threading.Thread(target=lambda: reply.update(r=respondent.client.get(respondent.url("/profile.pdf"))))
+
+    def download_like_a_browser():  # follows the "being prepared" page's refresh
+        for _ in range(60):
+            reply["r"] = respondent.client.get(respondent.url("/profile.pdf"))
+            if reply["r"].status_code != 202:
+                return
+            time.sleep(0.5)
+
+    download = threading.Thread(target=download_like_a_browser)
     download.start()
     work_until(connection, lambda: not download.is_alive())
     response = reply["r"]
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert "Köad Kö" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     finished = FinishedJobRegistry(queue=Queue(jobs.QUEUE_NAME, connection=connection))
-    assert finished.count == 1 and jobs._worker_app is not None
+    assert finished.count == 1 and jobs._worker_app is not None  # rendered once, by the worker
     again = respondent.client.get(respondent.url("/profile.pdf"))  # now from the web app's cache
     assert again.data == response.data and Queue(jobs.QUEUE_NAME, connection=connection).count == 0
 
@@ -80,18 +94,42 @@ def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
     token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
     coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
     assert coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] == "queued"
-    assert Queue(jobs.QUEUE_NAME, connection=connection).count == 1
+    queued = [job.func_name for job in Queue(jobs.QUEUE_NAME, connection=connection).jobs]
+    assert queued.count("web.workshops.jobs.run_in_worker") == 1
     work_until(connection, lambda: coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] in ("done", "failed"))
     state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
     assert state["status"] == "done" and state["done"] == state["total"] == 3
     assert len(zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data)).namelist()) == 3
 
 
-def test_no_worker_means_a_clear_error_not_a_hang(queued_app, respondent, instrument, monkeypatch):
-    monkeypatch.setattr(jobs, "RENDER_WAIT_SECONDS", 1)
+def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(queued_app, respondent, instrument):
+    app, connection = queued_app
+    app.config["PDF_WAIT_SECONDS"] = 0.5
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
+    queue = Queue(jobs.QUEUE_NAME, connection=connection)
+    assert queue.count == 1  # queued at completion, before anyone asked
     started = time.monotonic()
     reply = respondent.client.get(respondent.url("/profile.pdf"))
+    assert reply.status_code == 202 and "Your PDF is being prepared" in reply.text
+    assert reply.headers["Refresh"] == "2" and time.monotonic() - started < 5
+    assert queue.count == 1  # asking again did not queue it twice
+    work_until(connection, lambda: queue.count == 0)
+    ready = respondent.client.get(respondent.url("/profile.pdf"))
+    assert ready.status_code == 200 and ready.data.startswith(b"%PDF-")
+
+
+def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
+    import web.pdfs
+    from reports.renderer import ChartExportError
+
+    def broken(*args, **kwargs):
+        raise ChartExportError("no Chromium found for chart export")
+
+    monkeypatch.setattr(web.pdfs, "render_profile_pdf", broken)
+    app, connection = queued_app
+    respondent.start(language="en")
+    respondent.complete(varied_answers(instrument))
+    work_until(connection, lambda: Queue(jobs.QUEUE_NAME, connection=connection).count == 0)
+    reply = respondent.client.get(respondent.url("/profile.pdf"))
     assert reply.status_code == 503 and "The PDF could not be made just now" in reply.text
-    assert time.monotonic() - started < 10

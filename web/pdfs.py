@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 
 from flask import Response as HttpResponse
-from flask import current_app
+from flask import current_app, render_template
 
 from reports.cache import ReportCache
 from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
@@ -40,27 +40,45 @@ def profile_report(response: Response, language: str) -> ProfileReport:
     )
 
 
-def profile_pdf_bytes(response: Response, language: str) -> bytes:
-    report = profile_report(response, language)
+def _cache_key(response: Response, report: ProfileReport, language: str) -> tuple:
     # Everything the report shows is in the key, so a changed name or answer renders anew.
-    key = (
+    return (
         response.instrument_id, response.instrument_version, language, REPORT_VERSION,
         response.respondent_name, report.taken_on.isoformat(),
         sorted(report.answers.items()), report.profile.flag_ids,
     )
+
+
+def _queued() -> bool:
+    return bool(current_app.config.get("REDIS_URL")) and not current_app.config.get("RENDERING_IN_WORKER")
+
+
+def profile_pdf_bytes(response: Response, language: str, wait: float | None = None) -> bytes | None:
+    """The PDF, from the cache or rendered now. With a report queue (REDIS_URL) a
+    worker renders it; after `wait` seconds without it, None means "still being made"."""
+    report = profile_report(response, language)
+    key = _cache_key(response, report, language)
     cache = report_cache()
     cached = cache.get(str(response.id), key)
     if cached is not None:
         return cached
-    if current_app.config.get("REDIS_URL") and not current_app.config.get("RENDERING_IN_WORKER"):
-        # Rendered by a report worker (make worker), so web workers stay free for pages.
+    if _queued():
         from .workshops.jobs import render_on_queue
 
-        pdf = render_on_queue(response.id, language)
+        pdf = render_on_queue(response.id, language, key, wait=wait)
+        if pdf is None:
+            return None
     else:
         pdf = render_profile_pdf(report, renderer())  # ChartExportError becomes a 503 page (errors.py)
     cache.put(str(response.id), key, pdf)
     return pdf
+
+
+def prepare_profile_pdf(response: Response, language: str) -> None:
+    """Queue the PDF as soon as the questionnaire is complete, so that the
+    download is usually ready when the person asks for it. Without a queue: nothing."""
+    if _queued():
+        profile_pdf_bytes(response, language, wait=0)
 
 
 def slug(text: str) -> str:
@@ -85,8 +103,13 @@ def pdf_download(data: bytes, filename: str) -> HttpResponse:
     )
 
 
-def send_profile_pdf(response: Response, language: str) -> HttpResponse:
-    return pdf_download(profile_pdf_bytes(response, language), profile_filename(response, language))
+def send_profile_pdf(response: Response, language: str, back_url: str):
+    data = profile_pdf_bytes(response, language, wait=current_app.config["PDF_WAIT_SECONDS"])
+    if data is None:
+        # Never hold a web thread for long: the page refreshes itself until the PDF is ready.
+        page = render_template("pdf_pending.html", back_url=back_url)
+        return HttpResponse(page, status=202, headers={"Refresh": "2", "Retry-After": "2", "Cache-Control": "no-store"})
+    return pdf_download(data, profile_filename(response, language))
 
 
 def forget_reports(response: Response) -> None:

@@ -25,7 +25,7 @@ from reports import charts
 
 from ..extensions import LANGUAGES, db, instrument_bank
 from ..models import Response
-from ..pdfs import send_profile_pdf
+from ..pdfs import prepare_profile_pdf, send_profile_pdf
 from ..responses import (
     add_page_time,
     answers_of,
@@ -190,6 +190,7 @@ def _finish(response: Response, token: str):
     if response.completed_at is None:
         response.completed_at = datetime.now(timezone.utc)
         db.session.commit()
+        prepare_profile_pdf(response, current_language())
     return redirect(url_for("questionnaire.profile", token=token))
 
 
@@ -221,7 +222,7 @@ def profile_pdf(token: str):
     if response.completed_at is None:
         return redirect(url_for("questionnaire.resume", token=token))
     language = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
-    return send_profile_pdf(response, language)
+    return send_profile_pdf(response, language, back_url=url_for("questionnaire.profile", token=token))
 
 
 @bp.route("/response/<token>/delete", methods=["GET", "POST"])

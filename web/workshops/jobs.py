@@ -109,24 +109,42 @@ def _queue():
     return Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
 
 
-def render_on_queue(response_id: int, language: str) -> bytes:
-    """Have a report worker render one PDF and wait for it (the bytes come back through Redis)."""
+def render_on_queue(response_id: int, language: str, key: tuple, wait: float | None) -> bytes | None:
+    """Have a report worker render one PDF. The job id is derived from the cache
+    key, so asking again while it is queued or running does not render it twice.
+    The bytes come back through Redis: workers need no disk shared with the web."""
+    import hashlib
     import time
+
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
 
     from reports.renderer import ChartExportError
 
-    job = _queue().enqueue(render_profile_in_worker, response_id, language, job_timeout=RENDER_WAIT_SECONDS,
-                           result_ttl=60, failure_ttl=600)
-    deadline = time.monotonic() + RENDER_WAIT_SECONDS
-    while time.monotonic() < deadline:
+    queue = _queue()
+    job_id = "pdf-" + hashlib.sha256(repr((response_id, key)).encode()).hexdigest()[:24]
+    try:
+        job = Job.fetch(job_id, connection=queue.connection)
+        status = job.get_status(refresh=True)
+        if status in ("failed", "stopped", "canceled"):
+            # Say so once; the next request queues it afresh.
+            job.delete()
+            raise ChartExportError(f"the report worker could not render the PDF ({status})")
+    except NoSuchJobError:
+        job = queue.enqueue(render_profile_in_worker, response_id, language, job_id=job_id,
+                            job_timeout=RENDER_WAIT_SECONDS, result_ttl=600, failure_ttl=600)
+    deadline = time.monotonic() + (RENDER_WAIT_SECONDS if wait is None else wait)
+    while True:
         status = job.get_status(refresh=True)
         if status == "finished":
             return job.return_value()
         if status in ("failed", "stopped", "canceled"):
             raise ChartExportError(f"the report worker could not render the PDF ({status})")
+        if time.monotonic() >= deadline:
+            if wait is None:
+                raise ChartExportError("no report worker finished the PDF in time; is 'make worker' running?")
+            return None
         time.sleep(0.05)
-    job.cancel()
-    raise ChartExportError("no report worker finished the PDF in time; is 'make worker' running?")
 
 
 def run_zip_job(job_id: int) -> None:

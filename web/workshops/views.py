@@ -21,7 +21,7 @@ from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 
 from ..extensions import LANGUAGES, db, instrument_bank, limiter
 from ..models import Response, Workshop
-from ..pdfs import forget_reports, pdf_download, profile_filename, profile_pdf_bytes, renderer, slug
+from ..pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
 from ..questionnaire.forms import ConfirmForm
 from ..questionnaire.views import current_language
 from ..responses import answers_of, create_response, profile_of, save_answers
@@ -187,8 +187,8 @@ def participant_pdf(workshop_id: int, response_id: int):
     response = next((r for r in shared_responses(workshop) if r.id == response_id), None)
     if response is None:
         abort(404)
-    language = _language_arg(response.language)
-    return pdf_download(profile_pdf_bytes(response, language), profile_filename(response, language))
+    return send_profile_pdf(response, _language_arg(response.language),
+                            back_url=url_for("workshops.show", workshop_id=workshop.id))
 
 
 @bp.post("/coach/workshops/<int:workshop_id>/reports.zip")
@@ -315,6 +315,7 @@ def paper_entry(workshop_id: int):
             save_answers(response, answers)
             response.completed_at = datetime.now(timezone.utc)
             db.session.commit()
+            prepare_profile_pdf(response, response.language)
             return render_template("workshops/paper_done.html", workshop=workshop, response=response, token=token)
     return render_template(
         "workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
