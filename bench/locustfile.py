@@ -15,6 +15,7 @@ import re
 import threading
 import time
 
+import gevent
 from locust import HttpUser, between, events, task
 
 CODE = os.environ["LOADTEST_JOIN_CODE"]
@@ -22,12 +23,17 @@ PARTICIPANTS = int(os.environ["LOADTEST_PARTICIPANTS"])
 WORKSHOP_SHARE = float(os.environ.get("LOADTEST_WORKSHOP_SHARE", "0.5"))
 LOG = os.environ["LOADTEST_LOG"]
 ITEMS = json.loads(os.environ["LOADTEST_PAGES"])  # [[item ids of page 1], ...]
+DOWNLOAD_PDF = os.environ.get("LOADTEST_PDF", "1") == "1"
+READING_SECONDS = (10.0, 30.0)
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SHOWN = re.compile(r'name="shown" type="hidden" value="([^"]+)"')
 _lock = threading.Lock()
 _acknowledged: list[dict] = []
 _finished = 0
+_started_at = time.monotonic()
+_profile_times: list[float] = []  # seconds from start until each participant reached the profile
+_finish_times: list[float] = []
 
 
 def csrf(html: str) -> str:
@@ -51,7 +57,6 @@ class Participant(HttpUser):
         self._run_once()
 
     def _run_once(self):
-        global _finished
         rng = random.Random()
         if rng.random() < WORKSHOP_SHARE:
             page = self.client.get(f"/join/{CODE}", name="/join/[code]")
@@ -81,8 +86,14 @@ class Participant(HttpUser):
                     posted.failure(f"page {number}: HTTP {posted.status_code}")
                     return
         self.client.get(f"/response/{token}/profile", name="profile")
+        with _lock:
+            _profile_times.append(time.monotonic() - _started_at)
+        if not DOWNLOAD_PDF:
+            self._finish()
+            return
+        time.sleep(random.uniform(*READING_SECONDS))  # people read their profile before downloading
         waited_from = time.monotonic()
-        for _ in range(90):  # as a browser follows the "being prepared" page's 2-second refresh
+        for _ in range(200):  # as a browser follows the "being prepared" page's 2-second refresh
             pdf = self.client.get(f"/response/{token}/profile.pdf", name="profile.pdf")
             if pdf.status_code != 202:
                 break
@@ -92,10 +103,16 @@ class Participant(HttpUser):
         if pdf.content[:5] != b"%PDF-":
             events.request.fire(request_type="CHECK", name="pdf is a PDF", response_time=0, response_length=0,
                                 exception=Exception("not a PDF"))
+        self._finish()
+
+    def _finish(self):
+        global _finished
         with _lock:
             _finished += 1
+            _finish_times.append(time.monotonic() - _started_at)
             if _finished >= PARTICIPANTS:
-                self.environment.runner.quit()
+                # From its own greenlet: quit() stops all users, this one included.
+                gevent.spawn(self.environment.runner.quit)
 
 
 class Coach(HttpUser):
@@ -114,7 +131,14 @@ class Coach(HttpUser):
                         headers={"Accept": "application/json"})
 
 
+@events.test_start.add_listener
+def _start_clock(environment, **_kwargs):
+    global _started_at
+    _started_at = time.monotonic()
+
+
 @events.quitting.add_listener
 def _write_log(environment, **_kwargs):
     with open(LOG, "w", encoding="utf-8") as handle:
-        json.dump({"acknowledged": _acknowledged, "finished": _finished}, handle)
+        json.dump({"acknowledged": _acknowledged, "finished": _finished,
+                   "profile_times": _profile_times, "finish_times": _finish_times}, handle)

@@ -43,7 +43,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         CHART_TIMEOUT=float(os.environ.get("CHART_TIMEOUT", "20")),
         REDIS_URL=os.environ.get("REDIS_URL"),
         # With a report queue: how long a download waits before answering "being prepared".
-        PDF_WAIT_SECONDS=float(os.environ.get("PDF_WAIT_SECONDS", "0.5")),
+        PDF_WAIT_SECONDS=float(os.environ.get("PDF_WAIT_SECONDS", "0")),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),

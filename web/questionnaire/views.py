@@ -25,7 +25,7 @@ from reports import charts
 
 from ..extensions import LANGUAGES, db, instrument_bank
 from ..models import Response
-from ..pdfs import prepare_profile_pdf, send_profile_pdf
+from ..pdfs import forget_reports, prepare_profile_pdf, send_profile_pdf
 from ..responses import (
     add_page_time,
     answers_of,
@@ -36,12 +36,11 @@ from ..responses import (
     profile_of,
     save_answers,
 )
-from .forms import ConfirmForm, StartForm, page_form_class
+from .forms import ConfirmForm, StartForm, page_form_class, submitted_answers
 
 bp = Blueprint("questionnaire", __name__)
 
 PAGE_ACTIONS = {"next", "back", "later"} | {f"lang:{lang}" for lang in LANGUAGES}
-VALID_VALUES = {"1", "2", "3", "4", "5"}
 
 
 def current_language() -> str:
@@ -139,21 +138,10 @@ def page(token: str, number: int):
 def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
     """Refuse anything a browser would not send: unknown fields, values that are
     not options, a page stamp that was not ours. Returns action, answers, seconds."""
-    expected = {item.id for item in items} | {"csrf_token", "shown", "action"}
-    unexpected = sorted(set(request.form) - expected)
-    if unexpected:
-        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.", fields=", ".join(unexpected)[:200]))
+    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action"})
     action = request.form.get("action", "next")
     if action not in PAGE_ACTIONS:
         abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))
-    answers: dict[str, int] = {}
-    for item in items:
-        values = request.form.getlist(item.id)
-        if not values or values == [""]:
-            continue
-        if len(values) > 1 or values[0] not in VALID_VALUES:
-            abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
-        answers[item.id] = int(values[0])
     try:
         stamp, shown_at = _shown_signer().loads(request.form.get("shown", ""), return_timestamp=True)
     except BadSignature:
@@ -230,8 +218,6 @@ def delete(token: str):
     response = response_or_404(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        from ..pdfs import forget_reports
-
         forget_reports(response)
         delete_response(response)
         db.session.commit()

@@ -11,7 +11,7 @@ from ..coach.views import create_coach
 from ..extensions import db, instrument_bank
 from ..models import Workshop
 from ..responses import add_page_time, create_response, save_answers
-from .views import _unused_join_code
+from .views import unused_join_code
 
 NAMES = [
     "Åsa Öström", "Björn Lindqvist", "Cecilia Ek", "David Nyström", "Emma Åberg", "Fredrik Söderberg",
@@ -45,7 +45,7 @@ def demo_workshop_command(participants: int, seed: int | None):
     coach = create_coach(email, password)
     workshop = Workshop(
         coach_id=coach.id, title="Demo: Säljteamet", held_on=date.today(), language="sv",
-        privacy_mode="named", join_code=_unused_join_code(),
+        privacy_mode="named", join_code=unused_join_code(),
     )
     db.session.add(workshop)
     db.session.flush()

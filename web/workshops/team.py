@@ -11,7 +11,7 @@ from assessment.team import TeamSummary, summarise_team
 
 from ..extensions import db, instrument_bank
 from ..models import Response, Workshop
-from ..responses import profile_of
+from ..responses import profiles_of
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ def team_of(workshop: Workshop, language: str) -> tuple[TeamSummary, list[GridRo
     # Anonymous: everyone completed counts in the totals. Named: the charts are
     # made of those who shared, so nobody's scores reach the coach without consent.
     included = completed_responses(workshop) if not workshop.named else shared_responses(workshop)
-    profiles = [(r, profile_of(r, language)) for r in included]
+    scored = profiles_of(included, language)
+    profiles = [(r, scored[r.id]) for r in included]
     summary = summarise_team(
         instrument_bank().current,
         [p for _, p in profiles],

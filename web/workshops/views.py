@@ -22,7 +22,7 @@ from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 from ..extensions import LANGUAGES, db, instrument_bank, limiter
 from ..models import Response, Workshop
 from ..pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
-from ..questionnaire.forms import ConfirmForm
+from ..questionnaire.forms import ConfirmForm, submitted_answers
 from ..questionnaire.views import current_language
 from ..responses import answers_of, create_response, profile_of, save_answers
 from . import jobs
@@ -67,7 +67,7 @@ def create():
             held_on=form.held_on.data,
             language=form.language.data,
             privacy_mode=form.privacy_mode.data,
-            join_code=_unused_join_code(),
+            join_code=unused_join_code(),
         )
         db.session.add(workshop)
         db.session.commit()
@@ -75,7 +75,7 @@ def create():
     return render_template("workshops/new.html", form=form), 400 if form.errors else 200
 
 
-def _unused_join_code() -> str:
+def unused_join_code() -> str:
     while True:
         code = new_join_code()
         if db.session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
@@ -295,18 +295,8 @@ def paper_entry(workshop_id: int):
     language = current_language()
     missing, answers = [], {}
     if request.method == "POST":
-        expected = {i.id for i in instrument.items} | {"csrf_token", "name", "share_with_coach", "language"}
-        unexpected = sorted(set(request.form) - expected)
-        if unexpected:
-            abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.", fields=", ".join(unexpected)[:200]))
-        for item in instrument.items:
-            value = request.form.get(item.id, "")
-            if value == "":
-                missing.append(item)
-            elif value not in {"1", "2", "3", "4", "5"}:
-                abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
-            else:
-                answers[item.id] = int(value)
+        answers = submitted_answers(request.form, instrument.items, {"csrf_token", "name", "share_with_coach", "language"})
+        missing = [item for item in instrument.items if item.id not in answers]
         if form.validate() and not missing:
             response, token = create_response(
                 form.language.data, (form.name.data or "").strip() or None, workshop_id=workshop.id,
