@@ -12,7 +12,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.registry import FinishedJobRegistry
 
-from web.workshops import jobs
+from web import jobs
 
 from .conftest import csrf_of
 from .helpers import varied_answers
@@ -95,7 +95,7 @@ def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
     coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
     assert coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] == "queued"
     queued = [job.func_name for job in Queue(jobs.QUEUE_NAME, connection=connection).jobs]
-    assert queued.count("web.workshops.jobs.run_in_worker") == 1
+    assert queued.count("web.jobs.run_in_worker") == 1
     work_until(connection, lambda: coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] in ("done", "failed"))
     state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
     assert state["status"] == "done" and state["done"] == state["total"] == 3

@@ -187,6 +187,26 @@ def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
     renderer.close()
 
 
+def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
+    import threading
+
+    renderer = ChartRenderer(timeout=10)
+    figure = charts.profile_chart(report_for(bank, "en").profile)
+    renderer.svgs([figure])
+    pid = renderer.browser_pid
+    result = {}
+    batch = threading.Thread(target=lambda: result.update(svgs=renderer.svgs([figure] * 40)))
+    batch.start()
+    time.sleep(0.4)  # some of the 40 are done, the rest not yet
+    assert batch.is_alive()
+    os.killpg(pid, signal.SIGKILL)
+    batch.join(60)
+    assert len(result["svgs"]) == 40 and all(s.startswith("<svg") for s in result["svgs"])
+    assert renderer.restarts == 1 and renderer.browser_pid != pid
+    assert renderer.svgs([figure])[0].startswith("<svg")  # and the next request succeeds
+    renderer.close()
+
+
 # --- through the web ---------------------------------------------------------
 
 

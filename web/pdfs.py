@@ -31,10 +31,11 @@ def taken_on(response: Response) -> date:
 
 
 def profile_report(response: Response, language: str) -> ProfileReport:
+    answers = answers_of(response)
     return ProfileReport(
-        profile=profile_of(response, language),
+        profile=profile_of(response, language, answers),
         instrument=instrument_of(response),
-        answers=answers_of(response),
+        answers=answers,
         name=response.respondent_name,
         taken_on=taken_on(response),
     )
@@ -63,7 +64,7 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
     if cached is not None:
         return cached
     if _queued():
-        from .workshops.jobs import render_on_queue
+        from .jobs import render_on_queue
 
         pdf = render_on_queue(response.id, language, key, wait=wait)
         if pdf is None:

@@ -105,13 +105,13 @@ def missing_items(response: Response) -> list[str]:
     return [item.id for item in instrument_of(response).items if item.id not in answered]
 
 
-def profile_of(response: Response, language: str | None = None) -> Profile:
+def profile_of(response: Response, language: str | None = None, answers: dict[str, int] | None = None) -> Profile:
     instrument = instrument_of(response)
     return score_answers(
         instrument,
         AnswerSet(
             language=language or response.language,
-            answers=answers_of(response),
+            answers=answers_of(response) if answers is None else answers,
             respondent=response.respondent_name,
             item_seconds=item_seconds_of(response, instrument),
         ),

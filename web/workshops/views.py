@@ -25,7 +25,7 @@ from ..pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, 
 from ..questionnaire.forms import ConfirmForm, submitted_answers
 from ..questionnaire.views import current_language
 from ..responses import answers_of, create_response, profile_of, save_answers
-from . import jobs
+from .. import jobs
 from .codes import new_join_code, normalise_join_code
 from .forms import JoinCodeForm, ParticipantForm, PaperEntryForm, WorkshopForm
 from .team import completed_responses, shared_responses, team_of

@@ -1,8 +1,10 @@
-"""Report batches in the background, with progress the coach's page polls.
+"""Report rendering in the background: personal PDFs and batches (a workshop's
+ZIP), with progress the coach's page polls.
 
-By default an in-process worker thread renders them; with REDIS_URL set the
-job goes on an RQ queue that any number of `make worker` processes (on this
-machine or others sharing the database) take from."""
+Without REDIS_URL a personal PDF is rendered within its request and batches by
+one in-process worker thread. With REDIS_URL both go on an RQ queue that any
+number of `make worker` processes (on this machine or others sharing the
+database and Redis) take from."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from pathlib import Path
 from flask import abort, current_app
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import ReportJob, Workshop
+from .extensions import db
+from .models import ReportJob, Workshop
 
 QUEUE_NAME = "reports"
 _executor: ThreadPoolExecutor | None = None
@@ -50,7 +52,7 @@ def result_of(job: ReportJob) -> bytes | None:
 
 
 def start_zip_job(workshop: Workshop, language: str) -> ReportJob:
-    from .team import shared_responses
+    from .workshops.team import shared_responses
 
     job = ReportJob(workshop_id=workshop.id, kind=f"zip:{language}", status="queued",
                     total=len(shared_responses(workshop)))
@@ -92,8 +94,8 @@ def run_in_worker(job_id: int) -> None:
 
 
 def render_profile_in_worker(response_id: int, language: str) -> bytes:
-    from ..models import Response
-    from ..pdfs import profile_pdf_bytes
+    from .models import Response
+    from .pdfs import profile_pdf_bytes
 
     with _app_for_worker().app_context():
         response = db.session.get(Response, response_id)
@@ -148,8 +150,8 @@ def render_on_queue(response_id: int, language: str, key: tuple, wait: float | N
 
 
 def run_zip_job(job_id: int) -> None:
-    from ..pdfs import profile_filename, profile_pdf_bytes
-    from .team import shared_responses
+    from .pdfs import profile_filename, profile_pdf_bytes
+    from .workshops.team import shared_responses
 
     job = db.session.get(ReportJob, job_id)
     if job is None:
