@@ -56,29 +56,31 @@ def prepare_database(kind: str, work: Path) -> str:
     return f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
 
 
+def run_in_app(env, body: str):
+    """Run `body` inside the app (as the server would see the database) and return the JSON it prints last."""
+    script = "import json\nfrom app import create_app\napp = create_app()\nwith app.app_context():\n" + body
+    out = subprocess.run([str(BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]]]:
     """A coach and a named workshop, made with the app's own code."""
-    script = (
-        "import json, secrets\n"
-        "from app import create_app\n"
-        "from web.extensions import db\n"
-        "from web.coach.views import create_coach\n"
-        "from web.models import Workshop\n"
-        "from web.workshops.views import unused_join_code\n"
-        "from datetime import date\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
+    return tuple(run_in_app(env, (
+        "    import secrets\n"
+        "    from datetime import date\n"
+        "    from web.extensions import db\n"
+        "    from web.coach.views import create_coach\n"
+        "    from web.models import Workshop\n"
+        "    from web.workshops.views import unused_join_code\n"
         "    password = secrets.token_urlsafe(12)\n"
         "    coach = create_coach('load@example.com', password)\n"
         "    w = Workshop(coach_id=coach.id, title='Load', held_on=date.today(), language='sv', privacy_mode='named', join_code=unused_join_code())\n"
         "    db.session.add(w); db.session.commit()\n"
         "    pages = [[i.id for i in p] for p in app.extensions['instrument_bank'].current.pages]\n"
         "    print(json.dumps([coach.email, password, w.id, w.join_code, pages]))\n"
-    )
-    out = subprocess.run([str(BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(out.stderr)
-    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
+    )))
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
@@ -100,23 +102,14 @@ def worker_pids(master: int) -> list[int]:
 
 def check_database(env, log: dict) -> dict:
     """Every acknowledged page's answers are stored, once, with the value sent."""
-    script = (
-        "import json, sys\n"
-        "from sqlalchemy import select, func\n"
-        "from app import create_app\n"
-        "from web.extensions import db\n"
-        "from web.models import Answer, Response\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
+    data = run_in_app(env, (
+        "    from sqlalchemy import select, func\n"
+        "    from web.extensions import db\n"
+        "    from web.models import Answer, Response\n"
         "    rows = db.session.execute(select(Response.token_hash, Answer.item_id, Answer.value).join(Answer, Answer.response_id == Response.id)).all()\n"
         "    completed = db.session.scalar(select(func.count()).select_from(Response).where(Response.completed_at.is_not(None)))\n"
-        "    per = db.session.execute(select(Answer.response_id, func.count()).group_by(Answer.response_id)).all()\n"
-        "    print(json.dumps({'rows': [list(r) for r in rows], 'completed': completed, 'counts': [c for _, c in per]}))\n"
-    )
-    out = subprocess.run([str(BIN / "python"), "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(out.stderr)
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+        "    print(json.dumps({'rows': [list(r) for r in rows], 'completed': completed}))\n"
+    ))
     stored = {}
     duplicates = 0
     for token_hash, item, value in data["rows"]:
