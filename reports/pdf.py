@@ -67,14 +67,10 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(TEMPLATES / "pdf" / "report.css"), font_config=_fonts())
 
 
-_image_cache: dict[str, Any] = {}
-
-
 def _write_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=str(TEMPLATES / "pdf"))
     return document.write_pdf(
-        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_fonts(),
-        cache=_image_cache, pdf_identifier=False,
+        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_fonts(), pdf_identifier=False,
     )
 
 
