@@ -8,16 +8,26 @@ database and Redis) take from."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import abort, current_app
+from redis import Redis
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 from sqlalchemy import delete, select
 
+from reports.renderer import ChartExportError
+
 from .extensions import db
-from .models import ReportJob, Workshop
+from .models import ReportJob, Response, Workshop
+from .pdfs import profile_filename, profile_pdf_bytes
+from .workshops.team import shared_responses
 
 QUEUE_NAME = "reports"
 _executor: ThreadPoolExecutor | None = None
@@ -52,8 +62,6 @@ def result_of(job: ReportJob) -> bytes | None:
 
 
 def start_zip_job(workshop: Workshop, language: str) -> ReportJob:
-    from .workshops.team import shared_responses
-
     job = ReportJob(workshop_id=workshop.id, kind=f"zip:{language}", status="queued",
                     total=len(shared_responses(workshop)))
     db.session.add(job)
@@ -94,9 +102,6 @@ def run_in_worker(job_id: int) -> None:
 
 
 def render_profile_in_worker(response_id: int, language: str) -> bytes:
-    from .models import Response
-    from .pdfs import profile_pdf_bytes
-
     with _app_for_worker().app_context():
         response = db.session.get(Response, response_id)
         if response is None:
@@ -105,9 +110,6 @@ def render_profile_in_worker(response_id: int, language: str) -> bytes:
 
 
 def _queue():
-    from redis import Redis
-    from rq import Queue
-
     return Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
 
 
@@ -115,14 +117,6 @@ def render_on_queue(response_id: int, language: str, key: tuple, wait: float | N
     """Have a report worker render one PDF. The job id is derived from the cache
     key, so asking again while it is queued or running does not render it twice.
     The bytes come back through Redis: workers need no disk shared with the web."""
-    import hashlib
-    import time
-
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job
-
-    from reports.renderer import ChartExportError
-
     queue = _queue()
     job_id = "pdf-" + hashlib.sha256(repr((response_id, key)).encode()).hexdigest()[:24]
     try:
@@ -150,9 +144,6 @@ def render_on_queue(response_id: int, language: str, key: tuple, wait: float | N
 
 
 def run_zip_job(job_id: int) -> None:
-    from .pdfs import profile_filename, profile_pdf_bytes
-    from .workshops.team import shared_responses
-
     job = db.session.get(ReportJob, job_id)
     if job is None:
         return
