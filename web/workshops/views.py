@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from assessment.instrument import FLAG_IDS
 from reports import charts
 from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 
@@ -240,7 +241,7 @@ def scores_csv(workshop_id: int):
         scales = [s.id for s in instrument.scales]
         items = [i.id for i in instrument.items]
         writer.writerow(["name", "completed_at", "language", "source", "instrument_id", "instrument_version"]
-                        + [f"{s}_score" for s in scales] + [f"{s}_band" for s in scales] + [f"flag_{f}" for f in ("straight_lining", "too_fast", "impression_management_high", "inconsistent")] + items)
+                        + [f"{s}_score" for s in scales] + [f"{s}_band" for s in scales] + [f"flag_{f}" for f in FLAG_IDS] + items)
         for response in shared_responses(workshop):
             profile = profile_of(response, language)
             answers = answers_of(response)
@@ -248,7 +249,7 @@ def scores_csv(workshop_id: int):
                 [_csv_text(response.respondent_name or ""), response.completed_at.isoformat(), response.language, response.source,
                  response.instrument_id, response.instrument_version]
                 + [_num(profile.scales[s].score) for s in scales] + [profile.scales[s].band or "" for s in scales]
-                + [int(f in profile.flag_ids) for f in ("straight_lining", "too_fast", "impression_management_high", "inconsistent")]
+                + [int(f in profile.flag_ids) for f in FLAG_IDS]
                 + [answers.get(i, "") for i in items]
             )
     else:
