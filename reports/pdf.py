@@ -3,7 +3,6 @@ blank paper questionnaire. Input is domain data; no request objects in here."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -14,15 +13,17 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment import Instrument, Profile
 
 from . import charts
 from .i18n import translations
 from .renderer import ChartRenderer, default_renderer
+from .svg import slim_svg
 
 # Bump when the layout changes: it is part of every cache key.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PDF_VARIANT = "pdf/ua-1"
 
@@ -67,18 +68,32 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(TEMPLATES / "pdf" / "report.css"), font_config=_fonts())
 
 
-def _write_pdf(html: str) -> bytes:
-    document = HTML(string=html, base_url=str(TEMPLATES / "pdf"))
+class _ChartFetcher(URLFetcher):
+    """Hands WeasyPrint the report's own charts (`chart:NAME` URLs) and refuses
+    every other URL: a report never reads a file or the network, whatever text
+    ends up in it. Passing charts this way also spares encoding them into the
+    HTML and parsing them back out."""
+
+    def __init__(self, images: Mapping[str, str]):
+        super().__init__()
+        self.images = images
+
+    def fetch(self, url, headers=None):
+        svg = self.images.get(url)
+        if svg is None:
+            raise ValueError(f"a report loads only its own charts, not {url!r}")
+        return URLFetcherResponse(url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"})
+
+
+def _write_pdf(html: str, chart_images: Mapping[str, str] | None = None) -> bytes:
+    document = HTML(string=html, base_url=str(TEMPLATES / "pdf"), url_fetcher=_ChartFetcher(chart_images or {}))
     return document.write_pdf(
         stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_fonts(), pdf_identifier=False,
     )
 
 
-def svg_data_uri(svg: str) -> str:
-    # As <img> rather than inline <svg>: inline, every plotly element goes
-    # through the HTML style cascade, which made a report ~0.5 s slower.
-    # Charts stay vectors either way.
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def _chart_svgs(renderer: ChartRenderer, figures: Sequence) -> list[str]:
+    return [slim_svg(svg) for svg in renderer.svgs(figures)]
 
 
 def profile_figures(report: ProfileReport) -> list:
@@ -89,7 +104,17 @@ def profile_figures(report: ProfileReport) -> list:
     ]
 
 
-def profile_html(report: ProfileReport, svgs: Sequence[str]) -> str:
+def chart_url(name: str) -> str:
+    return f"chart:{name}"
+
+
+def profile_chart_images(report: ProfileReport, svgs: Sequence[str]) -> dict[str, str]:
+    """The report's chart SVGs by their URL in the page; svgs in the order of profile_figures."""
+    names = ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]
+    return {chart_url(name): svg for name, svg in zip(names, svgs)}
+
+
+def profile_html(report: ProfileReport) -> str:
     instrument, profile = report.instrument, report.profile
     language = report.language
     behaviours = profile.of_kind("behaviour")
@@ -102,8 +127,7 @@ def profile_html(report: ProfileReport, svgs: Sequence[str]) -> str:
         behaviours=behaviours,
         driver=profile.of_kind("driver"),
         scales=scales,
-        summary_chart=svg_data_uri(svgs[0]),
-        behaviour_charts=dict(zip((r.scale_id for r in behaviours), map(svg_data_uri, svgs[1:]))),
+        chart_url=chart_url,
         plan=_action_plan(profile),
         answer_labels={o.value: o.label[language] for o in instrument.response_options},
     )
@@ -118,21 +142,33 @@ def _action_plan(profile: Profile) -> list[tuple[str, str]]:
     return [(r.name, r.actions[0]) for r in scored][:3]
 
 
+def profile_chart_images_of(report: ProfileReport, renderer: ChartRenderer | None = None) -> dict[str, str]:
+    """Build and export the report's charts: the part of a report that needs the browser."""
+    svgs = _chart_svgs(renderer or default_renderer(), profile_figures(report))
+    return profile_chart_images(report, svgs)
+
+
+def lay_out_profile_pdf(report: ProfileReport, chart_images: Mapping[str, str]) -> bytes:
+    """The part of a report that needs only WeasyPrint."""
+    return _write_pdf(profile_html(report), chart_images)
+
+
 def render_profile_pdf(report: ProfileReport, renderer: ChartRenderer | None = None) -> bytes:
-    renderer = renderer or default_renderer()
-    svgs = renderer.svgs(profile_figures(report))
-    return _write_pdf(profile_html(report, svgs))
+    return lay_out_profile_pdf(report, profile_chart_images_of(report, renderer))
 
 
 def render_team_pdf(team: Any, instrument: Instrument, language: str, *, title: str, held_on: date,
                     grid: Sequence[Any] | None, renderer: ChartRenderer | None = None) -> bytes:
-    renderer = renderer or default_renderer()
-    svgs = renderer.svgs([charts.team_distribution_chart(team, language)]) if team.scales_shown else [None]
+    images = {}
+    if team.scales_shown:
+        figure = charts.team_distribution_chart(team, language)
+        images[chart_url("distribution")] = _chart_svgs(renderer or default_renderer(), [figure])[0]
     html = _environment(language).get_template("pdf/team.html").render(
         lang=language, team=team, instrument=instrument, title=title, held_on=held_on,
-        distribution_chart=svg_data_uri(svgs[0]) if svgs[0] else None, grid=grid, scales={s.id: s for s in instrument.scales},
+        distribution_chart=chart_url("distribution") if images else None, grid=grid,
+        scales={s.id: s for s in instrument.scales},
     )
-    return _write_pdf(html)
+    return _write_pdf(html, images)
 
 
 def render_blank_questionnaire_pdf(instrument: Instrument, language: str) -> bytes:
