@@ -14,8 +14,10 @@ from pypdf import PdfReader
 
 from assessment import AnswerSet, load_instrument, score_answers
 from reports import charts
-from reports.pdf import ProfileReport, render_blank_questionnaire_pdf, render_profile_pdf
+from reports.batch import layout_pool, render_profile_pdfs
+from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank_questionnaire_pdf, render_profile_pdf
 from reports.renderer import ChartExportError, ChartRenderer, default_renderer
+from reports.svg import slim_svg
 
 from .conftest import csrf_of
 from .helpers import QUESTIONS, varied_answers
@@ -135,6 +137,71 @@ def test_chart_figures_are_the_same_for_web_and_pdf(bank):
     assert figure.layout.font.family == "DejaVu Sans"
 
 
+def _page_pixels(pdf: bytes, tmp_path, name: str) -> bytes:
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "110", "-singlefile", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+    return (tmp_path / f"{name}.ppm").read_bytes()
+
+
+def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
+    raw = default_renderer().svgs(profile_figures(report_for(bank, "sv")))
+    page = '<html lang="sv"><title>chart</title><body><img src="chart:c" alt="chart" style="width: 100%"></body></html>'
+    for n, svg in enumerate(raw):
+        slim = slim_svg(svg)
+        assert slim.count("<") < svg.count("<") / 2
+        assert ' class="' not in slim and ' style="' not in slim
+        before = _page_pixels(_write_pdf(page, {"chart:c": svg}), tmp_path, f"raw{n}")
+        after = _page_pixels(_write_pdf(page, {"chart:c": slim}), tmp_path, f"slim{n}")
+        assert before == after, f"chart {n} looks different once slimmed"
+
+
+def test_a_report_loads_nothing_but_its_own_charts(tmp_path):
+    box = '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><rect width="80" height="80"/></svg>'
+    private = tmp_path / "private.svg"
+    private.write_text(box)
+
+    def page(*sources):
+        images = "".join(f'<img src="{src}" alt="">' for src in sources)  # a refused image leaves no alt text
+        html = f'<html lang="en"><title>t</title><body>{images}</body></html>'
+        return _page_pixels(_write_pdf(html, {"chart:mine": box}), tmp_path, str(len(sources)))
+
+    tried_all = page("chart:mine", private.as_uri(), "http://127.0.0.1:9/x.svg")
+    assert tried_all == page("chart:mine")  # the file and the web address were refused
+    assert tried_all != page()  # and the report's own chart was drawn
+
+
+# --- many reports at once ----------------------------------------------------
+
+
+def _five_reports(bank):
+    return [report_for(bank, language, name=f"Person {n}", answers=varied_answers(bank, n))
+            for n, language in enumerate(["sv", "en", "sv", "en", "sv"])]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(bank, processes):
+    reports = _five_reports(bank)
+    one_by_one = [render_profile_pdf(r) for r in reports]
+    assert len(set(one_by_one)) == 5
+    assert list(render_profile_pdfs(reports, processes=processes)) == one_by_one
+
+
+def test_a_layout_worker_that_dies_loses_no_report(bank, caplog):
+    reports = _five_reports(bank) * 2
+    expected = [render_profile_pdf(r) for r in reports]
+    pool = layout_pool(2)
+    pdfs = render_profile_pdfs(reports, processes=2)
+    first = next(pdfs)
+    pids = pool.worker_pids()
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    assert [first, *pdfs] == expected
+    assert "a layout worker died" in caplog.text
+    assert list(render_profile_pdfs(reports[:2], processes=2)) == expected[:2]  # a new pool next time
+    assert set(pool.worker_pids()).isdisjoint(pids)
+
+
 # --- the renderer under failure ----------------------------------------------
 
 
@@ -195,13 +262,15 @@ def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
     renderer.svgs([figure])
     pid = renderer.browser_pid
     result = {}
-    batch = threading.Thread(target=lambda: result.update(svgs=renderer.svgs([figure] * 40)))
+    batch = threading.Thread(target=lambda: result.update(svgs=renderer.svgs([figure] * 100)))
     batch.start()
-    time.sleep(0.4)  # some of the 40 are done, the rest not yet
-    assert batch.is_alive()
+    deadline = time.monotonic() + 30
+    while renderer.exported < 5 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert batch.is_alive()  # some of the 100 are done, the rest not yet
     os.killpg(pid, signal.SIGKILL)
     batch.join(60)
-    assert len(result["svgs"]) == 40 and all(s.startswith("<svg") for s in result["svgs"])
+    assert len(result["svgs"]) == 100 and all(s.startswith("<svg") for s in result["svgs"])
     assert renderer.restarts == 1 and renderer.browser_pid != pid
     assert renderer.svgs([figure])[0].startswith("<svg")  # and the next request succeeds
     renderer.close()

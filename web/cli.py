@@ -62,9 +62,12 @@ def score_command(answers_file: str):
 @click.argument("answers_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(), help="PDF file (one input) or folder (several).")
 @click.option("--lang", type=click.Choice(["sv", "en"]), help="Report language (default: each file's own).")
+@click.option("--processes", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Processes laying out pages when there are several answers files.")
 @with_appcontext
-def report_command(answers_files: tuple[str, ...], output: str, lang: str | None):
+def report_command(answers_files: tuple[str, ...], output: str, lang: str | None, processes: int):
     """Render PDF profile reports from answers files."""
+    from reports.batch import render_profile_pdfs
     from reports.pdf import ProfileReport, render_profile_pdf
     from reports.renderer import ChartExportError
 
@@ -95,19 +98,17 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
         out.mkdir(parents=True, exist_ok=True)
     try:
         if len(jobs) == 1:
-            _write_atomically(*_render(jobs[0], render_profile_pdf))
+            target, report = jobs[0]
+            _write_atomically(target, render_profile_pdf(report))
         else:
-            with click.progressbar(jobs, label="Rendering reports", file=sys.stderr, show_pos=True) as bar:
-                for job in bar:
-                    _write_atomically(*_render(job, render_profile_pdf))
+            pdfs = render_profile_pdfs((report for _, report in jobs), processes=min(processes, len(jobs)))
+            with click.progressbar(length=len(jobs), label="Rendering reports", file=sys.stderr, show_pos=True) as bar:
+                for (target, _), pdf in zip(jobs, pdfs):
+                    _write_atomically(target, pdf)
+                    bar.update(1)
     except ChartExportError as exc:
         fail(str(exc), status=1)
     click.echo(f"Wrote {len(jobs)} report{'s' if len(jobs) > 1 else ''} to {output}", err=True)
-
-
-def _render(job, render):
-    target, report = job
-    return target, render(report)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -41,6 +41,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # Finished batch files (ZIPs); workers on other machines need it shared.
         JOBS_DIR=os.environ.get("JOBS_DIR") or str(instance / "jobs"),
         CHART_TIMEOUT=float(os.environ.get("CHART_TIMEOUT", "20")),
+        # Processes laying out a batch (a workshop ZIP). 1 keeps a batch on one core,
+        # so a ZIP made during a workshop leaves the other core to the participants.
+        REPORT_PROCESSES=int(os.environ.get("REPORT_PROCESSES", "1")),
         REDIS_URL=os.environ.get("REDIS_URL"),
         # With a report queue: how long a download waits before answering "being prepared".
         PDF_WAIT_SECONDS=float(os.environ.get("PDF_WAIT_SECONDS", "0")),

@@ -26,7 +26,7 @@ from reports.renderer import ChartExportError
 
 from .extensions import db
 from .models import ReportJob, Response, Workshop
-from .pdfs import profile_filename, profile_pdf_bytes
+from .pdfs import profile_filename, profile_pdf_bytes, profile_pdfs
 from .workshops.team import shared_responses
 
 QUEUE_NAME = "reports"
@@ -157,12 +157,12 @@ def run_zip_job(job_id: int) -> None:
         buffer = io.BytesIO()
         names: set[str] = set()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for response in responses:
+            for response, pdf in zip(responses, profile_pdfs(responses, language)):
                 name = profile_filename(response, language)
                 if name in names:
                     name = name.replace(".pdf", f"-{response.id}.pdf")
                 names.add(name)
-                archive.writestr(name, profile_pdf_bytes(response, language))
+                archive.writestr(name, pdf)
                 job.done += 1
                 db.session.commit()  # short transactions: progress is visible at once
         path = _jobs_dir() / f"job-{job.id}.zip"

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Iterator, Sequence
 
 from flask import Response as HttpResponse
 from flask import current_app, render_template
 
+from reports.batch import render_profile_pdfs
 from reports.cache import ReportCache
 from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
 from reports.renderer import default_renderer
@@ -73,6 +75,26 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
         pdf = render_profile_pdf(report, renderer())  # ChartExportError becomes a 503 page (errors.py)
     cache.put(str(response.id), key, pdf)
     return pdf
+
+
+def profile_pdfs(responses: Sequence[Response], language: str) -> Iterator[bytes]:
+    """The PDFs of many responses, in order: cached ones as they are, the rest
+    rendered as one batch (see reports/batch.py) and cached."""
+    cache = report_cache()
+    entries = []
+    for response in responses:
+        report = profile_report(response, language)
+        key = _cache_key(response, report, language)
+        entries.append((response, report, key, cache.get(str(response.id), key)))
+    rendered = render_profile_pdfs(
+        (report for _, report, _, cached in entries if cached is None),
+        renderer(), processes=current_app.config["REPORT_PROCESSES"],
+    )
+    for response, _, key, cached in entries:
+        if cached is None:
+            cached = next(rendered)
+            cache.put(str(response.id), key, cached)
+        yield cached
 
 
 def prepare_profile_pdf(response: Response, language: str) -> None:
