@@ -134,6 +134,25 @@ def test_join_attempts_are_rate_limited(tmp_path, postgres_schema_ready):
     assert guesses[-1] == 429  # guessing codes in the URL counts against the same limit
 
 
+def test_with_redis_the_workers_share_one_join_limit(tmp_path, postgres_schema_ready, monkeypatch):
+    from redis import Redis
+
+    redis_url = "redis://127.0.0.1:6379/12"
+    Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    workers = [make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True, JOIN_RATE_LIMIT="6 per minute")
+               for _ in range(2)]  # two gunicorn workers: two apps in two processes, one Redis
+    statuses = []
+    for attempt in range(8):
+        client = workers[attempt % 2].test_client()
+        token = csrf_of(client.get("/join").text)
+        statuses.append(client.post("/join", data={"csrf_token": token, "code": "AAAAAA"}).status_code)
+    Redis.from_url(redis_url).flushdb()
+    # Alone, each worker would have allowed 6 of its own, and these are 4 each.
+    assert statuses[:6] == [400] * 6 and statuses[6:] == [429, 429]
+
+
 def test_login_is_rate_limited_and_wrong_passwords_refused(tmp_path, postgres_schema_ready):
     app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
     email, _ = make_coach(app)

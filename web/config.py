@@ -47,7 +47,8 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         REDIS_URL=os.environ.get("REDIS_URL"),
         # With a report queue: how long a download waits before answering "being prepared".
         PDF_WAIT_SECONDS=float(os.environ.get("PDF_WAIT_SECONDS", "0")),
-        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # In memory, each gunicorn worker counts on its own; with Redis they share the count.
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
         # Per client address. A workshop of 50 behind one office NAT must get in;
