@@ -99,10 +99,10 @@ def main() -> None:
 
     def row(what, ours, naive="–", note=""):
         rows.append((what, ours, naive, note))
-        print(f"  {what:<44} {ours:>16} {naive:>16}  {note}", flush=True)
+        print(f"  {what:<52} {ours:>12} {naive:>14}  {note}", flush=True)
 
     print(f"Tripwire benchmarks, {date.today()}, {platform.node()}, {platform.processor() or platform.machine()}")
-    print(f"  {'measure':<44} {'ours':>16} {'naive':>16}")
+    print(f"  {'measure':<52} {'ours':>12} {'naive':>14}")
 
     lat = page_latency(instrument, 30 if q else 100)
     row("questionnaire page, GET+POST (median / p95)",
