@@ -231,7 +231,9 @@ def test_individual_pdf_only_for_those_who_shared(app, coach, instrument):
     assert coach.get(f"/coach/workshops/{workshop_id}/responses/2.pdf").status_code == 404
 
 
-def test_zip_of_shared_profiles_in_the_background(app, coach, instrument):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_zip_of_shared_profiles_in_the_background(app, coach, instrument, processes):
+    app.config["REPORT_PROCESSES"] = processes
     workshop_id, code = create_workshop(coach, privacy="named")
     people = app.test_client()
     join_and_complete(people, instrument, code, name="Åsa", share=True)
@@ -251,6 +253,9 @@ def test_zip_of_shared_profiles_in_the_background(app, coach, instrument):
     names = sorted(archive.namelist())
     assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
     assert any("asa" in n for n in names) and not any("cissi" in n for n in names)
+    for name in names:  # each file holds its own person's report
+        text = "".join(page.extract_text() for page in PdfReader(archive.open(name)).pages)
+        assert ("Name Åsa\n" in text) == ("-asa-" in name) and ("Name Bo\n" in text) == ("-bo-" in name)
 
 
 def test_paper_mode(app, coach, instrument):
