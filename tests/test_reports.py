@@ -68,6 +68,12 @@ def test_swedish_report_reads_back(swedish_pdf):
     for n, page in enumerate(pages, 1):
         assert f"Sida {n} av 6" in page
     assert "påträngande" in text and "Överdrivet" in text
+    # Each behaviour page lists its questions, numbered as in its chart, with the answer given.
+    weak_items = next(s for s in report.instrument.scales if s.id == "weak_close").items
+    flat = " ".join(text.split())
+    for number, item in enumerate(weak_items, 1):
+        assert f"{number}. {' '.join(item.text['sv'].split())[:30]}" in flat
+    assert "– Nästan alltid" in flat and "– Ofta" in flat
 
 
 def test_english_report_uses_english_words(bank):
