@@ -7,10 +7,14 @@ process the next report's charts are exported while this one is laid out.
 With a layout pool, the pages are laid out by `processes` worker processes
 while this process builds and exports the charts, so both cores lay out.
 
-The pool's workers are forked from a forkserver started once (never from
-this process, whose threads may hold locks a fork would copy), and it is
-kept warm between batches. A worker that dies breaks the pool: the reports
-still missing are then laid out here, and the next batch starts a new pool."""
+The pool's workers are forked from a forkserver (never from this process,
+whose threads may hold locks a fork would copy) and kept warm between
+batches. Like any multiprocessing child they import the program's main
+module, so its work must sit under `if __name__ == "__main__"` (flask, gunicorn,
+rq and pytest do so); if they cannot start, this process lays out everything. They take about a second to start; until they are ready this
+process lays the reports out itself. A worker that dies breaks the pool: the
+reports still missing are then laid out here, and the next batch starts a
+new pool."""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, Mapping
 
-from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of
+from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
 from .renderer import ChartRenderer, default_renderer
 
 log = logging.getLogger(__name__)
@@ -32,38 +36,73 @@ log = logging.getLogger(__name__)
 LAYOUT_TIMEOUT = 120.0
 
 
+def _ready() -> bool:
+    return True
+
+
 class LayoutPool:
     def __init__(self, processes: int):
         self.processes = processes
         self._executor: ProcessPoolExecutor | None = None
         self._pid: int | None = None
+        self._ready = threading.Event()
+        self._settled = threading.Event()  # ready, or failed to start
         self._lock = threading.Lock()
 
-    def executor(self) -> ProcessPoolExecutor:
+    def start(self) -> None:
+        """Start the workers in the background, unless they run already."""
         with self._lock:
-            if self._executor is None or self._pid != os.getpid():
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["reports.pdf"])
-                self._executor = ProcessPoolExecutor(self.processes, mp_context=context)
-                self._pid = os.getpid()
-            return self._executor
+            if self._executor is not None and self._pid == os.getpid():
+                return
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["reports.pdf"])
+            executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=warm_up)
+            self._executor, self._pid = executor, os.getpid()
+            self._ready.clear()
+            self._settled.clear()
+        threading.Thread(target=self._wait_until_ready, args=(executor,), name="layout-pool-start", daemon=True).start()
+
+    def _wait_until_ready(self, executor: ProcessPoolExecutor) -> None:
+        try:
+            # Each submit starts one more worker until there are `processes`.
+            for started in [executor.submit(_ready) for _ in range(self.processes)]:
+                started.result(LAYOUT_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - the batch goes on in this process
+            log.warning("the layout pool did not start (%s); laying out in this process", exc)
+            self.discard()
+            self._settled.set()
+            return
+        with self._lock:
+            if self._executor is executor:
+                self._ready.set()
+        self._settled.set()
+
+    def ready_executor(self) -> ProcessPoolExecutor | None:
+        """The executor once its workers are up; None while they start, or after a failure."""
+        with self._lock:
+            return self._executor if self._ready.is_set() and self._pid == os.getpid() else None
+
+    def wait_until_ready(self, timeout: float) -> bool:
+        """True once the workers are up; False if they failed to start or took too long."""
+        self._settled.wait(timeout)
+        return self._ready.is_set()
 
     def worker_pids(self) -> list[int]:
-        executor = self._executor
-        processes = getattr(executor, "_processes", None) or {}
+        processes = getattr(self._executor, "_processes", None) or {}
         return [process.pid for process in processes.values()]
 
     def discard(self) -> None:
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        self._shut_down(wait=False)
 
     def close(self) -> None:
+        self._shut_down(wait=True)
+
+    def _shut_down(self, wait: bool) -> None:
         with self._lock:
             executor, self._executor = self._executor, None
+            self._ready.clear()
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=wait, cancel_futures=True)
 
 
 _pools: dict[int, LayoutPool] = {}
@@ -98,36 +137,41 @@ def _pipelined(reports: Iterator[ProfileReport], renderer: ChartRenderer) -> Ite
             current = following
 
 
+# A report waiting for its PDF: laid out here already (bytes) or in a worker (Future).
+_Pending = tuple[ProfileReport, Mapping[str, str], "bytes | Future"]
+
+
 def _pooled(reports: Iterator[ProfileReport], renderer: ChartRenderer, pool: LayoutPool) -> Iterator[bytes]:
+    pool.start()
     # At most two layouts per worker wait in line, so memory stays flat however long the batch.
-    in_flight: deque[tuple[ProfileReport, Mapping[str, str], Future | None]] = deque()
-    executor: ProcessPoolExecutor | None = pool.executor()
-
-    def submit(report: ProfileReport) -> None:
-        nonlocal executor
-        images = profile_chart_images_of(report, renderer)
-        future = None
-        if executor is not None:
-            try:
-                future = executor.submit(lay_out_profile_pdf, report, images)
-            except (BrokenProcessPool, RuntimeError):
-                executor = None
-        in_flight.append((report, images, future))
-
+    in_flight: deque[_Pending] = deque()
     for report in reports:
-        submit(report)
-        if len(in_flight) >= 2 * pool.processes:
+        images = profile_chart_images_of(report, renderer)
+        in_flight.append((report, images, _lay_out(pool, report, images)))
+        if len(in_flight) >= 2 * pool.processes or isinstance(in_flight[0][2], bytes):
             yield _collect(in_flight.popleft(), pool)
     while in_flight:
         yield _collect(in_flight.popleft(), pool)
 
 
-def _collect(entry: tuple[ProfileReport, Mapping[str, str], Future | None], pool: LayoutPool) -> bytes:
-    report, images, future = entry
-    if future is not None:
+def _lay_out(pool: LayoutPool, report: ProfileReport, images: Mapping[str, str]) -> bytes | Future:
+    executor = pool.ready_executor()
+    if executor is not None:
         try:
-            return future.result(LAYOUT_TIMEOUT)
-        except BrokenProcessPool:
-            log.warning("a layout worker died; laying out the rest of this batch in this process")
+            return executor.submit(lay_out_profile_pdf, report, images)
+        except (BrokenProcessPool, RuntimeError):
+            log.warning("the layout pool is broken; laying out the rest of this batch in this process")
             pool.discard()
-    return lay_out_profile_pdf(report, images)
+    return lay_out_profile_pdf(report, images)  # the workers are still starting, or gone
+
+
+def _collect(entry: _Pending, pool: LayoutPool) -> bytes:
+    report, images, pending = entry
+    if isinstance(pending, bytes):
+        return pending
+    try:
+        return pending.result(LAYOUT_TIMEOUT)
+    except BrokenProcessPool:
+        log.warning("a layout worker died; laying out the rest of this batch in this process")
+        pool.discard()
+        return lay_out_profile_pdf(report, images)

@@ -70,6 +70,13 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(TEMPLATES / "pdf" / "report.css"), font_config=_fonts())
 
 
+def warm_up() -> None:
+    """Load the fonts, the stylesheet and the templates now rather than in the first report."""
+    for language in ("sv", "en"):
+        _environment(language).get_template("pdf/profile.html")
+    _write_pdf('<html lang="en"><title>warm-up</title><p>Åsa Öström</p></html>')
+
+
 @atexit.register
 def _release_fonts() -> None:
     # Pango objects still alive when the interpreter shuts down are freed after

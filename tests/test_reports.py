@@ -4,10 +4,12 @@ the report cache; and the chart renderer's failure handling."""
 import os
 import signal
 import subprocess
+import sys
 import time
 import unicodedata
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -184,7 +186,7 @@ def _five_reports(bank):
             for n, language in enumerate(["sv", "en", "sv", "en", "sv"])]
 
 
-@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize("processes", [1, 2, 3])  # 3: a new pool, whose workers are still starting
 def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(bank, processes):
     reports = _five_reports(bank)
     one_by_one = [render_profile_pdf(r) for r in reports]
@@ -196,6 +198,8 @@ def test_a_layout_worker_that_dies_loses_no_report(bank, caplog):
     reports = _five_reports(bank) * 2
     expected = [render_profile_pdf(r) for r in reports]
     pool = layout_pool(2)
+    pool.start()
+    assert pool.wait_until_ready(60)
     pdfs = render_profile_pdfs(reports, processes=2)
     first = next(pdfs)
     pids = pool.worker_pids()
@@ -206,6 +210,30 @@ def test_a_layout_worker_that_dies_loses_no_report(bank, caplog):
     assert "a layout worker died" in caplog.text
     assert list(render_profile_pdfs(reports[:2], processes=2)) == expected[:2]  # a new pool next time
     assert set(pool.worker_pids()).isdisjoint(pids)
+
+
+def test_if_layout_workers_cannot_start_the_batch_is_laid_out_here(tmp_path):
+    # A program read from stdin has no main module the workers could import,
+    # so they die on start: a real way for the pool to fail.
+    program = """
+import sys
+from datetime import date
+from assessment import AnswerSet, load_instrument, score_answers
+from reports.batch import layout_pool, render_profile_pdfs
+from reports.pdf import ProfileReport
+bank = load_instrument("questions/v1")
+answers = {item.id: 1 + n % 5 for n, item in enumerate(bank.items)}
+reports = [ProfileReport(score_answers(bank, AnswerSet("en", answers, name)), bank, answers, name, date(2026, 11, 27))
+           for name in ("Ann", "Bo", "Cissi")]
+pdfs = list(render_profile_pdfs(reports, processes=2))
+print(len(pdfs), all(p.startswith(b"%PDF") for p in pdfs), layout_pool(2).wait_until_ready(30))
+"""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-"], input=program, capture_output=True, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "True", "False"]
+    assert "the layout pool did not start" in result.stderr
 
 
 # --- the renderer under failure ----------------------------------------------
