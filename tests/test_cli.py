@@ -1,6 +1,10 @@
 """The command line: instrument export, scoring and reports from answers files."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -132,5 +136,22 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)  # as under gunicorn
     with pytest.raises(SystemExit, match="SECRET_KEY is not set"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_the_command_line_tools_work_without_a_secret_key(instrument, tmp_path):
+    # As the README shows them, on a machine where nothing is configured.
+    answers = write_answers(tmp_path, language="sv", respondent="Åsa", answers=varied_answers(instrument))
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG", "DATABASE_URL")}
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    root = Path(__file__).resolve().parent.parent
+    scored = subprocess.run([*flask, "score", answers], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert scored.returncode == 0, scored.stderr
+    assert json.loads(scored.stdout)["scales"]["weak_close"]["band"] in ("low", "moderate", "high")
+    pdf = tmp_path / "a.pdf"
+    reported = subprocess.run([*flask, "report", answers, "-o", str(pdf)], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=120)
+    assert reported.returncode == 0, reported.stderr
+    assert "Åsa" in PdfReader(pdf).pages[0].extract_text()

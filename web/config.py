@@ -63,13 +63,17 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
-        if not app.debug:
+        if app.debug:
+            app.config["SECRET_KEY"] = _development_key(instance)
+        elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            # A `flask` command (score, report, purge …) signs nothing that outlives it.
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
+        else:
             raise SystemExit(
                 "Cannot start: SECRET_KEY is not set. Set it in the environment "
                 "(e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')), "
                 "or run in debug mode (FLASK_DEBUG=1) to use a generated development key."
             )
-        app.config["SECRET_KEY"] = _development_key(instance)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
