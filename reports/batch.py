@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 LAYOUT_TIMEOUT = 120.0
 
 
-def _ready() -> bool:
+def _worker_is_up() -> bool:
     return True
 
 
@@ -65,7 +65,7 @@ class LayoutPool:
     def _wait_until_ready(self, executor: ProcessPoolExecutor) -> None:
         try:
             # Each submit starts one more worker until there are `processes`.
-            for started in [executor.submit(_ready) for _ in range(self.processes)]:
+            for started in [executor.submit(_worker_is_up) for _ in range(self.processes)]:
                 started.result(LAYOUT_TIMEOUT)
         except Exception as exc:  # noqa: BLE001 - the batch goes on in this process
             log.warning("the layout pool did not start (%s); laying out in this process", exc)

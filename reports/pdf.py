@@ -127,12 +127,6 @@ def chart_url(name: str) -> str:
     return f"chart:{name}"
 
 
-def profile_chart_images(report: ProfileReport, svgs: Sequence[str]) -> dict[str, str]:
-    """The report's chart SVGs by their URL in the page; svgs in the order of profile_figures."""
-    names = ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]
-    return {chart_url(name): svg for name, svg in zip(names, svgs)}
-
-
 def profile_html(report: ProfileReport) -> str:
     instrument, profile = report.instrument, report.profile
     language = report.language
@@ -162,9 +156,11 @@ def _action_plan(profile: Profile) -> list[tuple[str, str]]:
 
 
 def profile_chart_images_of(report: ProfileReport, renderer: ChartRenderer | None = None) -> dict[str, str]:
-    """Build and export the report's charts: the part of a report that needs the browser."""
+    """Build and export the report's charts, keyed by their URL in the page:
+    the part of a report that needs the browser."""
     svgs = _chart_svgs(renderer or default_renderer(), profile_figures(report))
-    return profile_chart_images(report, svgs)
+    names = ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]  # as in profile_figures
+    return {chart_url(name): svg for name, svg in zip(names, svgs)}
 
 
 def lay_out_profile_pdf(report: ProfileReport, chart_images: Mapping[str, str]) -> bytes:
