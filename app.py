@@ -43,12 +43,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.coach.views import bp as coach
+    from web.coach.accounts.views import bp as coach_accounts
+    from web.coach.workshops.views import bp as coach_workshops
+    from web.join.views import bp as join
     from web.questionnaire.views import bp as questionnaire
     from web.site import bp as site
-    from web.workshops.views import bp as workshops
 
-    for blueprint in (site, questionnaire, coach, workshops):
+    for blueprint in (site, questionnaire, join, coach_accounts, coach_workshops):
         app.register_blueprint(blueprint)
 
 

@@ -32,7 +32,7 @@ from assessment.team import summarise_team  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
 from reports.renderer import ChartRenderer  # noqa: E402
-from web.workshops.cli import NAMES, synthetic_answers  # noqa: E402
+from web.coach.workshops.cli import NAMES, synthetic_answers  # noqa: E402
 
 
 class NaiveRenderer:

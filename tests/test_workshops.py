@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from web.workshops.codes import ALPHABET, new_join_code, normalise_join_code
+from web.common.join_codes import ALPHABET, new_join_code, normalise_join_code
 
 from .conftest import csrf_of, make_app
 from .workshop_helpers import create_workshop, join_and_complete, login, make_coach

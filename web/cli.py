@@ -136,8 +136,8 @@ def purge_command():
 def register(app: Flask) -> None:
     for command in (instrument_command, score_command, report_command, purge_command):
         app.cli.add_command(command)
-    from .coach.cli import create_coach_command
-    from .workshops.cli import demo_workshop_command
+    from .coach.accounts.cli import create_coach_command
+    from .coach.workshops.cli import demo_workshop_command
 
     app.cli.add_command(create_coach_command)
     app.cli.add_command(demo_workshop_command)

@@ -27,7 +27,7 @@ from reports.renderer import ChartExportError
 from .extensions import db
 from .models import ReportJob, Response, Workshop
 from .pdfs import profile_filename, profile_pdf_bytes, profile_pdfs
-from .workshops.team import shared_responses
+from .team import shared_responses
 
 QUEUE_NAME = "reports"
 _executor: ThreadPoolExecutor | None = None

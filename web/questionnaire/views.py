@@ -17,34 +17,31 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from reports import charts
 
+from ..common.forms import ConfirmForm
+from ..common.language import current_language
+from ..common.start import begin_response, submitted_answers
 from ..extensions import LANGUAGES, db, instrument_bank
 from ..models import Response
 from ..pdfs import forget_reports, prepare_profile_pdf, send_profile_pdf
 from ..responses import (
     add_page_time,
     answers_of,
-    create_response,
     delete_response,
     instrument_of,
     missing_items,
     profile_of,
     save_answers,
 )
-from .forms import ConfirmForm, StartForm, page_form_class, submitted_answers
+from .forms import StartForm, page_form_class
 
 bp = Blueprint("questionnaire", __name__)
 
 PAGE_ACTIONS = {"next", "back", "later"} | {f"lang:{lang}" for lang in LANGUAGES}
-
-
-def current_language() -> str:
-    return str(get_locale())
 
 
 def _shown_signer() -> URLSafeTimedSerializer:
@@ -75,11 +72,7 @@ def begin():
     form = StartForm()
     if not form.validate():
         return _start_page(form, 400)
-    response, token = create_response(form.language.data, (form.name.data or "").strip() or None)
-    db.session.commit()
-    session["lang"] = form.language.data
-    flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")
-    return redirect(url_for("questionnaire.page", token=token, number=1))
+    return begin_response(form.language.data, (form.name.data or "").strip() or None)
 
 
 @bp.get("/response/<token>")

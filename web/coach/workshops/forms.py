@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..questionnaire.forms import LANGUAGE_CHOICES
+from ...common.forms import LANGUAGE_CHOICES
 
 
 class WorkshopForm(FlaskForm):
@@ -24,21 +24,6 @@ class WorkshopForm(FlaskForm):
         default="anonymous",
         validators=[InputRequired(message=_l("Choose a privacy mode."))],
     )
-
-
-class JoinCodeForm(FlaskForm):
-    code = StringField(
-        _l("Workshop code"),
-        validators=[InputRequired(message=_l("Enter the code you were given.")), Length(max=40)],
-        description=_l("Six letters and digits, shown by your coach."),
-    )
-
-
-class ParticipantForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
-    share_with_coach = BooleanField(_l("Share my profile with the coach"))
-    language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
-                          validators=[InputRequired(message=_l("Choose a language."))])
 
 
 class PaperEntryForm(FlaskForm):

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from assessment.team import TeamSummary, summarise_team
 
-from ..extensions import db, instrument_bank
-from ..models import Response, Workshop
-from ..responses import profiles_of
+from .extensions import db, instrument_bank
+from .models import Response, Workshop
+from .responses import profiles_of
 
 
 @dataclass(frozen=True)

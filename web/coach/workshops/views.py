@@ -1,6 +1,5 @@
-"""Workshops: the coach's side (create, show the join code, live team view,
-downloads, paper mode) and the participant's side (join with a code).
-Every coach route loads the workshop through owned_workshop(), which answers
+"""A coach's workshops: create, show the join code, live team view, downloads,
+paper mode. (A participant joins through web/join.) Every route loads the workshop through owned_workshop(), which answers
 404 for anyone else's workshop."""
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ import io
 from datetime import datetime, timezone
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,18 +19,20 @@ from assessment.instrument import FLAG_IDS
 from reports import charts
 from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 
-from ..extensions import LANGUAGES, db, instrument_bank, limiter
-from ..models import Response, Workshop
-from ..pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
-from ..questionnaire.forms import ConfirmForm, submitted_answers
-from ..questionnaire.views import current_language
-from ..responses import answers_of, create_response, profile_of, save_answers
-from .. import jobs
-from .codes import new_join_code, normalise_join_code
-from .forms import JoinCodeForm, ParticipantForm, PaperEntryForm, WorkshopForm
-from .team import completed_responses, shared_responses, team_of
+from ... import jobs
+from ...common.forms import ConfirmForm
+from ...common.join_codes import unused_join_code
+from ...common.language import current_language
+from ...common.start import submitted_answers
+from ...extensions import LANGUAGES, db, instrument_bank
+from ...models import Workshop
+from ...pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
+from ...responses import answers_of, create_response, profile_of, save_answers
+from ...team import shared_responses, team_of
+from .. import URL_PREFIX
+from .forms import PaperEntryForm, WorkshopForm
 
-bp = Blueprint("workshops", __name__)
+bp = Blueprint("workshops", __name__, url_prefix=URL_PREFIX)
 
 
 def owned_workshop(workshop_id: int) -> Workshop:
@@ -42,22 +43,19 @@ def owned_workshop(workshop_id: int) -> Workshop:
 
 
 def join_url(workshop: Workshop) -> str:
-    return url_for("workshops.join_workshop", code=workshop.join_code, _external=True)
+    return url_for("join.workshop", code=workshop.join_code, _external=True)
 
 
-# --- coach -------------------------------------------------------------------
-
-
-@bp.get("/coach/")
+@bp.get("/")
 @login_required
 def index():
     workshops = db.session.scalars(
         select(Workshop).where(Workshop.coach_id == current_user.id).order_by(Workshop.held_on.desc(), Workshop.id.desc())
     ).all()
-    return render_template("workshops/index.html", workshops=workshops)
+    return render_template("coach/workshops/index.html", workshops=workshops)
 
 
-@bp.route("/coach/workshops/new", methods=["GET", "POST"])
+@bp.route("/workshops/new", methods=["GET", "POST"])
 @login_required
 def create():
     form = WorkshopForm()
@@ -73,23 +71,16 @@ def create():
         db.session.add(workshop)
         db.session.commit()
         return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    return render_template("workshops/new.html", form=form), 400 if form.errors else 200
+    return render_template("coach/workshops/new.html", form=form), 400 if form.errors else 200
 
 
-def unused_join_code() -> str:
-    while True:
-        code = new_join_code()
-        if db.session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
-            return code
-
-
-@bp.get("/coach/workshops/<int:workshop_id>")
+@bp.get("/workshops/<int:workshop_id>")
 @login_required
 def show(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     summary, grid = team_of(workshop, current_language())
     return render_template(
-        "workshops/show.html",
+        "coach/workshops/show.html",
         workshop=workshop,
         join_url=join_url(workshop),
         summary=summary,
@@ -100,7 +91,7 @@ def show(workshop_id: int):
     )
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/team.json")
+@bp.get("/workshops/<int:workshop_id>/team.json")
 @login_required
 def team_json(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -118,7 +109,7 @@ def team_json(workshop_id: int):
     }
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/qr.svg")
+@bp.get("/workshops/<int:workshop_id>/qr.svg")
 @login_required
 def qr_code(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -129,7 +120,7 @@ def qr_code(workshop_id: int):
     return HttpResponse(buffer.getvalue(), mimetype="image/svg+xml")
 
 
-@bp.post("/coach/workshops/<int:workshop_id>/close")
+@bp.post("/workshops/<int:workshop_id>/close")
 @login_required
 def close(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -140,7 +131,7 @@ def close(workshop_id: int):
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 
 
-@bp.post("/coach/workshops/<int:workshop_id>/reopen")
+@bp.post("/workshops/<int:workshop_id>/reopen")
 @login_required
 def reopen(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -151,7 +142,7 @@ def reopen(workshop_id: int):
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 
 
-@bp.route("/coach/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
+@bp.route("/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -164,10 +155,10 @@ def delete(workshop_id: int):
         db.session.commit()
         flash(_("The workshop and all its responses have been deleted."), "success")
         return redirect(url_for("workshops.index"))
-    return render_template("workshops/delete.html", workshop=workshop, form=form)
+    return render_template("coach/workshops/delete.html", workshop=workshop, form=form)
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/team.pdf")
+@bp.get("/workshops/<int:workshop_id>/team.pdf")
 @login_required
 def team_pdf(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -181,7 +172,7 @@ def team_pdf(workshop_id: int):
     return pdf_download(pdf, f"{stem}-{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.pdf")
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/responses/<int:response_id>.pdf")
+@bp.get("/workshops/<int:workshop_id>/responses/<int:response_id>.pdf")
 @login_required
 def participant_pdf(workshop_id: int, response_id: int):
     workshop = owned_workshop(workshop_id)
@@ -192,7 +183,7 @@ def participant_pdf(workshop_id: int, response_id: int):
                             back_url=url_for("workshops.show", workshop_id=workshop.id))
 
 
-@bp.post("/coach/workshops/<int:workshop_id>/reports.zip")
+@bp.post("/workshops/<int:workshop_id>/reports.zip")
 @login_required
 def start_zip(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -205,7 +196,7 @@ def start_zip(workshop_id: int):
     return redirect(url_for("workshops.show", workshop_id=workshop.id, job=job.id) + "#downloads")
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/jobs/<int:job_id>.json")
+@bp.get("/workshops/<int:workshop_id>/jobs/<int:job_id>.json")
 @login_required
 def job_status(workshop_id: int, job_id: int):
     workshop = owned_workshop(workshop_id)
@@ -216,7 +207,7 @@ def job_status(workshop_id: int, job_id: int):
     }
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/jobs/<int:job_id>/download")
+@bp.get("/workshops/<int:workshop_id>/jobs/<int:job_id>/download")
 @login_required
 def job_download(workshop_id: int, job_id: int):
     workshop = owned_workshop(workshop_id)
@@ -229,7 +220,7 @@ def job_download(workshop_id: int, job_id: int):
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/scores.csv")
+@bp.get("/workshops/<int:workshop_id>/scores.csv")
 @login_required
 def scores_csv(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -278,7 +269,7 @@ def _language_arg(default: str) -> str:
     return lang if lang in LANGUAGES else default
 
 
-@bp.get("/coach/workshops/<int:workshop_id>/questionnaire.pdf")
+@bp.get("/workshops/<int:workshop_id>/questionnaire.pdf")
 @login_required
 def blank_questionnaire(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -287,7 +278,7 @@ def blank_questionnaire(workshop_id: int):
     return pdf_download(pdf, f"{'frageformular' if language == 'sv' else 'questionnaire'}-{instrument_bank().current.id}.pdf")
 
 
-@bp.route("/coach/workshops/<int:workshop_id>/paper", methods=["GET", "POST"])
+@bp.route("/workshops/<int:workshop_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper_entry(workshop_id: int):
     workshop = owned_workshop(workshop_id)
@@ -307,63 +298,8 @@ def paper_entry(workshop_id: int):
             response.completed_at = datetime.now(timezone.utc)
             db.session.commit()
             prepare_profile_pdf(response, response.language)
-            return render_template("workshops/paper_done.html", workshop=workshop, response=response, token=token)
+            return render_template("coach/workshops/paper_done.html", workshop=workshop, response=response, token=token)
     return render_template(
-        "workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
+        "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
         language=language, answers=answers, missing=missing,
     ), (422 if missing or form.errors else 200)
-
-
-# --- participants ------------------------------------------------------------
-
-
-def join_limit() -> str:
-    return current_app.config["JOIN_RATE_LIMIT"]
-
-
-# One budget for both ways of trying a code, so guessing in the URL gains nothing.
-join_attempts = limiter.shared_limit(join_limit, scope="join-attempts", methods=["POST"])
-join_pages = limiter.shared_limit(join_limit, scope="join-attempts")
-
-
-@bp.route("/join", methods=["GET", "POST"])
-@join_attempts
-def join():
-    form = JoinCodeForm(code=request.args.get("code", ""))
-    if request.method == "POST" and form.validate():
-        code = normalise_join_code(form.code.data)
-        workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
-        if workshop is None:
-            form.code.errors.append(_("There is no workshop with this code. Check the code with your coach."))
-        elif not workshop.is_open:
-            form.code.errors.append(_("This workshop is closed: it no longer takes new participants."))
-        else:
-            return redirect(url_for("workshops.join_workshop", code=workshop.join_code))
-    status = 400 if form.errors else 200
-    return render_template("workshops/join.html", form=form), status
-
-
-@bp.route("/join/<code>", methods=["GET", "POST"])
-@join_pages
-def join_workshop(code: str):
-    normalised = normalise_join_code(code)
-    workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None
-    if workshop is None:
-        abort(404, description=_("There is no workshop with this code. Check the code with your coach."))
-    if not workshop.is_open:
-        return render_template("workshops/closed.html", workshop=workshop), 410
-    form = ParticipantForm(language=workshop.language if request.method == "GET" else None)
-    if request.method == "POST" and form.validate():
-        named = workshop.named
-        response, token = create_response(
-            form.language.data,
-            (form.name.data or "").strip() or None if named else None,
-            workshop_id=workshop.id,
-            share_with_coach=bool(form.share_with_coach.data) if named else False,
-        )
-        db.session.commit()
-        session["lang"] = form.language.data
-        flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")
-        return redirect(url_for("questionnaire.page", token=token, number=1))
-    return render_template("workshops/join_workshop.html", workshop=workshop, form=form,
-                           instrument_size=len(instrument_bank().current.items)), 400 if form.errors else 200

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from .passwords import MIN_LENGTH
-from .views import create_coach, find_coach
+from .coaches import create_coach, find_coach
 
 
 @click.command("create-coach")

@@ -6,6 +6,11 @@ from __future__ import annotations
 import re
 import secrets
 
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Workshop
+
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 LENGTH = 6
 
@@ -20,3 +25,10 @@ def normalise_join_code(text: str) -> str | None:
     if len(code) != LENGTH or any(c not in ALPHABET for c in code):
         return None
     return code
+
+
+def unused_join_code() -> str:
+    while True:
+        code = new_join_code()
+        if db.session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code

@@ -6,30 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 
-from ..extensions import db, limiter, login_manager
-from ..models import Coach
+from ...extensions import db, limiter
+from .. import URL_PREFIX
+from .coaches import create_coach, find_coach
 from .forms import ChangePasswordForm, LoginForm, SignupForm
 from .passwords import DUMMY_HASH, check_password, hash_password
 
-bp = Blueprint("coach", __name__, url_prefix="/coach")
-
-
-@login_manager.user_loader
-def load_coach(coach_id: str) -> Coach | None:
-    return db.session.get(Coach, int(coach_id)) if coach_id.isdigit() else None
-
-
-def find_coach(email: str) -> Coach | None:
-    return db.session.scalar(select(Coach).where(func.lower(Coach.email) == email.strip().lower()))
-
-
-def create_coach(email: str, password: str) -> Coach:
-    coach = Coach(email=email.strip().lower(), password_hash=hash_password(password))
-    db.session.add(coach)
-    db.session.commit()
-    return coach
+bp = Blueprint("coach", __name__, url_prefix=URL_PREFIX)
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,9 +37,9 @@ def login():
         if coach is None:
             check_password(DUMMY_HASH, form.password.data)
         form.password.errors.append(_("The e-mail or password is not right."))
-        return render_template("coach/login.html", form=form), 401
+        return render_template("coach/accounts/login.html", form=form), 401
     status = 400 if form.errors else 200
-    return render_template("coach/login.html", form=form, signup=current_app.config["ALLOW_SIGNUP"]), status
+    return render_template("coach/accounts/login.html", form=form, signup=current_app.config["ALLOW_SIGNUP"]), status
 
 
 @bp.post("/logout")
@@ -80,7 +64,7 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("workshops.index"))
     status = 400 if form.errors else 200
-    return render_template("coach/password.html", form=form), status
+    return render_template("coach/accounts/password.html", form=form), status
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -96,4 +80,4 @@ def signup():
             login_user(create_coach(form.email.data, form.password.data))
             return redirect(url_for("workshops.index"))
     status = 400 if form.errors else 200
-    return render_template("coach/signup.html", form=form), status
+    return render_template("coach/accounts/signup.html", form=form), status

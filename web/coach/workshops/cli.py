@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 import click
 from flask.cli import with_appcontext
 
-from ..coach.views import create_coach
-from ..extensions import db, instrument_bank
-from ..models import Workshop
-from ..responses import add_page_time, create_response, save_answers
-from .views import unused_join_code
+from ...common.join_codes import unused_join_code
+from ...extensions import db, instrument_bank
+from ...models import Workshop
+from ...responses import add_page_time, create_response, save_answers
+from ..accounts.coaches import create_coach
 
 NAMES = [
     "Åsa Öström", "Björn Lindqvist", "Cecilia Ek", "David Nyström", "Emma Åberg", "Fredrik Söderberg",

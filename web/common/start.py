@@ -1,0 +1,41 @@
+"""Starting a response and reading submitted answers: shared by the self-test,
+joining a workshop and the coach's paper entry."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, session, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..responses import create_response
+
+VALID_VALUES = {"1", "2", "3", "4", "5"}
+
+
+def begin_response(language: str, name: str | None, **options):
+    """Create the response, remember its language, show the private
+    continue-later link once, and send the respondent to page 1."""
+    _response, token = create_response(language, name, **options)
+    db.session.commit()
+    session["lang"] = language
+    flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")
+    return redirect(url_for("questionnaire.page", token=token, number=1))
+
+
+def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int]:
+    """The answers a form posted for `items`, refusing (400) anything a browser
+    would not send: unknown fields, several values for one item, a value that is
+    not one of the options. Unanswered items are simply absent."""
+    unexpected = sorted(set(form_data) - {item.id for item in items} - other_fields)
+    if unexpected:
+        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.",
+                                 fields=", ".join(unexpected)[:200]))
+    answers: dict[str, int] = {}
+    for item in items:
+        values = form_data.getlist(item.id)
+        if not values or values == [""]:
+            continue
+        if len(values) > 1 or values[0] not in VALID_VALUES:
+            abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
+        answers[item.id] = int(values[0])
+    return answers

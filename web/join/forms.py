@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..common.forms import LANGUAGE_CHOICES
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(
+        _l("Workshop code"),
+        validators=[InputRequired(message=_l("Enter the code you were given.")), Length(max=40)],
+        description=_l("Six letters and digits, shown by your coach."),
+    )
+
+
+class ParticipantForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    share_with_coach = BooleanField(_l("Share my profile with the coach"))
+    language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
+                          validators=[InputRequired(message=_l("Choose a language."))])

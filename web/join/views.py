@@ -1,0 +1,64 @@
+"""A participant joins a workshop with its code (/join, /join/<code>) and
+starts the questionnaire as part of it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..common.join_codes import normalise_join_code
+from ..common.start import begin_response
+from ..extensions import db, instrument_bank, limiter
+from ..models import Workshop
+from .forms import JoinCodeForm, ParticipantForm
+
+bp = Blueprint("join", __name__, url_prefix="/join")
+
+
+def join_limit() -> str:
+    return current_app.config["JOIN_RATE_LIMIT"]
+
+
+# One budget for both ways of trying a code, so guessing in the URL gains nothing.
+join_attempts = limiter.shared_limit(join_limit, scope="join-attempts", methods=["POST"])
+join_pages = limiter.shared_limit(join_limit, scope="join-attempts")
+
+
+@bp.route("", methods=["GET", "POST"])
+@join_attempts
+def enter_code():
+    form = JoinCodeForm(code=request.args.get("code", ""))
+    if request.method == "POST" and form.validate():
+        code = normalise_join_code(form.code.data)
+        workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
+        if workshop is None:
+            form.code.errors.append(_("There is no workshop with this code. Check the code with your coach."))
+        elif not workshop.is_open:
+            form.code.errors.append(_("This workshop is closed: it no longer takes new participants."))
+        else:
+            return redirect(url_for("join.workshop", code=workshop.join_code))
+    status = 400 if form.errors else 200
+    return render_template("join/code.html", form=form), status
+
+
+@bp.route("/<code>", methods=["GET", "POST"])
+@join_pages
+def workshop(code: str):
+    normalised = normalise_join_code(code)
+    workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None
+    if workshop is None:
+        abort(404, description=_("There is no workshop with this code. Check the code with your coach."))
+    if not workshop.is_open:
+        return render_template("join/closed.html", workshop=workshop), 410
+    form = ParticipantForm(language=workshop.language if request.method == "GET" else None)
+    if request.method == "POST" and form.validate():
+        named = workshop.named
+        return begin_response(
+            form.language.data,
+            (form.name.data or "").strip() or None if named else None,
+            workshop_id=workshop.id,
+            share_with_coach=bool(form.share_with_coach.data) if named else False,
+        )
+    return render_template("join/workshop.html", workshop=workshop, form=form,
+                           instrument_size=len(instrument_bank().current.items)), 400 if form.errors else 200
