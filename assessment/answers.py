@@ -12,6 +12,10 @@ from typing import Any, Mapping, Sequence
 
 from .instrument import Instrument
 
+# "Does not apply to me": an answer of its own, outside the 1–5 scale. Kept
+# apart from the 1–5 answers so that nothing can average it in by mistake.
+NOT_APPLICABLE = "na"
+
 
 class AnswersError(ValueError):
     """Answers that cannot be scored; the message names the problem."""
@@ -24,6 +28,29 @@ class AnswerSet:
     respondent: str | None = None
     # Per-item timing estimates in seconds (one per page, or a single figure).
     item_seconds: Sequence[float] = field(default_factory=tuple)
+    # Items answered "does not apply to me"; never in `answers`.
+    not_applicable: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        both = self.not_applicable & set(self.answers)
+        if both:
+            raise AnswersError(f"item '{sorted(both)[0]}' is both answered and 'does not apply'")
+
+
+def split_answers(
+    instrument: Instrument, answers: Mapping[str, Any]
+) -> tuple[dict[str, int], frozenset[str]]:
+    """Check raw answers (1–5 or "na") and return ({item id: 1–5}, {item ids answered "na"})."""
+    scale_answers = {k: v for k, v in answers.items() if v != NOT_APPLICABLE}
+    not_applicable = frozenset(k for k, v in answers.items() if v == NOT_APPLICABLE)
+    for item_id in sorted(not_applicable):
+        if item_id not in instrument.item_ids:
+            raise AnswersError(f"unknown item id '{item_id}'")
+        if not instrument.offers_not_applicable:
+            raise AnswersError(
+                f"item '{item_id}': \"na\" (does not apply) is not an answer in version {instrument.version}"
+            )
+    return check_answers(instrument, scale_answers), not_applicable
 
 
 def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, int]:
@@ -33,7 +60,8 @@ def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
         if item_id not in instrument.item_ids:
             raise AnswersError(f"unknown item id '{item_id}'")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswersError(f"item '{item_id}': answer {value!r} is not an integer 1–5")
+            also = ' or "na"' if instrument.offers_not_applicable else ""
+            raise AnswersError(f"item '{item_id}': answer {value!r} is not an integer 1–5{also}")
         if not 1 <= value <= 5:
             raise AnswersError(f"item '{item_id}': answer {value} is outside 1–5")
         checked[item_id] = value
@@ -50,7 +78,7 @@ def check_language(instrument: Instrument, language: Any) -> str:
 
 def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     """Parse an answers file:
-    {"language": "sv"|"en", "respondent": optional, "answers": {id: 1..5}, "seconds_per_item": optional}.
+    {"language": "sv"|"en", "respondent": optional, "answers": {id: 1..5 or "na"}, "seconds_per_item": optional}.
     """
     try:
         data = json.loads(text)
@@ -69,15 +97,17 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
         raise AnswersError("'respondent' must be text")
     answers = data.get("answers")
     if not isinstance(answers, dict):
-        raise AnswersError("'answers' must be an object of item id to answer 1–5")
+        raise AnswersError("'answers' must be an object of item id to answer 1–5 (or \"na\")")
     seconds = data.get("seconds_per_item")
     if seconds is not None and (
         isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0
     ):
         raise AnswersError("'seconds_per_item' must be a number of seconds, 0 or more")
+    scale_answers, not_applicable = split_answers(instrument, answers)
     return AnswerSet(
         language=language,
-        answers=check_answers(instrument, answers),
+        answers=scale_answers,
+        not_applicable=not_applicable,
         respondent=(respondent.strip() or None) if respondent else None,
         item_seconds=(float(seconds),) if seconds is not None else (),
     )

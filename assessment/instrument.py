@@ -4,6 +4,7 @@ with one message naming the file, the item or scale, and the problem."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,9 +12,17 @@ from typing import Any, Mapping
 
 import yaml
 
+from .reliability import Reliability
+
 BAND_IDS = ("low", "moderate", "high")
 SCALE_KINDS = ("behaviour", "driver", "validity")
 MIN_ITEMS = {"behaviour": 6, "driver": 4, "validity": 4}
+MAX_ITEMS = {"behaviour": 8, "driver": 8, "validity": 6}
+# How item answers become a scale score: "mean" rescales the mean keyed answer
+# to 0–100; "extreme" (classic lie scales) counts only the most extreme keyed
+# answer (5 after reverse keying) and gives the share of such answers, 0–100.
+SCORING_RULES = ("mean", "extreme")
+BOUNDARIES = ("low_moderate", "moderate_high")
 REQUIRED_SCALES = {
     "postponing_contact": "behaviour",
     "weak_close": "behaviour",
@@ -21,7 +30,7 @@ REQUIRED_SCALES = {
     "fear_of_pushiness": "driver",
     "impression_management": "validity",
 }
-TOTAL_ITEMS = (25, 40)
+TOTAL_ITEMS = (25, 36)
 PAGE_SIZES = (6, 10)
 ACTIONS_PER_BAND = (2, 4)
 RESPONSE_VALUES = (1, 2, 3, 4, 5)
@@ -73,8 +82,18 @@ class Scale:
     cut_points: tuple[float, float]
     bands: Mapping[str, Band]
     items: tuple[Item, ...]
+    reliability: Reliability | None = None  # provisional, from the instrument file
+    scoring: str = "mean"
+    # Interpretation for a score whose interval crosses a cut point, per boundary.
+    near_boundary: Mapping[str, Localized] | None = None
     examples: tuple[Example, ...] = ()
     discussion: Mapping[str, tuple[str, ...]] | None = None
+
+    @property
+    def band_limits(self) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+        """The integer scores of each band (low, moderate, high); never overlapping."""
+        moderate_from, high_from = (math.ceil(c) for c in self.cut_points)
+        return ((0, moderate_from - 1), (moderate_from, high_from - 1), (high_from, 100))
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,14 @@ class Instrument:
     page_size: int
     validity: ValidityRules
     band_labels: Mapping[str, Localized]
+    # "Does not apply to me": offered only when the instrument names it (v2 on).
+    not_applicable_label: Localized | None = None
+    instructions: Localized | None = None
+    page_hint: Localized | None = None
+
+    @property
+    def offers_not_applicable(self) -> bool:
+        return self.not_applicable_label is not None
 
     def scale(self, scale_id: str) -> Scale:
         for scale in self.scales:
@@ -142,6 +169,9 @@ class Instrument:
                     "name": dict(s.name),
                     "description": dict(s.description),
                     "cut_points": list(s.cut_points),
+                    "band_limits": [list(b) for b in s.band_limits],
+                    "scoring": s.scoring,
+                    "reliability": s.reliability.to_dict() if s.reliability else None,
                     "items": [
                         {"id": i.id, "text": dict(i.text), "reverse": i.reverse}
                         for i in s.items
@@ -152,6 +182,9 @@ class Instrument:
             "bands": {b: dict(label) for b, label in self.band_labels.items()},
             "item_order": [item.id for item in self.items],
             "page_size": self.page_size,
+            "not_applicable": (
+                {"value": "na", "label": dict(self.not_applicable_label)} if self.not_applicable_label else None
+            ),
         }
 
 
@@ -246,6 +279,9 @@ def load_instrument(folder: str | Path) -> Instrument:
     options = _response_options(head, meta)
     band_raw = head.field(meta, "band_labels", "instrument", dict)
     band_labels = {b: head.text(band_raw, b, "band_labels") for b in BAND_IDS}
+    not_applicable = head.text(meta, "not_applicable_option", "instrument") if "not_applicable_option" in meta else None
+    instructions = head.text(meta, "instructions", "instrument") if "instructions" in meta else None
+    page_hint = head.text(meta, "page_hint", "instrument") if "page_hint" in meta else None
     page_size = head.field(meta, "page_size", "instrument", int)
     if not PAGE_SIZES[0] <= page_size <= PAGE_SIZES[1]:
         raise head.fail("instrument", f"'page_size' is {page_size}; {PAGE_SIZES[0]}–{PAGE_SIZES[1]} required")
@@ -266,6 +302,9 @@ def load_instrument(folder: str | Path) -> Instrument:
         page_size=page_size,
         validity=validity,
         band_labels=band_labels,
+        not_applicable_label=not_applicable,
+        instructions=instructions,
+        page_hint=page_hint,
     )
 
 
@@ -324,11 +363,22 @@ def _scales(r: _Reader, items: dict[str, Item]) -> tuple[Scale, ...]:
         cut_points = _cut_points(r, entry, where)
         bands = _bands(r, entry, where, kind)
         scale_items = tuple(i for i in items.values() if i.scale_id == scale_id)
-        if len(scale_items) < MIN_ITEMS[kind]:
+        if not MIN_ITEMS[kind] <= len(scale_items) <= MAX_ITEMS[kind]:
             raise r.fail(
                 where,
-                f"has {len(scale_items)} items; a {kind} scale needs at least {MIN_ITEMS[kind]}",
+                f"has {len(scale_items)} items; a {kind} scale needs {MIN_ITEMS[kind]}–{MAX_ITEMS[kind]}",
             )
+        scoring = entry.get("scoring", "mean")
+        if scoring not in SCORING_RULES:
+            raise r.fail(where, f"'scoring' is {scoring!r}; use one of {list(SCORING_RULES)}")
+        reliability = _reliability(r, entry, where)
+        near_boundary = None
+        if kind != "validity" or "near_boundary" in entry:
+            raw_near = r.field(entry, "near_boundary", where, dict)
+            near_boundary = {b: r.text(raw_near, b, f"{where} near_boundary") for b in BOUNDARIES}
+            extra = set(raw_near) - set(BOUNDARIES)
+            if extra:
+                raise r.fail(where, f"unknown near_boundary key(s) {sorted(extra)}; use {list(BOUNDARIES)}")
         examples = tuple(
             Example(said=r.text(e, "said", f"{where} example {k}"), instead=r.text(e, "instead", f"{where} example {k}"))
             for k, e in enumerate(entry.get("examples") or [], 1)
@@ -343,6 +393,9 @@ def _scales(r: _Reader, items: dict[str, Item]) -> tuple[Scale, ...]:
                 cut_points=cut_points,
                 bands=bands,
                 items=scale_items,
+                reliability=reliability,
+                scoring=scoring,
+                near_boundary=near_boundary,
                 examples=examples,
                 discussion=discussion,
             )
@@ -360,6 +413,24 @@ def _scales(r: _Reader, items: dict[str, Item]) -> tuple[Scale, ...]:
         if found.kind != kind:
             raise r.fail(f"scale '{scale_id}'", f"must be of kind '{kind}', not '{found.kind}'")
     return tuple(scales)
+
+
+def _reliability(r: _Reader, entry: dict, where: str) -> Reliability:
+    raw = r.field(entry, "reliability", where, dict)
+    where = f"{where} reliability"
+    value = float(r.field(raw, "value", where, (int, float)))
+    sd = float(r.field(raw, "sd", where, (int, float)))
+    source = r.field(raw, "source", where, str)
+    basis = r.field(raw, "basis", where, str)
+    if source != "provisional":
+        raise r.fail(where, f"'source' must be 'provisional' in an instrument file, not {source!r}")
+    if not 0 < value < 1:
+        raise r.fail(where, f"'value' {value} must be between 0 and 1")
+    if not 0 < sd <= 50:
+        raise r.fail(where, f"'sd' {sd} must be above 0 and at most 50 (points on the 0–100 scale)")
+    if not basis.strip():
+        raise r.fail(where, "'basis' must say where the value comes from")
+    return Reliability(value=value, sd=sd, source=source, basis=" ".join(basis.split()))
 
 
 def _cut_points(r: _Reader, entry: dict, where: str) -> tuple[float, float]:

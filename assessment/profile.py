@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .reliability import Reliability
+
+# Why a scale has no score: fewer than two thirds of its items have a 1–5
+# answer, because questions were left out or answered "does not apply".
 NOT_SCORABLE = "too_many_missing"
+TOO_MANY_NOT_APPLICABLE = "too_many_not_applicable"
 
 
 @dataclass(frozen=True)
@@ -13,15 +18,25 @@ class ScaleResult:
     scale_id: str
     kind: str
     name: str
-    score: float | None  # 0–100, one decimal; None when not scorable
-    band: str | None  # low | moderate | high
-    answered: int
+    score: int | None  # the shown score, 0–100; None when not scorable
+    band: str | None  # low | moderate | high, from the shown score
+    answered: int  # items with a 1–5 answer
     of: int
     cut_points: tuple[float, float]
     band_label: str | None = None  # the band's name in the profile's language
     reason: str | None = None  # why score is None
     interpretation: str | None = None
     actions: tuple[str, ...] = ()
+    exact: float | None = None  # the unrounded score
+    interval: tuple[int, int] | None = None  # 90 %: exact ± 1.645 SEM, within 0–100
+    near_cut: bool = False  # the interval crosses a cut point
+    # The two bands whose boundary the interval crosses (the one nearest the score).
+    near_boundary: tuple[str, str] | None = None
+    sem: float | None = None
+    reliability: Reliability | None = None
+    not_applicable: int = 0  # items answered "does not apply"
+    needed: int = 0  # 1–5 answers needed for a score
+    band_limits: tuple[tuple[int, int], ...] = ()
 
     @property
     def scorable(self) -> bool:
@@ -62,10 +77,18 @@ class Profile:
                     "kind": r.kind,
                     "name": r.name,
                     "score": r.score,
+                    "exact": r.exact,
+                    "interval": list(r.interval) if r.interval else None,
+                    "near_cut": r.near_cut,
+                    "near_boundary": list(r.near_boundary) if r.near_boundary else None,
+                    "sem": round(r.sem, 2) if r.sem is not None else None,
+                    "reliability": r.reliability.to_dict() if r.reliability else None,
                     "band": r.band,
                     "band_label": r.band_label,
                     "cut_points": list(r.cut_points),
+                    "band_limits": [list(b) for b in r.band_limits],
                     "answered": r.answered,
+                    "not_applicable": r.not_applicable,
                     "of": r.of,
                     "reason": r.reason,
                     "interpretation": r.interpretation,

@@ -43,10 +43,11 @@ def test_score_prints_the_profile(runner, instrument, tmp_path):
 
 def test_score_with_too_many_missing_gives_null(runner, instrument, tmp_path):
     answers = varied_answers(instrument)
-    del answers["pc1"], answers["pc2"]
+    del answers["pc1"], answers["pc2"], answers["pc3"]
     result = runner.invoke(args=["score", write_answers(tmp_path, language="en", answers=answers)])
     scale = json.loads(result.output)["scales"]["postponing_contact"]
-    assert scale["score"] is None and scale["band"] is None and scale["answered"] == 5 and scale["of"] == 7
+    assert scale["score"] is None and scale["band"] is None and scale["answered"] == 4 and scale["of"] == 7
+    assert scale["interval"] is None and scale["exact"] is None and scale["near_cut"] is False
 
 
 @pytest.mark.parametrize(
@@ -155,3 +156,48 @@ def test_the_command_line_tools_work_without_a_secret_key(instrument, tmp_path):
                               text=True, timeout=120)
     assert reported.returncode == 0, reported.stderr
     assert "Åsa" in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_score_prints_integer_score_exact_interval_and_counts(runner, instrument, tmp_path):
+    answers = varied_answers(instrument)
+    result = runner.invoke(args=["score", write_answers(tmp_path, language="en", answers=answers)])
+    assert result.exit_code == 0, result.output
+    for scale in json.loads(result.output)["scales"].values():
+        assert isinstance(scale["score"], int) and isinstance(scale["exact"], float)
+        low, high = scale["interval"]
+        assert isinstance(low, int) and isinstance(high, int) and low <= scale["score"] <= high
+        assert isinstance(scale["near_cut"], bool)
+        assert scale["answered"] == scale["of"] and scale["not_applicable"] == 0
+        assert {"band", "band_label", "cut_points", "reason", "interpretation", "actions"} <= set(scale)
+
+
+def test_score_jsonl_prints_one_profile_per_line_in_input_order(runner, instrument, tmp_path):
+    people = []
+    for k in range(5):
+        answers = varied_answers(instrument, offset=k)
+        answers[instrument.scale("weak_close").items[0].id] = 1 + k
+        people.append({"language": "sv" if k % 2 else "en", "respondent": f"P{k}", "answers": answers})
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps(p) for p in people) + "\n\n", encoding="utf-8")
+    result = runner.invoke(args=["score", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 5
+    for person, line in zip(people, lines):
+        single = runner.invoke(args=["score", write_answers(tmp_path, **person)])
+        assert json.loads(line) == json.loads(single.output)
+        assert json.loads(line)["respondent"] == person["respondent"]
+
+
+def test_score_jsonl_bad_line_exits_2_naming_the_line_before_printing(runner, instrument, tmp_path):
+    good = json.dumps({"language": "en", "answers": varied_answers(instrument)})
+    bad = json.dumps({"language": "en", "answers": {**varied_answers(instrument), "pc1": 9}})
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join([good, good, bad, good]), encoding="utf-8")
+    result = runner.invoke(args=["score", "--jsonl", str(path)])
+    assert result.exit_code == 2
+    assert "line 3: item 'pc1': answer 9 is outside 1–5" in result.output
+    assert '"scales"' not in result.output
+    path.write_text(good + "\n{oops\n", encoding="utf-8")
+    result = runner.invoke(args=["score", "--jsonl", str(path)])
+    assert result.exit_code == 2 and "line 2: not valid JSON" in result.output

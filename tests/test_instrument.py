@@ -134,14 +134,30 @@ def test_scale_below_its_minimum_item_count(tmp_path):
     def change(d):
         for item in d["items"]:
             if item["id"] in ("fp1", "fp2"):
+                item["scale"] = "postponing_contact"
+            if item["id"] == "pc1":
                 item["scale"] = "weak_close"
 
     edit_yaml(folder / "items.yaml", change)
     with pytest.raises(InstrumentError) as caught:
         load_instrument(folder)
     assert str(caught.value).endswith(
-        "scales.yaml: scale 'fear_of_pushiness': has 3 items; a driver scale needs at least 4"
+        "scales.yaml: scale 'fear_of_pushiness': has 3 items; a driver scale needs 4–8"
     )
+
+
+def test_behaviour_scale_above_its_maximum_item_count(tmp_path):
+    folder = copy_bank(tmp_path)
+
+    def change(d):
+        for item in d["items"]:
+            if item["id"] in ("fp1", "fp2"):
+                item["scale"] = "weak_close"
+
+    edit_yaml(folder / "items.yaml", change)
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument(folder)
+    assert str(caught.value).endswith("scales.yaml: scale 'weak_close': has 9 items; a behaviour scale needs 6–8")
 
 
 def test_cut_points_out_of_order(tmp_path):

@@ -36,8 +36,9 @@ def test_mixed_answers_by_hand(instrument):
     answers = varied_answers(instrument)
     answers.update(pc1=1, pc2=2, pc3=2, pc4=3, pc5=4, pc6=5, pc7=1)  # sum 18 of 7 items
     result = profile(instrument, answers)
-    # mean 18/7; (18/7 - 1) / 4 * 100 = 39.2857… → 39.3, above the 37.5 cut: moderate
-    assert result.scales["postponing_contact"].score == 39.3
+    # mean 18/7; (18/7 - 1) / 4 * 100 = 39.2857… → shown 39, above the 37.5 cut: moderate
+    assert result.scales["postponing_contact"].score == 39
+    assert result.scales["postponing_contact"].exact == 39.29
     assert result.scales["postponing_contact"].band == "moderate"
     assert result.scales["impression_management"].score == 25.0
 
@@ -56,25 +57,26 @@ def test_reverse_items_are_reflected(tmp_path):
     answers.update(wc1=5, wc2=4, wc3=3, wc4=3, wc5=3, wc6=3, wc7=3)
     # wc1 5→1, wc2 4→2: values 1,2,3,3,3,3,3 sum 18 → 39.3 moderate
     result = profile(reversed_bank, answers)
-    assert result.scales["weak_close"].score == 39.3
-    # without reversal the same answers sum 24 → (24/7-1)/4*100 = 60.7 moderate
+    assert (result.scales["weak_close"].score, result.scales["weak_close"].exact) == (39, 39.29)
+    # without reversal the same answers sum 24 → (24/7-1)/4*100 = 60.71 → 61, moderate
     plain = profile(load_instrument(QUESTIONS / "v1"), answers)
-    assert plain.scales["weak_close"].score == 60.7
+    assert (plain.scales["weak_close"].score, plain.scales["weak_close"].exact) == (61, 60.71)
 
 
-def test_one_missing_item_is_scored_from_the_rest(instrument):
+def test_a_scale_with_two_thirds_answered_is_scored_from_the_rest(instrument):
     answers = varied_answers(instrument)
     answers.update(wc1=4, wc2=4, wc3=4, wc4=4, wc5=4, wc6=4, wc7=4)
-    del answers["wc1"]
+    del answers["wc1"], answers["wc2"]  # 5 of 7 answered; two thirds of 7 is 4.67
     result = profile(instrument, answers).scales["weak_close"]
-    assert (result.score, result.band, result.answered, result.of, result.reason) == (75.0, "high", 6, 7, None)
+    assert (result.score, result.band, result.answered, result.of, result.reason) == (75, "high", 5, 7, None)
 
 
-def test_two_missing_items_make_a_scale_not_scorable(instrument):
+def test_fewer_than_two_thirds_answered_make_a_scale_not_scorable(instrument):
     answers = varied_answers(instrument)
-    del answers["wc1"], answers["wc2"]
+    del answers["wc1"], answers["wc2"], answers["wc3"]
     result = profile(instrument, answers).scales["weak_close"]
-    assert (result.score, result.band, result.answered, result.reason) == (None, None, 5, NOT_SCORABLE)
+    assert (result.score, result.band, result.answered, result.reason) == (None, None, 4, NOT_SCORABLE)
+    assert (result.needed, result.interval, result.exact) == (5, None, None)
     assert result.interpretation is None and result.actions == ()
     # the other scales are untouched
     assert profile(instrument, answers).scales["postponing_contact"].score is not None
@@ -85,7 +87,7 @@ def test_a_score_exactly_on_a_cut_point_falls_in_the_upper_band(instrument):
     answers.update(af1=3, af2=4, af3=3, af4=4, af5=3, af6=4)  # six answers, mean 3.5 → 62.5
     del answers["af7"]
     result = profile(instrument, answers).scales["abandoned_follow_up"]
-    assert (result.score, result.band) == (62.5, "high")
+    assert (result.score, result.exact, result.band) == (63, 62.5, "high")
 
 
 def test_interpretation_and_actions_follow_language(instrument):

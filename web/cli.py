@@ -25,16 +25,20 @@ def fail(message: str, status: int = 2):
     sys.exit(status)
 
 
-def _read_answers(path: str):
-    instrument = instrument_bank().current
+def _read_text(path: str) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         fail(f"{path}: no such file")
     except UnicodeDecodeError:
         fail(f"{path}: not UTF-8 text")
     except OSError as exc:
         fail(f"{path}: cannot be read ({exc.strerror})")
+
+
+def _read_answers(path: str):
+    instrument = instrument_bank().current
+    text = _read_text(path)
     try:
         return parse_answers(instrument, text)
     except AnswersError as exc:
@@ -50,12 +54,30 @@ def instrument_command():
 
 @click.command("score")
 @click.argument("answers_file", type=click.Path(dir_okay=False))
+@click.option("--jsonl", is_flag=True,
+              help="The file holds one answers object per line; print one profile per line, in input order.")
 @with_appcontext
-def score_command(answers_file: str):
+def score_command(answers_file: str, jsonl: bool):
     """Score an answers file and print the profile as JSON."""
-    answer_set = _read_answers(answers_file)
-    profile = score_answers(instrument_bank().current, answer_set)
-    click.echo(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2))
+    instrument = instrument_bank().current
+    if not jsonl:
+        profile = score_answers(instrument, _read_answers(answers_file))
+        click.echo(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2))
+        return
+    # Every line is checked before anything is printed, so a bad line never
+    # leaves a half-written output behind.
+    answer_sets = []
+    for number, line in enumerate(_read_text(answers_file).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            answer_sets.append(parse_answers(instrument, line))
+        except AnswersError as exc:
+            fail(f"{answers_file}: line {number}: {exc}")
+    if not answer_sets:
+        fail(f"{answers_file}: no answers (one JSON object per line expected)")
+    for answer_set in answer_sets:
+        click.echo(json.dumps(score_answers(instrument, answer_set).to_dict(), ensure_ascii=False))
 
 
 @click.command("report")
