@@ -46,10 +46,11 @@ def register_blueprints(app: Flask) -> None:
     from web.coach.accounts.views import bp as coach_accounts
     from web.coach.workshops.views import bp as coach_workshops
     from web.join.views import bp as join
+    from web.followup.views import bp as followup
     from web.questionnaire.views import bp as questionnaire
     from web.site import bp as site
 
-    for blueprint in (site, questionnaire, join, coach_accounts, coach_workshops):
+    for blueprint in (site, questionnaire, followup, join, coach_accounts, coach_workshops):
         app.register_blueprint(blueprint)
 
 

@@ -147,3 +147,39 @@ def team_distribution_chart(team: Any, language: str) -> go.Figure:
 def to_json(fig: go.Figure) -> dict[str, Any]:
     """The figure as plain JSON data for plotly.js on a web page."""
     return json.loads(fig.to_json())
+
+
+SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#b26a00")
+
+
+def change_chart(history: Any) -> go.Figure:
+    """A slope chart: each scale's score at every take, with its 90 % interval where known.
+    With two takes it is a then-and-now dumbbell; with more it shows the whole history."""
+    language = history.now.profile.language
+    _ = translations(language).gettext
+    dates = [take.taken_on.isoformat() for take in history.takes]
+    labels = [f"{n}. {d}" for n, d in enumerate(dates, 1)]
+    fig = go.Figure()
+    for index, scale_id in enumerate(history.scale_ids):
+        results = history.series(scale_id)
+        name = history.now.profile.scales[scale_id].name
+        scores = [r.score for r in results]
+        intervals = [getattr(r, "interval", None) for r in results]
+        error = None
+        if all(i is not None and s is not None for i, s in zip(intervals, scores)):
+            error = {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
+                     "array": [i[1] - s for i, s in zip(intervals, scores)],
+                     "arrayminus": [s - i[0] for i, s in zip(intervals, scores)]}
+        fig.add_trace(go.Scatter(
+            x=labels, y=scores, mode="lines+markers+text", name=name,
+            line={"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+            marker={"size": 9}, error_y=error,
+            text=[f"{s:.0f}" if s is not None else "" for s in scores], textposition="middle right",
+            hovertemplate=f"{name}: " + "%{y:.0f}<extra></extra>", cliponaxis=False,
+        ))
+    fig.update_yaxes(range=[0, 100], dtick=25, title_text=_("Score (0–100)"), gridcolor="#e4e7eb", zeroline=False)
+    fig.update_xaxes(type="category", title_text=_("Take"))
+    _layout(fig, height=380)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
+                      margin={"l": 10, "r": 40, "t": 10, "b": 110})
+    return fig

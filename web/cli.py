@@ -160,6 +160,8 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     from .coach.accounts.cli import create_coach_command
     from .coach.workshops.cli import demo_workshop_command
+    from .followup.cli import send_reminders_command
 
     app.cli.add_command(create_coach_command)
     app.cli.add_command(demo_workshop_command)
+    app.cli.add_command(send_reminders_command)

@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -57,6 +58,15 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),
+        # The time zone of follow-up calendar events and reminder dates.
+        FOLLOW_UP_TIMEZONE=os.environ.get("FOLLOW_UP_TIMEZONE", "Europe/Stockholm"),
+        # Reminder e-mails (flask send-reminders). SMTP_SECURITY: starttls | ssl | none.
+        SMTP_HOST=os.environ.get("SMTP_HOST"),
+        SMTP_PORT=int(os.environ["SMTP_PORT"]) if os.environ.get("SMTP_PORT", "").isdigit() else None,
+        SMTP_SECURITY=os.environ.get("SMTP_SECURITY", "starttls").strip().lower(),
+        SMTP_USER=os.environ.get("SMTP_USER"),
+        SMTP_PASSWORD=os.environ.get("SMTP_PASSWORD"),
+        MAIL_FROM=os.environ.get("MAIL_FROM"),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
@@ -74,7 +84,15 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
                 "(e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')), "
                 "or run in debug mode (FLASK_DEBUG=1) to use a generated development key."
             )
+    _check_time_zone(app.config["FOLLOW_UP_TIMEZONE"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _check_time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"Cannot start: FOLLOW_UP_TIMEZONE={name!r} is not a time zone name such as Europe/Stockholm.") from None
 
 
 def _normalise_db_url(url: str) -> str:

@@ -150,3 +150,67 @@ class ReportJob(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Plan(db.Model):
+    """A person's follow-up plan: if-then actions and a follow-up date."""
+
+    __tablename__ = "plans"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    follow_up_on: Mapped[date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # the calendar event's SEQUENCE
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    actions: Mapped[list[PlanAction]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="PlanAction.position"
+    )
+
+
+class PlanAction(db.Model):
+    __tablename__ = "plan_actions"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("plans.response_id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    scale_id: Mapped[str | None] = mapped_column(String(40))
+    situation: Mapped[str] = mapped_column(String(300))
+    step: Mapped[str] = mapped_column(String(300))
+    done: Mapped[bool | None] = mapped_column(Boolean)  # "did you do it?", ticked at the follow-up
+
+
+class Reminder(db.Model):
+    """One e-mail reminder on the follow-up date. The row, and with it the
+    address, is deleted as soon as the reminder has been sent."""
+
+    __tablename__ = "reminders"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    # A run claims a reminder before sending it, so two runs never send one twice.
+    claimed_by: Mapped[str | None] = mapped_column(String(36))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RetakeLink(db.Model):
+    """A link that only starts a retake of a response (sent in reminder e-mails,
+    whose sender never holds the private link itself)."""
+
+    __tablename__ = "retake_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Retake(db.Model):
+    """A response that retakes an earlier one of the same person."""
+
+    __tablename__ = "retakes"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    previous_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)

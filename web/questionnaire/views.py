@@ -24,6 +24,7 @@ from reports import charts
 
 from ..common.forms import ConfirmForm
 from ..common.language import current_language
+from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
 from ..extensions import LANGUAGES, db, instrument_bank
 from ..models import Response
@@ -46,13 +47,6 @@ PAGE_ACTIONS = {"next", "back", "later"} | {f"lang:{lang}" for lang in LANGUAGES
 
 def _shown_signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="page-shown")
-
-
-def response_or_404(token: str) -> Response:
-    response = Response.by_token(token)
-    if response is None:
-        abort(404, description=_("There is no questionnaire at this link. It may have been deleted, or the link is incomplete."))
-    return response
 
 
 @bp.get("/")
@@ -187,8 +181,11 @@ def profile(token: str):
     if response.completed_at is None:
         return redirect(url_for("questionnaire.resume", token=token))
     profile = profile_of(response, current_language())
+    from ..followup.profile import followup_context
+
     return render_template(
         "questionnaire/profile.html",
+        **followup_context(response, current_language()),
         response=response,
         token=token,
         profile=profile,

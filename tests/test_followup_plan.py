@@ -1,0 +1,205 @@
+"""The personal plan: saved with the response, shown on the profile, refused
+with named problems when wrong (keeping what was saved), and the calendar
+file read back by two independent iCalendar parsers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import vobject
+
+from web.extensions import db
+from web.models import Plan, PlanAction, Reminder, Response
+
+from .conftest import csrf_of, make_app, Respondent
+from .helpers import varied_answers
+
+
+def plan_data(html, **overrides):
+    data = {
+        "csrf_token": csrf_of(html),
+        "actions-0-scale_id": "weak_close",
+        "actions-0-situation": "a meeting is about to end without a next step",
+        "actions-0-step": "propose a date before we hang up",
+        "actions-1-scale_id": "", "actions-1-situation": "", "actions-1-step": "",
+        "actions-2-scale_id": "", "actions-2-situation": "", "actions-2-step": "",
+        "follow_up": "30", "follow_up_on": "", "email": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def done(respondent, instrument):
+    respondent.start(name="Karin")
+    respondent.complete(varied_answers(instrument))
+    return respondent
+
+
+def make_plan(done, **overrides):
+    page = done.client.get(done.url("/plan"))
+    assert page.status_code == 200
+    return done.client.post(done.url("/plan"), data=plan_data(page.text, **overrides))
+
+
+def test_plan_is_saved_and_shown_on_the_profile(app, done):
+    reply = make_plan(done, **{"actions-1-situation": "I send a quote",
+                               "actions-1-step": "book the follow-up call in the same e-mail"})
+    assert reply.status_code == 302 and reply.location.endswith("/profile#plan-title")
+    profile = done.client.get(done.url("/profile")).text
+    assert "When a meeting is about to end without a next step, I will propose a date before we hang up." in profile
+    assert "When I send a quote, I will book the follow-up call in the same e-mail." in profile
+    due = date.today() + timedelta(days=30)
+    assert f"Follow-up on {due.isoformat()}" in profile
+    with app.app_context():
+        plan = db.session.scalars(db.select(Plan)).one()
+        assert plan.follow_up_on == due and [a.scale_id for a in plan.actions] == ["weak_close", None]
+
+
+def test_the_plan_page_offers_the_suggestions_of_the_highest_scores(app, done):
+    page = done.client.get(done.url("/plan")).text
+    assert 'list="step-suggestions"' in page
+    with app.app_context():
+        from web.responses import profile_of
+
+        profile = profile_of(Response.by_token(done.token))
+    top = max(profile.of_kind("behaviour"), key=lambda r: r.score)
+    assert f'<option value="{top.actions[0]}">' in page.replace("&#34;", '"')
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"actions-0-situation": "", "actions-0-step": ""}, "Write at least one action"),
+    ({"actions-0-step": ""}, "Action 1: write what you will do."),
+    ({"actions-0-situation": ""}, "Action 1: write when you will do it."),
+    ({"actions-0-step": "x" * 301}, "Action 1"),
+    ({"follow_up": "date", "follow_up_on": ""}, "Enter the follow-up date"),
+    ({"follow_up": "date", "follow_up_on": "31/02/2027"}, "The follow-up date is not a date"),
+    ({"follow_up": "date", "follow_up_on": "2001-01-01"}, "The follow-up date must be after today."),
+    ({"follow_up": "45"}, "Not a valid choice"),
+    ({"email": "not-an-address"}, "Enter an e-mail address"),
+    ({"actions-0-scale_id": "nonsense"}, "Not a valid choice"),
+])
+def test_bad_input_is_named_and_the_saved_plan_is_kept(app, done, change, problem):
+    assert make_plan(done).status_code == 302
+    reply = make_plan(done, **{"actions-0-situation": "I leave the office", "actions-0-step": "call one client"} | change)
+    assert reply.status_code == 422
+    assert problem in reply.text and 'class="error-summary"' in reply.text
+    profile = done.client.get(done.url("/profile")).text
+    assert "I will propose a date before we hang up." in profile
+
+
+def test_a_chosen_date_and_a_reminder_address_are_stored_and_the_address_can_be_removed(app, done):
+    chosen = date.today() + timedelta(days=45)
+    make_plan(done, follow_up="date", follow_up_on=chosen.isoformat(), email="karin@example.com")
+    with app.app_context():
+        reminder = db.session.get(Reminder, Response.by_token(done.token).id)
+        assert (reminder.email, reminder.due_on, reminder.language) == ("karin@example.com", chosen, "en")
+    profile = done.client.get(done.url("/profile")).text
+    assert "karin@example.com" in profile and f"Follow-up on {chosen.isoformat()}" in profile
+    make_plan(done, email="")
+    with app.app_context():
+        assert db.session.scalars(db.select(Reminder)).all() == []
+
+
+def test_the_plan_needs_the_csrf_token(app, done):
+    page = done.client.get(done.url("/plan"))
+    data = plan_data(page.text)
+    data["csrf_token"] = "forged"
+    reply = done.client.post(done.url("/plan"), data=data)
+    assert reply.status_code == 400
+    with app.app_context():
+        assert db.session.scalars(db.select(Plan)).all() == []
+
+
+def test_plan_of_an_unfinished_response_goes_back_to_the_questionnaire(respondent):
+    respondent.start()
+    reply = respondent.client.get(respondent.url("/plan"))
+    assert reply.status_code == 302 and "/page/1" in reply.location or reply.location.endswith(respondent.url())
+
+
+def test_deleting_the_response_deletes_plan_and_reminder(app, done):
+    make_plan(done, email="karin@example.com")
+    page = done.client.get(done.url("/delete"))
+    done.client.post(done.url("/delete"), data={"csrf_token": csrf_of(page.text)})
+    with app.app_context():
+        assert db.session.scalars(db.select(Plan)).all() == []
+        assert db.session.scalars(db.select(PlanAction)).all() == []
+        assert db.session.scalars(db.select(Reminder)).all() == []
+
+
+# --- the calendar file ------------------------------------------------------------
+
+
+def _ics(done, lang="en"):
+    reply = done.client.get(done.url(f"/follow-up.ics?lang={lang}"))
+    assert reply.status_code == 200 and reply.mimetype == "text/calendar"
+    assert "attachment" in reply.headers["Content-Disposition"]
+    return reply.data
+
+
+def test_calendar_file_read_back_by_icalendar(app, done):
+    make_plan(done, follow_up="60")
+    data = _ics(done)
+    due = date.today() + timedelta(days=60)
+    calendar = icalendar.Calendar.from_ical(data)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    start = event.decoded("dtstart")
+    assert start.date() == due and start.tzinfo.key == "Europe/Stockholm"
+    assert start.hour == 9 and start.utcoffset() == ZoneInfo("Europe/Stockholm").utcoffset(start.replace(tzinfo=None))
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
+    alarms = event.walk("VALARM")
+    assert len(alarms) == 1 and alarms[0]["ACTION"] == "DISPLAY"
+    assert alarms[0].decoded("trigger") == -timedelta(minutes=30)
+    description = str(event["DESCRIPTION"])
+    assert "When a meeting is about to end without a next step, I will propose a date before we hang up." in description
+    retake = f"http://localhost/response/{done.token}/retake"
+    assert retake in description and str(event["URL"]) == retake
+    # Stable: the same UID on a second download, a higher SEQUENCE after the plan changed
+    make_plan(done, follow_up="60", **{"actions-0-step": "ask for a date"})
+    again = icalendar.Calendar.from_ical(_ics(done)).walk("VEVENT")[0]
+    assert again["UID"] == event["UID"] and int(again["SEQUENCE"]) == int(event["SEQUENCE"]) + 1
+
+
+def test_calendar_file_read_back_by_vobject_in_swedish(app, done):
+    make_plan(done, follow_up="14")
+    calendar = vobject.readOne(_ics(done, "sv").decode("utf-8"), validate=True)
+    event = calendar.vevent
+    due = date.today() + timedelta(days=14)
+    start = event.dtstart.value
+    assert start.date() == due and (start.hour, start.minute) == (9, 0)
+    # vobject builds its own tzinfo from the file's VTIMEZONE: the offset must match the real zone's
+    expected = datetime(due.year, due.month, due.day, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+    assert start.utcoffset() == expected.utcoffset()
+    assert start.tzname() == expected.tzname()
+    assert event.dtstart.params["X-VOBJ-ORIGINAL-TZID"] == ["Europe/Stockholm"]
+    assert calendar.vtimezone.tzid.value == "Europe/Stockholm"
+    assert event.valarm.trigger.value == -timedelta(minutes=30)
+    assert event.valarm.action.value == "DISPLAY"
+    assert f"/response/{done.token}/retake" in event.description.value
+    assert "Din plan:" in event.description.value and "ska jag propose a date" in event.description.value
+    assert "Uppföljning" in event.summary.value
+    assert event.uid.value.endswith("@snubbeltrad")
+
+
+def test_time_zone_is_configurable(tmp_path, postgres_schema_ready):
+    app = make_app(tmp_path, postgres_schema_ready, FOLLOW_UP_TIMEZONE="America/New_York")
+    client = app.test_client()
+    respondent = Respondent(client, app.extensions["instrument_bank"].current)
+    respondent.start()
+    respondent.complete(varied_answers(respondent.instrument))
+    make_plan(respondent)
+    event = icalendar.Calendar.from_ical(_ics(respondent)).walk("VEVENT")[0]
+    assert event.decoded("dtstart").tzinfo.key == "America/New_York"
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_no_plan_no_calendar_file(done):
+    reply = done.client.get(done.url("/follow-up.ics"))
+    assert reply.status_code == 404 and "Make a plan first" in reply.text

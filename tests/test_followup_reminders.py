@@ -1,0 +1,216 @@
+"""Reminder e-mails through a real local SMTP server (aiosmtpd): sent once in
+the person's language with a working retake link, never twice even with two
+concurrent runs, kept due through an SMTP outage, and the address deleted
+after sending and with the response."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import os
+import socket
+import subprocess
+import sys
+from datetime import date, timedelta
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from web.extensions import db
+from web.models import Reminder, Response, RetakeLink
+
+from .conftest import TEST_DATABASE_URL, csrf_of
+from .helpers import varied_answers
+from .test_followup_plan import make_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self, delay: float = 0.0, refuse: str | None = None):
+        self.messages: list[email.message.EmailMessage] = []
+        self.delay = delay
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse and address == self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def inbox(smtp_port):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp_port):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_port, SMTP_SECURITY="none",
+                      MAIL_FROM="uppfoljning@example.org", PUBLIC_URL="https://tripwire.example.org")
+    return app
+
+
+def person_with_reminder(client, instrument, address, language="en", days="14", name=""):
+    from .conftest import Respondent
+
+    person = Respondent(client, instrument)
+    person.start(name=name, language=language)
+    person.complete(varied_answers(instrument))
+    client.get(person.url(f"/profile?lang={language}"))
+    assert make_plan(person, email=address, follow_up=days).status_code == 302
+    return person
+
+
+def test_due_reminder_is_sent_once_in_the_persons_language_and_the_address_deleted(mail_app, client, instrument, runner, inbox):
+    swede = person_with_reminder(client, instrument, "asa@example.com", language="sv", days="14")
+    english = person_with_reminder(client, instrument, "bob@example.com", language="en", days="30")
+    day = date.today() + timedelta(days=14)
+
+    early = runner.invoke(args=["send-reminders", "--as-of", (day - timedelta(days=1)).isoformat()])
+    assert early.exit_code == 0 and "Sent 0 reminders" in early.output and inbox.messages == []
+
+    result = runner.invoke(args=["send-reminders", "--as-of", day.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1 reminder " in result.output
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == "asa@example.com" and message["From"] == "uppfoljning@example.org"
+    body = message.get_content()
+    assert "Uppföljning" in message["Subject"] or "uppföljning" in message["Subject"]
+    assert "propose a date before we hang up" in body  # the plan, in the person's own words
+    link = next(line for line in body.splitlines() if line.startswith("https://tripwire.example.org/retake/"))
+    with mail_app.app_context():
+        remaining = db.session.scalars(select(Reminder)).all()
+        assert [r.email for r in remaining] == ["bob@example.com"], "the sent address is gone, the other stays"
+
+    # the link in the e-mail starts a retake of that person's response
+    path = link.removeprefix("https://tripwire.example.org")
+    page = client.get(path)
+    assert page.status_code == 200
+    reply = client.post(path, data={"csrf_token": csrf_of(page.text)})
+    assert reply.status_code == 302 and "/page/1" in reply.location
+
+    again = runner.invoke(args=["send-reminders", "--as-of", day.isoformat()])
+    assert again.exit_code == 0 and "Sent 0 reminders" in again.output and len(inbox.messages) == 1
+
+    later = runner.invoke(args=["send-reminders", "--as-of", (day + timedelta(days=30)).isoformat()])
+    assert "Sent 1 reminder " in later.output
+    assert [m["To"] for m in inbox.messages] == ["asa@example.com", "bob@example.com"]
+    assert "follow-up" in inbox.messages[1]["Subject"]
+    with mail_app.app_context():
+        assert db.session.scalars(select(Reminder)).all() == []
+
+
+def test_smtp_outage_leaves_the_reminder_due_and_is_reported(mail_app, client, instrument, runner, smtp_port):
+    person_with_reminder(client, instrument, "asa@example.com")
+    day = (date.today() + timedelta(days=14)).isoformat()
+    down = runner.invoke(args=["send-reminders", "--as-of", day])
+    assert down.exit_code == 1
+    assert "Not sent (still due" in down.output and f"127.0.0.1:{smtp_port}" in down.output
+    with mail_app.app_context():
+        reminder = db.session.scalars(select(Reminder)).one()
+        assert reminder.email == "asa@example.com" and reminder.claimed_by is None and reminder.last_error
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        up = runner.invoke(args=["send-reminders", "--as-of", day])
+    finally:
+        controller.stop()
+    assert up.exit_code == 0 and "Sent 1 reminder " in up.output
+    assert [m["To"] for m in inbox.messages] == ["asa@example.com"]
+
+
+def test_a_refused_recipient_stays_due_while_the_others_are_sent(mail_app, client, instrument, runner, smtp_port):
+    person_with_reminder(client, instrument, "gone@example.com")
+    person_with_reminder(client, instrument, "here@example.com")
+    inbox = Inbox(refuse="gone@example.com")
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        result = runner.invoke(args=["send-reminders", "--as-of", (date.today() + timedelta(days=14)).isoformat()])
+    finally:
+        controller.stop()
+    assert result.exit_code == 1 and "Sent 1 reminder " in result.output and "550" in result.output
+    assert [m["To"] for m in inbox.messages] == ["here@example.com"]
+    with mail_app.app_context():
+        assert [r.email for r in db.session.scalars(select(Reminder))] == ["gone@example.com"]
+        assert len(db.session.scalars(select(RetakeLink)).all()) == 1, "no retake link for the unsent one"
+
+
+def test_two_concurrent_runs_send_each_reminder_exactly_once(mail_app, client, instrument, smtp_port, tmp_path):
+    count = 12
+    for n in range(count):
+        person_with_reminder(client, instrument, f"person{n}@example.com")
+    inbox = Inbox(delay=0.05)  # slow enough that the two runs overlap
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    env = {
+        **os.environ, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
+        "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org",
+        "DATABASE_URL": TEST_DATABASE_URL or mail_app.config["SQLALCHEMY_DATABASE_URI"],
+    }
+    env.pop("SECRET_KEY", None)
+    command = [sys.executable, "-m", "flask", "--app", "app", "send-reminders",
+               "--as-of", (date.today() + timedelta(days=14)).isoformat()]
+    try:
+        runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        outputs = [run.communicate(timeout=120) for run in runs]
+    finally:
+        controller.stop()
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    sent = [int(out.split("Sent ")[1].split(" ")[0]) for out, _ in outputs]
+    assert sum(sent) == count
+    addresses = sorted(m["To"] for m in inbox.messages)
+    assert addresses == sorted(f"person{n}@example.com" for n in range(count)), "each exactly once"
+    with mail_app.app_context():
+        assert db.session.scalars(select(Reminder)).all() == []
+
+
+def test_deleting_the_response_deletes_the_pending_address(mail_app, client, instrument, runner, inbox):
+    person = person_with_reminder(client, instrument, "asa@example.com")
+    page = client.get(person.url("/delete"))
+    client.post(person.url("/delete"), data={"csrf_token": csrf_of(page.text)})
+    with mail_app.app_context():
+        assert db.session.scalars(select(Reminder)).all() == []
+        dump = "\n".join(str(row) for table in db.metadata.sorted_tables
+                         for row in db.session.execute(table.select()))
+        assert "asa@example.com" not in dump
+    result = runner.invoke(args=["send-reminders", "--as-of", (date.today() + timedelta(days=99)).isoformat()])
+    assert "Sent 0 reminders" in result.output and inbox.messages == []
+
+
+def test_bad_as_of_and_missing_configuration_are_named(app, runner):
+    bad = runner.invoke(args=["send-reminders", "--as-of", "next tuesday"])
+    assert bad.exit_code == 2 and "'next tuesday' is not a date like 2027-01-31" in bad.output
+    unconfigured = runner.invoke(args=["send-reminders"])
+    assert unconfigured.exit_code == 2 and "SMTP_HOST" in unconfigured.output and "PUBLIC_URL" in unconfigured.output

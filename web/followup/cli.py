@@ -1,0 +1,42 @@
+"""flask --app app send-reminders: run it daily from cron or a systemd timer."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .reminders import MailConfigError, send_due_reminders
+
+
+def today_where_people_are() -> date:
+    return datetime.now(ZoneInfo(current_app.config["FOLLOW_UP_TIMEZONE"])).date()
+
+
+@click.command("send-reminders")
+@click.option("--as-of", "as_of", metavar="ISO-DATE", help="Send what is due on or before this day (default: today).")
+@with_appcontext
+def send_reminders_command(as_of: str | None):
+    """Send every due follow-up reminder e-mail, each exactly once."""
+    if as_of is None:
+        day = today_where_people_are()
+    else:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            click.echo(f"Error: --as-of {as_of!r} is not a date like 2027-01-31", err=True)
+            sys.exit(2)
+    try:
+        outcome = send_due_reminders(day)
+    except MailConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Sent {len(outcome.sent)} reminder{'s' if len(outcome.sent) != 1 else ''} due by {day.isoformat()}.")
+    for response_id, due_on, why in outcome.failed:
+        click.echo(f"Not sent (still due, retried next run): reminder #{response_id} due {due_on.isoformat()}: {why}", err=True)
+    if outcome.failed:
+        sys.exit(1)

@@ -1,0 +1,104 @@
+"""Forms of the follow-up: the plan (if-then actions, a follow-up date and an
+optional reminder address) and the "did you do it?" ticks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, Form, FormField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, Optional
+
+from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, FOLLOW_UP_DAYS, MAX_PLAN_ACTIONS
+
+MAX_TEXT = 300
+LATEST_FOLLOW_UP_DAYS = 366
+
+
+class ActionForm(Form):
+    scale_id = SelectField(_l("Behaviour"), validate_choice=True, choices=[])
+    situation = StringField(_l("When …"), validators=[Optional(), Length(max=MAX_TEXT)],
+                            description=_l("The situation, e.g. “a meeting is about to end without a next step”"))
+    step = StringField(_l("I will …"), validators=[Optional(), Length(max=MAX_TEXT)],
+                       description=_l("What you will do, e.g. “propose a date before we hang up”. Pick a suggestion or use your own words."))
+
+
+class PlanForm(FlaskForm):
+    actions = FieldList(FormField(ActionForm), min_entries=MAX_PLAN_ACTIONS, max_entries=MAX_PLAN_ACTIONS)
+    follow_up = RadioField(
+        _l("Follow up in"),
+        choices=[SelectChoice(str(d), _l("%(days)s days", days=d)) for d in FOLLOW_UP_DAYS]
+        + [SelectChoice("date", _l("On a date I choose"))],
+        default=str(DEFAULT_FOLLOW_UP_DAYS),
+    )
+    follow_up_on = DateField(_l("Follow-up date"), validators=[Optional()],
+                             description=_l("Only if you chose “On a date I choose”."))
+    email = StringField(
+        _l("E-mail for one reminder (optional)"),
+        validators=[Optional(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.com."))],
+        description=_l("We send one reminder with a link to take the questionnaire again on the follow-up date. "
+                       "The address is kept only until that reminder has been sent or you delete your answers, "
+                       "and is used for nothing else. Leave it empty for no e-mail."),
+    )
+
+    def set_behaviours(self, behaviours: list[tuple[str, str]]) -> None:
+        for entry in self.actions:
+            entry.form.scale_id.choices = [SelectChoice("", _("Choose a behaviour (optional)"))] + [
+                SelectChoice(value, label) for value, label in behaviours
+            ]
+
+    def plan_errors(self, today: date) -> list[tuple[str, str]]:
+        """Problems the field validators cannot see, as (field id, message); after validate()."""
+        errors: list[tuple[str, str]] = []
+
+        def problem(field, message, first=False):
+            field.errors = [*field.errors, message]
+            errors.insert(0, (field.id, message)) if first else errors.append((field.id, message))
+
+        used = 0
+        for number, entry in enumerate(self.actions, 1):
+            situation, step = (entry.form.situation.data or "").strip(), (entry.form.step.data or "").strip()
+            if situation or step:
+                used += 1
+            if situation and not step:
+                problem(entry.form.step, _("Action %(n)s: write what you will do.", n=number))
+            if step and not situation:
+                problem(entry.form.situation, _("Action %(n)s: write when you will do it.", n=number))
+        if used == 0:
+            problem(self.actions[0].form.situation, _("Write at least one action: when, and what you will do."), first=True)
+        chosen = self.follow_up_date(today)
+        if self.follow_up.data == "date":
+            if self.follow_up_on.data is None:
+                problem(self.follow_up_on, _("Enter the follow-up date, e.g. %(example)s.",
+                                             example=(today + timedelta(days=30)).isoformat()))
+            elif chosen <= today:
+                problem(self.follow_up_on, _("The follow-up date must be after today."))
+            elif chosen > today + timedelta(days=LATEST_FOLLOW_UP_DAYS):
+                problem(self.follow_up_on, _("The follow-up date must be within a year."))
+        return errors
+
+    def follow_up_date(self, today: date) -> date | None:
+        if self.follow_up.data == "date":
+            return self.follow_up_on.data
+        return today + timedelta(days=int(self.follow_up.data))
+
+    def all_errors(self) -> list[tuple[str, str]]:
+        """Field validator messages as (field id, message)."""
+        found = []
+        for number, entry in enumerate(self.actions, 1):
+            for field in entry.form:
+                found += [(field.id, _("Action %(n)s", n=number) + f", {field.label.text} {m}") for m in field.errors]
+        if self.follow_up_on.errors:
+            # WTForms' own message does not say which form a date takes.
+            self.follow_up_on.errors = [_("The follow-up date is not a date; write it as %(example)s.", example="2027-01-31")]
+        for field in (self.follow_up, self.follow_up_on, self.email):
+            target = f"{field.id}-0" if field.type == "RadioField" else field.id
+            found += [(target, m) for m in field.errors]
+        return found
+
+
+class TicksForm(FlaskForm):
+    """The plan's actions at the follow-up: did you do it? (fields added per action)."""

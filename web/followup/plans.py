@@ -1,0 +1,70 @@
+"""Storing a person's plan and reminder, and turning rows into the domain's
+Plan. Both hang off the response (ON DELETE CASCADE), so deleting the response
+deletes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from assessment import followup
+
+from ..extensions import db
+from ..models import Plan, PlanAction, Reminder, Response
+
+
+def plan_row(response: Response) -> Plan | None:
+    return db.session.get(Plan, response.id)
+
+
+def reminder_of(response: Response) -> Reminder | None:
+    return db.session.get(Reminder, response.id)
+
+
+def as_plan(row: Plan | None) -> followup.Plan | None:
+    if row is None:
+        return None
+    return followup.Plan(
+        actions=tuple(followup.PlanAction(a.situation, a.step, a.scale_id, a.done) for a in row.actions),
+        follow_up_on=row.follow_up_on,
+    )
+
+
+def plan_of(response: Response) -> followup.Plan | None:
+    return as_plan(plan_row(response))
+
+
+def save_plan(response: Response, actions: list[followup.PlanAction], follow_up_on: date,
+              email: str | None, language: str) -> Plan:
+    """Replace the plan (and the reminder) of a response in one transaction."""
+    row = plan_row(response)
+    if row is None:
+        row = Plan(response_id=response.id, follow_up_on=follow_up_on, revision=1)
+        db.session.add(row)
+    else:
+        row.follow_up_on = follow_up_on
+        row.revision += 1
+        db.session.execute(delete(PlanAction).where(PlanAction.response_id == response.id))
+    db.session.flush()
+    for position, action in enumerate(actions, 1):
+        db.session.add(PlanAction(response_id=response.id, position=position, scale_id=action.scale_id,
+                                  situation=action.situation, step=action.step))
+    reminder = reminder_of(response)
+    if email:
+        if reminder is None:
+            reminder = Reminder(response_id=response.id, attempts=0)
+            db.session.add(reminder)
+        reminder.email, reminder.language, reminder.due_on = email, language, follow_up_on
+    elif reminder is not None:
+        db.session.delete(reminder)
+    db.session.flush()
+    db.session.expire(row, ["actions"])
+    return row
+
+
+def tick(response: Response, done: dict[int, bool]) -> None:
+    """Store "did you do it?" per action position."""
+    for action in db.session.scalars(select(PlanAction).where(PlanAction.response_id == response.id)):
+        if action.position in done:
+            action.done = done[action.position]
