@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import yaml
 
 from .reliability import Reliability
@@ -97,12 +98,25 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class ExpectedAnswers:
+    """How an honest respondent's keyed answers vary under the simulation model
+    (questions/README.md): per scale the item mean, item SD and inter-item
+    correlation; between two scales the correlation of their items. The
+    `inconsistent` flag measures a protocol's distance from this pattern."""
+
+    scales: tuple[tuple[str, float, float, float], ...]  # (scale id, mean, sd, r)
+    between: tuple[tuple[str, str, float], ...]  # (scale id, scale id, r)
+
+
+@dataclass(frozen=True)
 class ValidityRules:
     straight_lining_run: int
-    too_fast_seconds_per_item: float
-    inconsistent_distance: int
-    inconsistent_min_pairs: int
-    consistency_pairs: tuple[tuple[str, str], ...]
+    straight_lining_share: float  # share of identical answers over the whole questionnaire
+    too_fast_seconds_per_item: float  # median over the timed pages
+    too_fast_page_seconds_per_item: float  # … or this many pages this fast:
+    too_fast_pages: int
+    inconsistent_distance: float  # Mahalanobis distance (D²) per answered item
+    expected_answers: ExpectedAnswers
     flag_texts: Mapping[str, Localized]
 
 
@@ -483,34 +497,86 @@ def _item_order(r: _Reader, meta: dict, items: dict[str, Item]) -> tuple[Item, .
 def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
     raw = r.field(meta, "validity", "instrument", dict)
     where = "validity"
-    pairs = []
-    for pair in r.field(raw, "consistency_pairs", where, list):
-        if not (isinstance(pair, list) and len(pair) == 2):
-            raise r.fail(where, f"consistency pair {pair!r} must be two item ids")
-        for item_id in pair:
-            if item_id not in items:
-                raise r.fail(where, f"consistency pair {pair}: item '{item_id}' is not in items.yaml")
-        if items[pair[0]].scale_id != items[pair[1]].scale_id:
-            raise r.fail(where, f"consistency pair {pair}: both items must belong to the same scale")
-        pairs.append((pair[0], pair[1]))
     texts_raw = r.field(raw, "flags", where, dict)
     flag_texts = {}
     for flag_id in FLAG_IDS:
         if flag_id not in texts_raw:
             raise r.fail(f"{where} flags", f"no text for flag '{flag_id}'")
         flag_texts[flag_id] = r.text(texts_raw, flag_id, f"{where} flags")
+    number = (int, float)
     rules = ValidityRules(
         straight_lining_run=r.field(raw, "straight_lining_run", where, int),
-        too_fast_seconds_per_item=float(r.field(raw, "too_fast_seconds_per_item", where, (int, float))),
-        inconsistent_distance=r.field(raw, "inconsistent_distance", where, int),
-        inconsistent_min_pairs=r.field(raw, "inconsistent_min_pairs", where, int),
-        consistency_pairs=tuple(pairs),
+        straight_lining_share=float(r.field(raw, "straight_lining_share", where, number)),
+        too_fast_seconds_per_item=float(r.field(raw, "too_fast_seconds_per_item", where, number)),
+        too_fast_page_seconds_per_item=float(r.field(raw, "too_fast_page_seconds_per_item", where, number)),
+        too_fast_pages=r.field(raw, "too_fast_pages", where, int),
+        inconsistent_distance=float(r.field(raw, "inconsistent_distance", where, number)),
+        expected_answers=_expected_answers(r, raw, items),
         flag_texts=flag_texts,
     )
     if rules.straight_lining_run < 3:
         raise r.fail(where, "'straight_lining_run' must be at least 3")
-    if not 1 <= rules.inconsistent_distance <= 4:
-        raise r.fail(where, "'inconsistent_distance' must be 1–4")
-    if not 1 <= rules.inconsistent_min_pairs <= max(1, len(pairs)):
-        raise r.fail(where, "'inconsistent_min_pairs' must be between 1 and the number of pairs")
+    if not 0.5 < rules.straight_lining_share <= 1:
+        raise r.fail(where, "'straight_lining_share' must be above 0.5 and at most 1")
+    if not 0 < rules.too_fast_page_seconds_per_item <= rules.too_fast_seconds_per_item:
+        raise r.fail(where, "'too_fast_page_seconds_per_item' must be above 0 and at most 'too_fast_seconds_per_item'")
+    if rules.too_fast_pages < 1:
+        raise r.fail(where, "'too_fast_pages' must be at least 1")
+    if rules.inconsistent_distance <= 1:
+        raise r.fail(where, "'inconsistent_distance' must be above 1 (the expected distance per item of an honest respondent)")
     return rules
+
+
+def _expected_answers(r: _Reader, raw: dict, items: dict[str, Item]) -> ExpectedAnswers:
+    where = "validity expected_answers"
+    data = r.field(raw, "expected_answers", "validity", dict)
+    used = {item.scale_id for item in items.values()}
+    scales = {}
+    for n, entry in enumerate(r.field(data, "scales", where, list), 1):
+        scale_id = r.field(entry, "scale", f"{where} scale {n}", str)
+        at = f"{where} scale '{scale_id}'"
+        if scale_id not in used:
+            raise r.fail(at, "no item belongs to this scale")
+        mean, sd, corr = (float(r.field(entry, key, at, (int, float))) for key in ("mean", "sd", "r"))
+        if not (1 <= mean <= 5 and 0 < sd <= 2 and 0 <= corr < 1):
+            raise r.fail(at, "needs mean 1–5, sd above 0 and at most 2, and r from 0 to below 1")
+        scales[scale_id] = (scale_id, mean, sd, corr)
+    missing = sorted(used - set(scales))
+    if missing:
+        raise r.fail(where, f"no expected answers for scale(s) {missing}")
+    between = {}
+    for entry in r.field(data, "between", where, list):
+        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], (int, float))):
+            raise r.fail(where, f"between {entry!r} must be [scale, scale, r]")
+        a, b, corr = entry
+        for scale_id in (a, b):
+            if scale_id not in scales:
+                raise r.fail(where, f"between {entry}: scale '{scale_id}' has no expected answers")
+        if a == b or not -1 < corr < 1:
+            raise r.fail(where, f"between {entry}: two different scales and an r between -1 and 1 are needed")
+        between[frozenset((a, b))] = (a, b, float(corr))
+    pairs = {frozenset((a, b)) for a in scales for b in scales if a != b}
+    if pairs - set(between):
+        a, b = sorted(next(iter(pairs - set(between))))
+        raise r.fail(where, f"no correlation between '{a}' and '{b}'")
+    expected = ExpectedAnswers(scales=tuple(scales.values()), between=tuple(between.values()))
+    try:
+        expected_covariance(expected, tuple(item.scale_id for item in items.values()))
+    except ValueError as exc:
+        raise r.fail(where, str(exc)) from None
+    return expected
+
+
+def expected_covariance(expected: ExpectedAnswers, item_scales: tuple[str, ...]):
+    """The mean vector and covariance matrix of keyed answers to items of these scales."""
+    params = {s: (mean, sd, corr) for s, mean, sd, corr in expected.scales}
+    between = {frozenset((a, b)): corr for a, b, corr in expected.between}
+    means = np.array([params[s][0] for s in item_scales])
+    sds = np.array([params[s][1] for s in item_scales])
+    corr = np.empty((len(item_scales), len(item_scales)))
+    for i, a in enumerate(item_scales):
+        for j, b in enumerate(item_scales):
+            corr[i, j] = 1.0 if i == j else params[a][2] if a == b else between[frozenset((a, b))]
+    if np.linalg.eigvalsh(corr).min() <= 1e-9:
+        raise ValueError("the correlations do not form a valid correlation matrix")
+    return means, corr * np.outer(sds, sds)

@@ -1,14 +1,22 @@
 """Validity flags: signs that a protocol may be careless or polished. They are
 shown beside the scores and never change them. Thresholds are data, set in the
-instrument's validity rules and documented in questions/README.md."""
+instrument's validity rules from the simulation harness (`flask simulate`) and
+documented in questions/README.md."""
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import lru_cache
 from statistics import median
 from typing import Mapping, Sequence
 
-from .instrument import Instrument
+import numpy as np
+
+from .instrument import ExpectedAnswers, Instrument, expected_covariance
 from .profile import Flag
+
+# The distance needs most of the questionnaire: with few answers it says little.
+MIN_SHARE_FOR_DISTANCE = 2 / 3
 
 
 def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) -> int:
@@ -26,13 +34,34 @@ def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) ->
     return longest
 
 
-def inconsistent_pairs(instrument: Instrument, answers: Mapping[str, int]) -> list[tuple[str, str]]:
-    distance = instrument.validity.inconsistent_distance
-    return [
-        (a, b)
-        for a, b in instrument.validity.consistency_pairs
-        if a in answers and b in answers and abs(answers[a] - answers[b]) >= distance
-    ]
+def identical_share(answers: Mapping[str, int]) -> float:
+    """The share of answers given the most common answer (1–5), over every answered item."""
+    if not answers:
+        return 0.0
+    return Counter(answers.values()).most_common(1)[0][1] / len(answers)
+
+
+def pages_faster_than(item_seconds: Sequence[float], seconds: float) -> int:
+    return sum(1 for s in item_seconds if s < seconds)
+
+
+@lru_cache(maxsize=64)
+def _precision(expected: ExpectedAnswers, item_scales: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    means, covariance = expected_covariance(expected, item_scales)
+    return means, np.linalg.inv(covariance)
+
+
+def mahalanobis_per_item(instrument: Instrument, answers: Mapping[str, int]) -> float | None:
+    """Squared Mahalanobis distance of the keyed answers from the pattern expected of an
+    honest respondent, divided by the number of answered items (about 1 when honest).
+    None when too few items are answered for the distance to mean anything."""
+    answered = [item for item in instrument.items if item.id in answers]
+    if not answered or len(answered) < MIN_SHARE_FOR_DISTANCE * len(instrument.items):
+        return None
+    means, precision = _precision(instrument.validity.expected_answers, tuple(i.scale_id for i in answered))
+    keyed = np.array([6 - answers[i.id] if i.reverse else answers[i.id] for i in answered], dtype=float)
+    deviation = keyed - means
+    return float(deviation @ precision @ deviation) / len(answered)
 
 
 def validity_flags(
@@ -47,18 +76,33 @@ def validity_flags(
     fired: list[tuple[str, dict]] = []
 
     run = longest_identical_run(instrument, answers)
-    if run >= rules.straight_lining_run:
-        fired.append(("straight_lining", {"longest_run": run, "threshold": rules.straight_lining_run}))
+    share = identical_share(answers)
+    if run >= rules.straight_lining_run or share >= rules.straight_lining_share:
+        fired.append(
+            (
+                "straight_lining",
+                {
+                    "longest_run": run,
+                    "run_threshold": rules.straight_lining_run,
+                    "identical_share": round(share, 3),
+                    "share_threshold": rules.straight_lining_share,
+                },
+            )
+        )
 
     if item_seconds:
         seconds = median(item_seconds)
-        if seconds < rules.too_fast_seconds_per_item:
+        fast_pages = pages_faster_than(item_seconds, rules.too_fast_page_seconds_per_item)
+        if seconds < rules.too_fast_seconds_per_item or fast_pages >= rules.too_fast_pages:
             fired.append(
                 (
                     "too_fast",
                     {
                         "median_seconds_per_item": round(seconds, 2),
                         "threshold": rules.too_fast_seconds_per_item,
+                        "fast_pages": fast_pages,
+                        "page_threshold": rules.too_fast_page_seconds_per_item,
+                        "pages_needed": rules.too_fast_pages,
                     },
                 )
             )
@@ -66,9 +110,11 @@ def validity_flags(
     if impression_management_band == "high":
         fired.append(("impression_management_high", {}))
 
-    pairs = inconsistent_pairs(instrument, answers)
-    if len(pairs) >= rules.inconsistent_min_pairs:
-        fired.append(("inconsistent", {"pairs": [list(p) for p in pairs]}))
+    distance = mahalanobis_per_item(instrument, answers)
+    if distance is not None and distance >= rules.inconsistent_distance:
+        fired.append(
+            ("inconsistent", {"distance_per_item": round(distance, 2), "threshold": rules.inconsistent_distance})
+        )
 
     return tuple(
         Flag(id=flag_id, text=rules.flag_texts[flag_id][language], detail=detail)

@@ -1,0 +1,618 @@
+"""Synthetic respondents for calibrating the validity flags and for telling what
+a score can and cannot say. Every respondent is drawn from a stated model
+(questions/README.md, "The simulation model") and scored by the real engine,
+`score_answers`, so the figures describe the code that scores real people.
+
+The model: one normal latent factor per scale (correlated: behaviour–behaviour,
+behaviour–driver, and a separate desirable-responding trait behind the
+validity scale), items answered through a normal-ogive graded-response model
+(loading λ, four category thresholds shifted by an item location), and
+per-page reading times from a log-normal person speed and page noise. Careless
+answering types replace or distort the honest answers."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from .answers import AnswerSet
+from .instrument import Instrument, Scale
+from .scoring import score_answers
+
+# Latent category thresholds of a keyed answer 1–5 (before an item's location shift).
+THRESHOLDS = np.array([-1.5, -0.5, 0.5, 1.5])
+SUBSTANTIVE_KINDS = ("behaviour", "driver")
+
+
+@dataclass(frozen=True)
+class Model:
+    """The assumptions behind one simulation; every figure it prints depends on them."""
+
+    name: str
+    description: str
+    loadings: tuple[float, float] = (0.50, 0.75)  # substantive items, drawn uniformly
+    validity_loadings: tuple[float, float] = (0.50, 0.75)  # validity (IM) items on desirability
+    behaviour_r: float = 0.55  # between behaviour factors
+    behaviour_driver_r: float = 0.60
+    desirability_r: float = -0.20  # desirable responding with every substantive factor
+    mean_answer: float = 2.5  # population mean keyed answer on substantive items (25 → 37.5 on 0–100)
+    location_spread: float = 0.30  # item locations: uniform ± this around the centre
+    validity_top_share: float = 0.10  # honest share of the most extreme keyed answer on a validity item
+    seconds_median: float = 5.0  # honest reading time per item
+    seconds_person_sd: float = 0.40  # log-normal: person speed
+    seconds_page_sd: float = 0.35  # log-normal: page-to-page noise
+    careless_seconds_median: float = 1.8  # random / rushed answering, per item
+    not_applicable_rate: float = 0.02  # honest "does not apply" per item, where offered
+
+
+MODELS: dict[str, Model] = {
+    m.name: m
+    for m in (
+        Model(
+            name="main",
+            description="loadings .50–.75; behaviour r .55, behaviour–driver .60, desirability −.20; "
+            "mean answer 2.5; validity items' extreme answer 10 %; 5 s/item (careless 1.8)",
+        ),
+        Model(
+            name="weak",
+            description="weaker items and a lower, wider population: loadings .40–.65, mean answer 2.2, "
+            "item spread ±.50, validity extreme 15 %, faster and more varied honest readers (4.5 s/item, person sd .45)",
+            loadings=(0.40, 0.65),
+            validity_loadings=(0.40, 0.65),
+            behaviour_r=0.45,
+            behaviour_driver_r=0.50,
+            mean_answer=2.2,
+            location_spread=0.50,
+            validity_top_share=0.15,
+            seconds_median=4.5,
+            seconds_person_sd=0.45,
+            careless_seconds_median=2.2,
+        ),
+        Model(
+            name="strong",
+            description="stronger items and a higher population: loadings .65–.85, mean answer 2.9, "
+            "validity extreme 6 %, desirability −.35",
+            loadings=(0.65, 0.85),
+            validity_loadings=(0.60, 0.85),
+            behaviour_r=0.60,
+            behaviour_driver_r=0.65,
+            desirability_r=-0.35,
+            mean_answer=2.9,
+            validity_top_share=0.06,
+        ),
+    )
+}
+
+
+# --- the population -------------------------------------------------------------
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    """Standard normal CDF, vectorised (math.erf per element is exact enough and needs no scipy)."""
+    return 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(np.asarray(x, dtype=float) / math.sqrt(2.0)))
+
+
+def _expected_answer(offset: float, spread: float) -> float:
+    """Population mean keyed answer of items located at offset ± spread (latent answer N(0, 1))."""
+    grid = offset + np.linspace(-spread, spread, 21)
+    return float(np.mean(1 + _phi(-(THRESHOLDS[None, :] + grid[:, None])).sum(axis=1)))
+
+
+def _solve_offset(mean_answer: float, spread: float) -> float:
+    lo, hi = -4.0, 4.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if _expected_answer(mid, spread) > mean_answer:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def factor_correlations(instrument: Instrument, model: Model) -> np.ndarray:
+    kinds = [s.kind for s in instrument.scales]
+    n = len(kinds)
+    corr = np.eye(n)
+    for a in range(n):
+        for b in range(a + 1, n):
+            pair = {kinds[a], kinds[b]}
+            if "validity" in pair:
+                r = model.desirability_r if pair != {"validity"} else 0.0
+            elif pair == {"behaviour"} or pair == {"driver"}:
+                r = model.behaviour_r
+            else:
+                r = model.behaviour_driver_r
+            corr[a, b] = corr[b, a] = r
+    if np.linalg.eigvalsh(corr).min() <= 0:
+        raise ValueError(f"model '{model.name}': the factor correlations are not a valid correlation matrix")
+    return corr
+
+
+@dataclass(frozen=True)
+class Population:
+    """The instrument's items as the model sees them: their factor, loading and location."""
+
+    instrument: Instrument
+    model: Model
+    item_ids: tuple[str, ...]  # presentation order
+    factor: np.ndarray  # item → scale index
+    loading: np.ndarray
+    location: np.ndarray  # added to THRESHOLDS
+    reverse: np.ndarray  # bool: raw answer = 6 − keyed answer
+    page: np.ndarray  # item → page index
+    corr: np.ndarray
+    cholesky: np.ndarray
+
+    @classmethod
+    def build(cls, instrument: Instrument, model: Model, rng: np.random.Generator) -> "Population":
+        scale_index = {s.id: k for k, s in enumerate(instrument.scales)}
+        kinds = {s.id: s.kind for s in instrument.scales}
+        items = instrument.items
+        factor = np.array([scale_index[i.scale_id] for i in items])
+        validity = np.array([kinds[i.scale_id] == "validity" for i in items])
+        lo, hi = np.where(validity, model.validity_loadings[0], model.loadings[0]), np.where(
+            validity, model.validity_loadings[1], model.loadings[1]
+        )
+        loading = rng.uniform(lo, hi)
+        substantive_offset = _solve_offset(model.mean_answer, model.location_spread)
+        # Validity items: located so that the most extreme keyed answer has the stated share.
+        validity_offset = -THRESHOLDS[-1] - _probit(model.validity_top_share)
+        centre = np.where(validity, validity_offset, substantive_offset)
+        location = centre + rng.uniform(-model.location_spread, model.location_spread, len(items))
+        page = np.concatenate([[p] * len(items_) for p, items_ in enumerate(instrument.pages)])
+        corr = factor_correlations(instrument, model)
+        return cls(
+            instrument=instrument,
+            model=model,
+            item_ids=tuple(i.id for i in items),
+            factor=factor,
+            loading=loading,
+            location=location,
+            reverse=np.array([i.reverse for i in items]),
+            page=page,
+            corr=corr,
+            cholesky=np.linalg.cholesky(corr),
+        )
+
+    def traits(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return rng.standard_normal((n, len(self.corr))) @ self.cholesky.T
+
+    def keyed_answers(self, traits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Keyed answers 1–5 (higher = more of the scale) for the given latent traits."""
+        theta = traits[:, self.factor]
+        noise = rng.standard_normal(theta.shape) * np.sqrt(1 - self.loading**2)
+        latent = theta * self.loading + noise
+        return 1 + (latent[:, :, None] > (THRESHOLDS[None, None, :] + self.location[None, :, None])).sum(axis=2)
+
+    def raw(self, keyed: np.ndarray) -> np.ndarray:
+        return np.where(self.reverse[None, :], 6 - keyed, keyed)
+
+    def true_scores(self, traits: np.ndarray) -> np.ndarray:
+        """Each scale's expected 0–100 score given the traits (the score without measurement error)."""
+        theta = traits[:, self.factor]
+        sd = np.sqrt(1 - self.loading**2)
+        # P(keyed answer > c) for the four thresholds.
+        above = _phi((theta[:, :, None] * self.loading[None, :, None] - THRESHOLDS[None, None, :] - self.location[None, :, None]) / sd[None, :, None])
+        expected = 1 + above.sum(axis=2)
+        top = above[:, :, -1]
+        scores = np.empty((len(traits), len(self.instrument.scales)))
+        for k, scale in enumerate(self.instrument.scales):
+            cols = self.factor == k
+            if scoring_rule(scale) == "extreme":
+                scores[:, k] = top[:, cols].mean(axis=1) * 100
+            else:
+                scores[:, k] = (expected[:, cols].mean(axis=1) - 1) / 4 * 100
+        return scores
+
+    def page_seconds(self, n: int, median: float, rng: np.random.Generator) -> np.ndarray:
+        """Seconds per item on each page (what the web app derives from its page timings)."""
+        pages = len(self.instrument.pages)
+        person = rng.normal(math.log(median), self.model.seconds_person_sd, (n, 1))
+        return np.exp(person + rng.normal(0, self.model.seconds_page_sd, (n, pages)))
+
+
+def _probit(p: float) -> float:
+    lo, hi = -8.0, 8.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if 0.5 * (1 + math.erf(mid / math.sqrt(2))) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def scoring_rule(scale: Scale) -> str:
+    return getattr(scale, "scoring", "mean")
+
+
+# --- respondent types -------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    """One respondent type's answers, ready for the engine."""
+
+    raw: np.ndarray  # n × items, raw answers 1–5
+    seconds: np.ndarray  # n × pages, seconds per item
+    traits: np.ndarray  # the latent traits the true scores come from
+    not_applicable: np.ndarray | None = None  # n × items bool
+
+
+def _uniform(rng, shape) -> np.ndarray:
+    return rng.integers(1, 6, shape)
+
+
+def _honest(pop: Population, n: int, rng, traits=None) -> Sample:
+    traits = pop.traits(n, rng) if traits is None else traits
+    raw = pop.raw(pop.keyed_answers(traits, rng))
+    return Sample(raw, pop.page_seconds(n, pop.model.seconds_median, rng), traits)
+
+
+def _careless_seconds(pop, n, rng):
+    return pop.page_seconds(n, pop.model.careless_seconds_median, rng)
+
+
+def honest(pop, n, rng):
+    return _honest(pop, n, rng)
+
+
+def uniform_random(pop, n, rng):
+    base = _honest(pop, n, rng)
+    return Sample(_uniform(rng, base.raw.shape), _careless_seconds(pop, n, rng), base.traits)
+
+
+def straight_lining(pop, n, rng, noise: float = 0.0):
+    base = _honest(pop, n, rng)
+    raw = np.repeat(_uniform(rng, (n, 1)), base.raw.shape[1], axis=1)
+    if noise:
+        swap = rng.random(raw.shape) < noise
+        raw = np.where(swap, _uniform(rng, raw.shape), raw)
+    return Sample(raw, _careless_seconds(pop, n, rng), base.traits)
+
+
+def rushed(pop, n, rng, share: float = 0.40):
+    base = _honest(pop, n, rng)
+    swap = rng.random(base.raw.shape) < share
+    return Sample(np.where(swap, _uniform(rng, base.raw.shape), base.raw), _careless_seconds(pop, n, rng), base.traits)
+
+
+def random_last_pages(pop, n, rng, pages: int = 2):
+    base = _honest(pop, n, rng)
+    last = pop.page >= len(pop.instrument.pages) - pages
+    raw = np.where(last[None, :], _uniform(rng, base.raw.shape), base.raw)
+    seconds = base.seconds.copy()
+    seconds[:, -pages:] = _careless_seconds(pop, n, rng)[:, -pages:]
+    return Sample(raw, seconds, base.traits)
+
+
+def faking_good(pop, n, rng, lower: float = 1.5, desirability: float = 2.0):
+    traits = pop.traits(n, rng)
+    kinds = np.array([s.kind for s in pop.instrument.scales])
+    shift = np.where(kinds == "validity", desirability, -lower)
+    # The scores a faker would get honestly are the reference for the bias.
+    faked = _honest(pop, n, rng, traits + shift[None, :])
+    return Sample(faked.raw, faked.seconds, traits)
+
+
+def acquiescent(pop, n, rng, p: float = 0.6):
+    base = _honest(pop, n, rng)
+    up = rng.random(base.raw.shape) < p
+    return Sample(np.minimum(5, base.raw + up), base.seconds, base.traits)
+
+
+RESPONDENT_TYPES: dict[str, tuple[str, Callable[..., Sample]]] = {
+    "honest": ("answers from the model", honest),
+    "uniform_random": ("every answer uniformly random, careless speed", uniform_random),
+    "straight_lining": ("one answer everywhere, careless speed", straight_lining),
+    "straight_lining_noisy": ("one answer, 15 % random instead", lambda p, n, r: straight_lining(p, n, r, 0.15)),
+    "rushed": ("40 % of answers random, careless speed", rushed),
+    "random_last_pages": ("honest, then the last two pages random at careless speed", random_last_pages),
+    "faking_good": ("substantive traits −1.5 SD, desirability +2 SD", faking_good),
+    "acquiescent": ("one step higher on every item with p = .6", acquiescent),
+}
+# Honest people may answer "does not apply"; careless types do not bother.
+USES_NOT_APPLICABLE = ("honest", "faking_good", "acquiescent")
+
+
+# --- scoring through the engine ----------------------------------------------------
+
+
+def _answer_set(pop: Population, raw_row, na_row, seconds_row) -> AnswerSet:
+    values = raw_row.tolist()
+    ids = pop.item_ids
+    if na_row is not None and na_row.any():
+        skipped = frozenset(ids[k] for k in np.flatnonzero(na_row))
+        answers = {i: v for i, v in zip(ids, values) if i not in skipped}
+        return AnswerSet("en", answers, None, seconds_row, not_applicable=skipped)
+    return AnswerSet("en", dict(zip(ids, values)), None, seconds_row)
+
+
+def exact_of(result) -> float | None:
+    """The unrounded 0–100 score of a ScaleResult (`exact` where the engine has it)."""
+    exact = getattr(result, "exact", None)
+    return float(exact) if exact is not None else (float(result.score) if result.score is not None else None)
+
+
+@dataclass
+class Scored:
+    flags: list[tuple[str, ...]]  # with timings
+    flags_untimed: list[tuple[str, ...]]
+    scores: np.ndarray  # n × scales, NaN when not scorable
+    bands: list[list[str | None]]
+
+
+def score_sample(pop: Population, sample: Sample) -> Scored:
+    instrument = pop.instrument
+    n = len(sample.raw)
+    scores = np.full((n, len(instrument.scales)), np.nan)
+    flags, untimed, bands = [], [], []
+    for k in range(n):
+        na = sample.not_applicable[k] if sample.not_applicable is not None else None
+        answer_set = _answer_set(pop, sample.raw[k], na, tuple(sample.seconds[k].tolist()))
+        profile = score_answers(instrument, answer_set)
+        flags.append(profile.flag_ids)
+        untimed.append(score_answers(instrument, _without_timings(answer_set)).flag_ids)
+        row = []
+        for j, result in enumerate(profile.scales.values()):
+            value = exact_of(result)
+            if value is not None:
+                scores[k, j] = value
+            row.append(result.band)
+        bands.append(row)
+    return Scored(flags, untimed, scores, bands)
+
+
+def _without_timings(answer_set: AnswerSet) -> AnswerSet:
+    from dataclasses import replace
+
+    return replace(answer_set, item_seconds=())
+
+
+def band_of(scale: Scale, score: float) -> str:
+    moderate_from, high_from = scale.cut_points
+    return "high" if score >= high_from else "moderate" if score >= moderate_from else "low"
+
+
+# --- the statistics ----------------------------------------------------------------------------
+
+
+def cronbach_alpha(keyed: np.ndarray) -> float:
+    k = keyed.shape[1]
+    item_var = keyed.var(axis=0, ddof=1).sum()
+    total_var = keyed.sum(axis=1).var(ddof=1)
+    return float(k / (k - 1) * (1 - item_var / total_var))
+
+
+def _rate(hits: Sequence[bool]) -> float:
+    return float(np.mean(hits)) if len(hits) else float("nan")
+
+
+@dataclass
+class Report:
+    instrument: str
+    model: Model
+    n_per_type: int
+    seed: int
+    seconds: float
+    flag_ids: tuple[str, ...]
+    types: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scales: dict[str, dict[str, Any]] = field(default_factory=dict)
+    honest: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "instrument": self.instrument,
+            "model": {k: v for k, v in self.model.__dict__.items()},
+            "n_per_type": self.n_per_type,
+            "seed": self.seed,
+            "respondents_scored": self.n_per_type * len(self.types) + self.n_per_type,
+            "seconds": round(self.seconds, 1),
+            "flags": list(self.flag_ids),
+            "types": self.types,
+            "scales": self.scales,
+            "honest": self.honest,
+        }
+
+
+def simulate(
+    instrument: Instrument,
+    *,
+    n: int = 2500,
+    seed: int = 12,
+    model: Model = MODELS["main"],
+    types: Sequence[str] | None = None,
+) -> Report:
+    """Simulate `n` respondents of each type (plus a retest of the honest ones) and score them all."""
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    pop = Population.build(instrument, model, rng)
+    scales = instrument.scales
+    flag_ids = _flag_ids(instrument)
+    substantive = [k for k, s in enumerate(scales) if s.kind in SUBSTANTIVE_KINDS]
+    behaviour = [k for k, s in enumerate(scales) if s.kind == "behaviour"]
+    offers_na = bool(getattr(instrument, "offers_not_applicable", False))
+    report = Report(f"{instrument.id} v{instrument.version}", model, n, seed, 0.0, flag_ids)
+
+    honest_data = None
+    for type_id in types or RESPONDENT_TYPES:
+        description, make = RESPONDENT_TYPES[type_id]
+        sample = make(pop, n, rng)
+        if offers_na and type_id in USES_NOT_APPLICABLE and model.not_applicable_rate:
+            sample.not_applicable = rng.random(sample.raw.shape) < model.not_applicable_rate
+        scored = score_sample(pop, sample)
+        true = pop.true_scores(sample.traits)
+        row: dict[str, Any] = {"description": description}
+        for flag in flag_ids:
+            row[flag] = _rate([flag in f for f in scored.flags])
+        row["any"] = _rate([bool(f) for f in scored.flags])
+        row["any_untimed"] = _rate([bool(f) for f in scored.flags_untimed])
+        diff = scored.scores[:, substantive] - true[:, substantive]
+        row["score_bias"] = float(np.nanmean(diff))
+        report.types[type_id] = row
+        if type_id == "honest":
+            honest_data = (sample, scored, true)
+
+    if honest_data is not None:
+        _honest_statistics(report, pop, rng, honest_data, substantive, behaviour)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _flag_ids(instrument: Instrument) -> tuple[str, ...]:
+    from .instrument import FLAG_IDS
+
+    return tuple(FLAG_IDS)
+
+
+def _honest_statistics(report: Report, pop: Population, rng, honest_data, substantive, behaviour) -> None:
+    sample, scored, true = honest_data
+    instrument = pop.instrument
+    scales = instrument.scales
+    # Reliability from complete honest answers (keyed), as the engine keys them.
+    keyed = np.where(pop.reverse[None, :], 6 - sample.raw, sample.raw)
+    complete = np.ones(len(keyed), bool) if sample.not_applicable is None else ~sample.not_applicable.any(axis=1)
+    # Retest: the same people (same traits), answering again with fresh noise.
+    retest = _honest(pop, len(keyed), rng, sample.traits)
+    retest.not_applicable = sample.not_applicable
+    rescored = score_sample(pop, retest)
+    for k, scale in enumerate(scales):
+        cols = pop.factor == k
+        observed = scored.scores[:, k]
+        ok = ~np.isnan(observed)
+        true_band = [band_of(scale, t) for t in true[:, k]]
+        same_true = [b == t for b, t, good in zip((row[k] for row in scored.bands), true_band, ok) if good]
+        near = np.array(
+            [min(abs(t - c) for c in scale.cut_points) <= 5 for t in true[:, k]]
+        )
+        same_true_near = [
+            b == t for b, t, good, close in zip((row[k] for row in scored.bands), true_band, ok, near) if good and close
+        ]
+        both = ok & ~np.isnan(rescored.scores[:, k])
+        same_retest = [a[k] == b[k] for a, b, good in zip(scored.bands, rescored.bands, both) if good]
+        sd = float(np.nanstd(observed, ddof=1))
+        alpha = cronbach_alpha(keyed[complete][:, cols])
+        report.scales[scale.id] = {
+            "kind": scale.kind,
+            "items": int(cols.sum()),
+            "alpha": alpha,
+            "sd": sd,
+            "sem": sd * math.sqrt(max(0.0, 1 - alpha)),
+            "mean": float(np.nanmean(observed)),
+            "not_scorable": float(np.mean(~ok)),
+            "band_equals_true": _rate(same_true),
+            "band_equals_true_near_cut": _rate(same_true_near),
+            "same_band_on_retest": _rate(same_retest),
+        }
+    # Impression management among the least and most reluctant quarters (mean behaviour score).
+    reluctance = np.nanmean(scored.scores[:, behaviour], axis=1)
+    q1, q3 = np.nanquantile(reluctance, [0.25, 0.75])
+    im = np.array(["impression_management_high" in f for f in scored.flags])
+    report.honest = {
+        "impression_management_least_reluctant_quarter": _rate(im[reluctance <= q1]),
+        "impression_management_most_reluctant_quarter": _rate(im[reluctance >= q3]),
+        "retest_same_band_all_substantive": _rate(
+            [all(a[k] == b[k] for k in substantive) for a, b in zip(scored.bands, rescored.bands)]
+        ),
+    }
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{100 * x:.1f} %"
+
+
+def format_report(report: Report) -> str:
+    lines = [
+        f"Simulation of {report.instrument}, model '{report.model.name}': {report.model.description}",
+        f"N = {report.n_per_type} per respondent type (+ {report.n_per_type} honest retests), seed {report.seed}, "
+        f"{report.seconds:.1f} s",
+        "",
+    ]
+    flags = list(report.flag_ids)
+    head = ["respondent type", *flags, "any flag", "any without timings", "score bias"]
+    rows = [
+        [t, *(_pct(r[f]) for f in flags), _pct(r["any"]), _pct(r["any_untimed"]), f"{r['score_bias']:+.1f}"]
+        for t, r in report.types.items()
+    ]
+    lines += _table(head, rows)
+    if report.honest:
+        h = report.honest
+        lines += [
+            "",
+            f"Honest, impression_management_high: least reluctant quarter "
+            f"{_pct(h['impression_management_least_reluctant_quarter'])}, most reluctant quarter "
+            f"{_pct(h['impression_management_most_reluctant_quarter'])}",
+            f"Honest retest, every substantive scale in the same band: {_pct(h['retest_same_band_all_substantive'])}",
+            "",
+        ]
+        head = ["scale", "items", "alpha", "score SD", "SEM", "band = true band", "… within 5 of a cut", "same band on retest"]
+        rows = [
+            [
+                s,
+                str(v["items"]),
+                f"{v['alpha']:.2f}",
+                f"{v['sd']:.1f}",
+                f"{v['sem']:.1f}",
+                _pct(v["band_equals_true"]),
+                _pct(v["band_equals_true_near_cut"]),
+                _pct(v["same_band_on_retest"]),
+            ]
+            for s, v in report.scales.items()
+        ]
+        lines += _table(head, rows)
+    lines += ["", "score bias: mean observed − true score over the substantive scales, in 0–100 points."]
+    return "\n".join(lines)
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+# --- the expected answers the `inconsistent` flag measures against ----------------------------
+
+
+def expected_answers(
+    instrument: Instrument, model: Model, *, n: int = 20_000, draws: int = 20, seed: int = 12
+) -> dict[str, Any]:
+    """Honest keyed answers under the model, summarised as the instrument file stores them:
+    per scale the item mean, item SD and mean inter-item correlation; between scales the mean
+    correlation of their items. Averaged over `draws` draws of the item loadings and locations,
+    so that it describes the model rather than one arbitrary draw of items.
+    Printed by `flask simulate --expected-answers`."""
+    rng = np.random.default_rng(seed)
+    count = len(instrument.scales)
+    means, sds, within = np.zeros(count), np.zeros(count), np.zeros(count)
+    between = np.zeros((count, count))
+    for _ in range(draws):
+        pop = Population.build(instrument, model, rng)
+        keyed = pop.keyed_answers(pop.traits(n, rng), rng).astype(float)
+        corr = np.corrcoef(keyed, rowvar=False)
+        for k in range(count):
+            cols = np.flatnonzero(pop.factor == k)
+            block = corr[np.ix_(cols, cols)]
+            means[k] += keyed[:, cols].mean() / draws
+            sds[k] += np.sqrt(keyed[:, cols].var(axis=0, ddof=1).mean()) / draws
+            within[k] += block[~np.eye(len(cols), dtype=bool)].mean() / draws
+            for j in range(k + 1, count):
+                between[k, j] += corr[np.ix_(cols, np.flatnonzero(pop.factor == j))].mean() / draws
+    scales = instrument.scales
+    return {
+        "scales": [
+            {"scale": s.id, "mean": round(float(means[k]), 2), "sd": round(float(sds[k]), 2), "r": round(float(within[k]), 2)}
+            for k, s in enumerate(scales)
+        ],
+        "between": [
+            [scales[k].id, scales[j].id, round(float(between[k, j]), 2)]
+            for k in range(count)
+            for j in range(k + 1, count)
+        ],
+    }
