@@ -78,7 +78,8 @@ def check_language(instrument: Instrument, language: Any) -> str:
 
 def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     """Parse an answers file:
-    {"language": "sv"|"en", "respondent": optional, "answers": {id: 1..5 or "na"}, "seconds_per_item": optional}.
+    {"language": "sv"|"en", "respondent": optional, "answers": {id: 1..5 or "na"},
+     "seconds_per_item": optional number, or "seconds_per_page": optional list, one per page}.
     """
     try:
         data = json.loads(text)
@@ -86,7 +87,7 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
         raise AnswersError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(data, dict):
         raise AnswersError("the top level must be a JSON object")
-    unknown = set(data) - {"language", "respondent", "answers", "seconds_per_item"}
+    unknown = set(data) - {"language", "respondent", "answers", "seconds_per_item", "seconds_per_page"}
     if unknown:
         raise AnswersError(f"unknown field(s): {', '.join(sorted(unknown))}")
     if "language" not in data:
@@ -98,16 +99,38 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise AnswersError("'answers' must be an object of item id to answer 1–5 (or \"na\")")
-    seconds = data.get("seconds_per_item")
-    if seconds is not None and (
-        isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0
-    ):
-        raise AnswersError("'seconds_per_item' must be a number of seconds, 0 or more")
+    item_seconds = _item_seconds(instrument, data)
     scale_answers, not_applicable = split_answers(instrument, answers)
     return AnswerSet(
         language=language,
         answers=scale_answers,
         not_applicable=not_applicable,
         respondent=(respondent.strip() or None) if respondent else None,
-        item_seconds=(float(seconds),) if seconds is not None else (),
+        item_seconds=item_seconds,
     )
+
+
+def _is_seconds(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and value >= 0
+
+
+def _item_seconds(instrument: Instrument, data: Mapping[str, Any]) -> tuple[float, ...]:
+    """Seconds per item: the one figure of "seconds_per_item", or one estimate per page
+    from "seconds_per_page" (a page's seconds over its number of items, as the web app times)."""
+    if "seconds_per_item" in data and "seconds_per_page" in data:
+        raise AnswersError("give 'seconds_per_item' or 'seconds_per_page', not both")
+    seconds = data.get("seconds_per_item")
+    if seconds is not None:
+        if not _is_seconds(seconds):
+            raise AnswersError("'seconds_per_item' must be a number of seconds, 0 or more")
+        return (float(seconds),)
+    pages = data.get("seconds_per_page")
+    if pages is None:
+        return ()
+    if not isinstance(pages, list) or not all(_is_seconds(s) for s in pages):
+        raise AnswersError("'seconds_per_page' must be a list of seconds, 0 or more, one per page")
+    if len(pages) != len(instrument.pages):
+        raise AnswersError(
+            f"'seconds_per_page' has {len(pages)} entries; the questionnaire has {len(instrument.pages)} pages"
+        )
+    return tuple(float(s) / len(page) for s, page in zip(pages, instrument.pages))

@@ -25,10 +25,9 @@ def edit_yaml(path: Path, change) -> None:
 
 
 def varied_answers(instrument, offset: int = 0) -> dict[str, int]:
-    """Answers that avoid every validity flag: no long runs, pairs consistent, IM low."""
+    """Answers that avoid every validity flag: no long runs, no dominant answer, IM low,
+    and close enough to the expected answer pattern."""
     answers = {}
     for k, item in enumerate(instrument.items):
         answers[item.id] = 2 if item.scale_id == "impression_management" else (k + offset) % 3 + 2
-    for a, b in instrument.validity.consistency_pairs:
-        answers[b] = answers[a]
     return answers
