@@ -21,6 +21,7 @@ import numpy as np
 
 from .answers import AnswerSet
 from .instrument import Instrument, Scale
+from .psychometrics import cronbach_alpha
 from .scoring import score_answers
 
 # Latent category thresholds of a keyed answer 1–5 (before an item's location shift).
@@ -379,13 +380,6 @@ def band_of(scale: Scale, score: float) -> str:
 
 
 # --- the statistics ----------------------------------------------------------------------------
-
-
-def cronbach_alpha(keyed: np.ndarray) -> float:
-    k = keyed.shape[1]
-    item_var = keyed.var(axis=0, ddof=1).sum()
-    total_var = keyed.sum(axis=1).var(ddof=1)
-    return float(k / (k - 1) * (1 - item_var / total_var))
 
 
 def _rate(hits: Sequence[bool]) -> float:

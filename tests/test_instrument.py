@@ -215,13 +215,6 @@ def test_item_order_must_place_every_item(tmp_path):
     assert "items ['af7'] are not placed" in _break(tmp_path, "instrument.yaml", change)
 
 
-def test_consistency_pair_of_unknown_item(tmp_path):
-    def change(d):
-        d["validity"]["consistency_pairs"].append(["pc1", "zz9"])
-
-    assert "item 'zz9' is not in items.yaml" in _break(tmp_path, "instrument.yaml", change)
-
-
 def test_malformed_yaml_names_the_line(tmp_path):
     folder = copy_bank(tmp_path)
     (folder / "scales.yaml").write_text("scales:\n  - id: x\n    name: {sv: a: b\n", encoding="utf-8")

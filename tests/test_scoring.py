@@ -152,20 +152,6 @@ def test_impression_management_never_changes_other_scores(instrument):
     assert after.scales["weak_close"].score == before
 
 
-def test_inconsistent_needs_two_far_apart_pairs(instrument):
-    answers = varied_answers(instrument)
-    (a1, b1), (a2, b2) = instrument.validity.consistency_pairs[:2]
-    answers.update({a1: 1, b1: 4})  # three apart
-    assert "inconsistent" not in profile(instrument, answers).flag_ids
-    answers.update({a2: 5, b2: 2})
-    flagged = profile(instrument, answers)
-    assert "inconsistent" in flagged.flag_ids
-    flag = next(f for f in flagged.flags if f.id == "inconsistent")
-    assert flag.detail["pairs"] == [[a1, b1], [a2, b2]]
-    answers[b2] = 3  # two apart: no longer far
-    assert "inconsistent" not in profile(instrument, answers).flag_ids
-
-
 def test_flag_texts_are_in_the_respondents_language(instrument):
     answers = {i.id: 5 for i in instrument.items}
     sv = profile(instrument, answers, "sv").flags[0]

@@ -165,3 +165,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_coach_command)
     app.cli.add_command(demo_workshop_command)
     app.cli.add_command(send_reminders_command)
+    from .simulate import simulate_command
+
+    app.cli.add_command(simulate_command)

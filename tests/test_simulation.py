@@ -1,0 +1,123 @@
+"""The simulation harness: its model does what questions/README.md says, every
+respondent goes through the real engine, and `flask simulate` prints it."""
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+import assessment.simulation as simulation
+from assessment import load_instrument
+from assessment.bank import InstrumentBank
+from assessment.simulation import MODELS, RESPONDENT_TYPES, Population, expected_answers, simulate
+
+from .helpers import QUESTIONS
+
+CURRENT = InstrumentBank.load(QUESTIONS).current
+
+
+@pytest.fixture(scope="module")
+def population():
+    return Population.build(CURRENT, MODELS["main"], np.random.default_rng(1))
+
+
+def test_honest_answers_are_centred_where_the_model_says(population):
+    rng = np.random.default_rng(2)
+    keyed = population.keyed_answers(population.traits(4000, rng), rng)
+    kinds = {s.id: s.kind for s in CURRENT.scales}
+    substantive = np.array([kinds[i.scale_id] != "validity" for i in CURRENT.items])
+    assert keyed[:, substantive].mean() == pytest.approx(MODELS["main"].mean_answer, abs=0.08)
+    validity = keyed[:, ~substantive]
+    assert (validity == 5).mean() == pytest.approx(MODELS["main"].validity_top_share, abs=0.02)
+
+
+def test_factor_correlations_are_the_models(population):
+    rng = np.random.default_rng(3)
+    traits = population.traits(20000, rng)
+    observed = np.corrcoef(traits, rowvar=False)
+    assert np.abs(observed - population.corr).max() < 0.03
+    kinds = [s.kind for s in CURRENT.scales]
+    b = [k for k, kind in enumerate(kinds) if kind == "behaviour"]
+    assert population.corr[b[0], b[1]] == MODELS["main"].behaviour_r
+
+
+def test_respondent_types_do_what_their_names_say(population):
+    rng = np.random.default_rng(4)
+    n = 2000
+    straight = RESPONDENT_TYPES["straight_lining"][1](population, n, rng)
+    assert (straight.raw == straight.raw[:, :1]).all()
+    uniform = RESPONDENT_TYPES["uniform_random"][1](population, n, rng)
+    shares = np.bincount(uniform.raw.ravel(), minlength=6)[1:] / uniform.raw.size
+    assert np.abs(shares - 0.2).max() < 0.01
+    honest = RESPONDENT_TYPES["honest"][1](population, n, rng)
+    acquiescent = RESPONDENT_TYPES["acquiescent"][1](population, n, rng)
+    assert acquiescent.raw.mean() - honest.raw.mean() == pytest.approx(0.6 * (honest.raw < 5).mean(), abs=0.05)
+    late = RESPONDENT_TYPES["random_last_pages"][1](population, n, rng)
+    assert np.median(late.seconds[:, -1]) < np.median(late.seconds[:, 0]) / 2
+
+
+def test_every_respondent_is_scored_by_the_real_engine(monkeypatch):
+    calls = []
+    real = simulation.score_answers
+
+    def counting(instrument, answer_set, **kw):
+        calls.append(answer_set)
+        return real(instrument, answer_set, **kw)
+
+    monkeypatch.setattr(simulation, "score_answers", counting)
+    report = simulate(CURRENT, n=50, seed=5, types=["honest", "uniform_random"])
+    # Each respondent with and without timings, plus the honest retest with and without.
+    assert len(calls) == 50 * 2 * 2 + 50 * 2
+    assert set(report.types) == {"honest", "uniform_random"}
+    assert all(set(a.answers) | set(getattr(a, "not_applicable", ())) == CURRENT.item_ids for a in calls)
+
+
+def test_a_seeded_run_is_reproducible():
+    first = simulate(CURRENT, n=60, seed=9).to_dict()
+    second = simulate(CURRENT, n=60, seed=9).to_dict()
+    first.pop("seconds"), second.pop("seconds")
+    assert first == second
+    third = simulate(CURRENT, n=60, seed=10).to_dict()
+    third.pop("seconds")
+    assert third != first
+
+
+def test_expected_answers_in_the_file_are_the_models():
+    """The reference the `inconsistent` flag uses is what `--expected-answers` prints (model 'main')."""
+    for instrument in InstrumentBank.load(QUESTIONS).instruments.values():
+        printed = expected_answers(instrument, MODELS["main"], n=4000, draws=20, seed=31)
+        stored = {s: (m, sd, r) for s, m, sd, r in instrument.validity.expected_answers.scales}
+        for row in printed["scales"]:
+            assert stored[row["scale"]] == pytest.approx((row["mean"], row["sd"], row["r"]), abs=0.05)
+
+
+def test_simulate_command_prints_the_table(runner):
+    result = runner.invoke(args=["simulate", "--n", "60", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "| honest |" in result.output and "| uniform_random |" in result.output
+    assert "N = 60 per respondent type" in result.output and "seed 3" in result.output
+    assert "alpha" in result.output
+
+
+def test_simulate_command_json_and_versions(runner):
+    result = runner.invoke(args=["simulate", "--n", "60", "--seed", "3", "--json", "--version", "v1", "--model", "weak"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["instrument"] == "tripwire v1" and data["model"]["name"] == "weak" and data["n_per_type"] == 60
+    assert set(data["types"]) == set(RESPONDENT_TYPES)
+    assert 0 <= data["types"]["honest"]["any"] <= 1
+    assert set(data["scales"]) == {s.id for s in load_instrument(QUESTIONS / "v1").scales}
+
+
+def test_simulate_command_prints_expected_answers(runner):
+    result = runner.invoke(args=["simulate", "--expected-answers", "--version", "1"])
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.output)["expected_answers"]
+    assert {row["scale"] for row in data["scales"]} == {s.id for s in load_instrument(QUESTIONS / "v1").scales}
+
+
+def test_simulate_command_refuses_an_unknown_version(runner):
+    result = runner.invoke(args=["simulate", "--version", "9"])
+    assert result.exit_code == 2
+    assert "version '9' is not in the item bank" in result.output
