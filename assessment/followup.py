@@ -64,8 +64,7 @@ class Change:
 
 
 def _exact(result: ScaleResult) -> float | None:
-    exact = getattr(result, "exact", None)
-    return float(exact) if exact is not None else (float(result.score) if result.score is not None else None)
+    return result.exact if result.exact is not None else (float(result.score) if result.score is not None else None)
 
 
 def reliable_change(then: float, sem_then: float, now: float, sem_now: float) -> tuple[float, float, bool]:
@@ -79,7 +78,7 @@ def reliable_change(then: float, sem_then: float, now: float, sem_now: float) ->
 
 def compare_results(then: ScaleResult, now: ScaleResult) -> Change:
     a, b = _exact(then), _exact(now)
-    sem_a, sem_b = getattr(then, "sem", None), getattr(now, "sem", None)
+    sem_a, sem_b = then.sem, now.sem
     difference = rci = se = None
     sems_differ = False
     if a is not None and b is not None:

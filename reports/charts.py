@@ -164,7 +164,7 @@ def change_chart(history: Any) -> go.Figure:
         results = history.series(scale_id)
         name = history.now.profile.scales[scale_id].name
         scores = [r.score for r in results]
-        intervals = [getattr(r, "interval", None) for r in results]
+        intervals = [r.interval for r in results]
         error = None
         if all(i is not None and s is not None for i, s in zip(intervals, scores)):
             error = {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,

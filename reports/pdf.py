@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment import Instrument, Profile
+from assessment.followup import History, Plan
 
 from . import charts
 from .i18n import translations
@@ -39,6 +40,9 @@ class ProfileReport:
     answers: Mapping[str, int]
     name: str | None
     taken_on: date
+    plan: Plan | None = None  # the person's own plan
+    history: History | None = None  # earlier takes, when this one is a retake
+    previous_plan: Plan | None = None  # the plan of the take before, with its ticks
 
     @property
     def language(self) -> str:
@@ -120,7 +124,7 @@ def profile_figures(report: ProfileReport) -> list:
     return [charts.profile_chart(report.profile)] + [
         charts.scale_items_chart(report.profile, report.instrument, report.answers, r.scale_id)
         for r in behaviours
-    ]
+    ] + ([charts.change_chart(report.history)] if report.history else [])
 
 
 def chart_url(name: str) -> str:
@@ -160,6 +164,7 @@ def profile_chart_images_of(report: ProfileReport, renderer: ChartRenderer | Non
     the part of a report that needs the browser."""
     svgs = _chart_svgs(renderer or default_renderer(), profile_figures(report))
     names = ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]  # as in profile_figures
+    names += ["change"] if report.history else []
     return {chart_url(name): svg for name, svg in zip(names, svgs)}
 
 

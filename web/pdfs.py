@@ -33,6 +33,8 @@ def taken_on(response: Response) -> date:
 
 
 def profile_report(response: Response, language: str) -> ProfileReport:
+    from .followup.profile import report_followup
+
     answers = answers_of(response)
     return ProfileReport(
         profile=profile_of(response, language, answers),
@@ -40,6 +42,7 @@ def profile_report(response: Response, language: str) -> ProfileReport:
         answers=answers,
         name=response.respondent_name,
         taken_on=taken_on(response),
+        **report_followup(response, language),
     )
 
 
@@ -49,6 +52,10 @@ def _cache_key(response: Response, report: ProfileReport, language: str) -> tupl
         response.instrument_id, response.instrument_version, language, REPORT_VERSION,
         response.respondent_name, report.taken_on.isoformat(),
         sorted(report.answers.items()), report.profile.flag_ids,
+        # The follow-up pages: the plan, and after a retake the earlier takes and ticks.
+        repr(report.plan), repr(report.previous_plan),
+        [(t.taken_on.isoformat(), [(r.scale_id, r.exact, r.sem) for r in t.profile.scales.values()])
+         for t in report.history.takes] if report.history else None,
     )
 
 

@@ -24,3 +24,14 @@ def followup_context(response: Response, language: str) -> dict[str, Any]:
         "previous_plan": plan_of(previous) if previous is not None else None,
         "change_chart": charts.to_json(charts.change_chart(history)) if history else None,
     }
+
+
+def report_followup(response: Response, language: str) -> dict[str, Any]:
+    """The follow-up parts of the PDF report (see reports.pdf.ProfileReport)."""
+    found = history_of(response, language)
+    history, chain = found if found else (None, [])
+    return {
+        "plan": plan_of(response),
+        "history": history,
+        "previous_plan": plan_of(chain[-2]) if chain else None,
+    }
