@@ -1,17 +1,136 @@
-"""Team summaries for workshops: counts, and per behaviour and driver the
-median and how many fall in each band. Anonymous groups below
-MIN_ANONYMOUS_GROUP completed profiles get counts only, never scores."""
+"""What a coach may see of a group: the one place that decides it.
+
+Two steps. `release_of` aggregates completed profiles into a language-neutral
+`TeamRelease` (medians and band counts, never a list of scores); the web layer
+may store it. `summarise_team` turns a release (or none) into the `TeamSummary`
+a page, PDF or CSV shows.
+
+Anonymous workshops (CONTRACTS.md §3 and the privacy page say the same):
+- no scores before `min_group` completions (configurable, never below
+  LOWEST_MIN_GROUP);
+- a release is a snapshot that the next release replaces only once `min_group`
+  more have completed since it (`release_due`), so any two views a coach can
+  compare differ by at least `min_group` people, and a deletion changes nothing
+  until then; closing the workshop releases no smaller remainder (closing and
+  reopening would otherwise reveal one person);
+- medians rounded to MEDIAN_STEP, so one person cannot move it onto their score;
+- the completed counter moves in steps of `min_group`, like the totals.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from statistics import median
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .instrument import BAND_IDS, Instrument
 from .profile import Profile
 
-MIN_ANONYMOUS_GROUP = 3
+DEFAULT_MIN_GROUP = 5
+LOWEST_MIN_GROUP = 3
+# One answer moves a six-item scale score by about 4 points; a median shown to
+# the nearest 10 does not follow a single person.
+MEDIAN_STEP = 10
+
+
+def checked_min_group(value: object) -> int:
+    """The anonymity minimum as an int, or ValueError naming the problem."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"must be a whole number, not {value!r}") from None
+    if number < LOWEST_MIN_GROUP:
+        raise ValueError(f"must be at least {LOWEST_MIN_GROUP}, not {number}")
+    return number
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as shown: exact (low == high) or a range low–high."""
+
+    low: int
+    high: int
+
+    @classmethod
+    def exact(cls, n: int) -> Count:
+        return cls(n, n)
+
+    @classmethod
+    def coarse(cls, n: int, step: int) -> Count:
+        low = n // step * step
+        return cls(low, low + step - 1)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.low == self.high
+
+    def to_dict(self) -> dict:
+        return {"low": self.low, "high": self.high}
+
+    def __str__(self) -> str:
+        return str(self.low) if self.is_exact else f"{self.low}–{self.high}"
+
+
+@dataclass(frozen=True)
+class ScaleAggregate:
+    scale_id: str
+    median: float | None
+    band_counts: Mapping[str, int]
+    not_scorable: int
+
+
+@dataclass(frozen=True)
+class TeamRelease:
+    """Aggregates of `included` completed profiles, in no language."""
+
+    included: int
+    scales: tuple[ScaleAggregate, ...]
+    flagged: int = 0  # included profiles with at least one validity flag
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "included": self.included,
+            "flagged": self.flagged,
+            "scales": [
+                {"id": s.scale_id, "median": s.median, "band_counts": dict(s.band_counts), "not_scorable": s.not_scorable}
+                for s in self.scales
+            ],
+        })
+
+    @classmethod
+    def from_json(cls, text: str) -> TeamRelease:
+        data = json.loads(text)
+        return cls(data["included"], tuple(
+            ScaleAggregate(s["id"], s["median"], s["band_counts"], s["not_scorable"]) for s in data["scales"]
+        ), data.get("flagged", 0))
+
+
+def release_due(new_completions: int, min_group: int) -> bool:
+    """Anonymous: a new release once `min_group` have completed since the last one."""
+    return new_completions >= min_group
+
+
+def release_of(instrument: Instrument, profiles: Sequence[Profile], *, anonymous: bool) -> TeamRelease:
+    rows = []
+    for scale in instrument.scales_of_kind("behaviour", "driver"):
+        results = [p.scales[scale.id] for p in profiles if scale.id in p.scales]
+        scores = [r.score for r in results if r.score is not None]
+        rows.append(ScaleAggregate(
+            scale_id=scale.id,
+            median=_shown_median(scores, anonymous),
+            band_counts={band: sum(1 for r in results if r.band == band) for band in BAND_IDS},
+            not_scorable=sum(1 for r in results if r.score is None),
+        ))
+    return TeamRelease(len(profiles), tuple(rows), flagged=sum(1 for p in profiles if p.flags))
+
+
+def _shown_median(scores: Sequence[float], anonymous: bool) -> float | None:
+    if not scores:
+        return None
+    if anonymous:
+        return float(MEDIAN_STEP * round(median(scores) / MEDIAN_STEP))
+    return round(median(scores), 1)
 
 
 @dataclass(frozen=True)
@@ -20,43 +139,54 @@ class TeamScale:
     kind: str
     name: str
     cut_points: tuple[float, float]
-    scores: tuple[float, ...]
     median: float | None
-    band_counts: dict[str, int]
+    band_counts: Mapping[str, int]
     not_scorable: int
 
 
 @dataclass(frozen=True)
 class TeamSummary:
     joined: int
-    completed: int
-    included: int  # profiles the charts are made of
+    completed: Count
+    included: int  # profiles the totals are made of
     scales: tuple[TeamScale, ...]
-    withheld: bool  # True: too few for an anonymous summary
+    withheld: bool  # anonymous, and no release yet
+    anonymous: bool
+    min_group: int
+    paper: int = 0  # anonymous: keyed in on paper, kept out of the totals
+    flagged: int = 0  # of `included`, profiles with at least one validity flag
 
     @property
-    def in_progress(self) -> int:
-        return self.joined - self.completed
+    def in_progress(self) -> Count:
+        return Count(max(0, self.joined - self.completed.high), max(0, self.joined - self.completed.low))
 
     @property
     def scales_shown(self) -> bool:
         return bool(self.scales)
 
+    @property
+    def median_step(self) -> int | None:
+        return MEDIAN_STEP if self.anonymous else None
+
     def to_dict(self) -> dict:
         return {
             "joined": self.joined,
-            "in_progress": self.in_progress,
-            "completed": self.completed,
+            "in_progress": self.in_progress.to_dict(),
+            "completed": self.completed.to_dict(),
             "included": self.included,
             "withheld": self.withheld,
-            "min_group": MIN_ANONYMOUS_GROUP,
+            "anonymous": self.anonymous,
+            "min_group": self.min_group,
+            "median_step": self.median_step,
+            "paper": self.paper,
+            "flagged": self.flagged,
             "scales": [
                 {
                     "id": s.scale_id,
                     "kind": s.kind,
                     "name": s.name,
                     "median": s.median,
-                    "band_counts": s.band_counts,
+                    "band_counts": dict(s.band_counts),
                     "not_scorable": s.not_scorable,
                     "cut_points": list(s.cut_points),
                 }
@@ -67,31 +197,35 @@ class TeamSummary:
 
 def summarise_team(
     instrument: Instrument,
-    profiles: Sequence[Profile],
+    release: TeamRelease | None,
     *,
     language: str,
     joined: int,
     completed: int,
     anonymous: bool,
+    min_group: int = DEFAULT_MIN_GROUP,
+    paper: int = 0,
 ) -> TeamSummary:
-    """`profiles` are the completed profiles the coach may see in aggregate."""
-    if anonymous and len(profiles) < MIN_ANONYMOUS_GROUP:
-        return TeamSummary(joined, completed, 0, (), withheld=True)
-    rows = []
-    for scale in instrument.scales_of_kind("behaviour", "driver"):
-        results = [p.scales[scale.id] for p in profiles if scale.id in p.scales]
-        scores = tuple(sorted(r.score for r in results if r.score is not None))
-        counts = {band: sum(1 for r in results if r.band == band) for band in BAND_IDS}
-        rows.append(
-            TeamScale(
-                scale_id=scale.id,
-                kind=scale.kind,
-                name=scale.name[language],
-                cut_points=scale.cut_points,
-                scores=scores,
-                median=round(median(scores), 1) if scores else None,
-                band_counts=counts,
-                not_scorable=sum(1 for r in results if r.score is None),
-            )
+    """What the coach sees. `release` is what may be shown of the scores: for an
+    anonymous workshop the stored snapshot (None before the first), for a named
+    one `release_of` the shared profiles."""
+    min_group = checked_min_group(min_group)
+    shown = Count.coarse(completed, min_group) if anonymous else Count.exact(completed)
+    if release is None or release.included == 0 or (anonymous and release.included < min_group):
+        return TeamSummary(joined, shown, 0, (), withheld=anonymous, anonymous=anonymous, min_group=min_group, paper=paper)
+    scales = {s.id: s for s in instrument.scales}
+    rows = tuple(
+        TeamScale(
+            scale_id=a.scale_id,
+            kind=scales[a.scale_id].kind,
+            name=scales[a.scale_id].name[language],
+            cut_points=scales[a.scale_id].cut_points,
+            median=a.median,
+            band_counts=a.band_counts,
+            not_scorable=a.not_scorable,
         )
-    return TeamSummary(joined, completed, len(profiles), tuple(rows), withheld=False)
+        for a in release.scales
+        if a.scale_id in scales
+    )
+    return TeamSummary(joined, shown, release.included, rows, withheld=False, anonymous=anonymous,
+                       min_group=min_group, paper=paper, flagged=release.flagged)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import plotly.io  # noqa: E402
 
 from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
-from assessment.team import summarise_team  # noqa: E402
+from assessment.team import release_of, summarise_team  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
 from reports.renderer import ChartRenderer  # noqa: E402
@@ -149,7 +149,8 @@ def main() -> None:
     row("repeat download (report cache hit)", ms(statistics.median(hits)), "–")
 
     team_reports = reports_for(instrument, 50, seed=9)
-    team = summarise_team(instrument, [r.profile for r in team_reports], language="sv", joined=50, completed=50, anonymous=False)
+    team = summarise_team(instrument, release_of(instrument, [r.profile for r in team_reports], anonymous=False),
+                          language="sv", joined=50, completed=50, anonymous=False)
     grid = [type("Row", (), {"name": r.name, "scores": {s.scale_id: (s.score, s.band) for s in r.profile.of_kind("behaviour", "driver")}})
             for r in team_reports]
     team_ours = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, renderer=renderer), 3)

@@ -58,23 +58,24 @@ def test_participants_never_reach_the_team_view(app, coach, instrument):
     assert participant.get(f"/coach/workshops/{workshop_id}/team.json").status_code == 302
 
 
-def test_anonymous_mode_shows_nothing_below_three_and_never_one_person(app, coach, instrument):
+def test_anonymous_mode_shows_nothing_below_the_minimum_and_never_one_person(app, coach, instrument):
     workshop_id, code = create_workshop(coach, privacy="anonymous")
     people = app.test_client()
-    join_and_complete(people, instrument, code, offset=0)
-    join_and_complete(people, instrument, code, offset=1)
+    for offset in range(4):
+        join_and_complete(people, instrument, code, offset=offset)
     join_and_complete(people, instrument, code, complete=False)
     team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
-    assert team["summary"]["joined"] == 3 and team["summary"]["completed"] == 2 and team["summary"]["in_progress"] == 1
+    assert team["summary"]["joined"] == 5 and team["summary"]["min_group"] == 5
+    assert team["summary"]["completed"] == {"low": 0, "high": 4} and team["summary"]["in_progress"] == {"low": 1, "high": 5}
     assert team["summary"]["withheld"] is True and team["summary"]["scales"] == [] and team["chart"] is None
     assert team["grid"] == []
     csv_rows = list(csv.reader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
     assert len(csv_rows) == 1  # header only
-    join_and_complete(people, instrument, code, offset=2)
+    join_and_complete(people, instrument, code, offset=4)
     team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
-    assert team["summary"]["withheld"] is False and team["summary"]["completed"] == 3
+    assert team["summary"]["withheld"] is False and team["summary"]["completed"] == {"low": 5, "high": 9}
     weak = next(s for s in team["summary"]["scales"] if s["id"] == "weak_close")
-    assert sum(weak["band_counts"].values()) == 3 and weak["median"] is not None
+    assert sum(weak["band_counts"].values()) == 5 and weak["median"] % 10 == 0
     assert team["grid"] == [] and "scores" not in str(team["chart"]).lower().replace("score (", "")
     html = coach.get(f"/coach/workshops/{workshop_id}").text
     assert "data-grid" not in html
@@ -88,7 +89,7 @@ def test_named_mode_shows_only_those_who_shared(app, coach, instrument):
     join_and_complete(people, instrument, code, name="Hemlig", share=False, offset=2)
     team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
     assert {row["name"] for row in team["grid"]} == {"Åsa Öström", "Björn"}
-    assert team["summary"]["completed"] == 3 and team["summary"]["included"] == 2
+    assert team["summary"]["completed"] == {"low": 3, "high": 3} and team["summary"]["included"] == 2
     html = coach.get(f"/coach/workshops/{workshop_id}").text
     assert "Hemlig" not in html and "Åsa Öström" in html
 
@@ -305,6 +306,6 @@ def test_demo_workshop_command(app, runner):
     client = app.test_client()
     assert login(client, email, password).status_code == 302
     team = client.get("/coach/workshops/1/team.json").get_json()
-    assert team["summary"]["completed"] == 30 and len(team["grid"]) == team["summary"]["included"] > 15
+    assert team["summary"]["completed"] == {"low": 30, "high": 30} and len(team["grid"]) == team["summary"]["included"] > 15
     bands = {row["scores"]["weak_close"]["band"] for row in team["grid"]}
     assert len(bands) >= 2  # varied profiles

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+from assessment.team import DEFAULT_MIN_GROUP, checked_min_group
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,17 +39,20 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # A page may stay open for a long time; the token lives as long as the session.
         WTF_CSRF_TIME_LIMIT=None,
         ALLOW_SIGNUP=_flag("ALLOW_SIGNUP"),
-        RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "365")),
+        RETENTION_DAYS=_whole_number("RETENTION_DAYS", 365, minimum=1),
+        # Anonymous workshops: fewest completions behind any team figure, and the
+        # step in which the figures and counters move (assessment/team.py).
+        ANONYMOUS_MIN_GROUP=_min_group(),
         REPORT_CACHE_DIR=os.environ.get("REPORT_CACHE_DIR") or str(instance / "report-cache"),
         # Finished batch files (ZIPs); workers on other machines need it shared.
         JOBS_DIR=os.environ.get("JOBS_DIR") or str(instance / "jobs"),
-        CHART_TIMEOUT=float(os.environ.get("CHART_TIMEOUT", "20")),
+        CHART_TIMEOUT=_number("CHART_TIMEOUT", 20.0, minimum=1),
         # Processes laying out a batch (a workshop ZIP). 1 keeps a batch on one core,
         # so a ZIP made during a workshop leaves the other core to the participants.
-        REPORT_PROCESSES=int(os.environ.get("REPORT_PROCESSES", "1")),
+        REPORT_PROCESSES=_whole_number("REPORT_PROCESSES", 1, minimum=1),
         REDIS_URL=os.environ.get("REDIS_URL"),
         # With a report queue: how long a download waits before answering "being prepared".
-        PDF_WAIT_SECONDS=float(os.environ.get("PDF_WAIT_SECONDS", "0")),
+        PDF_WAIT_SECONDS=_number("PDF_WAIT_SECONDS", 0.0, minimum=0),
         # In memory, each gunicorn worker counts on its own; with Redis they share the count.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
@@ -93,6 +98,35 @@ def _check_time_zone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise SystemExit(f"Cannot start: FOLLOW_UP_TIMEZONE={name!r} is not a time zone name such as Europe/Stockholm.") from None
+
+
+def _whole_number(name: str, default: int, *, minimum: int) -> int:
+    return _number(name, default, minimum=minimum, kind=int)
+
+
+def _number(name: str, default, *, minimum, kind=float):
+    """A numeric setting, or one start-up line naming the variable instead of a traceback."""
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        value = None
+    if value is None or not value >= minimum or value in (float("inf"),):
+        what = "a whole number" if kind is int else "a number"
+        raise SystemExit(f"Cannot start: {name} must be {what} of at least {minimum}, not {text!r}.")
+    return value
+
+
+def _min_group() -> int:
+    text = os.environ.get("ANONYMOUS_MIN_GROUP")
+    if text is None or not text.strip():
+        return DEFAULT_MIN_GROUP
+    try:
+        return checked_min_group(text)
+    except ValueError as exc:
+        raise SystemExit(f"Cannot start: ANONYMOUS_MIN_GROUP {exc}.") from None
 
 
 def _normalise_db_url(url: str) -> str:

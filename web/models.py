@@ -64,6 +64,10 @@ class Workshop(db.Model):
     join_code: Mapped[str] = mapped_column(String(6), unique=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Anonymous workshops: the team totals last released to the coach (a
+    # TeamRelease as JSON) and the completion time of the latest response in it.
+    team_release: Mapped[str | None] = mapped_column(Text)
+    team_released_through: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     coach: Mapped[Coach] = relationship(back_populates="workshops")
     responses: Mapped[list[Response]] = relationship(

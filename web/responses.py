@@ -55,8 +55,18 @@ def _insert(table):
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
+class ResponseCompleted(Exception):
+    """A completed response is final: its answers and timings no longer change."""
+
+
+def _still_open(response: Response) -> None:
+    if response.completed_at is not None:
+        raise ResponseCompleted(response.id)
+
+
 def save_answers(response: Response, answers: Mapping[str, int]) -> None:
     """Upsert answers: one row per item, however often a page is submitted."""
+    _still_open(response)
     if not answers:
         return
     rows = [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()]
@@ -69,6 +79,7 @@ def save_answers(response: Response, answers: Mapping[str, int]) -> None:
 
 
 def add_page_time(response: Response, page: int, seconds: float) -> None:
+    _still_open(response)
     seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_PAGE))
     statement = _insert(PageTiming.__table__).values(
         response_id=response.id, page=page, seconds=seconds

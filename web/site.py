@@ -8,6 +8,8 @@ import plotly
 from flask import Blueprint, current_app, render_template, send_from_directory
 from sqlalchemy import text
 
+from assessment.team import MEDIAN_STEP
+
 from .extensions import db
 
 bp = Blueprint("site", __name__)
@@ -17,7 +19,8 @@ PLOTLY_JS_DIR = Path(plotly.__file__).parent / "package_data"
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("site/privacy.html", retention_days=current_app.config["RETENTION_DAYS"])
+    return render_template("site/privacy.html", retention_days=current_app.config["RETENTION_DAYS"],
+                           min_group=current_app.config["ANONYMOUS_MIN_GROUP"], median_step=MEDIAN_STEP)
 
 
 @bp.get("/vendor/plotly.min.js")

@@ -10,6 +10,9 @@
     if (el && el.textContent !== String(value)) el.textContent = value;
   }
 
+  // Anonymous workshops show completions as a range (e.g. 5–9), named ones exactly.
+  function count(c) { return c.low === c.high ? String(c.low) : c.low + "–" + c.high; }
+
   function fmt(value) { return value === null || value === undefined ? "–" : Math.round(value); }
 
   function updateGrid(rows, scales) {
@@ -46,8 +49,8 @@
   function update(data) {
     const s = data.summary;
     setText('[data-count="joined"]', s.joined);
-    setText('[data-count="in_progress"]', s.in_progress);
-    setText('[data-count="completed"]', s.completed);
+    setText('[data-count="in_progress"]', count(s.in_progress));
+    setText('[data-count="completed"]', count(s.completed));
     team.querySelector("[data-withheld]").hidden = !s.withheld;
     const figure = team.querySelector("[data-chart-figure]");
     const medians = team.querySelector("[data-medians]");

@@ -93,10 +93,19 @@ def page(token: str, number: int):
     form_class = page_form_class(instrument, items, language)
 
     if request.method == "GET":
+        if response.completed_at is not None:
+            return redirect(url_for("questionnaire.profile", token=token))
         form = form_class(data=answers_of(response))
         form.shown.data = _shown_signer().dumps([response.id, number])
         return _render_page(response, token, form, items, number, len(pages), missing=[])
 
+    if response.completed_at is not None:
+        # Final once completed: re-posting a page must not move a team's totals.
+        return render_template(
+            "errors/error.html", status=409, title=_("This questionnaire is complete"),
+            message=_("Its answers can no longer be changed. Nothing was saved."),
+            link=(url_for("questionnaire.profile", token=token), _("See your profile")),
+        ), 409
     submitted = _checked_page_submission(response, items, number)
     action, answers, seconds = submitted
     save_answers(response, answers)

@@ -1,0 +1,234 @@
+"""Anonymous workshops: each attack that once let a coach learn one person's
+scores, replayed through the app's own pages, and the rules that stop it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from statistics import median
+
+import pytest
+from sqlalchemy import select
+
+from assessment.team import Count, checked_min_group, release_of, summarise_team
+from web.extensions import db
+from web.models import Answer, PageTiming, Response
+
+from .conftest import csrf_of, make_app, page_fields
+from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+
+
+@pytest.fixture
+def coach(app, client):
+    email, password = make_coach(app)
+    login(client, email, password)
+    return client
+
+
+def level_answers(instrument, level: int, wobble: int = 0) -> dict[str, int]:
+    """Everyone answers around `level`; `wobble` makes people differ a little."""
+    return {item.id: min(5, max(1, level + ((k + wobble) % 3 == 0) * (1 if level < 5 else -1)))
+            for k, item in enumerate(instrument.items)}
+
+
+def key_in_paper(coach, workshop_id, answers) -> str:
+    page = coach.get(f"/coach/workshops/{workshop_id}/paper")
+    reply = coach.post(f"/coach/workshops/{workshop_id}/paper", data={
+        "csrf_token": csrf_of(page.text), "name": "", "language": "en", **{k: str(v) for k, v in answers.items()}})
+    assert reply.status_code == 200, reply.text[:300]
+    return reply.text.split("/response/")[1].split('"')[0]
+
+
+def participant(app, instrument, code, answers):
+    person = join_and_complete(app.test_client(), instrument, code, complete=False)
+    person.complete(answers)
+    return person
+
+
+def team(coach, workshop_id):
+    return coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
+
+
+def figures(seen: dict) -> tuple:
+    """All the coach sees of the scores and completions (joining and leaving show, and may)."""
+    summary = {k: v for k, v in seen["summary"].items() if k not in ("joined", "in_progress")}
+    return summary, seen["chart"]
+
+
+def exact_scores(app, tokens) -> list[dict[str, float]]:
+    from web.responses import profile_of
+
+    with app.app_context():
+        return [{s.scale_id: s.score for s in profile_of(Response.by_token(t)).of_kind("behaviour", "driver")} for t in tokens]
+
+
+def test_paper_extremes_and_one_participant_show_nothing(app, coach, instrument):
+    workshop_id, code = create_workshop(coach)
+    for level in (1, 1, 5, 5):
+        key_in_paper(coach, workshop_id, level_answers(instrument, level))
+    participant(app, instrument, code, level_answers(instrument, 3))
+    seen = team(coach, workshop_id)
+    # Before: the median of {1,1,x,5,5} was the participant's exact score on every scale.
+    assert seen["summary"]["withheld"] is True and seen["summary"]["scales"] == [] and seen["chart"] is None
+    assert seen["summary"]["completed"] == {"low": 0, "high": 4} and seen["summary"]["paper"] == 4
+    rows = list(csv.reader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    page = coach.get(f"/coach/workshops/{workshop_id}").text
+    assert "4 paper questionnaires keyed in here are not in the anonymous totals" in page
+    assert "not counted in the team totals" in coach.get(f"/coach/workshops/{workshop_id}/paper").text
+
+
+def test_paper_forms_never_enter_the_anonymous_totals(app, coach, instrument):
+    workshop_id, code = create_workshop(coach)
+    for level in (1, 1, 5, 5):
+        key_in_paper(coach, workshop_id, level_answers(instrument, level))
+    people = [participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k)) for k in range(5)]
+    summary = team(coach, workshop_id)["summary"]
+    assert summary["included"] == 5 and summary["withheld"] is False
+    scores = exact_scores(app, [p.token for p in people])
+    for scale in summary["scales"]:
+        assert sum(scale["band_counts"].values()) == 5
+        assert scale["median"] == 10 * round(median(s[scale["id"]] for s in scores) / 10)
+
+
+def test_completed_responses_cannot_be_changed(app, coach, instrument, client):
+    workshop_id, code = create_workshop(coach)
+    paper_token = key_in_paper(coach, workshop_id, level_answers(instrument, 1))
+    person = participant(app, instrument, code, level_answers(instrument, 3))
+    solo = join_and_complete(app.test_client(), instrument, code, complete=False)
+    solo.complete(level_answers(instrument, 4))
+
+    def stored(token):
+        with app.app_context():
+            response = Response.by_token(token)
+            answers = dict(db.session.execute(select(Answer.item_id, Answer.value).where(Answer.response_id == response.id)).all())
+            timings = dict(db.session.execute(select(PageTiming.page, PageTiming.seconds).where(PageTiming.response_id == response.id)).all())
+            return answers, timings, response.language
+
+    for token in (paper_token, person.token, solo.token):
+        before = stored(token)
+        browser = app.test_client()
+        # The page itself now leads to the profile; a form kept from before completion is refused.
+        assert browser.get(f"/response/{token}/page/1").status_code == 302
+        with app.test_request_context():
+            from web.questionnaire.views import _shown_signer
+
+            with app.app_context():
+                response_id = Response.by_token(token).id
+            shown = _shown_signer().dumps([response_id, 1])
+        csrf = csrf_of(browser.get("/").text)
+        for action in ("next", "back", "later", "lang:sv"):
+            reply = browser.post(f"/response/{token}/page/1", data={
+                "csrf_token": csrf, "shown": shown, "action": action, **{i.id: "5" for i in instrument.pages[0]}})
+            assert reply.status_code == 409 and "can no longer be changed" in reply.text
+        assert stored(token) == before
+
+
+def test_a_self_test_is_final_once_completed_too(app, respondent, instrument):
+    respondent.start()
+    page = respondent.client.get(respondent.url("/page/1"))
+    fields = page_fields(page.text)
+    respondent.complete({i.id: 3 for i in instrument.items})
+    reply = respondent.client.post(respondent.url("/page/1"), data={**fields, "action": "next", **{i.id: "1" for i in instrument.pages[0]}})
+    assert reply.status_code == 409
+    with app.app_context():
+        response = Response.by_token(respondent.token)
+        assert {a.value for a in response.answers} == {3}
+
+
+def test_one_more_completion_changes_nothing_the_coach_sees(app, coach, instrument):
+    workshop_id, code = create_workshop(coach)
+    people = [participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k)) for k in range(5)]
+    sixth = join_and_complete(app.test_client(), instrument, code, complete=False)
+    first = team(coach, workshop_id)
+    assert first["summary"]["included"] == 5 and first["summary"]["completed"] == {"low": 5, "high": 9}
+    assert first["summary"]["joined"] == 6 and first["summary"]["in_progress"] == {"low": 0, "high": 1}
+    # Polling right before and right after one more person completes, then after
+    # one deletes: every figure, count and chart stays as it was.
+    sixth.complete(level_answers(instrument, 5))
+    assert team(coach, workshop_id) == first
+    leaver = app.test_client()
+    page = leaver.get(people[0].url("/delete"))
+    assert leaver.post(people[0].url("/delete"), data={"csrf_token": csrf_of(page.text)}).status_code == 302
+    after_deletion = team(coach, workshop_id)
+    assert after_deletion["summary"]["joined"] == 5  # that someone left shows; what they answered does not
+    assert figures(after_deletion) == figures(first)
+    html = coach.get(f"/coach/workshops/{workshop_id}").text
+    assert 'data-count="completed">5–9<' in html
+    # Closing (and reopening and closing again) releases no remainder smaller than the group.
+    token = csrf_of(html)
+    coach.post(f"/coach/workshops/{workshop_id}/close", data={"csrf_token": token})
+    assert figures(team(coach, workshop_id)) == figures(first)
+    coach.post(f"/coach/workshops/{workshop_id}/reopen", data={"csrf_token": token})
+    for k in range(3):
+        participant(app, instrument, code, level_answers(instrument, 1 + k))
+    coach.post(f"/coach/workshops/{workshop_id}/close", data={"csrf_token": token})
+    assert figures(team(coach, workshop_id)) == figures(first)
+    coach.post(f"/coach/workshops/{workshop_id}/reopen", data={"csrf_token": token})
+    # The fifth completion since the release brings the next one: five new
+    # people (and one gone) in a single step.
+    participant(app, instrument, code, level_answers(instrument, 4))
+    released = team(coach, workshop_id)["summary"]
+    assert released["included"] == 9 and released["completed"] == {"low": 5, "high": 9}
+    assert all(sum(s["band_counts"].values()) == 9 for s in released["scales"])
+
+
+def test_medians_are_rounded_and_no_scores_travel():
+    from assessment import AnswerSet, load_instrument, score_answers
+    from web.config import ROOT
+
+    instrument = load_instrument(ROOT / "questions" / "v1")
+    profiles = [score_answers(instrument, AnswerSet("en", level_answers(instrument, level, wobble=level))) for level in (1, 2, 3, 4, 5)]
+    release = release_of(instrument, profiles, anonymous=True)
+    assert all(s.median % 10 == 0 for s in release.scales)
+    assert "score" not in release.to_json().replace("not_scorable", "")
+    summary = summarise_team(instrument, release, language="en", joined=7, completed=5, anonymous=True, min_group=5)
+    assert str(summary.completed) == "5–9" and str(summary.in_progress) == "0–2"
+    assert summarise_team(instrument, release, language="en", joined=5, completed=5, anonymous=True, min_group=6).withheld
+    named = summarise_team(instrument, release_of(instrument, profiles, anonymous=False), language="en",
+                           joined=5, completed=5, anonymous=False)
+    assert named.completed == Count.exact(5) and not named.withheld
+
+
+@pytest.mark.parametrize("value, problem", [("2", "at least 3"), ("abc", "whole number"), ("-5", "at least 3")])
+def test_the_minimum_group_is_configurable_but_never_below_three(value, problem):
+    with pytest.raises(ValueError, match=problem):
+        checked_min_group(value)
+    assert checked_min_group("3") == 3
+
+
+def test_the_minimum_group_comes_from_configuration(tmp_path, postgres_schema_ready, instrument):
+    app = make_app(tmp_path, postgres_schema_ready, ANONYMOUS_MIN_GROUP=7)
+    client = app.test_client()
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, code = create_workshop(client)
+    for k in range(6):
+        participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k))
+    html = client.get(f"/coach/workshops/{workshop_id}").text
+    assert "appear once at least 7 have completed" in html and 'data-count="completed">0–6<' in html
+    assert team(client, workshop_id)["summary"]["withheld"] is True
+    participant(app, instrument, code, level_answers(instrument, 3))
+    assert team(client, workshop_id)["summary"]["included"] == 7
+    assert "at least 7 have completed" in client.get("/privacy").text
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_setting_refuses_a_bad_value_at_start(tmp_path, monkeypatch):
+    from app import create_app
+
+    monkeypatch.setenv("ANONYMOUS_MIN_GROUP", "2")
+    with pytest.raises(SystemExit, match="ANONYMOUS_MIN_GROUP must be at least 3"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+def test_no_template_carries_the_threshold():
+    import re
+
+    from web.config import ROOT
+
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"at least \d|fewer than \d|minst \d|färre än \d", text), path
