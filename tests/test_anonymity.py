@@ -74,7 +74,7 @@ def test_paper_extremes_and_one_participant_show_nothing(app, coach, instrument)
     rows = list(csv.reader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
     assert len(rows) == 1
     page = coach.get(f"/coach/workshops/{workshop_id}").text
-    assert "4 paper questionnaires keyed in here are not in the anonymous totals" in page
+    assert "Paper questionnaires keyed in here, not in the anonymous totals: 4." in page
     assert "not counted in the team totals" in coach.get(f"/coach/workshops/{workshop_id}/paper").text
 
 

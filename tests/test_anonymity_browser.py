@@ -1,0 +1,54 @@
+"""An anonymous workshop in the browser: the live counter moves only in steps
+of the minimum group, and the pages that say so pass axe in both languages."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import axe_violations
+from .test_anonymity import key_in_paper, level_answers
+from .test_workshop_browser import log_in
+from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_anonymous_team_view_moves_in_steps_and_passes_axe(live_server, page, instrument, language):
+    app = live_server.app
+    email, password = make_coach(app)
+    client = app.test_client()
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, language=language)
+    token = key_in_paper(client, workshop_id, level_answers(instrument, 1))
+    for k in range(4):
+        join_and_complete(app.test_client(), instrument, code, offset=k)
+    waiting = join_and_complete(app.test_client(), instrument, code, complete=False, language=language)
+
+    log_in(page, live_server.url, email, password)
+    page.goto(f"{live_server.url}/coach/workshops/{workshop_id}?lang={language}")
+    expect(page.locator('[data-count="completed"]')).to_have_text("0–4")
+    assert page.locator("[data-withheld]").is_visible() and page.locator("[data-paper]").is_visible()
+    failures = {}
+    if violations := axe_violations(page):
+        failures["workshop, withheld"] = violations
+
+    # The participant still on a page keeps it open while finishing elsewhere.
+    participant = page.context.browser.new_context().new_page()
+    participant.goto(f"{live_server.url}{waiting.url('/page/1')}?lang={language}")
+    waiting.complete(level_answers(instrument, 3))
+    expect(page.locator('[data-count="completed"]')).to_have_text("5–9", timeout=15000)
+    page.wait_for_selector("[data-chart-figure]:not([hidden]) .chart-area[data-rendered=true]", timeout=15000)
+    if violations := axe_violations(page):
+        failures["workshop, released"] = violations
+
+    participant.check(f"input[name={instrument.pages[0][0].id}][value='1']")
+    participant.click("button[value=next]")
+    expect(participant.locator("h1")).to_have_text("Formuläret är redan ifyllt" if language == "sv" else "This questionnaire is complete")
+    if violations := axe_violations(participant):
+        failures["completed response, re-posted"] = violations
+    for name, path in {"paper entry": f"/coach/workshops/{workshop_id}/paper", "privacy": "/privacy"}.items():
+        page.goto(f"{live_server.url}{path}?lang={language}")
+        if violations := axe_violations(page):
+            failures[name] = violations
+    assert failures == {}
+    assert token
