@@ -1,0 +1,115 @@
+"""The follow-up in Chromium: make a plan, download the calendar file, take it
+again and see the comparison; axe-core on every new page in both languages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import icalendar
+import pytest
+
+from .browser import axe_violations
+from .conftest import Respondent, csrf_of
+from .helpers import varied_answers
+from .test_followup_plan import make_plan
+from .test_followup_retake import NOW, THEN, answers_for, retake
+
+pytestmark = pytest.mark.browser
+
+
+def test_make_a_plan_download_the_calendar_retake_and_compare(live_server, page, instrument, tmp_path):
+    client = live_server.app.test_client()
+    person = Respondent(client, instrument)
+    person.start(name="Karin")
+    person.complete(answers_for(instrument, THEN))
+    # the browser continues with the person's private link
+    page.goto(f"{live_server.url}{person.url('/profile')}?lang=en")
+    page.click("text=Make my plan")
+    page.wait_for_url("**/plan")
+    page.fill("#actions-0-situation", "a meeting is about to end without a next step")
+    page.fill("#actions-0-step", "propose a date before we hang up")
+    page.check("#follow_up-0")  # 14 days
+    page.click("button[type=submit]")
+    page.wait_for_url("**/profile#plan-title")
+    plan = page.locator("ol.plan-actions").inner_text()
+    assert "When a meeting is about to end without a next step, I will propose a date before we hang up." in plan
+
+    with page.expect_download() as download_info:
+        page.click("text=Add to calendar")
+    path = tmp_path / "follow-up.ics"
+    download_info.value.save_as(path)
+    event = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+    assert event.decoded("dtstart").date() == date.today() + timedelta(days=14)
+    assert f"{live_server.url}/response/{person.token}/retake" in str(event["DESCRIPTION"])
+
+    page.click("text=Take it again")
+    page.wait_for_url("**/retake")
+    page.click("button[type=submit]")
+    answers = answers_for(instrument, NOW)
+    for number, items in enumerate(instrument.pages, 1):
+        page.wait_for_url(f"**/page/{number}")
+        for item in items:
+            page.check(f"input[name={item.id}][value='{answers[item.id]}']")
+        page.click("button[value=next]")
+    page.wait_for_url("**/profile")
+    assert page.locator("#then-now-title").inner_text() == "Then and now"
+    assert "clearly lower than last time" in page.locator("table.then-now").inner_text()
+    page.wait_for_selector("[data-chart=change-chart-data][data-rendered=true] svg.main-svg")
+    assert page.locator("[data-chart=change-chart-data] .scatterlayer .trace").count() == 4, "one line per scale"
+    page.check("#done-1-yes")
+    page.click("#ticks-title ~ form button[type=submit]")
+    page.wait_for_url("**/profile#then-now-title")
+    assert page.locator("#done-1-yes").is_checked()
+
+
+def _followup_pages(live_server, instrument):
+    client = live_server.app.test_client()
+    first = Respondent(client, instrument)
+    first.start(name="Karin")
+    first.complete(answers_for(instrument, THEN))
+    make_plan(first, email="karin@example.com")
+    second = retake(client, first)
+    second.complete(answers_for(instrument, NOW))
+    return {
+        "plan": first.url("/plan"),
+        "profile with plan": first.url("/profile"),
+        "retake": first.url("/retake"),
+        "profile with comparison": second.url("/profile"),
+    }
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_axe_violations_on_the_follow_up_pages(live_server, page, instrument, language):
+    failures = {}
+    for name, path in _followup_pages(live_server, instrument).items():
+        page.goto(f"{live_server.url}{path}?lang={language}")
+        assert page.locator("html").get_attribute("lang") == language
+        if name.startswith("profile"):
+            page.wait_for_selector(".chart-area[data-rendered=true]")
+        if violations := axe_violations(page):
+            failures[name] = violations
+    # the plan form showing its error summary
+    page.goto(f"{live_server.url}{_followup_pages(live_server, instrument)['plan']}?lang={language}")
+    page.fill("#actions-0-situation", "")
+    page.fill("#actions-0-step", "")
+    page.fill("#email", "not-an-address")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    if violations := axe_violations(page):
+        failures["plan with errors"] = violations
+    assert failures == {}
+
+
+def test_follow_up_pages_fit_375_pixels(live_server, browser, instrument):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        for name, path in _followup_pages(live_server, instrument).items():
+            page.goto(f"{live_server.url}{path}?lang=sv")
+            if name.startswith("profile"):
+                page.wait_for_selector(".chart-area[data-rendered=true]")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{name} is {width}px wide"
+    finally:
+        context.close()
