@@ -114,7 +114,7 @@ def test_language_switch_mid_page_keeps_ticked_answers(app, respondent, instrume
     reply = respondent.answer_page(1, {instrument.pages[0][0].id: 5}, action="lang:sv")
     assert reply.location.endswith("/page/1")
     page = respondent.client.get(reply.location)
-    assert '<html lang="sv">' in page.text and "Sida 1 av 5" in page.text
+    assert '<html lang="sv">' in page.text and f"Sida 1 av {len(instrument.pages)}" in page.text
     assert stored(app)["answers"][0][1:] == (instrument.pages[0][0].id, 5)
     assert stored(app)["responses"][0][1] == "sv"
 

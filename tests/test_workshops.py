@@ -201,7 +201,7 @@ def test_csv_has_bom_versions_names_and_raw_answers(app, coach, instrument):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert {r["name"] for r in rows} == {"Åsa Öström", "'=HYPERLINK(1)"}
     first = next(r for r in rows if r["name"] == "Åsa Öström")
-    assert first["instrument_id"] == "tripwire" and first["instrument_version"] == "1"
+    assert first["instrument_id"] == "tripwire" and first["instrument_version"] == "2"
     from .helpers import varied_answers
 
     assert {i.id: int(first[i.id]) for i in instrument.items} == varied_answers(instrument, 0)
