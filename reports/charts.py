@@ -144,6 +144,26 @@ def team_distribution_chart(team: Any, language: str) -> go.Figure:
     return fig
 
 
+def score_distribution_chart(scales: Sequence[tuple[str, Mapping[str, float]]], language: str) -> go.Figure:
+    """Score distributions of many people as boxes drawn from percentiles only
+    (10th, 25th, 50th, 75th, 90th): no minimum or maximum, so no single person shows."""
+    _ = translations(language).gettext
+    fig = go.Figure()
+    for name, d in scales:
+        fig.add_trace(
+            go.Box(
+                y=[_wrap(name)], q1=[d["p25"]], median=[d["p50"]], q3=[d["p75"]],
+                lowerfence=[d["p10"]], upperfence=[d["p90"]], orientation="h",
+                marker={"color": INK}, line={"color": INK}, fillcolor="rgba(31,41,51,0.15)",
+                hovertemplate=None, hoverinfo="x",
+            )
+        )
+    fig.update_xaxes(title_text=_("Score (0–100): 10th, 25th, 50th, 75th and 90th percentile"),
+                     range=[0, 100], gridcolor="#e4e7eb", zeroline=False)
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height=90 + 60 * len(scales))
+
+
 def to_json(fig: go.Figure) -> dict[str, Any]:
     """The figure as plain JSON data for plotly.js on a web page."""
     return json.loads(fig.to_json())

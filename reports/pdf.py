@@ -196,3 +196,19 @@ def render_blank_questionnaire_pdf(instrument: Instrument, language: str) -> byt
         lang=language, instrument=instrument,
     )
     return _write_pdf(html)
+
+
+def render_technical_note_pdf(analysis: Mapping[str, Any], instrument: Instrument, language: str, *,
+                              norms: Mapping[str, Any], renderer: ChartRenderer | None = None) -> bytes:
+    """The measurement page for coaches: the cached item analysis as a PDF."""
+    names = {s.id: s.name[language] for s in instrument.scales}
+    shown = [s for s in analysis.get("scales", []) if not s["withheld"]] if not analysis.get("withheld") else []
+    images = {}
+    if shown:
+        figure = charts.score_distribution_chart([(names[s["id"]], s["distribution"]) for s in shown], language)
+        images[chart_url("distribution")] = _chart_svgs(renderer or default_renderer(), [figure])[0]
+    html = _environment(language).get_template("pdf/technical_note.html").render(
+        lang=language, analysis=analysis, instrument=instrument, names=names, shown=shown, norms=norms,
+        distribution_chart=chart_url("distribution") if images else None,
+    )
+    return _write_pdf(html, images)

@@ -168,3 +168,7 @@ def register(app: Flask) -> None:
     from .simulate import simulate_command
 
     app.cli.add_command(simulate_command)
+    from .research_cli import COMMANDS as research_commands
+
+    for command in research_commands:
+        app.cli.add_command(command)

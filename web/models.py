@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     select,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -92,7 +93,7 @@ class Response(db.Model):
     instrument_version: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5))
     respondent_name: Mapped[str | None] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(String(10), default="web")  # web | paper
+    source: Mapped[str] = mapped_column(String(10), default="web")  # web | paper | import
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -100,6 +101,11 @@ class Response(db.Model):
         ForeignKey("workshops.id", ondelete="CASCADE"), index=True
     )
     share_with_coach: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "Let my answers be used, without my name, to check and improve the
+    # questionnaire": unticked unless the person ticks it; changeable until deletion.
+    research_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # An imported response's id in the file it came from; importing it again changes nothing.
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
 
     workshop: Mapped[Workshop | None] = relationship(back_populates="responses")
     answers: Mapped[list[Answer]] = relationship(
@@ -218,3 +224,33 @@ class Retake(db.Model):
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     previous_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+
+
+class ItemAnalysis(db.Model):
+    """A cached run of `flask item-analysis` (JSON), for the measurement page and
+    the data-based reliability. Aggregates only: nothing about one person."""
+
+    __tablename__ = "item_analyses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    instrument_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(5))  # None: all languages
+    n: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    result: Mapped[str] = mapped_column(Text)
+
+
+class NormTable(db.Model):
+    """A frozen norm table: percentiles per scale for one version and language."""
+
+    __tablename__ = "norm_tables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[str] = mapped_column(String(40))
+    instrument_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    n: Mapped[int] = mapped_column(Integer)
+    frozen_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    table: Mapped[str] = mapped_column(Text)

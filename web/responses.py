@@ -27,6 +27,7 @@ def create_response(
     workshop_id: int | None = None,
     share_with_coach: bool = False,
     source: str = "web",
+    research_consent: bool = False,
 ) -> tuple[Response, str]:
     """A new response on the current instrument; returns it and its private token."""
     instrument = instrument_bank().current
@@ -40,6 +41,7 @@ def create_response(
         workshop_id=workshop_id,
         share_with_coach=share_with_coach,
         source=source,
+        research_consent=research_consent,
     )
     db.session.add(response)
     db.session.flush()

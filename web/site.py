@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import text
 
 from assessment.team import MEDIAN_STEP
 
-from .extensions import db
+from .common.language import current_language
+from .extensions import db, instrument_bank
 
 bp = Blueprint("site", __name__)
 
@@ -28,6 +31,48 @@ def plotly_js():
     # Served from the plotly package itself: the same version that built the
     # figures, and no CDN, so the app works offline.
     return send_from_directory(PLOTLY_JS_DIR, "plotly.min.js", max_age=86400)
+
+
+@bp.get("/about/measurement")
+def measurement():
+    """What the stored, consenting answers show about the current version:
+    aggregates from the cached `flask item-analysis` run, never about fewer than
+    MIN_N people and never about one person."""
+    from reports import charts
+
+    from .research import DATA_RELIABILITY_MIN_N, latest_item_analysis, norms_summary
+
+    instrument = instrument_bank().current
+    language = current_language()
+    analysis = latest_item_analysis(instrument)
+    names = {s.id: s.name[language] for s in instrument.scales}
+    shown = [s for s in (analysis or {}).get("scales", []) if not s["withheld"]]
+    chart = (
+        charts.to_json(charts.score_distribution_chart([(names[s["id"]], s["distribution"]) for s in shown], language))
+        if shown else None
+    )
+    return render_template(
+        "site/measurement.html", instrument=instrument, analysis=analysis, names=names, shown=shown,
+        chart=chart, norms=norms_summary(instrument), data_min_n=DATA_RELIABILITY_MIN_N,
+        language_names={"sv": "svenska" if language == "sv" else "Swedish", "en": "engelska" if language == "sv" else "English"},
+    )
+
+
+@bp.get("/about/measurement/technical-note.pdf")
+@login_required
+def technical_note():
+    """The measurement page as a PDF, for coaches."""
+    from reports.pdf import render_technical_note_pdf
+
+    from .research import latest_item_analysis, norms_summary
+
+    instrument = instrument_bank().current
+    analysis = latest_item_analysis(instrument)
+    if analysis is None:
+        abort(404, description=_("No figures have been computed for this version yet."))
+    pdf = render_technical_note_pdf(analysis, instrument, current_language(), norms=norms_summary(instrument))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="technical-note-{instrument.id}-v{instrument.version}.pdf"'})
 
 
 @bp.get("/healthz")

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..common.forms import LANGUAGE_CHOICES
+from ..common.forms import LANGUAGE_CHOICES, research_consent_field
 
 
 class JoinCodeForm(FlaskForm):
@@ -21,3 +21,4 @@ class ParticipantForm(FlaskForm):
     share_with_coach = BooleanField(_l("Share my profile with the coach"))
     language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
                           validators=[InputRequired(message=_l("Choose a language."))])
+    research_consent = research_consent_field()

@@ -59,6 +59,7 @@ def workshop(code: str):
             (form.name.data or "").strip() or None if named else None,
             workshop_id=workshop.id,
             share_with_coach=bool(form.share_with_coach.data) if named else False,
+            research_consent=bool(form.research_consent.data),
         )
     return render_template("join/workshop.html", workshop=workshop, form=form,
                            instrument_size=len(instrument_bank().current.items)), 400 if form.errors else 200

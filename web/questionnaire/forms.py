@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from assessment import Instrument
 from assessment.instrument import Item
 
-from ..common.forms import LANGUAGE_CHOICES
+from ..common.forms import LANGUAGE_CHOICES, research_consent_field
 
 
 class StartForm(FlaskForm):
@@ -26,6 +26,7 @@ class StartForm(FlaskForm):
         choices=LANGUAGE_CHOICES,
         validators=[InputRequired(message=_l("Choose a language."))],
     )
+    research_consent = research_consent_field()
 
 
 def page_form_class(instrument: Instrument, items: tuple[Item, ...], language: str) -> type[FlaskForm]:

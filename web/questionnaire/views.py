@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from reports import charts
 
-from ..common.forms import ConfirmForm
+from ..common.forms import ConfirmForm, ResearchConsentForm
 from ..common.language import current_language
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
@@ -66,7 +66,9 @@ def begin():
     form = StartForm()
     if not form.validate():
         return _start_page(form, 400)
-    return begin_response(form.language.data, (form.name.data or "").strip() or None)
+    return begin_response(
+        form.language.data, (form.name.data or "").strip() or None, research_consent=bool(form.research_consent.data)
+    )
 
 
 @bp.get("/response/<token>")
@@ -200,7 +202,21 @@ def profile(token: str):
         profile=profile,
         instrument=instrument_of(response),
         summary_chart=charts.to_json(charts.profile_chart(profile)),
+        consent_form=ResearchConsentForm(research_consent=response.research_consent),
     )
+
+
+@bp.post("/response/<token>/research-consent")
+def research_consent(token: str):
+    response = response_or_404(token)
+    form = ResearchConsentForm()
+    if not form.validate():
+        abort(400, description=_("The form could not be checked. Nothing was changed."))
+    response.research_consent = bool(form.research_consent.data)
+    db.session.commit()
+    flash(_("Your answers now count in the questionnaire's figures, without your name.") if response.research_consent
+          else _("Your answers no longer count in the questionnaire's figures."), "success")
+    return redirect(url_for("questionnaire.profile", token=token))
 
 
 @bp.get("/response/<token>/profile.pdf")

@@ -1,0 +1,168 @@
+"""Research consent, import-responses, item-analysis and freeze-norms on a real
+database: only consenting, completed responses count; deleted ones drop out."""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from web.extensions import db, instrument_bank
+from web.models import Answer, Response
+from web.research import counted_n
+
+from .conftest import Respondent, csrf_of
+from .helpers import varied_answers
+from .simulated import simulated_answers, straight_liner
+from .workshop_helpers import create_workshop, login, make_coach
+
+
+def jsonl(answer_sets, *, consent=True, prefix="s", start=0, completed_at="2026-11-02T10:00:00Z"):
+    lines = []
+    for k, a in enumerate(answer_sets, start):
+        line = {"language": a.language, "answers": dict(a.answers), "seconds_per_item": 6.0}
+        if consent is not None:
+            line["research_consent"] = consent
+        if prefix:
+            line["external_id"] = f"{prefix}{k}"
+        if completed_at:
+            line["completed_at"] = completed_at
+        lines.append(json.dumps(line))
+    return "\n".join(lines) + "\n"
+
+
+def write(tmp_path, text, name="responses.jsonl"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def responses_count(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count(Response.id)))
+
+
+def test_consent_box_is_unticked_and_stored_with_the_response(client, app, instrument):
+    page = client.get("/").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="research_consent"[^>]*>', page).group(0)
+    assert 'type="checkbox"' in box and "checked" not in box
+    Respondent(client, instrument).start(language="en")
+    Respondent(client, instrument).start(language="sv", data={"research_consent": "y"})
+    with app.app_context():
+        assert [r.research_consent for r in db.session.scalars(select(Response).order_by(Response.id))] == [False, True]
+
+
+def test_joining_a_workshop_offers_the_same_box(client, app, instrument):
+    make_coach(app)
+    login(client, "coach@example.com", "correct horse battery")
+    _, code = create_workshop(client)
+    page = client.get(f"/join/{code}").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="research_consent"[^>]*>', page).group(0)
+    assert "checked" not in box
+    client.post(f"/join/{code}", data={"csrf_token": csrf_of(page), "language": "en", "research_consent": "y"})
+    with app.app_context():
+        assert db.session.scalar(select(Response)).research_consent is True
+
+
+def test_consent_is_changeable_on_the_profile_until_deletion(client, app, respondent, instrument):
+    respondent.start()
+    respondent.complete(varied_answers(instrument))
+    profile = client.get(respondent.url("/profile")).get_data(as_text=True)
+    assert "Helping to improve the questionnaire" in profile
+    reply = client.post(respondent.url("/research-consent"), data={"csrf_token": csrf_of(profile), "research_consent": "y"})
+    assert reply.status_code == 302
+    with app.app_context():
+        assert Response.by_token(respondent.token).research_consent is True
+        assert counted_n(instrument_bank().current) == 1
+    client.post(respondent.url("/research-consent"), data={"csrf_token": csrf_of(profile)})
+    with app.app_context():
+        assert Response.by_token(respondent.token).research_consent is False
+        assert counted_n(instrument_bank().current) == 0
+    assert client.post(respondent.url("/research-consent"), data={"research_consent": "y"}).status_code == 400
+
+
+def test_import_validates_every_line_before_writing(runner, app, instrument, tmp_path):
+    good = jsonl(simulated_answers(instrument, 3)).splitlines()
+    bad = json.loads(good[1])
+    bad["answers"]["pc1"] = 9
+    text = "\n".join([good[0], json.dumps(bad), good[2]])
+    result = runner.invoke(args=["import-responses", write(tmp_path, text)])
+    assert result.exit_code == 2
+    assert "line 2: item 'pc1': answer 9 is outside 1–5" in result.output
+    assert responses_count(app) == 0
+    for line, problem in [
+        ('{"language": "en", "answers": {"pc1": 3}, "research_consent": "yes"}', "'research_consent' must be true or false"),
+        ('{"language": "en", "answers": {"pc1": 3}, "completed_at": "yesterday"}', "not an ISO 8601 date"),
+        ('{"language": "en", "answers": {"pc1": 3}, "completed_at": "2999-01-01T00:00:00Z"}', "lies in the future"),
+        ('{"language": "de", "answers": {"pc1": 3}}', "unknown language"),
+        ('{"language": "en", "answers": {"pc1": 3}, "surprise": 1}', "unknown field(s): surprise"),
+        ("[1, 2]", "must be a JSON object"),
+        ("{not json", "not valid JSON"),
+    ]:
+        result = runner.invoke(args=["import-responses", write(tmp_path, good[0] + "\n" + line + "\n")])
+        assert result.exit_code == 2 and "line 2:" in result.output and problem in result.output, result.output
+    duplicate = good[0] + "\n" + good[0] + "\n"
+    result = runner.invoke(args=["import-responses", write(tmp_path, duplicate)])
+    assert result.exit_code == 2 and "external_id 's0' already appears on line 1" in result.output
+    assert responses_count(app) == 0
+
+
+def test_import_is_idempotent_and_marks_imported_responses(runner, app, instrument, tmp_path):
+    path = write(tmp_path, jsonl(simulated_answers(instrument, 5, seed=2)))
+    first = runner.invoke(args=["import-responses", path])
+    assert first.exit_code == 0 and "Imported 5 responses" in first.output
+    again = runner.invoke(args=["import-responses", path])
+    assert again.exit_code == 0 and "Imported 0 responses" in again.output and "5 already imported" in again.output
+    with app.app_context():
+        rows = db.session.scalars(select(Response)).all()
+        assert len(rows) == 5 and {r.source for r in rows} == {"import"}
+        assert all(r.research_consent and r.completed_at and r.respondent_name is None for r in rows)
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 5 * len(instrument.items)
+
+
+def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(runner, app, instrument, tmp_path):
+    sets = simulated_answers(instrument, 40, seed=3)
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets[:31], prefix="yes"), "a.jsonl")])
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets[31:], consent=False, prefix="no"), "b.jsonl")])
+    with app.app_context():
+        incomplete = Response(token_hash="x" * 64, instrument_id=instrument.id, instrument_version=instrument.version,
+                              language="en", research_consent=True)
+        db.session.add(incomplete)
+        db.session.commit()
+    result = runner.invoke(args=["item-analysis", "--json", "--resamples", "0"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["n"] == 31
+    with app.app_context():
+        from web.responses import delete_response
+
+        delete_response(db.session.scalar(select(Response).where(Response.external_id == "yes0")))
+        db.session.commit()
+    result = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
+    assert result["n"] == 30 and result["scales"][0]["n"] == 30
+    with app.app_context():
+        delete_response(db.session.scalar(select(Response).where(Response.external_id == "yes1")))
+        db.session.commit()
+    text = runner.invoke(args=["item-analysis", "--resamples", "0"]).output
+    assert "N = 29" in text and "Withheld: not enough data (N = 29)" in text
+
+
+def test_item_analysis_report_and_language_filter(runner, instrument, tmp_path):
+    sets = simulated_answers(instrument, 40, seed=11, language="sv") + simulated_answers(instrument, 35, seed=12)
+    sets.append(straight_liner(instrument))
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets))])
+    text = runner.invoke(args=["item-analysis", "--resamples", "20"]).output
+    assert "N = 76 consenting, completed responses" in text
+    assert re.search(r"weak_close\s+76\s+[\d.]+\s+[\d.]+\s+\.\d\d \[\.\d\d, \.\d\d\]", text), text
+    assert "Scales, without flagged responses" in text and "Items of weak_close" in text
+    assert "Item means by language (sv N = 40, en N = 36)" in text
+    only = json.loads(runner.invoke(args=["item-analysis", "--json", "--language", "sv", "--resamples", "0"]).output)
+    assert only["n"] == 40 and only["language"] == "sv"
+    bad = runner.invoke(args=["item-analysis", "--version", "v9"])
+    assert bad.exit_code == 2 and "no instrument version 'v9'" in bad.output
+
+
+def test_freeze_norms_refuses_below_300_with_the_current_n(runner, instrument, tmp_path):
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(simulated_answers(instrument, 12)))])
+    result = runner.invoke(args=["freeze-norms", "--version", "v1", "--language", "en"])
+    assert result.exit_code == 2
+    assert "N = " in result.output and "300 are needed" in result.output
