@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import atexit
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment import Instrument, Profile
 from assessment.followup import History, Plan
+from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
 
 from . import charts
 from .i18n import translations
@@ -43,6 +44,9 @@ class ProfileReport:
     plan: Plan | None = None  # the person's own plan
     history: History | None = None  # earlier takes, when this one is a retake
     previous_plan: Plan | None = None  # the plan of the take before, with its ticks
+    # Percentiles from a frozen norm table of this version and language (none before one exists).
+    norms: Mapping[str, Any] = field(default_factory=dict)
+    measurement_url: str | None = None  # the public page on how well the questionnaire measures
 
     @property
     def language(self) -> str:

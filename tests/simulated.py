@@ -10,7 +10,10 @@ from assessment import AnswerSet
 CUTS = np.array([-1.0, -0.2, 0.6, 1.4])
 
 
-def simulated_answers(instrument, n: int, *, seed: int = 0, language: str = "en", loading: float = 0.75):
+def simulated_answers(instrument, n: int, *, seed: int = 0, language: str = "en", loading: float = 0.75,
+                      honest: bool = False):
+    """n answer sets; `honest` keeps the impression-management answers low (1–3),
+    so that almost nobody carries a validity flag."""
     rng = np.random.default_rng(seed)
     scales = instrument.scales
     shared = rng.normal(size=(n, 1))
@@ -20,6 +23,8 @@ def simulated_answers(instrument, n: int, *, seed: int = 0, language: str = "en"
         for item in scale.items:
             latent = loading * factors[:, s] + np.sqrt(1 - loading**2) * rng.normal(size=n)
             values = 1 + np.searchsorted(CUTS, latent)
+            if honest and scale.kind == "validity":
+                values = np.clip(values, 1, 3)
             for row, value in zip(rows, values):
                 row[item.id] = int(6 - value if item.reverse else value)
     return [AnswerSet(language=language, answers=row, item_seconds=(6.0,)) for row in rows]

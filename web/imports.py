@@ -16,6 +16,7 @@ from assessment import AnswersError, AnswerSet, Instrument, parse_answers
 
 from .extensions import db
 from .models import PageTiming, Response, hash_token, new_token
+from .research import NOT_APPLICABLE_VALUE
 from .responses import save_answers
 
 EXTRA_FIELDS = ("research_consent", "completed_at", "external_id")
@@ -121,7 +122,9 @@ def import_rows(instrument: Instrument, rows: list[ImportRow]) -> tuple[int, int
         )
         db.session.add(response)
         db.session.flush()
-        save_answers(response, row.answer_set.answers)
+        save_answers(
+            response, {**row.answer_set.answers, **{i: NOT_APPLICABLE_VALUE for i in row.answer_set.not_applicable}}
+        )
         if row.answer_set.item_seconds:
             per_item = row.answer_set.item_seconds[0]
             for page, items in enumerate(instrument.pages, 1):

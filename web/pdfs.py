@@ -34,16 +34,25 @@ def taken_on(response: Response) -> date:
 
 def profile_report(response: Response, language: str) -> ProfileReport:
     from .followup.profile import report_followup
+    from .research import norm_positions
 
     answers = answers_of(response)
+    profile = profile_of(response, language, answers)
     return ProfileReport(
-        profile=profile_of(response, language, answers),
+        profile=profile,
         instrument=instrument_of(response),
         answers=answers,
         name=response.respondent_name,
         taken_on=taken_on(response),
         **report_followup(response, language),
+        norms=norm_positions(response, profile),
+        measurement_url=measurement_url(),
     )
+
+
+def measurement_url() -> str | None:
+    base = current_app.config.get("PUBLIC_URL")
+    return f"{base.rstrip('/')}/about/measurement" if base else None
 
 
 def _cache_key(response: Response, report: ProfileReport, language: str) -> tuple:
@@ -56,6 +65,11 @@ def _cache_key(response: Response, report: ProfileReport, language: str) -> tupl
         repr(report.plan), repr(report.previous_plan),
         [(t.taken_on.isoformat(), [(r.scale_id, r.exact, r.sem) for r in t.profile.scales.values()])
          for t in report.history.takes] if report.history else None,
+        # the reliability behind the intervals and the percentiles change with the data
+        sorted((k, r.reliability.source, r.reliability.n, r.reliability.value)
+               for k, r in report.profile.scales.items() if r.reliability),
+        sorted((k, n.percent_below, n.n, n.frozen_on.isoformat()) for k, n in report.norms.items()),
+        report.measurement_url,
     )
 
 

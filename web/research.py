@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from assessment import AnswerSet, Instrument, score_answers
 from assessment.item_analysis import MIN_N, analyse
+from assessment.norms import NormPosition
 
 from .extensions import db, instrument_bank
 from .models import Answer, ItemAnalysis, NormTable, PageTiming, Response
@@ -24,6 +25,8 @@ from .responses import _seconds_per_item
 # Reliability from the data replaces the provisional value from this many
 # consenting, completed responses of a version on (all languages together).
 DATA_RELIABILITY_MIN_N = 200
+# How a "does not apply" answer is stored in answers.value (agreed with #12's storage).
+NOT_APPLICABLE_VALUE = 0
 # A norm table needs this many unflagged consenting responses in one language.
 NORMS_MIN_N = 300
 
@@ -69,7 +72,14 @@ def answer_sets_of(instrument: Instrument, responses) -> list[AnswerSet]:
         ):
             timings[response_id].append((page, seconds))
     return [
-        AnswerSet(r.language, answers[r.id], None, _seconds_per_item(instrument, timings[r.id])) for r in responses
+        AnswerSet(
+            r.language,
+            {k: v for k, v in answers[r.id].items() if v != NOT_APPLICABLE_VALUE},
+            None,
+            _seconds_per_item(instrument, timings[r.id]),
+            not_applicable=frozenset(k for k, v in answers[r.id].items() if v == NOT_APPLICABLE_VALUE),
+        )
+        for r in responses
     ]
 
 
@@ -185,6 +195,20 @@ def percent_below(table: NormTable, scale_id: str, score: float | None) -> int |
     if score is None or not entry or entry["n"] < MIN_N:
         return None
     return entry["percent_below"][max(0, min(100, math.ceil(score)))]
+
+
+def norm_positions(response: Response, profile) -> dict[str, NormPosition]:
+    """Percentiles beside the scores, only from a frozen table of this very
+    version and the language the person answered in; empty without one."""
+    table = norm_table(response.instrument_id, response.instrument_version, response.language)
+    if table is None:
+        return {}
+    positions = {}
+    for scale_id, result in profile.scales.items():
+        below = percent_below(table, scale_id, result.score)
+        if below is not None:
+            positions[scale_id] = NormPosition(below, table.n, table.language, table.frozen_on)
+    return positions
 
 
 def norms_summary(instrument: Instrument) -> dict[str, Any]:

@@ -118,6 +118,13 @@ def missing_items(response: Response) -> list[str]:
     return [item.id for item in instrument_of(response).items if item.id not in answered]
 
 
+def reliabilities_for(instrument: Instrument):
+    """The data-based reliabilities once a version has enough consenting answers; else none (provisional)."""
+    from .research import data_reliabilities
+
+    return data_reliabilities(instrument)
+
+
 def profile_of(response: Response, language: str | None = None, answers: dict[str, int] | None = None) -> Profile:
     instrument = instrument_of(response)
     return score_answers(
@@ -128,6 +135,7 @@ def profile_of(response: Response, language: str | None = None, answers: dict[st
             respondent=response.respondent_name,
             item_seconds=item_seconds_of(response, instrument),
         ),
+        reliabilities=reliabilities_for(instrument),
     )
 
 
@@ -146,12 +154,17 @@ def profiles_of(responses: list[Response], language: str) -> dict[int, Profile]:
         ):
             timings[response_id].append((page, seconds))
     profiles = {}
+    reliabilities = {}
     for response in responses:
         instrument = instrument_of(response)
+        key = (instrument.id, instrument.version)
+        if key not in reliabilities:
+            reliabilities[key] = reliabilities_for(instrument)
         profiles[response.id] = score_answers(
             instrument,
             AnswerSet(language, answers[response.id], response.respondent_name,
                       _seconds_per_item(instrument, timings[response.id])),
+            reliabilities=reliabilities[key],
         )
     return profiles
 

@@ -38,6 +38,7 @@ from ..responses import (
     profile_of,
     save_answers,
 )
+from ..research import norm_positions
 from .forms import StartForm, page_form_class
 
 bp = Blueprint("questionnaire", __name__)
@@ -203,6 +204,7 @@ def profile(token: str):
         instrument=instrument_of(response),
         summary_chart=charts.to_json(charts.profile_chart(profile)),
         consent_form=ResearchConsentForm(research_consent=response.research_consent),
+        norms=norm_positions(response, profile),
     )
 
 

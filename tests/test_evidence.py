@@ -1,0 +1,148 @@
+"""The instrument uses what it learns: the data-based reliability takes over at
+N = 200, norms are frozen only from N = 300 and then shown beside scores, and
+the public measurement page never shows anything about fewer than 30 people."""
+
+import json
+import re
+from datetime import date
+
+from pypdf import PdfReader
+import io
+from sqlalchemy import select
+
+from web.extensions import db
+from web.models import NormTable, Response
+
+from .conftest import Respondent
+from .helpers import varied_answers
+from .simulated import simulated_answers
+from .test_research import jsonl, write
+from .workshop_helpers import login, make_coach
+
+
+def import_simulated(runner, instrument, tmp_path, n, *, language="en", seed=0, prefix="s", start=0, honest=False):
+    sets = simulated_answers(instrument, n, seed=seed, language=language, honest=honest)
+    path = write(tmp_path, jsonl(sets, prefix=prefix, start=start), f"{prefix}{start}.jsonl")
+    result = runner.invoke(args=["import-responses", path])
+    assert result.exit_code == 0, result.output
+
+
+def analyse(runner):
+    result = runner.invoke(args=["item-analysis", "--json", "--resamples", "0"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def evidence_lines(html):
+    return {m.group(1): re.sub(r"\s+", " ", m.group(2)).strip()
+            for m in re.finditer(r'<li data-evidence="([^"]+)">(.*?)</li>', html, re.S)}
+
+
+def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, instrument, tmp_path):
+    person = Respondent(client, instrument)
+    person.start()
+    person.complete(varied_answers(instrument))
+    import_simulated(runner, instrument, tmp_path, 199, seed=21)
+    assert analyse(runner)["n"] == 199
+    before = evidence_lines(client.get(person.url("/profile")).text)
+    assert "provisional" in before["weak_close"]
+    assert all("provisional" in line and "answers" not in line for line in before.values())
+
+    import_simulated(runner, instrument, tmp_path, 1, seed=22, prefix="t")
+    analysis = analyse(runner)
+    assert analysis["n"] == 200
+    alpha = next(s for s in analysis["scales"] if s["id"] == "weak_close")["alpha"]["value"]
+    after = evidence_lines(client.get(person.url("/profile")).text)
+    assert f"reliability {alpha:.2f}".replace("0.", ".") + ", from 200 answers" in after["weak_close"]
+    assert "provisional" not in after["weak_close"]
+
+
+def test_the_interval_uses_the_data_sem(app, runner, instrument, tmp_path, client):
+    person = Respondent(client, instrument)
+    person.start()
+    person.complete(varied_answers(instrument))
+    import_simulated(runner, instrument, tmp_path, 200, seed=23)
+    scale = next(s for s in analyse(runner)["scales"] if s["id"] == "postponing_contact")
+    with app.app_context():
+        from web.responses import profile_of
+
+        result = profile_of(Response.by_token(person.token)).scales["postponing_contact"]
+    assert result.reliability.source == "data" and result.reliability.n == 200
+    assert result.sem == scale["sd"] * (1 - scale["alpha"]["value"]) ** 0.5
+
+
+def test_freeze_norms_and_the_percentile_beside_the_score(app, client, runner, instrument, tmp_path):
+    import_simulated(runner, instrument, tmp_path, 299, language="sv", seed=31, honest=True)
+    refused = runner.invoke(args=["freeze-norms", "--version", instrument.version, "--language", "sv"])
+    assert refused.exit_code == 2 and "300 are needed" in refused.output
+    n_now = int(re.search(r"N = (\d+)", refused.output).group(1))
+    assert n_now <= 299
+    import_simulated(runner, instrument, tmp_path, 320 - 299, language="sv", seed=32, prefix="more", honest=True)
+    frozen = runner.invoke(args=["freeze-norms", "--version", instrument.version, "--language", "sv"])
+    assert frozen.exit_code == 0, frozen.output
+    with app.app_context():
+        table = db.session.scalar(select(NormTable))
+        assert table.language == "sv" and table.n >= 300 and table.frozen_on == date.today()
+        data = json.loads(table.table)["scales"]["weak_close"]
+        # a Swedish person's shown score s: the share of the norm group scoring below it
+        assert data["percent_below"][0] == 0 and data["percent_below"][100] >= 95
+
+    swedish = Respondent(client, instrument)
+    swedish.start(language="sv")
+    swedish.complete(varied_answers(instrument))
+    html = client.get(swedish.url("/profile?lang=en")).text
+    lines = evidence_lines(html)
+    with app.app_context():
+        from web.responses import profile_of
+
+        score = profile_of(Response.by_token(swedish.token)).scales["weak_close"].score
+    percent = data["percent_below"][int(score)]
+    month = date.today().strftime("%B %Y")
+    assert f"higher than {percent} % of {table.n} salespeople who took it in Swedish, {month}" in lines["weak_close"]
+
+    english = Respondent(client, instrument)
+    english.start(language="en")
+    english.complete(varied_answers(instrument))
+    assert "higher than" not in client.get(english.url("/profile")).text
+    with app.app_context():
+        db.session.add(NormTable(instrument_id=instrument.id, instrument_version="99", language="en", n=500,
+                                 frozen_on=date.today(), table=table.table))
+        db.session.commit()
+    assert "higher than" not in client.get(english.url("/profile")).text  # never another version's table
+
+
+def test_measurement_page_before_and_after_enough_data(client, runner, instrument, tmp_path):
+    for lang, phrase in (("en", "Not enough data yet"), ("sv", "Ännu för lite data")):
+        page = client.get(f"/about/measurement?lang={lang}")
+        assert page.status_code == 200 and phrase in page.text
+    import_simulated(runner, instrument, tmp_path, 29, seed=41)
+    analyse(runner)
+    page = client.get("/about/measurement?lang=en").text
+    assert "So far 29 people" in page and "pc1" not in page and "Reliability per scale" not in page
+    import_simulated(runner, instrument, tmp_path, 11, seed=42, prefix="u")
+    analysis = analyse(runner)
+    page = client.get("/about/measurement?lang=en").text
+    wc = next(s for s in analysis["scales"] if s["id"] == "weak_close")
+    assert "Reliability per scale" in page and f"{wc['alpha']['value']:.2f}" in page
+    assert 'data-chart="distribution-chart-data"' in page and "cdn" not in page.lower()
+    assert "What is not yet known" in page and "technical note" not in page.lower()
+    sv = client.get("/about/measurement?lang=sv").text
+    assert "Reliabilitet per skala" in sv and "Vad som ännu inte är känt" in sv
+    assert 'href="/about/measurement"' in client.get("/privacy").text  # linked from the footer
+
+
+def test_technical_note_pdf_for_coaches(app, client, runner, instrument, tmp_path):
+    import_simulated(runner, instrument, tmp_path, 40, seed=51)
+    analysis = analyse(runner)
+    assert client.get("/about/measurement/technical-note.pdf").status_code == 302  # coaches only
+    make_coach(app)
+    login(client, "coach@example.com", "correct horse battery")
+    assert "Download the technical note" in client.get("/about/measurement").text
+    reply = client.get("/about/measurement/technical-note.pdf?lang=sv")
+    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(reply.data)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Teknisk rapport" in text
+    wc = next(s for s in analysis["scales"] if s["id"] == "weak_close")
+    assert "Reliabilitet per skala" in text and f"{wc['alpha']['value']:.2f}" in text
+    assert "Vad som ännu inte är känt" in text
