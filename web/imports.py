@@ -118,13 +118,13 @@ def import_rows(instrument: Instrument, rows: list[ImportRow]) -> tuple[int, int
             research_consent=row.research_consent,
             external_id=row.external_id,
             created_at=row.completed_at,
-            completed_at=row.completed_at,
         )
         db.session.add(response)
         db.session.flush()
         save_answers(
             response, {**row.answer_set.answers, **{i: NOT_APPLICABLE_VALUE for i in row.answer_set.not_applicable}}
         )
+        response.completed_at = row.completed_at  # last: a completed response is final
         if row.answer_set.item_seconds:
             per_item = row.answer_set.item_seconds[0]
             for page, items in enumerate(instrument.pages, 1):
