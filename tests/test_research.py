@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from web.extensions import db, instrument_bank
-from web.models import Answer, Response
+from web.models import Answer, PageTiming, Response
 from web.research import counted_n
 
 from .conftest import Respondent, csrf_of
@@ -118,6 +118,25 @@ def test_import_is_idempotent_and_marks_imported_responses(runner, app, instrume
         assert len(rows) == 5 and {r.source for r in rows} == {"import"}
         assert all(r.research_consent and r.completed_at and r.respondent_name is None for r in rows)
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 5 * len(instrument.items)
+        # "seconds_per_item": 6 becomes page times of 6 s per item on that page
+        timings = db.session.scalars(select(PageTiming).where(PageTiming.response_id == rows[0].id)).all()
+        assert [t.seconds for t in timings] == [6.0 * len(p) for p in instrument.pages]
+
+
+def test_import_keeps_does_not_apply_and_page_times(runner, app, instrument, tmp_path):
+    items = [i.id for i in instrument.items]
+    answers = {i: 3 for i in items}
+    answers[items[0]] = "na"
+    line = {"language": "sv", "answers": answers, "seconds_per_page": [30.0] * len(instrument.pages),
+            "research_consent": True, "external_id": "paper-1"}
+    result = runner.invoke(args=["import-responses", write(tmp_path, json.dumps(line) + "\n")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from web.research import answer_sets_of, counted_responses
+
+        (answer_set,) = answer_sets_of(instrument, counted_responses(instrument))
+        assert answer_set.not_applicable == {items[0]} and items[0] not in answer_set.answers
+        assert [t.seconds for t in db.session.scalars(select(PageTiming))] == [30.0] * len(instrument.pages)
 
 
 def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(runner, app, instrument, tmp_path):

@@ -125,9 +125,10 @@ def import_rows(instrument: Instrument, rows: list[ImportRow]) -> tuple[int, int
             response, {**row.answer_set.answers, **{i: NOT_APPLICABLE_VALUE for i in row.answer_set.not_applicable}}
         )
         response.completed_at = row.completed_at  # last: a completed response is final
-        if row.answer_set.item_seconds:
-            per_item = row.answer_set.item_seconds[0]
+        seconds = row.answer_set.item_seconds  # per item: one figure, or one per page
+        if seconds:
             for page, items in enumerate(instrument.pages, 1):
+                per_item = seconds[page - 1] if len(seconds) == len(instrument.pages) else seconds[0]
                 db.session.add(PageTiming(response_id=response.id, page=page, seconds=per_item * len(items)))
         imported += 1
     db.session.commit()
