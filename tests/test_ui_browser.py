@@ -1,0 +1,175 @@
+"""Defects a first-time user hit, each checked in Chromium: Enter on a
+questionnaire page, pages at 375 px in both languages, the coach's team view
+on a laptop, the private link notice, the favicon."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import axe_violations
+from .conftest import Respondent
+from .helpers import varied_answers
+from .layout import layout_problems, plot_area_width
+from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+
+pytestmark = pytest.mark.browser
+
+
+def start_in(page, url, language):
+    page.goto(f"{url}/?lang={language}")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/page/1")
+
+
+def test_enter_on_a_questionnaire_page_means_next(live_server, page, instrument):
+    start_in(page, live_server.url, "en")
+    answers = varied_answers(instrument)
+    first = instrument.pages[0]
+    for item in first:
+        page.check(f"input[name={item.id}][value='{answers[item.id]}']")
+    page.focus(f"input[name={first[-1].id}]:checked")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/page/2")
+    assert page.locator("html").get_attribute("lang") == "en"
+    # A page with a blank: Enter still means Next, and the page says what is missing, in English.
+    page.check(f"input[name={instrument.pages[1][0].id}][value='3']")
+    page.focus(f"input[name={instrument.pages[1][0].id}]:checked")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "/page/2" in page.url
+
+
+def test_private_link_notice_stays_when_page_one_has_errors_and_can_be_copied(live_server, browser, instrument):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    try:
+        start_in(page, live_server.url, "sv")
+        link = page.locator(".resume-box .link-field").input_value()
+        assert "/response/" in link
+        page.click("button[value=next]")  # nothing ticked
+        page.wait_for_selector(".error-summary")
+        assert page.locator(".resume-box .link-field").input_value() == link, "the one-time notice is kept"
+        field = page.locator(".resume-box .link-field")
+        box, card = field.bounding_box(), page.locator(".resume-box").bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"] + 1
+        assert page.evaluate("(f) => f.scrollWidth <= f.clientWidth + 1", field.element_handle()), "the whole link is visible"
+        page.click(".resume-box [data-copy]")
+        expect(page.locator(".resume-box [data-copied]")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()") == link
+    finally:
+        context.close()
+
+
+def test_favicon_and_heading_below_the_header(live_server, page):
+    reply = page.request.get(live_server.url + "/favicon.ico")
+    assert reply.status == 200 and reply.headers["content-type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    page.goto(live_server.url + "/?lang=en")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(live_server.url + icon).status == 200
+    gap = page.evaluate("""() => document.querySelector('main h1').getBoundingClientRect().top
+                                 - document.querySelector('.site-header').getBoundingClientRect().bottom""")
+    assert gap >= 16, f"the heading sits {gap}px below the header"
+
+
+def _complete_in_browser_language(live_server, instrument, language, name="Karin"):
+    client = live_server.app.test_client()
+    done = Respondent(client, instrument)
+    done.start(name=name, language=language)
+    done.complete(varied_answers(instrument))
+    return done
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_phone_375_nothing_clipped_or_broken_mid_word(live_server, browser, instrument, language):
+    done = _complete_in_browser_language(live_server, instrument, language)
+    email, password = make_coach(live_server.app)
+    client = live_server.app.test_client()
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, title="Säljteamet Öst", privacy="named", language=language)
+    for n, name in enumerate(["Åsa Öström", "Bo", "Cecilia Lind"]):
+        join_and_complete(client, instrument, code, name=name, share=True, offset=n, language=language)
+
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    failures = {}
+    try:
+        for name, path in {
+            "start": "/", "page 1": None, "profile": done.url("/profile"), "privacy": "/privacy", "join": "/join",
+        }.items():
+            if path is None:
+                start_in(page, live_server.url, language)
+            else:
+                page.goto(f"{live_server.url}{path}?lang={language}")
+            if name == "profile":
+                page.wait_for_selector(".chart-area[data-rendered=true]")
+                plot, chart = plot_area_width(page)
+                assert plot >= 0.75 * chart, f"profile plot area {plot}px of {chart}px"
+            if problems := layout_problems(page):
+                failures[name] = problems
+        page.goto(f"{live_server.url}/coach/login?lang={language}")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url("**/coach/")
+        if problems := layout_problems(page):
+            failures["workshops"] = problems
+        page.goto(f"{live_server.url}/coach/workshops/{workshop_id}?lang={language}")
+        page.wait_for_selector("[data-chart-figure] .chart-area[data-rendered=true]")
+        plot, chart = plot_area_width(page, "[data-chart-figure] .chart-area")
+        assert plot >= 0.75 * chart, f"team plot area {plot}px of {chart}px"
+        if problems := layout_problems(page):
+            failures["team view"] = problems
+    finally:
+        context.close()
+    assert failures == {}
+
+
+def _team_page(live_server, browser, instrument, *, participants, language="en", width=1280):
+    email, password = make_coach(live_server.app)
+    client = live_server.app.test_client()
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, title="Laptop", privacy="named", language=language)
+    for n in range(participants):
+        join_and_complete(client, instrument, code, name=f"Deltagare {n + 1}", share=True, offset=n, language=language)
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/coach/login?lang={language}")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/coach/")
+    page.goto(f"{live_server.url}/coach/workshops/{workshop_id}")
+    return context, page
+
+
+def test_team_view_on_a_laptop(live_server, browser, instrument):
+    context, page = _team_page(live_server, browser, instrument, participants=2, language="sv")
+    try:
+        page.wait_for_selector("[data-chart-figure] .chart-area[data-rendered=true]")
+        assert layout_problems(page) == []
+        ticks = page.locator("[data-chart-figure] .xtick text").all_inner_texts()
+        assert ticks and all(re.fullmatch(r"\d+", t) for t in ticks), f"people axis ticks: {ticks}"
+        # The legend reads in the order the bars are stacked: low, moderate, high.
+        legend = page.locator("[data-chart-figure] .legend .traces text").all_inner_texts()
+        assert legend == ["Låg", "Måttlig", "Hög"], legend
+        xs = page.evaluate("""() => Array.from(document.querySelectorAll('[data-chart-figure] .legend .traces'))
+                                    .map((t) => t.getBoundingClientRect().left)""")
+        assert xs == sorted(xs)
+        widths = page.evaluate("""() => Array.from(document.querySelectorAll('[data-grid] thead th'))
+                                        .map((th) => th.getBoundingClientRect().width)""")
+        assert min(widths) >= 40, widths
+    finally:
+        context.close()
+
+
+def test_empty_workshop_shows_an_empty_state_not_an_empty_chart(live_server, browser, instrument):
+    context, page = _team_page(live_server, browser, instrument, participants=0)
+    try:
+        assert page.locator("[data-empty-state]").is_visible()
+        assert not page.locator("[data-chart-figure]").is_visible()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
