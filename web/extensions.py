@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_locale
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -47,6 +47,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -66,11 +69,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(current_lang=lambda: str(get_locale()), first_input_id=first_input_id)
 
-    @app.before_request
-    def _language_from_query() -> None:
+    @app.after_request
+    def _remember_language_from_query(response):
+        # `?lang=` on a page switches the session's language; on a file (a PDF,
+        # a CSV, a page waiting for a PDF) it applies to that file only.
         lang = request.args.get("lang")
-        if lang in LANGUAGES:
+        if lang in LANGUAGES and response.mimetype == "text/html" and not g.get("language_for_file_only"):
             session["lang"] = lang
+        return response
 
     @app.after_request
     def _security_headers(response):
@@ -83,6 +89,11 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
+
+
+def language_for_file_only() -> None:
+    """Mark this request as serving a file: its `?lang=` is not remembered."""
+    g.language_for_file_only = True
 
 
 def instrument_bank() -> InstrumentBank:

@@ -16,6 +16,7 @@ from reports.cache import ReportCache
 from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
 from reports.renderer import default_renderer
 
+from .extensions import language_for_file_only
 from .models import Response
 from .responses import answers_of, instrument_of, profile_of
 
@@ -148,6 +149,7 @@ def pdf_download(data: bytes, filename: str) -> HttpResponse:
 
 
 def send_profile_pdf(response: Response, language: str, back_url: str):
+    language_for_file_only()  # the waiting page, too, is about this file
     data = profile_pdf_bytes(response, language, wait=current_app.config["PDF_WAIT_SECONDS"])
     if data is None:
         # Never hold a web thread for long: the page refreshes itself until the PDF is ready.

@@ -75,6 +75,9 @@ def begin():
 @bp.get("/response/<token>")
 def resume(token: str):
     response = response_or_404(token)
+    if request.args.get("lang") not in LANGUAGES:
+        # On another device the link is all there is: show the language the person chose.
+        session["lang"] = response.language
     if response.completed_at:
         return redirect(url_for("questionnaire.profile", token=token))
     missing = set(missing_items(response))
