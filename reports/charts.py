@@ -34,13 +34,13 @@ def _layout(fig: go.Figure, height: int, width: int = 640) -> go.Figure:
     return fig
 
 
-def _band_zones(fig: go.Figure, rows: Sequence[tuple[str, tuple[float, float]]]) -> None:
+def _band_zones(fig: go.Figure, rows: Sequence[tuple[str, tuple[float, float]]], half_height: float = 0.45) -> None:
     """Shade each row's low / moderate / high zones behind its bar."""
     # One update instead of add_shape per zone: plotly re-validates every
     # shape on each add_shape, which made this chart 3x slower to build.
     fig.update_layout(shapes=[
         {"type": "rect", "xref": "x", "yref": "y", "layer": "below", "line": {"width": 0},
-         "x0": x0, "x1": x1, "y0": index - 0.45, "y1": index + 0.45, "fillcolor": ZONE_COLOURS[band]}
+         "x0": x0, "x1": x1, "y0": index - half_height, "y1": index + half_height, "fillcolor": ZONE_COLOURS[band]}
         for index, (_, (moderate_from, high_from)) in enumerate(rows)
         for band, x0, x1 in (("low", 0, moderate_from), ("moderate", moderate_from, high_from), ("high", high_from, 100))
     ])
@@ -50,28 +50,47 @@ def _wrap(text: str, width: int = 26) -> str:
     return "<br>".join(textwrap.wrap(text, width=width))
 
 
+def _names_above_bars(fig: go.Figure, names: Sequence[str]) -> None:
+    """Each row's name sits above its bar, not beside it: on a phone the plot
+    keeps nearly the whole width, and no name is cut by the axis."""
+    fig.update_layout(annotations=[
+        {"text": name, "xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": index - 0.26,
+         "yanchor": "bottom", "showarrow": False, "align": "left"}
+        for index, name in enumerate(names)
+    ])
+    fig.update_yaxes(showticklabels=False, range=[len(names) - 0.65, -0.95], tickvals=[])
+
+
+# A value label goes inside its bar from here on, so that it never runs past the chart's edge.
+INSIDE_FROM = 60
+
+
 def profile_chart(profile: Profile) -> go.Figure:
     """The three behaviours against their bands, with the driver beside them."""
     _ = translations(profile.language).gettext
     results = [*profile.of_kind("behaviour"), *profile.of_kind("driver")]
-    names = [_wrap(r.name + (" " + _("(driver)") if r.kind == "driver" else "")) for r in results]
+    names = [_wrap(r.name + (" " + _("(driver)") if r.kind == "driver" else ""), 36) for r in results]
     scores = [r.score if r.score is not None else 0 for r in results]
     labels = [
         f"{r.score:.0f} · {r.band_label}" if r.score is not None else _("not scorable") for r in results
     ]
+    inside = [r.score is not None and r.score >= INSIDE_FROM for r in results]
     fig = go.Figure(
         go.Bar(
-            x=scores, y=list(range(len(results))), orientation="h", width=0.5,
+            x=scores, y=list(range(len(results))), orientation="h", width=0.42,
             marker={"color": [BAND_COLOURS.get(r.band or "", MUTED) for r in results]},
-            text=labels, textposition="outside", cliponaxis=False,
+            text=labels, textposition=["inside" if i else "outside" for i in inside], cliponaxis=False,
+            insidetextanchor="end", textfont={"color": ["white" if i else INK for i in inside]},
             hovertemplate="%{customdata}<extra></extra>",
             customdata=[f"{r.name}: {label}" for r, label in zip(results, labels)],
         )
     )
-    _band_zones(fig, [(r.scale_id, r.cut_points) for r in results])
+    _band_zones(fig, [(r.scale_id, r.cut_points) for r in results], half_height=0.24)
     fig.update_xaxes(range=[0, 100], dtick=25, title_text=_("Score (0–100)"), gridcolor="#e4e7eb", zeroline=False)
-    fig.update_yaxes(tickvals=list(range(len(results))), ticktext=names, autorange="reversed")
-    return _layout(fig, height=80 + 62 * len(results))
+    _names_above_bars(fig, names)
+    _layout(fig, height=70 + 74 * len(results))
+    fig.update_layout(margin={"l": 10, "r": 12, "t": 4, "b": 40})
+    return fig
 
 
 def scale_items_chart(profile: Profile, instrument: Instrument, answers: Mapping[str, int], scale_id: str) -> go.Figure:
@@ -105,41 +124,49 @@ def _item_colour(value: int | None) -> str:
     return BAND_COLOURS["high"] if value >= 4 else BAND_COLOURS["moderate"] if value == 3 else BAND_COLOURS["low"]
 
 
+def _name_with_median(name: str, median: str, width: int = 36) -> str:
+    lines = [f"<b>{line}</b>" for line in textwrap.wrap(name, width=width)]
+    if median:
+        fits = len(textwrap.wrap(name, width=width)[-1]) + len(median) + 3 <= width
+        lines[-1:] = [f"{lines[-1]} · {median}"] if fits else [lines[-1], median]
+    return "<br>".join(lines)
+
+
 def team_distribution_chart(team: Any, language: str) -> go.Figure:
     """Each behaviour and the driver: how many fall in each band, with the team median.
     Counts, never individual scores, so it can be shown in anonymous mode too."""
     _ = translations(language).gettext
     rows = team.scales
-    names = [_wrap(row.name) for row in rows]
+    positions = list(range(len(rows)))
     band_names = {"low": _("Low"), "moderate": _("Moderate"), "high": _("High")}
     fig = go.Figure()
     for band in ("low", "moderate", "high"):
         counts = [row.band_counts.get(band, 0) for row in rows]
         fig.add_trace(
             go.Bar(
-                name=band_names[band], x=counts, y=names, orientation="h",
+                name=band_names[band], x=counts, y=positions, orientation="h", width=0.42,
                 marker={"color": BAND_COLOURS[band]}, text=[c or "" for c in counts],
                 textposition="inside", insidetextanchor="middle", textfont={"color": "white"},
-                hovertemplate="%{y}: %{x} · " + band_names[band] + "<extra></extra>",
+                customdata=[row.name for row in rows],
+                hovertemplate="%{customdata}: %{x} · " + band_names[band] + "<extra></extra>",
             )
         )
     medians = [
-        _("median %(score)s") % {"score": f"{row.median:.0f}"} if row.median is not None else "–" for row in rows
+        _("median %(score)s") % {"score": f"{row.median:.0f}"} if row.median is not None else "" for row in rows
     ]
-    fig.add_trace(
-        go.Scatter(
-            x=[max(1, sum(row.band_counts.values())) for row in rows], y=names, mode="text",
-            text=medians, textposition="middle right", hoverinfo="skip", showlegend=False,
-            cliponaxis=False,
-        )
-    )
-    fig.update_layout(barmode="stack", showlegend=True)
-    fig.update_xaxes(title_text=_("Number of participants"), gridcolor="#e4e7eb", zeroline=False, rangemode="tozero")
-    fig.update_yaxes(autorange="reversed")
-    _layout(fig, height=110 + 64 * len(rows))
+    names = [_name_with_median(row.name, median) for row, median in zip(rows, medians)]
+    most = max((sum(row.band_counts.values()) for row in rows), default=0)
+    fig.update_layout(barmode="stack")
+    # People come whole: integer ticks only, never more than about eight of them.
+    fig.update_xaxes(title_text=_("Number of participants"), gridcolor="#e4e7eb", zeroline=False,
+                     range=[0, max(most, 1)], tick0=0, dtick=max(1, -(-most // 8)), tickformat="d")
+    _names_above_bars(fig, names)
+    _layout(fig, height=110 + 74 * len(rows))
     fig.update_layout(
-        showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
-        margin={"l": 10, "r": 110, "t": 10, "b": 70},
+        showlegend=True,
+        # "normal": the legend reads low, moderate, high, as the bars are stacked.
+        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        margin={"l": 10, "r": 12, "t": 36, "b": 44},
     )
     return fig
 

@@ -26,3 +26,22 @@ def translations(language: str) -> NullTranslations:
             f"no compiled catalog for '{language}' in {TRANSLATIONS_DIR}; run 'make translations'"
         )
     return catalog
+
+
+# English dates and numbers follow British conventions ("27 November 2026"):
+# the product is made in Europe, and day-month order reads the same as in Swedish.
+FORMAT_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def long_date(day, language: str) -> str:
+    """A date as people write it in `language`: "27 november 2026", "27 November 2026"."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=FORMAT_LOCALES.get(language, language))
+
+
+def decimal(value: float, language: str) -> str:
+    """A number with the language's decimal mark: "37,5" in Swedish, "37.5" in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.##", locale=FORMAT_LOCALES.get(language, language))

@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -22,7 +21,7 @@ from assessment.followup import History, Plan
 from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
 
 from . import charts
-from .i18n import translations
+from .i18n import decimal, long_date, translations
 from .renderer import ChartRenderer, default_renderer
 from .svg import slim_svg
 
@@ -63,7 +62,8 @@ def _environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)
-    env.filters["long_date"] = lambda d: format_date(d, format="long", locale=language)
+    env.filters["long_date"] = lambda d: long_date(d, language)
+    env.filters["decimal"] = lambda value: decimal(value, language)
     return env
 
 

@@ -35,7 +35,10 @@ def _declarations(style: str | None) -> list[tuple[str, str]]:
 
 def _draws_nothing(element: ET.Element) -> bool:
     tag = _tag(element)
-    return (tag == "g" and len(element) == 0) or (tag == "path" and not element.get("d"))
+    if tag == "rect":  # e.g. the invisible box behind each annotation
+        style = dict(_declarations(element.get("style")))
+        return style.get("fill-opacity") == "0" and (style.get("stroke-opacity") == "0" or style.get("stroke-width") in ("0", "0px"))
+    return (tag in ("g", "defs") and len(element) == 0) or (tag == "path" and not element.get("d"))
 
 
 def _is_plain_group(element: ET.Element) -> bool:
@@ -47,9 +50,18 @@ def _is_plain_group(element: ET.Element) -> bool:
     )
 
 
+def _drop_inert_attributes(element: ET.Element) -> None:
+    """data-* attributes and rotations by 0 degrees change nothing drawn."""
+    for name in [n for n in element.attrib if n.startswith("data-")]:
+        del element.attrib[name]
+    if element.get("transform", "").startswith("rotate(0,") or element.get("transform") == "rotate(0)":
+        del element.attrib["transform"]
+
+
 def _slim_children(parent: ET.Element) -> None:
     kept: list[ET.Element] = []
     for child in list(parent):
+        _drop_inert_attributes(child)
         _slim_children(child)
         if _draws_nothing(child):
             continue

@@ -8,8 +8,13 @@ _MEASURE = r"""
 () => {
   const problems = [];
   const root = document.documentElement;
-  if (root.scrollWidth > root.clientWidth) problems.push(`page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
-  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const clippedAway = (el) => { for (let a = el; a; a = a.parentElement) { if (getComputedStyle(a).clip.startsWith("rect")) return true; } return false; };
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden" && !clippedAway(el);
+  if (root.scrollWidth > root.clientWidth) {
+    const widest = Array.from(document.querySelectorAll("body *")).filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 && !clippedAway(el))
+      .map((el) => `<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}">`).slice(0, 3);
+    problems.push(`page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window: ${widest.join(", ")}`);
+  }
   // Content cut off by a box that hides overflow, or scrolling that nobody asked for.
   for (const el of document.querySelectorAll("body *")) {
     if (!visible(el) || el.closest("svg, .visually-hidden, .js-plotly-plot, .plotly")) continue;

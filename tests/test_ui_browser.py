@@ -52,13 +52,28 @@ def test_private_link_notice_stays_when_page_one_has_errors_and_can_be_copied(li
         page.click("button[value=next]")  # nothing ticked
         page.wait_for_selector(".error-summary")
         assert page.locator(".resume-box .link-field").input_value() == link, "the one-time notice is kept"
+        assert layout_problems(page) == []
         field = page.locator(".resume-box .link-field")
         box, card = field.bounding_box(), page.locator(".resume-box").bounding_box()
         assert box["x"] + box["width"] <= card["x"] + card["width"] + 1
-        assert page.evaluate("(f) => f.scrollWidth <= f.clientWidth + 1", field.element_handle()), "the whole link is visible"
+        assert page.evaluate("(f) => f.scrollWidth <= f.clientWidth + 1 && f.scrollHeight <= f.clientHeight + 1",
+                             field.element_handle()), "the whole link is visible"
         page.click(".resume-box [data-copy]")
         expect(page.locator(".resume-box [data-copied]")).to_be_visible()
         assert page.evaluate("navigator.clipboard.readText()") == link
+    finally:
+        context.close()
+
+
+def test_download_pdf_is_near_the_top_of_the_profile(live_server, browser, instrument):
+    done = _complete_in_browser_language(live_server, instrument, "en")
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + done.url("/profile"))
+        top = page.locator("a[data-pdf-top]")
+        assert top.get_attribute("href").endswith("/profile.pdf")
+        assert top.bounding_box()["y"] + top.bounding_box()["height"] <= 740, "visible without scrolling"
     finally:
         context.close()
 
@@ -124,7 +139,7 @@ def test_phone_375_nothing_clipped_or_broken_mid_word(live_server, browser, inst
             failures["team view"] = problems
     finally:
         context.close()
-    assert failures == {}
+    assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
 
 
 def _team_page(live_server, browser, instrument, *, participants, language="en", width=1280):
@@ -150,10 +165,10 @@ def test_team_view_on_a_laptop(live_server, browser, instrument):
     try:
         page.wait_for_selector("[data-chart-figure] .chart-area[data-rendered=true]")
         assert layout_problems(page) == []
-        ticks = page.locator("[data-chart-figure] .xtick text").all_inner_texts()
+        ticks = page.eval_on_selector_all("[data-chart-figure] .xtick text", "els => els.map((e) => e.textContent)")
         assert ticks and all(re.fullmatch(r"\d+", t) for t in ticks), f"people axis ticks: {ticks}"
         # The legend reads in the order the bars are stacked: low, moderate, high.
-        legend = page.locator("[data-chart-figure] .legend .traces text").all_inner_texts()
+        legend = page.eval_on_selector_all("[data-chart-figure] .legend .traces text", "els => els.map((e) => e.textContent)")
         assert legend == ["Låg", "Måttlig", "Hög"], legend
         xs = page.evaluate("""() => Array.from(document.querySelectorAll('[data-chart-figure] .legend .traces'))
                                     .map((t) => t.getBoundingClientRect().left)""")

@@ -58,3 +58,34 @@ def test_paper_form_pdf_link_is_in_the_forms_language(app, client, instrument):
     assert reply.status_code == 200, reply.text[:300]
     link = re.search(r'href="([^"]*profile\.pdf[^"]*)"', reply.text).group(1).replace("&amp;", "&")
     assert "lang=en" in link
+
+
+def test_workshop_list_counts_and_what_a_deletion_takes_with_it(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    client.get("/coach/?lang=en")
+    full_id, code = create_workshop(client, title="Full")
+    empty_id, _code = create_workshop(client, title="Empty")
+    participants = app.test_client()
+    join_and_complete(participants, instrument, code, offset=0)
+    join_and_complete(participants, instrument, code, offset=1)
+    join_and_complete(participants, instrument, code, complete=False)
+    listing = client.get("/coach/").text
+    row = re.search(rf'<tr data-workshop="{full_id}">(.*?)</tr>', listing, re.S).group(1)
+    assert re.search(r'data-count="joined">3<', row) and re.search(r'data-count="completed">2<', row)
+    empty_row = re.search(rf'<tr data-workshop="{empty_id}">(.*?)</tr>', listing, re.S).group(1)
+    assert re.search(r'data-count="joined">0<', empty_row)
+    assert "all 3 responses in it (2 completed)" in client.get(f"/coach/workshops/{full_id}/delete").text
+    assert "Nobody has joined this workshop yet" in client.get(f"/coach/workshops/{empty_id}/delete").text
+    swedish = client.get(f"/coach/workshops/{full_id}/delete?lang=sv").text
+    assert "alla 3 svar (2 klara)" in swedish
+
+
+def test_dates_and_decimals_follow_the_language():
+    from datetime import date
+
+    from reports.i18n import decimal, long_date
+
+    assert long_date(date(2026, 11, 27), "sv") == "27 november 2026"
+    assert long_date(date(2026, 11, 27), "en") == "27 November 2026"
+    assert decimal(37.5, "sv") == "37,5" and decimal(37.5, "en") == "37.5"

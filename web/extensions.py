@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from assessment.bank import InstrumentBank
+from reports.i18n import decimal, long_date
 
 LANGUAGES = ("sv", "en")
 
@@ -67,7 +68,11 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(current_lang=lambda: str(get_locale()), first_input_id=first_input_id)
+    app.jinja_env.globals.update(
+        current_lang=lambda: str(get_locale()), first_input_id=first_input_id,
+        format_day=lambda day: long_date(day, str(get_locale())),
+        format_number=lambda value: decimal(value, str(get_locale())),
+    )
 
     @app.after_request
     def _remember_language_from_query(response):

@@ -26,6 +26,12 @@ def privacy():
                            min_group=current_app.config["ANONYMOUS_MIN_GROUP"], median_step=MEDIAN_STEP)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and bookmark tools ask for this path whatever the page says.
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400)
+
+
 @bp.get("/vendor/plotly.min.js")
 def plotly_js():
     # Served from the plotly package itself: the same version that built the

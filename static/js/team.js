@@ -52,18 +52,19 @@
     setText('[data-count="in_progress"]', count(s.in_progress));
     setText('[data-count="completed"]', count(s.completed));
     team.querySelector("[data-withheld]").hidden = !s.withheld;
+    team.querySelector("[data-empty-state]").hidden = s.withheld || s.included > 0;
     const figure = team.querySelector("[data-chart-figure]");
     const medians = team.querySelector("[data-medians]");
     figure.hidden = !data.chart;
-    medians.hidden = !s.scales.length;
+    medians.hidden = !s.included;
     if (data.chart) window.drawChart(figure.querySelector(".chart-area"), data.chart);
-    const body = medians.tBodies[0];
+    const body = medians.querySelector("tbody");
     s.scales.forEach((scale) => {
       let tr = body.querySelector('[data-scale="' + scale.id + '"]');
       if (!tr) {
         tr = document.createElement("tr");
         tr.dataset.scale = scale.id;
-        tr.innerHTML = '<th scope="row"></th><td data-median></td><td data-band="low"></td><td data-band="moderate"></td><td data-band="high"></td>';
+        tr.innerHTML = '<th scope="row"></th><td data-median class="number"></td><td data-band="low" class="number"></td><td data-band="moderate" class="number"></td><td data-band="high" class="number"></td>';
         tr.querySelector("th").textContent = scale.name;
         body.appendChild(tr);
       }

@@ -123,6 +123,8 @@ def page(token: str, number: int):
     if action == "later":
         return redirect(url_for("questionnaire.later", token=token))
     if action.startswith("lang:"):
+        if request.form.get("private_link_shown"):
+            flash(_private_link(token), "resume-link")  # the one-time notice survives a language switch
         return redirect(url_for("questionnaire.page", token=token, number=number))
     if action == "back":
         return redirect(url_for("questionnaire.page", token=token, number=max(1, number - 1)))
@@ -140,7 +142,7 @@ def page(token: str, number: int):
 def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
     """Refuse anything a browser would not send: unknown fields, values that are
     not options, a page stamp that was not ours. Returns action, answers, seconds."""
-    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action"})
+    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"})
     action = request.form.get("action", "next")
     if action not in PAGE_ACTIONS:
         abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))
@@ -154,8 +156,14 @@ def _checked_page_submission(response: Response, items, number: int) -> tuple[st
     return action, answers, seconds
 
 
+def _private_link(token: str) -> str:
+    return url_for("questionnaire.resume", token=token, _external=True)
+
+
 def _render_page(response, token, form, items, number, total, *, missing):
     status = 422 if missing else 200
+    # Redisplayed with errors: the one-time private link notice stays if it was there.
+    private_link = _private_link(token) if missing and request.form.get("private_link_shown") else None
     return (
         render_template(
             "questionnaire/page.html",
@@ -166,6 +174,7 @@ def _render_page(response, token, form, items, number, total, *, missing):
             number=number,
             total=total,
             missing=missing,
+            private_link=private_link,
             first_number=(number - 1) * instrument_of(response).page_size + 1,
         ),
         status,

@@ -52,7 +52,10 @@ def index():
     workshops = db.session.scalars(
         select(Workshop).where(Workshop.coach_id == current_user.id).order_by(Workshop.held_on.desc(), Workshop.id.desc())
     ).all()
-    return render_template("coach/workshops/index.html", workshops=workshops)
+    # The counts as the team view shows them: anonymous workshops' completions as ranges.
+    language = current_language()
+    summaries = {w.id: team_of(w, language)[0] for w in workshops}
+    return render_template("coach/workshops/index.html", workshops=workshops, summaries=summaries)
 
 
 @bp.route("/workshops/new", methods=["GET", "POST"])
@@ -85,7 +88,7 @@ def show(workshop_id: int):
         join_url=join_url(workshop),
         summary=summary,
         grid=grid,
-        chart=charts.to_json(charts.team_distribution_chart(summary, current_language())) if summary.scales_shown else None,
+        chart=charts.to_json(charts.team_distribution_chart(summary, current_language())) if summary.included else None,
         confirm=ConfirmForm(),
         latest_job=jobs.latest_job(workshop),
     )
@@ -99,7 +102,7 @@ def team_json(workshop_id: int):
     summary, grid = team_of(workshop, language)
     return {
         "summary": summary.to_dict(),
-        "chart": charts.to_json(charts.team_distribution_chart(summary, language)) if summary.scales_shown else None,
+        "chart": charts.to_json(charts.team_distribution_chart(summary, language)) if summary.included else None,
         "grid": [
             {"id": row.response_id, "name": row.name,
              "scores": {k: {"score": v[0], "band": v[1]} for k, v in row.scores.items()}}
@@ -155,7 +158,9 @@ def delete(workshop_id: int):
         db.session.commit()
         flash(_("The workshop and all its responses have been deleted."), "success")
         return redirect(url_for("workshops.index"))
-    return render_template("coach/workshops/delete.html", workshop=workshop, form=form)
+    summary = team_of(workshop, current_language())[0]
+    return render_template("coach/workshops/delete.html", workshop=workshop, form=form, summary=summary,
+                           responses=summary.joined + summary.paper)
 
 
 @bp.get("/workshops/<int:workshop_id>/team.pdf")
