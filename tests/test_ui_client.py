@@ -64,8 +64,8 @@ def test_workshop_list_counts_and_what_a_deletion_takes_with_it(app, client, ins
     email, password = make_coach(app)
     login(client, email, password)
     client.get("/coach/?lang=en")
-    full_id, code = create_workshop(client, title="Full")
-    empty_id, _code = create_workshop(client, title="Empty")
+    full_id, code = create_workshop(client, title="Full", privacy="named")
+    empty_id, _code = create_workshop(client, title="Empty", privacy="named")
     participants = app.test_client()
     join_and_complete(participants, instrument, code, offset=0)
     join_and_complete(participants, instrument, code, offset=1)
@@ -89,3 +89,16 @@ def test_dates_and_decimals_follow_the_language():
     assert long_date(date(2026, 11, 27), "sv") == "27 november 2026"
     assert long_date(date(2026, 11, 27), "en") == "27 November 2026"
     assert decimal(37.5, "sv") == "37,5" and decimal(37.5, "en") == "37.5"
+
+
+def test_workshop_list_shows_an_anonymous_workshops_completions_as_the_team_view_does(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    client.get("/coach/?lang=en")
+    workshop_id, code = create_workshop(client, title="Anon")
+    participants = app.test_client()
+    join_and_complete(participants, instrument, code, offset=0)
+    join_and_complete(participants, instrument, code, offset=1)
+    row = re.search(rf'<tr data-workshop="{workshop_id}">(.*?)</tr>', client.get("/coach/").text, re.S).group(1)
+    assert re.search(r'data-count="joined">2<', row)
+    assert re.search(r'data-count="completed">0–4<', row), "a range, never the exact number"
