@@ -15,6 +15,7 @@ from datetime import date
 from typing import Sequence
 
 from .profile import Profile, ScaleResult
+from .team import TeamScale, TeamSummary
 
 FOLLOW_UP_DAYS = (14, 30, 60, 90)
 DEFAULT_FOLLOW_UP_DAYS = 30
@@ -136,3 +137,36 @@ def history(takes: Sequence[Take]) -> History:
     versions = {(t.profile.instrument_id, t.profile.instrument_version) for t in takes}
     changes = tuple(compare_results(takes[-2].profile.scales[s], latest.scales[s]) for s in shared)
     return History(takes, shared, changes, len(versions) > 1, tuple(dict.fromkeys(dropped)))
+
+
+@dataclass(frozen=True)
+class TeamScaleChange:
+    """One scale of a workshop and its follow-up session, each as the team view may show it."""
+
+    scale_id: str
+    name: str
+    before: TeamScale | None
+    after: TeamScale | None
+
+
+def team_comparison(before: TeamSummary, after: TeamSummary) -> tuple[TeamScaleChange, ...]:
+    """Side by side, only from what summarise_team let through for each session."""
+    first = {s.scale_id: s for s in before.scales}
+    second = {s.scale_id: s for s in after.scales}
+    order = [s.scale_id for s in after.scales] + [s for s in first if s not in second]
+    return tuple(
+        TeamScaleChange(s, (second.get(s) or first[s]).name, first.get(s), second.get(s)) for s in order
+    )
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """A named participant matched across the two sessions."""
+
+    name: str
+    changes: tuple[Change, ...]
+
+
+def person_change(name: str, then: Profile, now: Profile) -> PersonChange:
+    shared = [r.scale_id for r in now.of_kind("behaviour", "driver") if r.scale_id in then.scales]
+    return PersonChange(name, tuple(compare_results(then.scales[s], now.scales[s]) for s in shared))

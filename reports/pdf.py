@@ -182,7 +182,8 @@ def render_profile_pdf(report: ProfileReport, renderer: ChartRenderer | None = N
 
 
 def render_team_pdf(team: Any, instrument: Instrument, language: str, *, title: str, held_on: date,
-                    grid: Sequence[Any] | None, renderer: ChartRenderer | None = None) -> bytes:
+                    grid: Sequence[Any] | None, renderer: ChartRenderer | None = None,
+                    before_after: Any = None) -> bytes:
     images = {}
     if team.scales_shown:
         figure = charts.team_distribution_chart(team, language)
@@ -190,7 +191,7 @@ def render_team_pdf(team: Any, instrument: Instrument, language: str, *, title: 
     html = _environment(language).get_template("pdf/team.html").render(
         lang=language, team=team, instrument=instrument, title=title, held_on=held_on,
         distribution_chart=chart_url("distribution") if images else None, grid=grid,
-        scales={s.id: s for s in instrument.scales},
+        scales={s.id: s for s in instrument.scales}, before_after=before_after,
     )
     return _write_pdf(html, images)
 

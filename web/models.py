@@ -69,6 +69,10 @@ class Workshop(db.Model):
     # TeamRelease as JSON) and the completion time of the latest response in it.
     team_release: Mapped[str | None] = mapped_column(Text)
     team_released_through: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A follow-up session: the team view compares it with this earlier workshop.
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="SET NULL"), index=True
+    )
 
     coach: Mapped[Coach] = relationship(back_populates="workshops")
     responses: Mapped[list[Response]] = relationship(

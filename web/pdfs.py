@@ -34,7 +34,7 @@ def taken_on(response: Response) -> date:
 
 
 def profile_report(response: Response, language: str) -> ProfileReport:
-    from .followup.profile import report_followup
+    from .followup_context import report_followup
     from .research import norm_positions
 
     answers = answers_of(response)

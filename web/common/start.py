@@ -7,15 +7,19 @@ from flask import abort, flash, redirect, session, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..models import Response, Retake
 from ..responses import create_response
 
 VALID_VALUES = {"1", "2", "3", "4", "5"}
 
 
-def begin_response(language: str, name: str | None, **options):
+def begin_response(language: str, name: str | None, *, previous: Response | None = None, **options):
     """Create the response, remember its language, show the private
-    continue-later link once, and send the respondent to page 1."""
-    _response, token = create_response(language, name, **options)
+    continue-later link once, and send the respondent to page 1. With
+    `previous`, the new response is a retake of that one."""
+    response, token = create_response(language, name, **options)
+    if previous is not None:
+        db.session.add(Retake(response_id=response.id, previous_id=previous.id))
     db.session.commit()
     session["lang"] = language
     flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .reminders import MailConfigError, send_due_reminders
+from ..reminders import MailConfigError, send_due_reminders
 
 
 def today_where_people_are() -> date:

@@ -17,8 +17,8 @@ from ..common.forms import ConfirmForm
 from ..common.language import current_language
 from ..common.private_link import response_or_404
 from .forms import PlanForm
-from .plans import plan_of, plan_row, reminder_of, save_plan, tick
-from .retakes import start_retake
+from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
+from ..retakes import start_retake
 
 bp = Blueprint("followup", __name__)
 
@@ -136,7 +136,7 @@ def retake_by_link(link: str):
 @bp.post("/response/<token>/ticks")
 def ticks(token: str):
     """Store "did you do it?" for the actions of the previous take's plan."""
-    from .retakes import previous_of
+    from ..retakes import previous_of
 
     response = completed_or_redirect(token)
     previous = previous_of(response)

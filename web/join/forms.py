@@ -22,3 +22,9 @@ class ParticipantForm(FlaskForm):
     language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
                           validators=[InputRequired(message=_l("Choose a language."))])
     research_consent = research_consent_field()
+    # Only in a named follow-up session: matches this response to the person's earlier one.
+    previous_link = StringField(
+        _l("Your private link from the first session (optional)"), validators=[Optional(), Length(max=300)],
+        description=_l("Paste it to see your own then-and-now after the questionnaire; if you share your profile, "
+                       "your coach sees whether your scores changed beyond measurement noise."),
+    )

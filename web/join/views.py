@@ -3,6 +3,8 @@ starts the questionnaire as part of it."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,10 +12,11 @@ from sqlalchemy import select
 from ..common.join_codes import normalise_join_code
 from ..common.start import begin_response
 from ..extensions import db, instrument_bank, limiter
-from ..models import Workshop
+from ..models import Response, Workshop
 from .forms import JoinCodeForm, ParticipantForm
 
 bp = Blueprint("join", __name__, url_prefix="/join")
+PRIVATE_LINK = re.compile(r"/response/([A-Za-z0-9_-]{20,100})(?:[/?#]|$)")
 
 
 def join_limit() -> str:
@@ -54,12 +57,31 @@ def workshop(code: str):
     form = ParticipantForm(language=workshop.language if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
         named = workshop.named
+        previous = _earlier_response(form.previous_link) if named and workshop.follow_up_of_id else None
+        if form.previous_link.errors:
+            return render_template("join/workshop.html", workshop=workshop, form=form,
+                                   instrument_size=len(instrument_bank().current.items)), 400
         return begin_response(
             form.language.data,
             (form.name.data or "").strip() or None if named else None,
             workshop_id=workshop.id,
             share_with_coach=bool(form.share_with_coach.data) if named else False,
             research_consent=bool(form.research_consent.data),
+            previous=previous,
         )
     return render_template("join/workshop.html", workshop=workshop, form=form,
                            instrument_size=len(instrument_bank().current.items)), 400 if form.errors else 200
+
+
+def _earlier_response(field) -> Response | None:
+    """The completed response of the earlier session a pasted private link opens (else an error on the field)."""
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    match = PRIVATE_LINK.search(text)
+    response = Response.by_token(match.group(1)) if match else None
+    if response is None or response.completed_at is None:
+        field.errors.append(_("This is not the private link of a completed questionnaire. Copy the whole link from your "
+                              "first profile page, or leave the field empty."))
+        return None
+    return response

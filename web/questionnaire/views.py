@@ -205,7 +205,7 @@ def profile(token: str):
     if response.completed_at is None:
         return redirect(url_for("questionnaire.resume", token=token))
     profile = profile_of(response, current_language())
-    from ..followup.profile import followup_context
+    from ..followup_context import followup_context
 
     return render_template(
         "questionnaire/profile.html",

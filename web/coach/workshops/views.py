@@ -29,6 +29,7 @@ from ...models import Workshop
 from ...pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
+from ...team_followup import before_after, create_follow_up, earlier_session, follow_ups_of
 from .. import URL_PREFIX
 from .forms import PaperEntryForm, WorkshopForm
 
@@ -85,6 +86,9 @@ def show(workshop_id: int):
     return render_template(
         "coach/workshops/show.html",
         workshop=workshop,
+        before_after=before_after(workshop, current_language(), after=summary),
+        earlier=earlier_session(workshop),
+        follow_ups=follow_ups_of(workshop),
         join_url=join_url(workshop),
         summary=summary,
         grid=grid,
@@ -92,6 +96,18 @@ def show(workshop_id: int):
         confirm=ConfirmForm(),
         latest_job=jobs.latest_job(workshop),
     )
+
+
+@bp.post("/workshops/<int:workshop_id>/follow-up")
+@login_required
+def follow_up(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    if not ConfirmForm().validate():
+        abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
+    session = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title))
+    db.session.commit()
+    flash(_("The follow-up session is ready: give the participants its own code."), "success")
+    return redirect(url_for("workshops.show", workshop_id=session.id))
 
 
 @bp.get("/workshops/<int:workshop_id>/team.json")
@@ -172,6 +188,7 @@ def team_pdf(workshop_id: int):
     pdf = render_team_pdf(
         summary, instrument_bank().current, language, title=workshop.title,
         held_on=workshop.held_on, grid=grid if workshop.named else None, renderer=renderer(),
+        before_after=before_after(workshop, language, after=summary),
     )
     stem = "team" if language == "en" else "grupp"
     return pdf_download(pdf, f"{stem}-{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.pdf")

@@ -23,10 +23,9 @@ from sqlalchemy import delete, or_, select, update
 from reports.calendar import plan_text
 from reports.i18n import translations
 
-from ..extensions import db
-from ..models import Reminder, RetakeLink, hash_token, new_token
+from .extensions import db
+from .models import Plan, Reminder, RetakeLink, hash_token, new_token
 from .plans import as_plan
-from ..models import Plan
 
 CLAIM_TIMEOUT = timedelta(hours=1)
 SMTP_TIMEOUT = 30

@@ -1,4 +1,4 @@
-"""What the profile page shows of the follow-up: the plan, and after a retake
+"""What the profile page and the PDF show of the follow-up: the plan, and after a retake
 the comparison with the earlier takes."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 from reports import charts
 
-from ..models import Response
+from .models import Response
 from .plans import plan_of, plan_row, reminder_of
 from .retakes import history_of
 

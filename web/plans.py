@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 
 from assessment import followup
 
-from ..extensions import db
-from ..models import Plan, PlanAction, Reminder, Response
+from .extensions import db
+from .models import Plan, PlanAction, Reminder, Response
 
 
 def plan_row(response: Response) -> Plan | None:

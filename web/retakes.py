@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from assessment.followup import History, Take, history
 
-from ..extensions import db
-from ..models import Response, Retake
-from ..responses import create_response, profiles_of
+from .extensions import db
+from .models import Response, Retake
+from .responses import create_response, profiles_of
 
 MAX_CHAIN = 50
 

@@ -1,0 +1,144 @@
+"""A workshop's follow-up session: its own code, both sessions side by side in
+the team view and the team PDF under the anonymity rules, and in named
+workshops per-person change for those who joined with their private link."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from web.extensions import db
+from web.models import Response, Retake, Workshop
+
+from .conftest import Respondent, csrf_of
+from .test_followup_retake import NOW, THEN, answers_for, by_hand
+from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+
+
+@pytest.fixture
+def coach(app, client):
+    email, password = make_coach(app)
+    login(client, email, password)
+    return client
+
+
+def create_follow_up(coach, workshop_id):
+    page = coach.get(f"/coach/workshops/{workshop_id}")
+    reply = coach.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": csrf_of(page.text)})
+    assert reply.status_code == 302
+    follow_up_id = int(reply.location.rstrip("/").split("/")[-1])
+    code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', coach.get(reply.location).text).group(1)
+    return follow_up_id, code
+
+
+def join(client, instrument, code, *, name="", share=True, previous_link=None, keyed=None):
+    person = Respondent(client, instrument)
+    page = client.get(f"/join/{code}")
+    data = {"csrf_token": csrf_of(page.text), "language": "en", "name": name}
+    if share:
+        data["share_with_coach"] = "y"
+    if previous_link is not None:
+        data["previous_link"] = previous_link
+    reply = client.post(f"/join/{code}", data=data)
+    if reply.status_code != 302:
+        return reply
+    person.token = reply.location.split("/response/")[1].split("/")[0]
+    person.complete(answers_for(instrument, keyed or THEN))
+    return person
+
+
+def cells(html, scale_id):
+    row = html.split(f'data-before-after="{scale_id}"')[1].split("</tr>")[0]
+    return re.findall(r"<td>([^<]*)</td>", row)
+
+
+def test_follow_up_session_has_its_own_code_and_shows_both_sessions(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, title="Säljteamet", privacy="anonymous")
+    follow_up_id, follow_up_code = create_follow_up(coach, workshop_id)
+    assert follow_up_code != code
+    with app.app_context():
+        follow_up = db.session.get(Workshop, follow_up_id)
+        assert follow_up.title == "Follow-up of Säljteamet" and follow_up.follow_up_of_id == workshop_id
+        assert follow_up.privacy_mode == "anonymous"
+
+    people = app.test_client()
+    min_group = app.config["ANONYMOUS_MIN_GROUP"]
+    for _ in range(min_group):
+        join(people, instrument, code, keyed=THEN)
+    # the follow-up has fewer than the minimum: its figures stay hidden, the earlier ones show
+    for _ in range(min_group - 1):
+        join(people, instrument, follow_up_code, keyed=NOW)
+    html = coach.get(f"/coach/workshops/{follow_up_id}").text
+    assert "Before and after" in html
+    assert f"Now: not shown until at least {min_group} have completed." in html
+    then_median, now_median, then_bands, now_bands = cells(html, "postponing_contact")
+    assert (then_median, now_median) == ("100", "–") and then_bands == f"0 / 0 / {min_group}" and now_bands == "–"
+    assert re.search(r'data-n="before">%d<' % min_group, html) and 'data-n="after">0<' in html
+
+    join(people, instrument, follow_up_code, keyed=NOW)
+    html = coach.get(f"/coach/workshops/{follow_up_id}").text
+    then_median, now_median, then_bands, now_bands = cells(html, "postponing_contact")
+    assert (then_median, now_median) == ("100", "20")  # 25 rounded to the nearest 10 in anonymous mode
+    assert now_bands == f"{min_group} / 0 / 0"
+    assert "Per person" not in html, "an anonymous workshop shows only group figures"
+
+    pdf = coach.get(f"/coach/workshops/{follow_up_id}/team.pdf?lang=en")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Before and after" in text and "Säljteamet" in text and "Number of people" in text
+
+
+def test_named_follow_up_matches_people_by_their_private_link(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, title="Kickoff", privacy="named")
+    people = app.test_client()
+    asa = join(people, instrument, code, name="Åsa", keyed=THEN)
+    bo = join(people, instrument, code, name="Bo", keyed=THEN)
+    private = join(people, instrument, code, name="Private", share=False, keyed=THEN)
+    follow_up_id, follow_up_code = create_follow_up(coach, workshop_id)
+
+    page = people.get(f"/join/{follow_up_code}").text
+    assert 'name="previous_link"' in page
+    bad = join(people, instrument, follow_up_code, name="Åsa", previous_link="https://x/response/nonsense-token-123456789/profile")
+    assert bad.status_code == 400 and "This is not the private link of a completed questionnaire" in bad.text
+
+    link = f"http://localhost/response/{asa.token}/profile"
+    asa_again = join(people, instrument, follow_up_code, name="Åsa", previous_link=link, keyed=NOW)
+    join(people, instrument, follow_up_code, name="Bo", keyed=NOW)  # no link: not matched
+    join(people, instrument, follow_up_code, name="Private", share=True,
+         previous_link=f"http://localhost/response/{private.token}/profile", keyed=NOW)  # did not share then
+    with app.app_context():
+        new = Response.by_token(asa_again.token)
+        assert db.session.get(Retake, new.id).previous_id == Response.by_token(asa.token).id
+
+    # Åsa sees her own then and now
+    assert "Then and now" in people.get(asa_again.url("/profile")).text
+
+    html = coach.get(f"/coach/workshops/{follow_up_id}").text
+    assert "Per person: real change or noise" in html
+    table = html.split('class="scores people-change"')[1].split("</table>")[0]
+    assert "Åsa" in table and "Bo" not in table and "Private" not in table
+    _, _, rci = by_hand(instrument, THEN, NOW, "postponing_contact")
+    assert rci <= -1.96
+    cell = table.split('data-person-change="postponing_contact">')[1].split("</td>")[0]
+    assert "100 → 25" in cell and "real change: lower" in cell
+    _, _, rci = by_hand(instrument, THEN, NOW, "fear_of_pushiness")
+    assert abs(rci) < 1.96
+    assert "noise" in table.split('data-person-change="fear_of_pushiness">')[1].split("</td>")[0]
+
+    pdf = coach.get(f"/coach/workshops/{follow_up_id}/team.pdf?lang=en")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Per person: real change or noise" in text and "real change: lower" in text
+
+
+def test_only_the_owner_creates_a_follow_up(app, coach, instrument):
+    workshop_id, _ = create_workshop(coach)
+    intruder = app.test_client()
+    make_coach(app, "other@example.com", "another long password")
+    login(intruder, "other@example.com", "another long password")
+    token = csrf_of(intruder.get("/coach/workshops/new").text)
+    assert intruder.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": token}).status_code == 404
+    assert coach.post(f"/coach/workshops/{workshop_id}/follow-up", data={}).status_code == 400
+    with app.app_context():
+        assert db.session.scalars(db.select(Workshop).where(Workshop.follow_up_of_id.is_not(None))).all() == []
