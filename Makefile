@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-postgres serve worker bench loadtest system-deps translations migrate clean
+.PHONY: run test test-postgres serve worker reminder-schedule bench loadtest system-deps translations migrate clean
 
 run: system-deps $(VENV)/.runtime translations migrate
 	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
@@ -55,6 +55,12 @@ serve: system-deps $(VENV)/.runtime translations
 worker: system-deps $(VENV)/.runtime translations
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
 	chrt --idle 0 $(BIN)/rq worker reports --url "$$REDIS_URL" --path . --worker-class rq.worker.SimpleWorker
+
+# RQ's cron scheduler: puts the daily reminder job (web/reminder_schedule.py) on the report queue,
+# where `make worker` runs it. One is enough; a second one only enqueues a job that sends nothing twice.
+reminder-schedule: system-deps $(VENV)/.runtime
+	@test -n "$$REDIS_URL" || { echo "make reminder-schedule needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
+	$(BIN)/rq cron scripts/reminder_cron.py --url "$$REDIS_URL" --path .
 
 # Benchmarks and the load test (bench/): figures printed beside their naive baselines.
 bench: system-deps $(VENV)/.bench translations

@@ -214,3 +214,59 @@ def test_bad_as_of_and_missing_configuration_are_named(app, runner):
     assert bad.exit_code == 2 and "'next tuesday' is not a date like 2027-01-31" in bad.output
     unconfigured = runner.invoke(args=["send-reminders"])
     assert unconfigured.exit_code == 2 and "SMTP_HOST" in unconfigured.output and "PUBLIC_URL" in unconfigured.output
+
+
+
+@pytest.fixture
+def queued_app(app, monkeypatch, tmp_path):
+    """The app and the environment a report worker process gets, on a Redis database of its own."""
+    from redis import Redis
+
+    from web import jobs
+
+    url = "redis://127.0.0.1:6379/12"
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    app.config["REDIS_URL"] = url
+    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret",
+                        "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"), "REDIS_URL": url}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(jobs, "_worker_app", None)
+    yield app, connection
+    connection.flushdb()
+
+
+def test_rq_cron_schedules_the_daily_job_and_a_report_worker_sends(queued_app, client, instrument, smtp_port, inbox, monkeypatch):
+    """With REDIS_URL: RQ's cron scheduler registers the job from scripts/reminder_cron.py, and a
+    `make worker` SimpleWorker running it sends what is due today."""
+    from rq import Queue
+    from rq.cron import CronScheduler
+
+    from web.jobs import QUEUE_NAME
+    from web.reminder_schedule import send_reminders_job
+
+    from .test_queue import work_until
+
+    app, connection = queued_app
+    for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
+                        "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org"}.items():
+        monkeypatch.setenv(name, value)
+    person_with_reminder(client, instrument, "due@example.com")
+    with app.app_context():
+        reminder = db.session.scalars(select(Reminder)).one()
+        reminder.due_on = date.today() - timedelta(days=1)  # already due
+        db.session.commit()
+    person_with_reminder(client, instrument, "later@example.com")
+
+    scheduler = CronScheduler(connection=connection)
+    scheduler.load_config_from_file(str(ROOT / "scripts" / "reminder_cron.py"))
+    [job] = scheduler.get_jobs()
+    assert job.func is send_reminders_job and job.queue_name == QUEUE_NAME and job.cron == "0 8 * * *"
+
+    queued = Queue(QUEUE_NAME, connection=connection).enqueue(send_reminders_job)
+    work_until(connection, lambda: queued.get_status(refresh=True) in ("finished", "failed"))
+    assert queued.get_status() == "finished", queued.latest_result().exc_string
+    assert queued.return_value()["sent"] == 1
+    assert [m["To"] for m in inbox.messages] == ["due@example.com"]
+    with app.app_context():
+        assert [r.email for r in db.session.scalars(select(Reminder))] == ["later@example.com"]

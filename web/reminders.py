@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
@@ -74,6 +75,10 @@ class SmtpSettings:
         if self.user:
             smtp.login(self.user, self.password or "")
         return smtp
+
+
+def today_where_people_are() -> date:
+    return datetime.now(ZoneInfo(current_app.config["FOLLOW_UP_TIMEZONE"])).date()
 
 
 def due_reminders(as_of: date) -> list[Reminder]:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from ..reminders import MailConfigError, send_due_reminders
-
-
-def today_where_people_are() -> date:
-    return datetime.now(ZoneInfo(current_app.config["FOLLOW_UP_TIMEZONE"])).date()
+from ..reminders import MailConfigError, send_due_reminders, today_where_people_are
 
 
 @click.command("send-reminders")
