@@ -11,6 +11,7 @@ import io
 from sqlalchemy import select
 
 from web.extensions import db
+from assessment.norms import NormPosition
 from web.models import NormTable, Response
 
 from .conftest import Respondent
@@ -99,6 +100,13 @@ def test_freeze_norms_and_the_percentile_beside_the_score(app, client, runner, i
     percent = data["percent_below"][int(score)]
     month = date.today().strftime("%B %Y")
     assert f"higher than {percent} % of {table.n} salespeople who took it in Swedish, {month}" in lines["weak_close"]
+
+    pdf = client.get(swedish.url("/profile.pdf?lang=sv"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages))
+    swedish_month = table.frozen_on and NormPosition(0, 0, "sv", table.frozen_on).month("sv")
+    assert f"högre än {percent} % av {table.n} säljare som fyllde i det på svenska, {swedish_month}" in text
+    assert "Det finns ännu inga normer" not in text
 
     english = Respondent(client, instrument)
     english.start(language="en")
