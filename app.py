@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, test_config)
     register_instruments(app)
     register_extensions(app)
+    register_request_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -40,6 +41,13 @@ def register_extensions(app: Flask) -> None:
     from web import extensions
 
     extensions.init_app(app)
+
+
+def register_request_checks(app: Flask) -> None:
+    # Before the blueprints: their <int:…> routes take the bounded id converter.
+    from web.request_checks import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -7,6 +7,8 @@ everywhere."""
 from __future__ import annotations
 
 import json
+import math
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -19,6 +21,15 @@ NOT_APPLICABLE = "na"
 
 class AnswersError(ValueError):
     """Answers that cannot be scored; the message names the problem."""
+
+
+_shown = reprlib.Repr()
+_shown.maxstring = _shown.maxother = _shown.maxlong = 40
+
+
+def _short(value: Any) -> str:
+    """A value as it may appear in a one-line message: quoted, escaped, shortened."""
+    return _shown.repr(value)
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ def split_answers(
     not_applicable = frozenset(k for k, v in answers.items() if v == NOT_APPLICABLE)
     for item_id in sorted(not_applicable):
         if item_id not in instrument.item_ids:
-            raise AnswersError(f"unknown item id '{item_id}'")
+            raise AnswersError(f"unknown item id {_short(item_id)}")
         if not instrument.offers_not_applicable:
             raise AnswersError(
                 f"item '{item_id}': \"na\" (does not apply) is not an answer in version {instrument.version}"
@@ -58,12 +69,12 @@ def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
     checked: dict[str, int] = {}
     for item_id, value in answers.items():
         if item_id not in instrument.item_ids:
-            raise AnswersError(f"unknown item id '{item_id}'")
+            raise AnswersError(f"unknown item id {_short(item_id)}")
         if isinstance(value, bool) or not isinstance(value, int):
             also = ' or "na"' if instrument.offers_not_applicable else ""
-            raise AnswersError(f"item '{item_id}': answer {value!r} is not an integer 1–5{also}")
+            raise AnswersError(f"item '{item_id}': answer {_short(value)} is not an integer 1–5{also}")
         if not 1 <= value <= 5:
-            raise AnswersError(f"item '{item_id}': answer {value} is outside 1–5")
+            raise AnswersError(f"item '{item_id}': answer {_short(value)} is outside 1–5")
         checked[item_id] = value
     return checked
 
@@ -71,7 +82,7 @@ def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
 def check_language(instrument: Instrument, language: Any) -> str:
     if language not in instrument.languages:
         raise AnswersError(
-            f"unknown language {language!r}; use one of {', '.join(instrument.languages)}"
+            f"unknown language {_short(language)}; use one of {', '.join(instrument.languages)}"
         )
     return language
 
@@ -81,15 +92,12 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     {"language": "sv"|"en", "respondent": optional, "answers": {id: 1..5 or "na"},
      "seconds_per_item": optional number, or "seconds_per_page": optional list, one per page}.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    data = _load_json(text)
     if not isinstance(data, dict):
         raise AnswersError("the top level must be a JSON object")
     unknown = set(data) - {"language", "respondent", "answers", "seconds_per_item", "seconds_per_page"}
     if unknown:
-        raise AnswersError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise AnswersError(f"unknown field(s): {', '.join(_short(k) for k in sorted(unknown))}")
     if "language" not in data:
         raise AnswersError("'language' is missing")
     language = check_language(instrument, data["language"])
@@ -110,8 +118,55 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     )
 
 
+def _load_json(text: str) -> Any:
+    """JSON as a file may really hold it: a leading BOM is fine; nesting too
+    deep for Python, numbers of thousands of digits, NaN/Infinity and text that
+    is not Unicode (a lone surrogate) are answered with one clear line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except AnswersError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise AnswersError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise AnswersError("not valid answers: the JSON is nested far too deeply") from None
+    except ValueError:  # Python refuses to read integers of more than 4300 digits
+        raise AnswersError("not valid answers: a number has far too many digits") from None
+    _check_text(data)
+    return data
+
+
+def _no_constant(name: str):
+    raise AnswersError(f"not valid answers: {name} is not a number JSON allows")
+
+
+def _check_text(data: Any) -> None:
+    # Walked without recursion: nesting json accepted may still be deep.
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise AnswersError("not valid answers: the text holds a lone surrogate (\\ud800–\\udfff), "
+                                   "which is not a character") from None
+
+
 def _is_seconds(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and value >= 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value)) and value >= 0
+    except OverflowError:  # an integer beyond any float
+        return False
 
 
 def _item_seconds(instrument: Instrument, data: Mapping[str, Any]) -> tuple[float, ...]:

@@ -119,7 +119,7 @@ def test_create_coach_with_password_on_stdin(runner):
     again = runner.invoke(args=["create-coach", "coach@example.com", "--password-stdin"], input="another-password\n")
     assert again.exit_code == 2 and "exists already" in again.output
     short = runner.invoke(args=["create-coach", "b@example.com", "--password-stdin"], input="short\n")
-    assert short.exit_code == 2 and "at least 10" in short.output
+    assert short.exit_code == 2 and "at least 12" in short.output
 
 
 def test_broken_item_bank_stops_start_up_with_one_clear_line(tmp_path):

@@ -27,7 +27,7 @@ def fail(message: str, status: int = 2):
 
 def _read_text(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is fine
     except FileNotFoundError:
         fail(f"{path}: no such file")
     except UnicodeDecodeError:

@@ -57,9 +57,11 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
-        # Per client address. A workshop of 50 behind one office NAT must get in;
-        # guessing one of 25^6 codes at this pace still takes centuries.
-        JOIN_RATE_LIMIT=os.environ.get("JOIN_RATE_LIMIT", "100 per minute"),
+        # Failed logins per account, from any address (a coach's password guessed from many).
+        LOGIN_FAILURE_LIMIT=os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute;20 per hour"),
+        # Wrong workshop codes per client address; right ones are not counted
+        # (the arithmetic is in web/join/views.py).
+        JOIN_FAILURE_LIMIT=os.environ.get("JOIN_FAILURE_LIMIT", "20 per hour;100 per day"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),

@@ -48,9 +48,15 @@ class Coach(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every session's id: raising it (logout, new password) ends all
+    # sessions made before, including copies of the cookie.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     workshops: Mapped[list[Workshop]] = relationship(
         back_populates="coach", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
 
 
 class Workshop(db.Model):

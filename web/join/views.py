@@ -19,13 +19,25 @@ bp = Blueprint("join", __name__, url_prefix="/join")
 PRIVATE_LINK = re.compile(r"/response/([A-Za-z0-9_-]{20,100})(?:[/?#]|$)")
 
 
-def join_limit() -> str:
-    return current_app.config["JOIN_RATE_LIMIT"]
+def _failure_limit() -> str:
+    return current_app.config["JOIN_FAILURE_LIMIT"]
 
 
-# One budget for both ways of trying a code, so guessing in the URL gains nothing.
-join_attempts = limiter.shared_limit(join_limit, scope="join-attempts", methods=["POST"])
-join_pages = limiter.shared_limit(join_limit, scope="join-attempts")
+def _code_failed(response) -> bool:
+    return response.status_code >= 400
+
+
+# Only failed attempts count, per client address, in one budget for both ways
+# of trying a code, so a whole workshop behind one office NAT gets in (their
+# codes are right) while a guesser's are nearly all wrong.
+#   Codes: 25^6 = 244,140,625. With W = 50 workshops open at once, the expected
+#   number of guesses until the first hit is (25^6 + 1) / (W + 1) ≈ 4.79 million.
+#   Budget per address: 100 failures a day (20 an hour caps a burst; the daily
+#   figure binds over a year). A guesser with 100 addresses: 10,000 guesses a day,
+#   so 4.79e6 / 1e4 ≈ 479 days ≈ 1.3 years on average. The time scales with 1/W:
+#   with more than ~65 workshops open at once it falls below a year.
+join_attempts = limiter.shared_limit(_failure_limit, scope="join-failures", methods=["POST"], deduct_when=_code_failed)
+join_pages = limiter.shared_limit(_failure_limit, scope="join-failures", deduct_when=_code_failed)
 
 
 @bp.route("", methods=["GET", "POST"])

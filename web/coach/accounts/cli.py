@@ -3,10 +3,11 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
-from .passwords import MIN_LENGTH
-from .coaches import create_coach, find_coach
+from .coaches import checked_email, create_coach, find_coach
+from .passwords import password_problem
 
 
 @click.command("create-coach")
@@ -15,8 +16,10 @@ from .coaches import create_coach, find_coach
 @with_appcontext
 def create_coach_command(email: str, password_stdin: bool):
     """Create a coach account (the password is prompted for)."""
-    if "@" not in email or len(email) > 254:
-        click.echo(f"Error: '{email}' is not an e-mail address", err=True)
+    try:
+        email = checked_email(email)
+    except ValueError as exc:
+        click.echo(f"Error: {email!r} is not an e-mail address: {exc}", err=True)
         sys.exit(2)
     if find_coach(email):
         click.echo(f"Error: a coach with e-mail {email} exists already", err=True)
@@ -25,8 +28,10 @@ def create_coach_command(email: str, password_stdin: bool):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_LENGTH:
-        click.echo(f"Error: the password must have at least {MIN_LENGTH} characters", err=True)
+    with current_app.test_request_context():  # the shared messages, in English
+        problem = password_problem(password, email=email)
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
         sys.exit(2)
     create_coach(email, password)
-    click.echo(f"Created coach {email.strip().lower()}")
+    click.echo(f"Created coach {email}")

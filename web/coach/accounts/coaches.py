@@ -3,6 +3,7 @@ uses to turn a session back into a coach. Views and CLI commands share it."""
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ...extensions import db, login_manager
@@ -11,8 +12,26 @@ from .passwords import hash_password
 
 
 @login_manager.user_loader
-def load_coach(coach_id: str) -> Coach | None:
-    return db.session.get(Coach, int(coach_id)) if coach_id.isdigit() else None
+def load_coach(session_id: str) -> Coach | None:
+    """The coach of a session id "<id>.<session version>"; an older version is a session that was ended."""
+    coach_id, _, version = session_id.partition(".")
+    if not (coach_id.isdigit() and version.isdigit()) or len(session_id) > 40:
+        return None
+    coach = db.session.get(Coach, int(coach_id))
+    return coach if coach is not None and coach.session_version == int(version) else None
+
+
+def end_all_sessions(coach: Coach) -> None:
+    """Every session of this coach, everywhere, stops working (the caller commits)."""
+    coach.session_version += 1
+
+
+def checked_email(text: str) -> str:
+    """The address as stored (normalised, lower case), or ValueError saying what is wrong."""
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def find_coach(email: str) -> Coach | None:
@@ -20,7 +39,7 @@ def find_coach(email: str) -> Coach | None:
 
 
 def create_coach(email: str, password: str) -> Coach:
-    coach = Coach(email=email.strip().lower(), password_hash=hash_password(password))
+    coach = Coach(email=checked_email(email), password_hash=hash_password(password))
     db.session.add(coach)
     db.session.commit()
     return coach

@@ -1,26 +1,40 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, StopValidation
 
-from .passwords import MIN_LENGTH
+from .passwords import MAX_LENGTH, password_problem
+
+
+class StrongPassword:
+    """A new password: long enough and not easy to guess (passwords.password_problem)."""
+
+    def __init__(self, email_field: str | None = None):
+        self.email_field = email_field
+
+    def __call__(self, form, field):
+        if self.email_field:
+            email = form[self.email_field].data or ""
+        else:
+            email = getattr(current_user, "email", "") or ""
+        problem = password_problem(field.data or "", email=email)
+        if problem:
+            raise StopValidation(problem)
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password.")), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password.")), Length(max=MAX_LENGTH)])
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(message=_l("Enter your current password."))])
     new = PasswordField(
         _l("New password"),
-        validators=[
-            InputRequired(message=_l("Enter a new password.")),
-            Length(min=MIN_LENGTH, max=200, message=_l("Use at least %(n)s characters.", n=MIN_LENGTH)),
-        ],
+        validators=[InputRequired(message=_l("Enter a new password.")), StrongPassword()],
     )
     confirm = PasswordField(
         _l("New password again"),
@@ -29,8 +43,8 @@ class ChangePasswordForm(FlaskForm):
 
 
 class SignupForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[InputRequired(message=_l("Enter your e-mail address.")), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254), Email(message=_l("Enter a valid e-mail address."))])
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(message=_l("Enter a password.")), Length(min=MIN_LENGTH, max=200, message=_l("Use at least %(n)s characters.", n=MIN_LENGTH))],
+        validators=[InputRequired(message=_l("Enter a password.")), StrongPassword(email_field="email")],
     )

@@ -1,30 +1,59 @@
 """Coach accounts: login, logout, change password, and sign-up only when
-ALLOW_SIGNUP is set. Login attempts are rate-limited per address."""
+ALLOW_SIGNUP is set. Login attempts are rate-limited per address, and failed
+ones per account too."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db, limiter
 from .. import URL_PREFIX
-from .coaches import create_coach, find_coach
+from .coaches import create_coach, end_all_sessions, find_coach
 from .forms import ChangePasswordForm, LoginForm, SignupForm
 from .passwords import DUMMY_HASH, check_password, hash_password
 
 bp = Blueprint("coach", __name__, url_prefix=URL_PREFIX)
 
 
-def _safe_next(target: str | None) -> str:
-    # Only our own paths: never an open redirect to another site.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+def safe_next(target: str | None) -> str:
+    """`target` if it is a path on this site, else the coach's start page.
+    Browsers drop tabs and newlines from URLs and read a backslash as a
+    slash, so "/<tab>/evil.example" or "/<backslash>evil.example" would leave the site."""
+    if target and target.startswith("/") and target.isprintable() and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("workshops.index")
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _login_failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _start_session(coach) -> None:
+    # A new session at login: nothing planted in the old cookie (or its CSRF
+    # token) carries over; only the language choice does.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    login_user(coach)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+# Per account, whatever the address: a guesser with many addresses gets five
+# tries a minute and twenty an hour at one coach's password.
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_login_failed, scope="login-account")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("workshops.index"))
@@ -32,8 +61,8 @@ def login():
     if form.validate_on_submit():
         coach = find_coach(form.email.data)
         if coach is not None and check_password(coach.password_hash, form.password.data):
-            login_user(coach)
-            return redirect(_safe_next(request.args.get("next")))
+            _start_session(coach)
+            return redirect(safe_next(request.args.get("next")))
         if coach is None:
             check_password(DUMMY_HASH, form.password.data)
         form.password.errors.append(_("The e-mail or password is not right."))
@@ -45,6 +74,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_all_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("coach.login"))
@@ -59,8 +90,11 @@ def change_password():
         if not check_password(current_user.password_hash, form.current.data):
             form.current.errors.append(_("The current password is not right."))
         else:
-            current_user.password_hash = hash_password(form.new.data)
+            coach = current_user._get_current_object()
+            coach.password_hash = hash_password(form.new.data)
+            end_all_sessions(coach)
             db.session.commit()
+            _start_session(coach)  # this session goes on, with the new version
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("workshops.index"))
     status = 400 if form.errors else 200
@@ -77,7 +111,7 @@ def signup():
         if find_coach(form.email.data):
             form.email.errors.append(_("There is already an account with this e-mail."))
         else:
-            login_user(create_coach(form.email.data, form.password.data))
+            _start_session(create_coach(form.email.data, form.password.data))
             return redirect(url_for("workshops.index"))
     status = 400 if form.errors else 200
     return render_template("coach/accounts/signup.html", form=form), status
