@@ -23,6 +23,7 @@ from .answers import AnswerSet
 from .instrument import Instrument, Scale
 from .psychometrics import cronbach_alpha
 from .scoring import score_answers
+from .validity import validity_flags
 
 # Latent category thresholds of a keyed answer 1–5 (before an item's location shift).
 THRESHOLDS = np.array([-1.5, -0.5, 0.5, 1.5])
@@ -357,7 +358,16 @@ def score_sample(pop: Population, sample: Sample) -> Scored:
         answer_set = _answer_set(pop, sample.raw[k], na, tuple(sample.seconds[k].tolist()))
         profile = score_answers(instrument, answer_set)
         flags.append(profile.flag_ids)
-        untimed.append(score_answers(instrument, _without_timings(answer_set)).flag_ids)
+        # Without timings: the engine's own flag rules once more, on the same answers.
+        im = profile.scales.get("impression_management")
+        untimed.append(
+            tuple(
+                f.id
+                for f in validity_flags(
+                    instrument, answer_set.answers, (), impression_management_band=im.band if im else None, language="en"
+                )
+            )
+        )
         row = []
         for j, result in enumerate(profile.scales.values()):
             value = exact_of(result)
@@ -366,12 +376,6 @@ def score_sample(pop: Population, sample: Sample) -> Scored:
             row.append(result.band)
         bands.append(row)
     return Scored(flags, untimed, scores, bands)
-
-
-def _without_timings(answer_set: AnswerSet) -> AnswerSet:
-    from dataclasses import replace
-
-    return replace(answer_set, item_seconds=())
 
 
 def band_of(scale: Scale, score: float) -> str:
@@ -413,6 +417,9 @@ class Report:
         }
 
 
+ITEM_DRAWS = 10
+
+
 def simulate(
     instrument: Instrument,
     *,
@@ -420,11 +427,16 @@ def simulate(
     seed: int = 12,
     model: Model = MODELS["main"],
     types: Sequence[str] | None = None,
+    item_draws: int = ITEM_DRAWS,
 ) -> Report:
-    """Simulate `n` respondents of each type (plus a retest of the honest ones) and score them all."""
+    """Simulate `n` respondents of each type (plus a retest of the honest ones) and score them all.
+    The item loadings and locations are drawn `item_draws` times and the respondents spread
+    evenly over the draws, so the figures describe the model, not one lucky draw of items."""
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    pop = Population.build(instrument, model, rng)
+    draws = max(1, min(item_draws, n))
+    pops = [Population.build(instrument, model, rng) for _ in range(draws)]
+    sizes = [n // draws + (1 if k < n % draws else 0) for k in range(draws)]
     scales = instrument.scales
     flag_ids = _flag_ids(instrument)
     substantive = [k for k, s in enumerate(scales) if s.kind in SUBSTANTIVE_KINDS]
@@ -432,27 +444,27 @@ def simulate(
     offers_na = bool(getattr(instrument, "offers_not_applicable", False))
     report = Report(f"{instrument.id} v{instrument.version}", model, n, seed, 0.0, flag_ids)
 
-    honest_data = None
     for type_id in types or RESPONDENT_TYPES:
         description, make = RESPONDENT_TYPES[type_id]
-        sample = make(pop, n, rng)
-        if offers_na and type_id in USES_NOT_APPLICABLE and model.not_applicable_rate:
-            sample.not_applicable = rng.random(sample.raw.shape) < model.not_applicable_rate
-        scored = score_sample(pop, sample)
-        true = pop.true_scores(sample.traits)
+        chunks = []
+        for pop, size in zip(pops, sizes):
+            sample = make(pop, size, rng)
+            if offers_na and type_id in USES_NOT_APPLICABLE and model.not_applicable_rate:
+                sample.not_applicable = rng.random(sample.raw.shape) < model.not_applicable_rate
+            chunks.append((pop, sample, score_sample(pop, sample), pop.true_scores(sample.traits)))
+        flags = [f for c in chunks for f in c[2].flags]
+        untimed = [f for c in chunks for f in c[2].flags_untimed]
+        scores = np.concatenate([c[2].scores for c in chunks])
+        true = np.concatenate([c[3] for c in chunks])
         row: dict[str, Any] = {"description": description}
         for flag in flag_ids:
-            row[flag] = _rate([flag in f for f in scored.flags])
-        row["any"] = _rate([bool(f) for f in scored.flags])
-        row["any_untimed"] = _rate([bool(f) for f in scored.flags_untimed])
-        diff = scored.scores[:, substantive] - true[:, substantive]
-        row["score_bias"] = float(np.nanmean(diff))
+            row[flag] = _rate([flag in f for f in flags])
+        row["any"] = _rate([bool(f) for f in flags])
+        row["any_untimed"] = _rate([bool(f) for f in untimed])
+        row["score_bias"] = float(np.nanmean(scores[:, substantive] - true[:, substantive]))
         report.types[type_id] = row
         if type_id == "honest":
-            honest_data = (sample, scored, true)
-
-    if honest_data is not None:
-        _honest_statistics(report, pop, rng, honest_data, substantive, behaviour)
+            _honest_statistics(report, rng, chunks, substantive, behaviour)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -463,36 +475,51 @@ def _flag_ids(instrument: Instrument) -> tuple[str, ...]:
     return tuple(FLAG_IDS)
 
 
-def _honest_statistics(report: Report, pop: Population, rng, honest_data, substantive, behaviour) -> None:
-    sample, scored, true = honest_data
-    instrument = pop.instrument
-    scales = instrument.scales
-    # Reliability from complete honest answers (keyed), as the engine keys them.
-    keyed = np.where(pop.reverse[None, :], 6 - sample.raw, sample.raw)
-    complete = np.ones(len(keyed), bool) if sample.not_applicable is None else ~sample.not_applicable.any(axis=1)
-    # Retest: the same people (same traits), answering again with fresh noise.
-    retest = _honest(pop, len(keyed), rng, sample.traits)
-    retest.not_applicable = sample.not_applicable
-    rescored = score_sample(pop, retest)
+def scored_units(pop: Population, sample: Sample, k: int) -> np.ndarray:
+    """What scale k's score is the mean of, per item: keyed answers, or for a scale scored
+    by the lie-scale rule whether the answer is the most extreme one (its alpha is KR-20)."""
+    keyed = np.where(pop.reverse[None, :], 6 - sample.raw, sample.raw)[:, pop.factor == k]
+    return (keyed == 5).astype(float) if scoring_rule(pop.instrument.scales[k]) == "extreme" else keyed
+
+
+def _honest_statistics(report: Report, rng, chunks, substantive, behaviour) -> None:
+    scales = chunks[0][0].instrument.scales
+    # Retest: the same people (same traits, same items), answering again with fresh noise.
+    retests = []
+    for pop, sample, _scored, _true in chunks:
+        again = _honest(pop, len(sample.raw), rng, sample.traits)
+        again.not_applicable = sample.not_applicable
+        retests.append(score_sample(pop, again))
+    scores = np.concatenate([c[2].scores for c in chunks])
+    true = np.concatenate([c[3] for c in chunks])
+    bands = [b for c in chunks for b in c[2].bands]
+    flags = [f for c in chunks for f in c[2].flags]
+    rebands = [b for r in retests for b in r.bands]
+    rescores = np.concatenate([r.scores for r in retests])
     for k, scale in enumerate(scales):
-        cols = pop.factor == k
-        observed = scored.scores[:, k]
+        observed = scores[:, k]
         ok = ~np.isnan(observed)
         true_band = [band_of(scale, t) for t in true[:, k]]
-        same_true = [b == t for b, t, good in zip((row[k] for row in scored.bands), true_band, ok) if good]
-        near = np.array(
-            [min(abs(t - c) for c in scale.cut_points) <= 5 for t in true[:, k]]
-        )
-        same_true_near = [
-            b == t for b, t, good, close in zip((row[k] for row in scored.bands), true_band, ok, near) if good and close
-        ]
-        both = ok & ~np.isnan(rescored.scores[:, k])
-        same_retest = [a[k] == b[k] for a, b, good in zip(scored.bands, rescored.bands, both) if good]
+        near = [min(abs(t - c) for c in scale.cut_points) <= 5 for t in true[:, k]]
+        same_true = [row[k] == t for row, t, good in zip(bands, true_band, ok) if good]
+        same_true_near = [row[k] == t for row, t, good, close in zip(bands, true_band, ok, near) if good and close]
+        both = ok & ~np.isnan(rescores[:, k])
+        same_retest = [a[k] == b[k] for a, b, good in zip(bands, rebands, both) if good]
+        # Alpha within each draw of items (complete answers only), averaged over the draws.
+        alphas, weights = [], []
+        for pop, sample, _scored, _true in chunks:
+            complete = np.ones(len(sample.raw), bool)
+            if sample.not_applicable is not None:
+                complete = ~sample.not_applicable[:, pop.factor == k].any(axis=1)
+            alpha = cronbach_alpha(scored_units(pop, sample, k)[complete])
+            if alpha is not None:
+                alphas.append(alpha)
+                weights.append(int(complete.sum()))
+        alpha = float(np.average(alphas, weights=weights))
         sd = float(np.nanstd(observed, ddof=1))
-        alpha = cronbach_alpha(keyed[complete][:, cols])
         report.scales[scale.id] = {
             "kind": scale.kind,
-            "items": int(cols.sum()),
+            "items": len(scale.items),
             "alpha": alpha,
             "sd": sd,
             "sem": sd * math.sqrt(max(0.0, 1 - alpha)),
@@ -503,16 +530,125 @@ def _honest_statistics(report: Report, pop: Population, rng, honest_data, substa
             "same_band_on_retest": _rate(same_retest),
         }
     # Impression management among the least and most reluctant quarters (mean behaviour score).
-    reluctance = np.nanmean(scored.scores[:, behaviour], axis=1)
+    reluctance = np.nanmean(scores[:, behaviour], axis=1)
     q1, q3 = np.nanquantile(reluctance, [0.25, 0.75])
-    im = np.array(["impression_management_high" in f for f in scored.flags])
+    im = np.array(["impression_management_high" in f for f in flags])
     report.honest = {
         "impression_management_least_reluctant_quarter": _rate(im[reluctance <= q1]),
         "impression_management_most_reluctant_quarter": _rate(im[reluctance >= q3]),
         "retest_same_band_all_substantive": _rate(
-            [all(a[k] == b[k] for k in substantive) for a, b in zip(scored.bands, rescored.bands)]
+            [all(a[k] == b[k] for k in substantive) for a, b in zip(bands, rebands)]
         ),
     }
+
+
+# --- calibration: each index's rate per respondent type at candidate thresholds -------------
+
+CANDIDATES = {
+    "inconsistent_distance": (1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.2),
+    "straight_lining_share": (0.65, 0.7, 0.75, 0.8, 0.85),
+    "too_fast_page_seconds_per_item": (1.2, 1.5, 1.8, 2.0),
+    "too_fast_seconds_per_item": (1.5, 2.0, 2.5),
+}
+
+
+def calibrate(
+    instrument: Instrument,
+    *,
+    n: int = 2500,
+    seed: int = 12,
+    model: Model = MODELS["main"],
+    item_draws: int = ITEM_DRAWS,
+) -> dict[str, Any]:
+    """For each validity index, the share of each respondent type at or beyond each candidate
+    threshold (the other rules of the file held fixed) – the table the file's thresholds are
+    chosen from. Impression management: the share in the high band for each possible cut."""
+    from .validity import identical_share, mahalanobis_per_item, pages_faster_than
+
+    rng = np.random.default_rng(seed)
+    draws = max(1, min(item_draws, n))
+    pops = [Population.build(instrument, model, rng) for _ in range(draws)]
+    sizes = [n // draws + (1 if k < n % draws else 0) for k in range(draws)]
+    rules = instrument.validity
+    im_scale = next((s for s in instrument.scales if s.kind == "validity"), None)
+    behaviour = [k for k, s in enumerate(instrument.scales) if s.kind == "behaviour"]
+    offers_na = bool(getattr(instrument, "offers_not_applicable", False))
+    tables: dict[str, dict[str, dict[str, float]]] = {key: {} for key in CANDIDATES}
+    tables["impression_management_high_from"] = {}
+    for type_id, (_description, make) in RESPONDENT_TYPES.items():
+        distance, share, median_seconds, fast_pages, im_scores, reluctance = [], [], [], [], [], []
+        for pop, size in zip(pops, sizes):
+            sample = make(pop, size, rng)
+            if offers_na and type_id in USES_NOT_APPLICABLE and model.not_applicable_rate:
+                sample.not_applicable = rng.random(sample.raw.shape) < model.not_applicable_rate
+            for k in range(size):
+                na = sample.not_applicable[k] if sample.not_applicable is not None else None
+                answer_set = _answer_set(pop, sample.raw[k], na, tuple(sample.seconds[k].tolist()))
+                distance.append(mahalanobis_per_item(instrument, answer_set.answers))
+                share.append(identical_share(answer_set.answers))
+                median_seconds.append(float(np.median(sample.seconds[k])))
+                fast_pages.append(sample.seconds[k])
+                profile = score_answers(instrument, answer_set)
+                results = list(profile.scales.values())
+                im_scores.append(exact_of(profile.scales[im_scale.id]) if im_scale else None)
+                behaviour_scores = [exact_of(results[b]) for b in behaviour]
+                known = [x for x in behaviour_scores if x is not None]
+                reluctance.append(sum(known) / len(known) if known else np.nan)
+        for c in CANDIDATES["inconsistent_distance"]:
+            tables["inconsistent_distance"].setdefault(str(c), {})[type_id] = _rate([d is not None and d >= c for d in distance])
+        for c in CANDIDATES["straight_lining_share"]:
+            tables["straight_lining_share"].setdefault(str(c), {})[type_id] = _rate([x >= c for x in share])
+        for c in CANDIDATES["too_fast_page_seconds_per_item"]:
+            tables["too_fast_page_seconds_per_item"].setdefault(str(c), {})[type_id] = _rate(
+                [pages_faster_than(t, c) >= rules.too_fast_pages for t in fast_pages]
+            )
+        for c in CANDIDATES["too_fast_seconds_per_item"]:
+            tables["too_fast_seconds_per_item"].setdefault(str(c), {})[type_id] = _rate([m < c for m in median_seconds])
+        if im_scale:
+            scores = np.array([np.nan if x is None else x for x in im_scores])
+            m = len(im_scale.items)
+            if scoring_rule(im_scale) == "extreme":
+                cuts = [(f"{k} of {m} ({100 * k / m:.1f})", 100 * k / m) for k in range(1, m + 1)]
+            else:
+                cuts = [(f"{c:g}", c) for c in (50.0, 62.5, 75.0, 87.5)]
+            for label, c in cuts:
+                tables["impression_management_high_from"].setdefault(label, {})[type_id] = _rate(list(scores >= c - 1e-9))
+            if type_id == "honest":
+                rel = np.array(reluctance)
+                least = rel <= np.nanquantile(rel, 0.25)
+                for label, c in cuts:
+                    tables["impression_management_high_from"][label]["honest, least reluctant quarter"] = _rate(
+                        list(scores[least] >= c - 1e-9)
+                    )
+    return {
+        "instrument": f"{instrument.id} v{instrument.version}",
+        "model": model.name,
+        "n_per_type": n,
+        "seed": seed,
+        "too_fast_pages": rules.too_fast_pages,
+        "tables": tables,
+    }
+
+
+def format_calibration(data: dict[str, Any]) -> str:
+    lines = [
+        f"Calibration of {data['instrument']}, model '{data['model']}', N = {data['n_per_type']} per type, "
+        f"seed {data['seed']}: share of each type at or beyond each candidate threshold.",
+    ]
+    notes = {
+        "inconsistent_distance": "Mahalanobis D² per answered item ≥ threshold",
+        "straight_lining_share": "share of identical answers ≥ threshold",
+        "too_fast_page_seconds_per_item": f"{data['too_fast_pages']} or more pages below the threshold (s/item)",
+        "too_fast_seconds_per_item": "median s/item below the threshold",
+        "impression_management_high_from": "impression-management score ≥ threshold (lie-scale rule: k most extreme answers of m; with a \"does not apply\" answer, the share of the answered items)",
+    }
+    for key, table in data["tables"].items():
+        if not table:
+            continue
+        types = list(next(iter(table.values())))
+        lines += ["", f"{key}: {notes[key]}"]
+        lines += _table([key, *types], [[c, *(_pct(row.get(t, float("nan"))) for t in types)] for c, row in table.items()])
+    return "\n".join(lines)
 
 
 # --- printing ---------------------------------------------------------------------------------

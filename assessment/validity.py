@@ -45,23 +45,28 @@ def pages_faster_than(item_seconds: Sequence[float], seconds: float) -> int:
     return sum(1 for s in item_seconds if s < seconds)
 
 
-@lru_cache(maxsize=64)
-def _precision(expected: ExpectedAnswers, item_scales: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=16)
+def _reference(expected: ExpectedAnswers, item_scales: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     means, covariance = expected_covariance(expected, item_scales)
-    return means, np.linalg.inv(covariance)
+    return means, covariance, np.linalg.inv(covariance)
 
 
 def mahalanobis_per_item(instrument: Instrument, answers: Mapping[str, int]) -> float | None:
     """Squared Mahalanobis distance of the keyed answers from the pattern expected of an
     honest respondent, divided by the number of answered items (about 1 when honest).
     None when too few items are answered for the distance to mean anything."""
-    answered = [item for item in instrument.items if item.id in answers]
-    if not answered or len(answered) < MIN_SHARE_FOR_DISTANCE * len(instrument.items):
+    items = instrument.items
+    answered = [k for k, item in enumerate(items) if item.id in answers]
+    if not answered or len(answered) < MIN_SHARE_FOR_DISTANCE * len(items):
         return None
-    means, precision = _precision(instrument.validity.expected_answers, tuple(i.scale_id for i in answered))
-    keyed = np.array([6 - answers[i.id] if i.reverse else answers[i.id] for i in answered], dtype=float)
-    deviation = keyed - means
-    return float(deviation @ precision @ deviation) / len(answered)
+    means, covariance, precision = _reference(instrument.validity.expected_answers, tuple(i.scale_id for i in items))
+    keyed = np.array([6 - answers[items[k].id] if items[k].reverse else answers[items[k].id] for k in answered], float)
+    if len(answered) == len(items):
+        deviation = keyed - means
+        return float(deviation @ precision @ deviation) / len(items)
+    # Some items unanswered: the distance within the answered items' own covariance.
+    deviation = keyed - means[answered]
+    return float(deviation @ np.linalg.solve(covariance[np.ix_(answered, answered)], deviation)) / len(answered)
 
 
 def validity_flags(

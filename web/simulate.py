@@ -11,7 +11,7 @@ import yaml
 from flask.cli import with_appcontext
 
 from assessment.instrument import InstrumentError
-from assessment.simulation import MODELS, expected_answers, format_report, simulate
+from assessment.simulation import MODELS, calibrate, expected_answers, format_calibration, format_report, simulate
 
 from .extensions import instrument_bank
 
@@ -26,8 +26,11 @@ from .extensions import instrument_bank
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--expected-answers", "expected", is_flag=True,
               help="Print the model's expected answers for the instrument file's validity rules instead.")
+@click.option("--calibrate", "calibration", is_flag=True,
+              help="Print each validity index's rate per respondent type at candidate thresholds instead.")
 @with_appcontext
-def simulate_command(n: int, seed: int, version: str | None, model: str, as_json: bool, expected: bool):
+def simulate_command(n: int, seed: int, version: str | None, model: str, as_json: bool, expected: bool,
+                     calibration: bool):
     """Simulate honest and careless respondents, score them with the real engine, print flag rates,
     reliability and band agreement."""
     bank = instrument_bank()
@@ -40,6 +43,10 @@ def simulate_command(n: int, seed: int, version: str | None, model: str, as_json
     if expected:
         data = expected_answers(instrument, MODELS[model], seed=seed)
         click.echo(yaml.safe_dump({"expected_answers": data}, default_flow_style=None, sort_keys=False, width=120))
+        return
+    if calibration:
+        data = calibrate(instrument, n=n, seed=seed, model=MODELS[model])
+        click.echo(json.dumps(data, indent=2) if as_json else format_calibration(data))
         return
     report = simulate(instrument, n=n, seed=seed, model=MODELS[model])
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_report(report))
