@@ -121,3 +121,58 @@ def test_simulate_command_refuses_an_unknown_version(runner):
     result = runner.invoke(args=["simulate", "--version", "9"])
     assert result.exit_code == 2
     assert "version '9' is not in the item bank" in result.output
+
+
+# --- the seeded run behind the targets (questions/README.md, "Simulated rates")
+
+SMALL_N = 400
+SEED = 12
+# From `flask --app app simulate --n 2500 --seed 12` (model 'main') on the current version.
+RECORDED = {
+    ("honest", "any"): 0.050,
+    ("honest", "impression_management_high"): 0.026,
+    ("uniform_random", "any"): 0.998,
+    ("uniform_random", "any_untimed"): 0.996,
+    ("straight_lining", "any"): 1.000,
+    ("straight_lining_noisy", "any"): 0.999,
+    ("rushed", "any"): 0.862,
+    ("random_last_pages", "any"): 0.636,
+    ("random_last_pages", "any_untimed"): 0.524,
+    ("faking_good", "any"): 0.423,
+    ("acquiescent", "any"): 0.102,
+}
+# Issue #12's targets: (type, rate, at most / at least, value).
+TARGETS = [
+    ("honest", "any", "max", 0.06),
+    ("honest", "impression_management_high", "max", 0.03),
+    ("uniform_random", "any", "min", 0.85),
+    ("uniform_random", "any_untimed", "min", 0.60),
+    ("straight_lining", "any", "min", 0.95),
+    ("straight_lining_noisy", "any", "min", 0.95),
+    ("random_last_pages", "any", "min", 0.50),
+]
+
+
+def _tolerance(p: float) -> float:
+    """Three binomial standard errors of the small run, at least one percentage point."""
+    return max(0.01, 3 * (p * (1 - p) / SMALL_N) ** 0.5)
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    return simulate(CURRENT, n=SMALL_N, seed=SEED)
+
+
+def test_rates_have_not_drifted_from_the_recorded_run(small_run):
+    for (type_id, rate), recorded in RECORDED.items():
+        got = small_run.types[type_id][rate]
+        assert abs(got - recorded) <= _tolerance(recorded), (type_id, rate, got, recorded)
+
+
+def test_targets_hold_in_the_seeded_run(small_run):
+    for type_id, rate, kind, value in TARGETS:
+        got = small_run.types[type_id][rate]
+        slack = _tolerance(value)
+        assert got <= value + slack if kind == "max" else got >= value - slack, (type_id, rate, got, value)
+    least = small_run.honest["impression_management_least_reluctant_quarter"]
+    assert least <= 0.05 + _tolerance(0.05)
