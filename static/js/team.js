@@ -53,6 +53,9 @@
     setText('[data-count="completed"]', count(s.completed));
     team.querySelector("[data-withheld]").hidden = !s.withheld;
     team.querySelector("[data-empty-state]").hidden = s.withheld || s.included > 0;
+    setText('[data-count="flagged"]', s.flagged);
+    setText('[data-count="included"]', s.included);
+    team.querySelectorAll("[data-flagged]").forEach((el) => { el.hidden = !s.scales.length; });
     const figure = team.querySelector("[data-chart-figure]");
     const medians = team.querySelector("[data-medians]");
     figure.hidden = !data.chart;

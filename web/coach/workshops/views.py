@@ -267,10 +267,12 @@ def scores_csv(workshop_id: int):
             )
     else:
         summary, _grid = team_of(workshop, language)
-        writer.writerow(["scale", "instrument_id", "instrument_version", "completed", "median", "low", "moderate", "high", "not_scorable"])
+        writer.writerow(["scale", "instrument_id", "instrument_version", "completed", "median", "low", "moderate", "high", "not_scorable",
+                         "with_validity_note"])
         for row in summary.scales:
             writer.writerow([row.scale_id, instrument.id, instrument.version, summary.included, _num(row.median),
-                             row.band_counts["low"], row.band_counts["moderate"], row.band_counts["high"], row.not_scorable])
+                             row.band_counts["low"], row.band_counts["moderate"], row.band_counts["high"], row.not_scorable,
+                             summary.flagged])
     data = "\ufeff" + out.getvalue()  # a BOM, so that Excel reads UTF-8 and shows å, ä, ö
     name = f"{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.csv"
     return HttpResponse(data.encode("utf-8"), mimetype="text/csv", headers={
