@@ -113,3 +113,41 @@ def test_follow_up_pages_fit_375_pixels(live_server, browser, instrument):
             assert width <= 375, f"{name} is {width}px wide"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, instrument, language):
+    from .test_followup_teams import create_follow_up, join
+    from .test_workshop_browser import log_in
+    from .workshop_helpers import create_workshop, login, make_coach
+
+    email, password = make_coach(live_server.app)
+    coach_client = live_server.app.test_client()
+    login(coach_client, email, password)
+    workshop_id, code = create_workshop(coach_client, title="Kickoff", privacy="named")
+    people = live_server.app.test_client()
+    first = join(people, instrument, code, name="Åsa", keyed=THEN)
+    follow_up_id, follow_up_code = create_follow_up(coach_client, workshop_id)
+    join(people, instrument, follow_up_code, name="Åsa", keyed=NOW,
+         previous_link=f"http://localhost/response/{first.token}/profile")
+
+    page = browser.new_context().new_page()
+    failures = {}
+    try:
+        page.goto(f"{live_server.url}/join/{follow_up_code}?lang={language}")
+        assert page.locator("#previous_link").count() == 1
+        if violations := axe_violations(page):
+            failures["join a follow-up"] = violations
+        page.fill("#previous_link", "not a link")
+        page.click("form.card button[type=submit]")
+        page.wait_for_selector(".error-summary")
+        if violations := axe_violations(page):
+            failures["join a follow-up, with an error"] = violations
+        log_in(page, live_server.url, email, password)
+        page.goto(f"{live_server.url}/coach/workshops/{follow_up_id}?lang={language}")
+        assert page.locator("#before-after-title").count() == 1 and page.locator("table.people-change").count() == 1
+        if violations := axe_violations(page):
+            failures["team view of a follow-up"] = violations
+    finally:
+        page.context.close()
+    assert failures == {}

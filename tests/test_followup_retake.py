@@ -220,3 +220,32 @@ def test_the_pdfs_show_the_plan_and_the_comparison_page(app, client, instrument)
     _, _, rci = by_hand(instrument, THEN, NOW, "postponing_contact")
     assert f"{rci:.2f}" in comparison and "clearly lower than last time" in comparison
     assert "within measurement noise" in comparison and "did you do it?" in comparison
+
+
+def test_retake_across_instrument_versions_says_the_questions_changed(app, client, instrument):
+    bank = app.extensions["instrument_bank"]
+    old = next(i for i in bank.instruments.values() if i.version != instrument.version)
+    first = Respondent(client, old)
+    first.start()
+    with app.app_context():
+        response = Response.by_token(first.token)
+        response.instrument_version = old.version  # taken before the item bank changed
+        db.session.commit()
+    first.complete(answers_for(old, THEN))
+    second = retake(client, first)
+    second.instrument = instrument  # a retake is on the current item bank
+    second.complete(answers_for(instrument, NOW))
+    with app.app_context():
+        assert Response.by_token(second.token).instrument_version == instrument.version
+    html = client.get(second.url("/profile?lang=en")).text
+    assert "The questions changed between your takes" in html
+    shared = {s.id for s in old.scales} & {s.id for s in instrument.scales}
+    cells = rci_cells(html)
+    assert set(cells) == shared - {"impression_management"}
+    # by hand: 100 then (all keyed 5), 25 now (all keyed 2); each take's SEM from its own version
+    sem_then = old.scale("postponing_contact").reliability.sd * math.sqrt(1 - old.scale("postponing_contact").reliability.value)
+    sem_now = instrument.scale("postponing_contact").reliability.sd * math.sqrt(1 - instrument.scale("postponing_contact").reliability.value)
+    differ = not math.isclose(sem_then, sem_now)
+    expected = (25 - 100) / (math.sqrt(sem_then**2 + sem_now**2) if differ else math.sqrt(2) * sem_then)
+    assert cells["postponing_contact"] == f"{expected:.2f}"
+    assert ("different standard errors of measurement" in html) == differ
