@@ -176,7 +176,7 @@ def test_flag_texts_are_in_the_respondents_language(instrument):
         ('{"language": "sv", "answers": {"pc1": true}}', "item 'pc1': answer True is not an integer"),
         ('{"language": "sv", "answers": []}', "'answers' must be an object"),
         ('{"language": "sv", "answers": {}, "seconds_per_item": -1}', "'seconds_per_item' must be"),
-        ('{"language": "sv", "answers": {}, "extra": 1}', "unknown field(s): extra"),
+        ('{"language": "sv", "answers": {}, "extra": 1}', "unknown field(s): 'extra'"),
     ],
 )
 def test_bad_answers_files_name_the_problem(instrument, text, message):
