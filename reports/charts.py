@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 import plotly.graph_objects as go
 
 from assessment import Instrument, Profile
+from assessment.answers import NOT_APPLICABLE
 
 from .i18n import translations
 
@@ -61,33 +62,45 @@ def _names_above_bars(fig: go.Figure, names: Sequence[str]) -> None:
     fig.update_yaxes(showticklabels=False, range=[len(names) - 0.65, -0.95], tickvals=[])
 
 
-# A value label goes inside its bar from here on, so that it never runs past the chart's edge.
-INSIDE_FROM = 60
-
-
 def profile_chart(profile: Profile) -> go.Figure:
-    """The three behaviours against their bands, with the driver beside them."""
+    """The three behaviours against their bands, with the driver beside them;
+    each bar carries its 90 % interval as a whisker. The value sits above the
+    bar's right end, beside the name, where the whisker cannot cover it."""
     _ = translations(profile.language).gettext
     results = [*profile.of_kind("behaviour"), *profile.of_kind("driver")]
+    rows = list(range(len(results)))
     names = [_wrap(r.name + (" " + _("(driver)") if r.kind == "driver" else ""), 36) for r in results]
     scores = [r.score if r.score is not None else 0 for r in results]
+    intervals = [r.interval or (s, s) for r, s in zip(results, scores)]
     labels = [
-        f"{r.score:.0f} · {r.band_label}" if r.score is not None else _("not scorable") for r in results
+        f"{r.score} ({low}–{high}) · {r.band_label}" if r.score is not None else _("not scorable")
+        for r, (low, high) in zip(results, intervals)
     ]
-    inside = [r.score is not None and r.score >= INSIDE_FROM for r in results]
+    hover = [
+        f"{r.name}: {r.score} · {r.band_label} · " + _("90 %% interval %(low)s–%(high)s") % {"low": low, "high": high}
+        if r.score is not None else f"{r.name}: {_('not scorable')}"
+        for r, (low, high) in zip(results, intervals)
+    ]
     fig = go.Figure(
         go.Bar(
-            x=scores, y=list(range(len(results))), orientation="h", width=0.42,
+            x=scores, y=rows, orientation="h", width=0.42,
             marker={"color": [BAND_COLOURS.get(r.band or "", MUTED) for r in results]},
-            text=labels, textposition=["inside" if i else "outside" for i in inside], cliponaxis=False,
-            insidetextanchor="end", textfont={"color": ["white" if i else INK for i in inside]},
-            hovertemplate="%{customdata}<extra></extra>",
-            customdata=[f"{r.name}: {label}" for r, label in zip(results, labels)],
+            error_x={
+                "type": "data", "symmetric": False, "visible": True, "color": INK, "thickness": 1.6, "width": 6,
+                "array": [high - s for (_low, high), s in zip(intervals, scores)],
+                "arrayminus": [s - low for (low, _high), s in zip(intervals, scores)],
+            },
+            hovertemplate="%{customdata}<extra></extra>", customdata=hover,
         )
     )
     _band_zones(fig, [(r.scale_id, r.cut_points) for r in results], half_height=0.24)
     fig.update_xaxes(range=[0, 100], dtick=25, title_text=_("Score (0–100)"), gridcolor="#e4e7eb", zeroline=False)
     _names_above_bars(fig, names)
+    fig.update_layout(annotations=[*fig.layout.annotations, *[
+        {"text": label, "xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": index - 0.26,
+         "yanchor": "bottom", "showarrow": False, "align": "right"}
+        for index, label in enumerate(labels)
+    ]])
     _layout(fig, height=70 + 74 * len(results))
     fig.update_layout(margin={"l": 10, "r": 12, "t": 4, "b": 40})
     return fig
@@ -99,13 +112,17 @@ def scale_items_chart(profile: Profile, instrument: Instrument, answers: Mapping
     language = profile.language
     scale = instrument.scale(scale_id)
     labels = {o.value: o.label[language] for o in instrument.response_options}
-    values = [answers.get(item.id) for item in scale.items]
+    if instrument.not_applicable_label:
+        labels[NOT_APPLICABLE] = instrument.not_applicable_label[language]
+    answered = [answers.get(item.id) for item in scale.items]
+    # "Does not apply" draws no bar; its label says why.
+    values = [None if v == NOT_APPLICABLE else v for v in answered]
     numbers = [str(n) for n in range(1, len(values) + 1)]
     fig = go.Figure(
         go.Bar(
             x=[v or 0 for v in values], y=numbers, orientation="h", width=0.6,
             marker={"color": [_item_colour(v) for v in values]},
-            customdata=[labels.get(v, "–") if v else "–" for v in values],
+            customdata=[labels.get(v, "–") if v else "–" for v in answered],
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )

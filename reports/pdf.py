@@ -150,7 +150,8 @@ def profile_html(report: ProfileReport) -> str:
         scales=scales,
         chart_url=chart_url,
         plan=_action_plan(profile),
-        answer_labels={o.value: o.label[language] for o in instrument.response_options},
+        answer_labels={o.value: o.label[language] for o in instrument.response_options}
+        | ({"na": instrument.not_applicable_label[language]} if instrument.not_applicable_label else {}),
     )
 
 

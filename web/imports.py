@@ -16,7 +16,7 @@ from assessment import AnswersError, AnswerSet, Instrument, parse_answers
 
 from .extensions import db
 from .models import PageTiming, Response, hash_token, new_token
-from .research import NOT_APPLICABLE_VALUE
+from .models import NOT_APPLICABLE_VALUE
 from .responses import save_answers
 
 EXTRA_FIELDS = ("research_consent", "completed_at", "external_id")

@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessment.answers import NOT_APPLICABLE
+
 from .extensions import db
 
 
@@ -133,7 +135,12 @@ class Response(db.Model):
 
     @property
     def answer_map(self) -> dict[str, int]:
-        return {a.item_id: a.value for a in self.answers}
+        return {a.item_id: NOT_APPLICABLE if a.value == NOT_APPLICABLE_VALUE else a.value for a in self.answers}
+
+
+# "Does not apply to me" (answers files: "na") is stored as an answer row with
+# this value: an answer of its own, not a missing one, and outside 1–5.
+NOT_APPLICABLE_VALUE = 0
 
 
 class Answer(db.Model):

@@ -19,14 +19,12 @@ from assessment.item_analysis import MIN_N, analyse
 from assessment.norms import NormPosition
 
 from .extensions import db, instrument_bank
-from .models import Answer, ItemAnalysis, NormTable, PageTiming, Response
+from .models import NOT_APPLICABLE_VALUE, Answer, ItemAnalysis, NormTable, PageTiming, Response
 from .responses import _seconds_per_item
 
 # Reliability from the data replaces the provisional value from this many
 # consenting, completed responses of a version on (all languages together).
 DATA_RELIABILITY_MIN_N = 200
-# How a "does not apply" answer is stored in answers.value (agreed with #12's storage).
-NOT_APPLICABLE_VALUE = 0
 # A norm table needs this many unflagged consenting responses in one language.
 NORMS_MIN_N = 300
 

@@ -12,9 +12,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from assessment import AnswerSet, Instrument, Profile, score_answers
+from assessment.answers import NOT_APPLICABLE
 
 from .extensions import db, instrument_bank
-from .models import Answer, PageTiming, Response, hash_token, new_token
+from .models import NOT_APPLICABLE_VALUE, Answer, PageTiming, Response, hash_token, new_token
 
 # A page left open over lunch says nothing about reading speed.
 MAX_SECONDS_PER_PAGE = 15 * 60
@@ -66,12 +67,20 @@ def _still_open(response: Response) -> None:
         raise ResponseCompleted(response.id)
 
 
-def save_answers(response: Response, answers: Mapping[str, int]) -> None:
-    """Upsert answers: one row per item, however often a page is submitted."""
+def _stored(value: int | str) -> int:
+    return NOT_APPLICABLE_VALUE if value == NOT_APPLICABLE else value
+
+
+def _answer(stored: int) -> int | str:
+    return NOT_APPLICABLE if stored == NOT_APPLICABLE_VALUE else stored
+
+
+def save_answers(response: Response, answers: Mapping[str, int | str]) -> None:
+    """Upsert answers (1–5 or "na"): one row per item, however often a page is submitted."""
     _still_open(response)
     if not answers:
         return
-    rows = [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()]
+    rows = [{"response_id": response.id, "item_id": k, "value": _stored(v)} for k, v in answers.items()]
     statement = _insert(Answer.__table__).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=["response_id", "item_id"], set_={"value": statement.excluded.value}
@@ -93,11 +102,24 @@ def add_page_time(response: Response, page: int, seconds: float) -> None:
     db.session.execute(statement)
 
 
-def answers_of(response: Response) -> dict[str, int]:
+def answers_of(response: Response) -> dict[str, int | str]:
+    """Every stored answer: 1–5, or "na" for "does not apply"."""
     rows = db.session.execute(
         select(Answer.item_id, Answer.value).where(Answer.response_id == response.id)
     )
-    return {item_id: value for item_id, value in rows}
+    return {item_id: _answer(value) for item_id, value in rows}
+
+
+def answer_set(language: str, answers: Mapping[str, int | str], respondent: str | None = None,
+               item_seconds: tuple[float, ...] = ()) -> AnswerSet:
+    """Stored answers as the domain wants them: 1–5 answers apart from "does not apply"."""
+    return AnswerSet(
+        language=language,
+        answers={k: v for k, v in answers.items() if v != NOT_APPLICABLE},
+        respondent=respondent,
+        item_seconds=item_seconds,
+        not_applicable=frozenset(k for k, v in answers.items() if v == NOT_APPLICABLE),
+    )
 
 
 def _seconds_per_item(instrument: Instrument, page_seconds) -> tuple[float, ...]:
@@ -125,15 +147,15 @@ def reliabilities_for(instrument: Instrument):
     return data_reliabilities(instrument)
 
 
-def profile_of(response: Response, language: str | None = None, answers: dict[str, int] | None = None) -> Profile:
+def profile_of(response: Response, language: str | None = None, answers: dict[str, int | str] | None = None) -> Profile:
     instrument = instrument_of(response)
     return score_answers(
         instrument,
-        AnswerSet(
-            language=language or response.language,
-            answers=answers_of(response) if answers is None else answers,
-            respondent=response.respondent_name,
-            item_seconds=item_seconds_of(response, instrument),
+        answer_set(
+            language or response.language,
+            answers_of(response) if answers is None else answers,
+            response.respondent_name,
+            item_seconds_of(response, instrument),
         ),
         reliabilities=reliabilities_for(instrument),
     )
@@ -142,13 +164,13 @@ def profile_of(response: Response, language: str | None = None, answers: dict[st
 def profiles_of(responses: list[Response], language: str) -> dict[int, Profile]:
     """Profiles of many responses with two queries in all (the team view polls this)."""
     ids = [r.id for r in responses]
-    answers: dict[int, dict[str, int]] = defaultdict(dict)
+    answers: dict[int, dict[str, int | str]] = defaultdict(dict)
     timings: dict[int, list[tuple[int, float]]] = defaultdict(list)
     if ids:
         for response_id, item_id, value in db.session.execute(
             select(Answer.response_id, Answer.item_id, Answer.value).where(Answer.response_id.in_(ids))
         ):
-            answers[response_id][item_id] = value
+            answers[response_id][item_id] = _answer(value)
         for response_id, page, seconds in db.session.execute(
             select(PageTiming.response_id, PageTiming.page, PageTiming.seconds).where(PageTiming.response_id.in_(ids))
         ):
@@ -162,8 +184,8 @@ def profiles_of(responses: list[Response], language: str) -> dict[int, Profile]:
             reliabilities[key] = reliabilities_for(instrument)
         profiles[response.id] = score_answers(
             instrument,
-            AnswerSet(language, answers[response.id], response.respondent_name,
-                      _seconds_per_item(instrument, timings[response.id])),
+            answer_set(language, answers[response.id], response.respondent_name,
+                       _seconds_per_item(instrument, timings[response.id])),
             reliabilities=reliabilities[key],
         )
     return profiles

@@ -20,7 +20,8 @@ from .responses import profiles_of
 class GridRow:
     response_id: int
     name: str
-    scores: dict[str, tuple[float | None, str | None]]  # scale id -> (score, band)
+    # scale id -> (score, band, 90 % interval, near a band boundary)
+    scores: dict[str, tuple[int | None, str | None, tuple[int, int] | None, bool]]
 
 
 def shared_responses(workshop: Workshop) -> list[Response]:
@@ -57,7 +58,8 @@ def team_of(workshop: Workshop, language: str) -> tuple[TeamSummary, list[GridRo
         )
         grid = [
             GridRow(r.id, r.respondent_name or "–",
-                    {s.scale_id: (s.score, s.band) for s in scored[r.id].of_kind("behaviour", "driver")})
+                    {s.scale_id: (s.score, s.band, s.interval, s.near_cut)
+                     for s in scored[r.id].of_kind("behaviour", "driver")})
             for r in included
         ]
         return summary, grid

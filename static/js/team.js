@@ -35,6 +35,20 @@
         td.className = "cell band-" + (cell.band || "none");
         td.dataset.value = cell.score === null || cell.score === undefined ? -1 : cell.score;
         td.textContent = fmt(cell.score);
+        if (cell.interval) {
+          const small = document.createElement("small");
+          small.textContent = " (" + cell.interval[0] + "–" + cell.interval[1] + ")";
+          td.appendChild(small);
+        }
+        if (cell.near) {
+          const mark = document.createElement("span");
+          mark.setAttribute("aria-hidden", "true");
+          mark.textContent = " ≈";
+          const said = document.createElement("span");
+          said.className = "visually-hidden";
+          said.textContent = " " + table.dataset.nearText;
+          td.append(mark, said);
+        }
         tr.appendChild(td);
       });
       const link = template.content.firstElementChild.cloneNode(true);

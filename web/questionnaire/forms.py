@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from assessment import Instrument
+from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import Item
 
 from ..common.forms import LANGUAGE_CHOICES, research_consent_field
@@ -29,10 +30,18 @@ class StartForm(FlaskForm):
     research_consent = research_consent_field()
 
 
+def _answer(value):
+    return value if value in (None, "", NOT_APPLICABLE) else int(value)
+
+
 def page_form_class(instrument: Instrument, items: tuple[Item, ...], language: str) -> type[FlaskForm]:
     choices = [SelectChoice(o.value, o.label[language]) for o in instrument.response_options]
+    if instrument.offers_not_applicable:
+        # The same radio group as 1–5, so that it is one question to the keyboard
+        # and to screen readers; the page sets it apart visually.
+        choices.append(SelectChoice(NOT_APPLICABLE, instrument.not_applicable_label[language]))
     fields = {
-        item.id: RadioField(item.text[language], choices=choices, coerce=int, validators=[Optional()])
+        item.id: RadioField(item.text[language], choices=choices, coerce=_answer, validators=[Optional()])
         for item in items
     }
     fields["shown"] = HiddenField()

@@ -142,7 +142,8 @@ def page(token: str, number: int):
 def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
     """Refuse anything a browser would not send: unknown fields, values that are
     not options, a page stamp that was not ours. Returns action, answers, seconds."""
-    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"})
+    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"},
+                                not_applicable=instrument_of(response).offers_not_applicable)
     action = request.form.get("action", "next")
     if action not in PAGE_ACTIONS:
         abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))
@@ -175,6 +176,7 @@ def _render_page(response, token, form, items, number, total, *, missing):
             total=total,
             missing=missing,
             private_link=private_link,
+            instrument=instrument_of(response),
             first_number=(number - 1) * instrument_of(response).page_size + 1,
         ),
         status,

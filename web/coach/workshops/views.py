@@ -121,7 +121,7 @@ def team_json(workshop_id: int):
         "chart": charts.to_json(charts.team_distribution_chart(summary, language)) if summary.included else None,
         "grid": [
             {"id": row.response_id, "name": row.name,
-             "scores": {k: {"score": v[0], "band": v[1]} for k, v in row.scores.items()}}
+             "scores": {k: {"score": v[0], "band": v[1], "interval": v[2], "near": v[3]} for k, v in row.scores.items()}}
             for row in grid
         ],
         "open": workshop.is_open,
@@ -254,7 +254,9 @@ def scores_csv(workshop_id: int):
         scales = [s.id for s in instrument.scales]
         items = [i.id for i in instrument.items]
         writer.writerow(["name", "completed_at", "language", "source", "instrument_id", "instrument_version"]
-                        + [f"{s}_score" for s in scales] + [f"{s}_band" for s in scales] + [f"flag_{f}" for f in FLAG_IDS] + items)
+                        + [f"{s}_score" for s in scales] + [f"{s}_band" for s in scales]
+                        + [f"{s}_{part}" for s in scales for part in ("exact", "interval_low", "interval_high", "near_cut")]
+                        + [f"flag_{f}" for f in FLAG_IDS] + items)
         for response in shared_responses(workshop):
             profile = profile_of(response, language)
             answers = answers_of(response)
@@ -262,6 +264,7 @@ def scores_csv(workshop_id: int):
                 [_csv_text(response.respondent_name or ""), response.completed_at.isoformat(), response.language, response.source,
                  response.instrument_id, response.instrument_version]
                 + [_num(profile.scales[s].score) for s in scales] + [profile.scales[s].band or "" for s in scales]
+                + [value for s in scales for value in _uncertainty_columns(profile.scales[s])]
                 + [int(f in profile.flag_ids) for f in FLAG_IDS]
                 + [answers.get(i, "") for i in items]
             )
@@ -277,6 +280,11 @@ def scores_csv(workshop_id: int):
     name = f"{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.csv"
     return HttpResponse(data.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+def _uncertainty_columns(result) -> list[str | int]:
+    low, high = result.interval or (None, None)
+    return [_num(result.exact), _num(low), _num(high), int(result.near_cut)]
 
 
 def _num(value) -> str:
@@ -311,7 +319,8 @@ def paper_entry(workshop_id: int):
     language = current_language()
     missing, answers = [], {}
     if request.method == "POST":
-        answers = submitted_answers(request.form, instrument.items, {"csrf_token", "name", "share_with_coach", "language"})
+        answers = submitted_answers(request.form, instrument.items, {"csrf_token", "name", "share_with_coach", "language"},
+                                    not_applicable=instrument.offers_not_applicable)
         missing = [item for item in instrument.items if item.id not in answers]
         if form.validate() and not missing:
             response, token = create_response(

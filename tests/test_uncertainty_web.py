@@ -1,0 +1,181 @@
+"""Honest uncertainty and "does not apply" on every surface: the questionnaire
+page, storage, the profile page, the PDF, the team views, paper mode, and a v1
+response that still renders and says "version 1"."""
+
+import io
+import re
+import unicodedata
+from datetime import datetime, timezone
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import csrf_of
+from .helpers import varied_answers
+from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+
+
+def pdf_words(data: bytes) -> str:
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in pages)).split())
+
+
+def near_cut_answers(instrument):
+    """Varied answers, with weak_close at 4,4,4,4,4,3,3,3 → exact 65.6: high, interval crossing 63."""
+    answers = varied_answers(instrument)
+    wc = [i.id for i in instrument.scale("weak_close").items]
+    answers.update({item_id: 4 if k < 5 else 3 for k, item_id in enumerate(wc)})
+    return answers
+
+
+def test_page_offers_does_not_apply_in_the_same_radio_group_with_the_reference_period(respondent, instrument):
+    respondent.start(language="sv")
+    page = respondent.client.get(respondent.url("/page/1")).text
+    first = instrument.pages[0][0]
+    radios = re.findall(rf'<input[^>]*name="{first.id}"[^>]*>', page)
+    assert [re.search(r'value="([^"]+)"', r).group(1) for r in radios] == ["1", "2", "3", "4", "5", "na"]
+    assert "Inte aktuellt för mig" in page and "scale-option-na" in page
+    assert instrument.instructions["sv"] in page and instrument.page_hint["sv"] in page
+    second = respondent.client.get(respondent.url("/page/2")).text
+    assert instrument.page_hint["sv"] in second and instrument.instructions["sv"] not in second
+
+
+def test_not_applicable_is_stored_as_such_and_left_out_of_the_score(app, respondent, instrument):
+    from web.models import NOT_APPLICABLE_VALUE, Answer, Response
+
+    respondent.start(language="en")
+    answers = varied_answers(instrument)
+    af = [i.id for i in instrument.scale("abandoned_follow_up").items]
+    answers.update({af[0]: "na", af[1]: "na"})
+    respondent.complete(answers)
+    with app.app_context():
+        from web.extensions import db
+
+        response = db.session.query(Response).one()
+        stored = {a.item_id: a.value for a in db.session.query(Answer).filter_by(response_id=response.id)}
+        assert stored[af[0]] == stored[af[1]] == NOT_APPLICABLE_VALUE and len(stored) == len(instrument.items)
+    page = respondent.client.get(respondent.url("/profile")).text
+    assert "2 questions answered “does not apply” are left out of this score." in page
+    # back on the page, "does not apply" is still ticked
+    assert respondent.client.get(respondent.url("/page/1")).status_code == 302  # completed: goes to the profile
+
+
+def test_too_many_not_applicable_says_why_there_is_no_score(respondent, instrument):
+    respondent.start(language="en")
+    answers = varied_answers(instrument)
+    af = [i.id for i in instrument.scale("abandoned_follow_up").items]
+    answers.update({item_id: "na" for item_id in af[:3]})
+    respondent.complete(answers)
+    page = " ".join(respondent.client.get(respondent.url("/profile")).text.split())
+    assert (f"Not scored: 3 of the 8 questions on this scale were answered “does not apply”, "
+            f"and a score needs at least 6 answers from Never to Almost always.") in page
+
+
+def v1_response(app, *, completed=True, answers=True) -> str:
+    """A response taken on version 1, stored as it would have been before v2."""
+    from web.extensions import db, instrument_bank
+    from web.models import Answer, Response, hash_token, new_token
+
+    token = new_token()
+    with app.app_context():
+        v1 = instrument_bank().get("tripwire", "1")
+        response = Response(token_hash=hash_token(token), instrument_id="tripwire", instrument_version="1",
+                            language="en", completed_at=datetime.now(timezone.utc) if completed else None)
+        db.session.add(response)
+        db.session.flush()
+        if answers:
+            db.session.add_all(Answer(response_id=response.id, item_id=k, value=v) for k, v in varied_answers(v1).items())
+        db.session.commit()
+    return token
+
+
+def test_not_applicable_is_refused_where_the_instrument_does_not_offer_it(app, client):
+    from .conftest import page_fields
+
+    token = v1_response(app, completed=False, answers=False)
+    page = client.get(f"/response/{token}/page/1")
+    assert page.status_code == 200 and 'value="na"' not in page.text and "Does not apply" not in page.text
+    reply = client.post(f"/response/{token}/page/1", data={**page_fields(page.text), "action": "next", "pc1": "na"})
+    assert reply.status_code == 400
+    reply = client.post(f"/response/{token}/page/1", data={**page_fields(page.text), "action": "next", "pc1": "3"})
+    assert reply.status_code in (302, 422)
+
+
+def test_profile_page_shows_integer_scores_intervals_and_near_the_boundary(respondent, instrument):
+    respondent.start(language="sv")
+    respondent.complete(near_cut_answers(instrument))
+    page = respondent.client.get(respondent.url("/profile")).text
+    assert re.search(r'data-score="weak_close">66<', page)
+    # SEM 19.0 × √.20 = 8.50; 65.625 ± 13.98 → 51.6 … 79.6 → 52–80
+    assert 'data-interval="weak_close">52–80<' in page
+    assert "nära gränsen mellan måttlig och hög" in page
+    assert instrument.scale("weak_close").near_boundary["moderate_high"]["sv"] in page
+    assert "90 %-intervall" in page and "Reliabilitet 0,80" in page
+    assert "Frågeformulär version 2" in page
+
+
+def test_a_v1_response_still_renders_and_says_version_1(app, client):
+    from assessment.bank import InstrumentBank
+
+    from .helpers import QUESTIONS
+
+    v1 = InstrumentBank.load(QUESTIONS).get("tripwire", "1")
+    token = v1_response(app)
+    page = client.get(f"/response/{token}/profile")
+    assert page.status_code == 200
+    assert "Questionnaire version 1" in page.text and v1.scale("weak_close").name["en"] in page.text
+    assert re.search(r'data-interval="weak_close">\d+–\d+<', page.text)
+    assert "Does not apply" not in page.text
+
+
+def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
+    from datetime import date
+
+    from assessment import score_answers
+    from reports.pdf import ProfileReport, render_profile_pdf
+    from web.responses import answer_set
+
+    answers = near_cut_answers(instrument)
+    answers[instrument.scale("postponing_contact").items[0].id] = "na"
+    for language, near, interval in (("sv", "nära gränsen mellan måttlig och hög", "90 %-intervall 52–80"),
+                                     ("en", "near the boundary between moderate and high", "90 % interval 52–80")):
+        profile = score_answers(instrument, answer_set(language, answers))
+        text = pdf_words(render_profile_pdf(ProfileReport(profile, instrument, answers, "Åsa", date(2026, 11, 27))))
+        assert interval in text and near in text
+        assert instrument.not_applicable_label[language] in text  # the answer list names it
+        assert "tripwire version 2" in text
+
+
+def test_blank_paper_form_has_the_reference_period_and_a_does_not_apply_box(app, instrument):
+    from reports.pdf import render_blank_questionnaire_pdf
+
+    text = pdf_words(render_blank_questionnaire_pdf(instrument, "sv"))
+    assert "tre månader" in text and text.count("Inte aktuellt för mig") >= len(instrument.items)
+
+
+def test_paper_keying_takes_not_applicable_and_the_team_grid_shows_intervals(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, privacy="named", language="en")
+    page = client.get(f"/coach/workshops/{workshop_id}/paper")
+    assert 'value="na"' in page.text
+    answers = varied_answers(instrument, 1)
+    first_pc = instrument.scale("postponing_contact").items[0].id
+    answers[first_pc] = "na"
+    data = {"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "en", "share_with_coach": "y",
+            **{k: str(v) for k, v in answers.items()}}
+    assert client.post(f"/coach/workshops/{workshop_id}/paper", data=data).status_code == 200
+    join_and_complete(app.test_client(), instrument, code, name="Nära Nils", share=True, offset=0)
+    team = client.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
+    cells = {row["name"]: row["scores"] for row in team["grid"]}
+    for scores in cells.values():
+        for cell in scores.values():
+            low, high = cell["interval"]
+            assert low <= cell["score"] <= high and isinstance(cell["near"], bool)
+    show = client.get(f"/coach/workshops/{workshop_id}").text
+    assert "In brackets: the 90 % interval." in show and re.search(r"\d+ <small>\(\d+–\d+\)</small>", show)
+    rows = client.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    per = next(r.split(",") for r in rows[1:] if r.startswith("Pappers-Per"))
+    assert per[header.index(first_pc)] == "na"
+    assert {"weak_close_exact", "weak_close_interval_low", "weak_close_interval_high", "weak_close_near_cut"} <= set(header)
