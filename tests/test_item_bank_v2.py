@@ -150,3 +150,19 @@ def test_an_answers_file_with_na_is_scored_without_it(v2):
     parsed = parse_answers(v2, json.dumps({"language": "sv", "answers": answers}))
     result = score_answers(v2, parsed).scales["abandoned_follow_up"]
     assert (result.score, result.reason, result.answered, result.needed) == (None, "too_many_not_applicable", 5, 6)
+
+
+def test_median_completion_time_is_under_eight_minutes():
+    """The reading-time model of bench/completion_time.py over v2's real texts."""
+    import importlib.util
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("completion_time", QUESTIONS.parent / "bench" / "completion_time.py")
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    bank = InstrumentBank.load(QUESTIONS)
+    for language in ("sv", "en"):
+        v2 = np.median(model.completion_seconds(bank.current, language, 2000, seed=7))
+        v1 = np.median(model.completion_seconds(bank.get("tripwire", "1"), language, 2000, seed=7))
+        assert v1 < v2 < 8 * 60, (language, v1, v2)
