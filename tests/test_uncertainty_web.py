@@ -106,11 +106,11 @@ def test_profile_page_shows_integer_scores_intervals_and_near_the_boundary(respo
     respondent.complete(near_cut_answers(instrument))
     page = respondent.client.get(respondent.url("/profile")).text
     assert re.search(r'data-score="weak_close">66<', page)
-    # SEM 19.0 × √.20 = 8.50; 65.625 ± 13.98 → 51.6 … 79.6 → 52–80
-    assert 'data-interval="weak_close">52–80<' in page
+    # v2 weak_close: SEM 16.5 × √.18 = 7.00; 65.625 ± 11.51 → 54.1 … 77.1 → 54–77
+    assert 'data-interval="weak_close">54–77<' in page
     assert "nära gränsen mellan måttlig och hög" in page
     assert instrument.scale("weak_close").near_boundary["moderate_high"]["sv"] in page
-    assert "90 %-intervall" in page and "Reliabilitet 0,80" in page
+    assert "90 %-intervall" in page and "Reliabilitet 0,82" in page
     assert "Frågeformulär version 2" in page
 
 
@@ -137,8 +137,8 @@ def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
 
     answers = near_cut_answers(instrument)
     answers[instrument.scale("postponing_contact").items[0].id] = "na"
-    for language, near, interval in (("sv", "nära gränsen mellan måttlig och hög", "90 %-intervall 52–80"),
-                                     ("en", "near the boundary between moderate and high", "90 % interval 52–80")):
+    for language, near, interval in (("sv", "nära gränsen mellan måttlig och hög", "90 %-intervall 54–77"),
+                                     ("en", "near the boundary between moderate and high", "90 % interval 54–77")):
         profile = score_answers(instrument, answer_set(language, answers))
         text = pdf_words(render_profile_pdf(ProfileReport(profile, instrument, answers, "Åsa", date(2026, 11, 27))))
         assert interval in text and near in text
