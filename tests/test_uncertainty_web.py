@@ -7,7 +7,6 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 
-import pytest
 from pypdf import PdfReader
 
 from .conftest import csrf_of
@@ -67,8 +66,8 @@ def test_too_many_not_applicable_says_why_there_is_no_score(respondent, instrume
     answers.update({item_id: "na" for item_id in af[:3]})
     respondent.complete(answers)
     page = " ".join(respondent.client.get(respondent.url("/profile")).text.split())
-    assert (f"Not scored: 3 of the 8 questions on this scale were answered “does not apply”, "
-            f"and a score needs at least 6 answers from Never to Almost always.") in page
+    assert ("Not scored: 3 of the 8 questions on this scale were answered “does not apply”, "
+            "and a score needs at least 6 answers from Never to Almost always.") in page
 
 
 def v1_response(app, *, completed=True, answers=True) -> str:

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from assessment import AnswersError, AnswerSet, Instrument, parse_answers
+from assessment.answers import NOT_APPLICABLE
 
 from .extensions import db
 from .models import PageTiming, Response, hash_token, new_token
-from .models import NOT_APPLICABLE_VALUE
 from .responses import save_answers
 
 EXTRA_FIELDS = ("research_consent", "completed_at", "external_id")
@@ -122,7 +122,7 @@ def import_rows(instrument: Instrument, rows: list[ImportRow]) -> tuple[int, int
         db.session.add(response)
         db.session.flush()
         save_answers(
-            response, {**row.answer_set.answers, **{i: NOT_APPLICABLE_VALUE for i in row.answer_set.not_applicable}}
+            response, {**row.answer_set.answers, **{i: NOT_APPLICABLE for i in row.answer_set.not_applicable}}
         )
         response.completed_at = row.completed_at  # last: a completed response is final
         seconds = row.answer_set.item_seconds  # per item: one figure, or one per page
