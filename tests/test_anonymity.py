@@ -232,3 +232,24 @@ def test_no_template_carries_the_threshold():
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"at least \d|fewer than \d|minst \d|färre än \d", text), path
+
+
+def test_of_two_simultaneous_polls_only_the_first_release_is_kept(app, coach, instrument):
+    """A poll that started before another one stored a release must not replace
+    it with its own: the coach would see two releases one person apart."""
+    from web.models import Workshop
+    from web.team import _current_release
+
+    workshop_id, code = create_workshop(coach)
+    for k in range(5):
+        participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k))
+    with app.app_context():
+        stale = db.session.get(Workshop, workshop_id)  # this poll has read the workshop: nothing released yet
+        assert stale.team_released_through is None
+        with app.app_context():  # meanwhile another poll (its own session) releases five ...
+            assert _current_release(db.session.get(Workshop, workshop_id), 5).included == 5
+            participant(app, instrument, code, level_answers(instrument, 4))  # ... and a sixth completes
+        assert stale.team_released_through is None  # still the stale view
+        kept = _current_release(stale, 5)
+        assert kept.included == 5
+    assert team(coach, workshop_id)["summary"]["included"] == 5
