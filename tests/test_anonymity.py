@@ -253,3 +253,26 @@ def test_of_two_simultaneous_polls_only_the_first_release_is_kept(app, coach, in
         kept = _current_release(stale, 5)
         assert kept.included == 5
     assert team(coach, workshop_id)["summary"]["included"] == 5
+
+
+def test_the_team_pdf_and_csv_follow_the_same_rules(app, coach, instrument):
+    from pypdf import PdfReader
+
+    def pdf_text():
+        reply = coach.get(f"/coach/workshops/{workshop_id}/team.pdf?lang=en")
+        assert reply.status_code == 200
+        return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.data)).pages).split())
+
+    workshop_id, code = create_workshop(coach)
+    for level in (1, 5, 5, 1):
+        key_in_paper(coach, workshop_id, level_answers(instrument, level))
+    participant(app, instrument, code, level_answers(instrument, 3))
+    text = pdf_text()
+    assert "fewer than 5 participants have completed" in text and "On paper, not in the totals 4" in text
+    assert "Median" not in text
+    for k in range(4):
+        participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k))
+    text = pdf_text()
+    assert "Completed 5–9" in text and "rounded to the nearest 10" in text and "fewer than" not in text
+    rows = list(csv.DictReader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
+    assert rows and all(row["completed"] == "5" and float(row["median"]) % 10 == 0 for row in rows)
