@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .browser import axe_violations
+from .layout import layout_problems
 from .test_anonymity import key_in_paper, level_answers
 from .test_workshop_browser import log_in
 from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
@@ -46,9 +47,22 @@ def test_anonymous_team_view_moves_in_steps_and_passes_axe(live_server, page, in
     expect(participant.locator("h1")).to_have_text("Formuläret är redan ifyllt" if language == "sv" else "This questionnaire is complete")
     if violations := axe_violations(participant):
         failures["completed response, re-posted"] = violations
+    participant.set_viewport_size({"width": 375, "height": 740})
+    if problems := layout_problems(participant):
+        failures["completed response at 375 px"] = problems
     for name, path in {"paper entry": f"/coach/workshops/{workshop_id}/paper", "privacy": "/privacy"}.items():
         page.goto(f"{live_server.url}{path}?lang={language}")
         if violations := axe_violations(page):
             failures[name] = violations
+    phone = page.context.browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        small = phone.new_page()
+        log_in(small, live_server.url, email, password)
+        small.goto(f"{live_server.url}/coach/workshops/{workshop_id}?lang={language}")
+        small.wait_for_selector("[data-chart-figure] .chart-area[data-rendered=true]")
+        if problems := layout_problems(small):
+            failures["workshop at 375 px"] = problems
+    finally:
+        phone.close()
     assert failures == {}
     assert token
