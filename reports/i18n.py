@@ -45,3 +45,10 @@ def decimal(value: float, language: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, format="#,##0.##", locale=FORMAT_LOCALES.get(language, language))
+
+
+def fixed(value: float, language: str, places: int = 2) -> str:
+    """A number with exactly `places` decimals and the language's decimal mark and minus sign."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="0." + "0" * places, locale=FORMAT_LOCALES.get(language, language))

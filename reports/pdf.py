@@ -21,7 +21,7 @@ from assessment.followup import History, Plan
 from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
 
 from . import charts
-from .i18n import decimal, long_date, translations
+from .i18n import decimal, fixed, long_date, translations
 from .renderer import ChartRenderer, default_renderer
 from .svg import slim_svg
 
@@ -64,6 +64,7 @@ def _environment(language: str) -> Environment:
     env.install_gettext_translations(translations(language), newstyle=True)
     env.filters["long_date"] = lambda d: long_date(d, language)
     env.filters["decimal"] = lambda value: decimal(value, language)
+    env.filters["fixed2"] = lambda value: fixed(value, language)
     return env
 
 

@@ -53,7 +53,7 @@ def test_plan_is_saved_and_shown_on_the_profile(app, done):
     assert "When a meeting is about to end without a next step, I will propose a date before we hang up." in profile
     assert "When I send a quote, I will book the follow-up call in the same e-mail." in profile
     due = date.today() + timedelta(days=30)
-    assert f"Follow-up on {due.isoformat()}" in profile
+    assert f"Follow-up on {due.day} {due:%B} {due.year}" in profile
     with app.app_context():
         plan = db.session.scalars(db.select(Plan)).one()
         assert plan.follow_up_on == due and [a.scale_id for a in plan.actions] == ["weak_close", None]
@@ -98,7 +98,7 @@ def test_a_chosen_date_and_a_reminder_address_are_stored_and_the_address_can_be_
         reminder = db.session.get(Reminder, Response.by_token(done.token).id)
         assert (reminder.email, reminder.due_on, reminder.language) == ("karin@example.com", chosen, "en")
     profile = done.client.get(done.url("/profile")).text
-    assert "karin@example.com" in profile and f"Follow-up on {chosen.isoformat()}" in profile
+    assert "karin@example.com" in profile and f"Follow-up on {chosen.day} {chosen:%B} {chosen.year}" in profile
     make_plan(done, email="")
     with app.app_context():
         assert db.session.scalars(db.select(Reminder)).all() == []

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from assessment.followup import PlanAction
 from reports.calendar import event_uid, follow_up_ics
+from reports.i18n import fixed, long_date
 
 from ..extensions import db
 from ..models import Response, RetakeLink, hash_token
@@ -21,6 +22,17 @@ from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
 from ..retakes import start_retake
 
 bp = Blueprint("followup", __name__)
+
+
+# The same filter names as the PDF templates have, so templates/followup/ partials serve both.
+@bp.app_template_filter("long_date")
+def _long_date(day) -> str:
+    return long_date(day, current_language())
+
+
+@bp.app_template_filter("fixed2")
+def _fixed2(value) -> str:
+    return fixed(value, current_language())
 
 
 def completed_or_redirect(token: str) -> Response:
