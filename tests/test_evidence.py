@@ -34,9 +34,15 @@ def analyse(runner):
     return json.loads(result.output)
 
 
-def evidence_lines(html):
-    return {m.group(1): re.sub(r"\s+", " ", m.group(2)).strip()
-            for m in re.finditer(r'<li data-evidence="([^"]+)">(.*?)</li>', html, re.S)}
+def scale_sections(html):
+    """The text of each scale's section on the profile page, by scale id."""
+    parts = re.split(r'<section class="card scale-section" aria-labelledby="scale-([a-z_]+)">', html)
+    return {parts[k]: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", parts[k + 1].split("</section>")[0]))
+            for k in range(1, len(parts), 2)}
+
+
+def norm_notes(html):
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r'data-norm="([^"]+)">(.*?)</span>', html, re.S)}
 
 
 def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, instrument, tmp_path):
@@ -45,16 +51,16 @@ def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, 
     person.complete(varied_answers(instrument))
     import_simulated(runner, instrument, tmp_path, 199, seed=21)
     assert analyse(runner)["n"] == 199
-    before = evidence_lines(client.get(person.url("/profile")).text)
-    assert "provisional" in before["weak_close"]
-    assert all("provisional" in line and "answers" not in line for line in before.values())
+    before = scale_sections(client.get(person.url("/profile")).text)
+    assert "(a provisional value, not yet computed from real responses)" in before["weak_close"]
+    assert all("stored responses" not in text for text in before.values())
 
     import_simulated(runner, instrument, tmp_path, 1, seed=22, prefix="t")
     analysis = analyse(runner)
     assert analysis["n"] == 200
     alpha = next(s for s in analysis["scales"] if s["id"] == "weak_close")["alpha"]["value"]
-    after = evidence_lines(client.get(person.url("/profile")).text)
-    assert f"reliability {alpha:.2f}".replace("0.", ".") + ", from 200 answers" in after["weak_close"]
+    after = scale_sections(client.get(person.url("/profile")).text)
+    assert f"Reliability {alpha:.2f}, computed from 200 stored responses" in after["weak_close"]
     assert "provisional" not in after["weak_close"]
 
 
@@ -92,7 +98,7 @@ def test_freeze_norms_and_the_percentile_beside_the_score(app, client, runner, i
     swedish.start(language="sv")
     swedish.complete(varied_answers(instrument))
     html = client.get(swedish.url("/profile?lang=en")).text
-    lines = evidence_lines(html)
+    lines = norm_notes(html)
     with app.app_context():
         from web.responses import profile_of
 

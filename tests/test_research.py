@@ -95,7 +95,7 @@ def test_import_validates_every_line_before_writing(runner, app, instrument, tmp
         ('{"language": "en", "answers": {"pc1": 3}, "completed_at": "yesterday"}', "not an ISO 8601 date"),
         ('{"language": "en", "answers": {"pc1": 3}, "completed_at": "2999-01-01T00:00:00Z"}', "lies in the future"),
         ('{"language": "de", "answers": {"pc1": 3}}', "unknown language"),
-        ('{"language": "en", "answers": {"pc1": 3}, "surprise": 1}', "unknown field(s): surprise"),
+        ('{"language": "en", "answers": {"pc1": 3}, "surprise": 1}', "unknown field(s): 'surprise'"),
         ("[1, 2]", "must be a JSON object"),
         ("{not json", "not valid JSON"),
     ]:
