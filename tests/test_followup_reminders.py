@@ -270,3 +270,55 @@ def test_rq_cron_schedules_the_daily_job_and_a_report_worker_sends(queued_app, c
     assert [m["To"] for m in inbox.messages] == ["due@example.com"]
     with app.app_context():
         assert [r.email for r in db.session.scalars(select(Reminder))] == ["later@example.com"]
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A throw-away CA-less certificate for 127.0.0.1, made with openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+        check=True, capture_output=True,
+    )
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_reminders_over_tls_with_a_login(mail_app, client, instrument, runner, smtp_port, certificate, security):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = certificate
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"mailer", b"s3cret")
+        logins.append((auth_data.login, ok))
+        return AuthResult(success=ok)
+
+    inbox = Inbox()
+    tls = {"ssl_context": server_context} if security == "ssl" else {"tls_context": server_context, "require_starttls": True}
+    # aiosmtpd does not count implicit TLS as TLS for its AUTH rule, so that rule is on for STARTTLS only.
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port, authenticator=authenticate,
+                            auth_require_tls=security == "starttls", **tls)
+    person_with_reminder(client, instrument, "asa@example.com")
+    day = (date.today() + timedelta(days=14)).isoformat()
+    mail_app.config.update(SMTP_SECURITY=security, SMTP_USER="mailer", SMTP_PASSWORD="wrong", SMTP_CA_FILE=None)
+    controller.start()
+    try:
+        untrusted = runner.invoke(args=["send-reminders", "--as-of", day])
+        assert untrusted.exit_code == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.output, untrusted.output
+        mail_app.config["SMTP_CA_FILE"] = str(cert)
+        refused = runner.invoke(args=["send-reminders", "--as-of", day])
+        assert refused.exit_code == 1 and "Not sent (still due" in refused.output and inbox.messages == []
+        mail_app.config["SMTP_PASSWORD"] = "s3cret"
+        sent = runner.invoke(args=["send-reminders", "--as-of", day])
+    finally:
+        controller.stop()
+    assert sent.exit_code == 0 and "Sent 1 reminder " in sent.output, sent.output
+    assert [m["To"] for m in inbox.messages] == ["asa@example.com"]
+    assert logins == [(b"mailer", False), (b"mailer", True)]

@@ -74,6 +74,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         SMTP_USER=os.environ.get("SMTP_USER"),
         SMTP_PASSWORD=os.environ.get("SMTP_PASSWORD"),
         MAIL_FROM=os.environ.get("MAIL_FROM"),
+        SMTP_CA_FILE=os.environ.get("SMTP_CA_FILE"),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

@@ -52,6 +52,7 @@ class SmtpSettings:
     password: str | None
     sender: str
     public_url: str
+    ca_file: str | None = None  # trust this CA (an internal relay's) instead of the system's
 
     @classmethod
     def from_config(cls, config) -> SmtpSettings:
@@ -63,15 +64,16 @@ class SmtpSettings:
             raise MailConfigError(f"SMTP_SECURITY={security!r}: use starttls, ssl or none")
         return cls(config["SMTP_HOST"], config.get("SMTP_PORT") or DEFAULT_PORTS[security], security,
                    config.get("SMTP_USER"), config.get("SMTP_PASSWORD"), config["MAIL_FROM"],
-                   config["PUBLIC_URL"].rstrip("/"))
+                   config["PUBLIC_URL"].rstrip("/"), config.get("SMTP_CA_FILE"))
 
     def connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context(cafile=self.ca_file)
         if self.security == "ssl":
-            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=context)
         else:
             smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
             if self.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
         if self.user:
             smtp.login(self.user, self.password or "")
         return smtp
@@ -128,7 +130,7 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
     try:
         smtp = settings.connect()
     except (OSError, smtplib.SMTPException) as exc:
-        why = f"SMTP server {settings.host}:{settings.port} not reachable: {exc}"
+        why = f"SMTP server {settings.host}:{settings.port} unreachable or refused the connection: {exc}"
         _record_error([response_id for response_id, _ in due], why)
         outcome.failed += [(response_id, due_on, why) for response_id, due_on in due]
         return outcome
