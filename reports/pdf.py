@@ -17,6 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment import Instrument, Profile
+from assessment.suggestions import suggested_steps
 from assessment.followup import History, Plan
 from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
 
@@ -150,19 +151,10 @@ def profile_html(report: ProfileReport) -> str:
         driver=profile.of_kind("driver"),
         scales=scales,
         chart_url=chart_url,
-        plan=_action_plan(profile),
+        plan=suggested_steps(profile),
         answer_labels={o.value: o.label[language] for o in instrument.response_options}
         | ({"na": instrument.not_applicable_label[language]} if instrument.not_applicable_label else {}),
     )
-
-
-def _action_plan(profile: Profile) -> list[tuple[str, str]]:
-    """Three next steps: the first action of each behaviour, highest score first."""
-    scored = sorted(
-        (r for r in profile.of_kind("behaviour") if r.actions),
-        key=lambda r: -(r.score or 0),
-    )
-    return [(r.name, r.actions[0]) for r in scored][:3]
 
 
 def profile_chart_images_of(report: ProfileReport, renderer: ChartRenderer | None = None) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Regenerate the README screenshots: `.venv/bin/python scripts/readme_screenshots.py`.
 Serves the app on a free port with a throwaway database, takes the test in
-Swedish through the test client, and photographs the pages in Chromium."""
+Swedish through the test client, runs a small named workshop, and photographs
+the pages in Chromium. `--review DIR` also writes every main page at 375 and
+1280 px in Swedish and English into DIR, for looking at them."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from tests.conftest import Respondent  # noqa: E402
 from tests.helpers import varied_answers  # noqa: E402
+from tests.workshop_helpers import create_workshop, join_and_complete, login, make_coach  # noqa: E402
 
 
 def main() -> None:
@@ -33,9 +36,17 @@ def main() -> None:
     answers = varied_answers(instrument, 1)
     answers.update(wc1=5, wc2=4, wc3=5, wc4=4, wc5=4, wc6=3, wc7=5, fp2=4, fp3=4)
     person.complete(answers)
+    email, password = make_coach(app)
+    coach = app.test_client()
+    login(coach, email, password)
+    workshop_id, code = create_workshop(coach, title="Säljkickoff Öst", privacy="named", language="sv")
+    for n, name in enumerate(["Åsa Öström", "Bo Ek", "Cecilia Lind", "David Berg", "Eva Ström", "Filip Ahl"]):
+        join_and_complete(app.test_client(), instrument, code, name=name, share=True, offset=n, language="sv")
+    join_and_complete(app.test_client(), instrument, code, name="Gustav", complete=False, language="sv")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
+    review = Path(sys.argv[sys.argv.index("--review") + 1]) if "--review" in sys.argv else None
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--disable-gpu"])
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
@@ -44,9 +55,42 @@ def main() -> None:
         page.screenshot(path=str(ROOT / "docs" / "profile.png"), clip={"x": 0, "y": 0, "width": 1000, "height": 1400})
         page.goto(url + person.url("/page/2") + "?lang=sv")
         page.screenshot(path=str(ROOT / "docs" / "questionnaire.png"))
+        coach_page = browser.new_page(viewport={"width": 1280, "height": 720})
+        coach_page.goto(url + "/coach/login?lang=sv")
+        coach_page.fill("#email", email)
+        coach_page.fill("#password", password)
+        coach_page.click("form.card button[type=submit]")
+        coach_page.wait_for_url("**/coach/")
+        coach_page.goto(f"{url}/coach/workshops/{workshop_id}/present")
+        coach_page.wait_for_function("document.getElementById('deck').dataset.updated")
+        coach_page.screenshot(path=str(ROOT / "docs" / "presenter.png"))
+        coach_page.keyboard.press("ArrowRight")
+        coach_page.wait_for_selector('[data-slide="team"] .chart-area[data-rendered=true]')
+        coach_page.screenshot(path=str(ROOT / "docs" / "presenter-team.png"))
+        if review:
+            _review(browser, url, person, coach_page, workshop_id, review)
         browser.close()
     server.shutdown()
-    print("wrote docs/profile.png and docs/questionnaire.png")
+    print("wrote docs/profile.png, docs/questionnaire.png, docs/presenter.png and docs/presenter-team.png")
+
+
+def _review(browser, url, person, coach_page, workshop_id, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    cookies = coach_page.context.cookies()
+    pages = {"start": "/", "profile": person.url("/profile"), "privacy": "/privacy", "join": "/join",
+             "workshops": "/coach/", "workshop": f"/coach/workshops/{workshop_id}",
+             "paper": f"/coach/workshops/{workshop_id}/paper", "present": f"/coach/workshops/{workshop_id}/present"}
+    for width in (375, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        context.add_cookies(cookies)
+        page = context.new_page()
+        for language in ("sv", "en"):
+            for name, path in pages.items():
+                page.goto(f"{url}{path}?lang={language}")
+                if page.locator(".chart-area").count():
+                    page.wait_for_timeout(800)
+                page.screenshot(path=str(folder / f"{name}-{width}-{language}.png"), full_page=name != "present")
+        context.close()
 
 
 if __name__ == "__main__":

@@ -102,3 +102,36 @@ def test_workshop_list_shows_an_anonymous_workshops_completions_as_the_team_view
     row = re.search(rf'<tr data-workshop="{workshop_id}">(.*?)</tr>', client.get("/coach/").text, re.S).group(1)
     assert re.search(r'data-count="joined">2<', row)
     assert re.search(r'data-count="completed">0–4<', row), "a range, never the exact number"
+
+
+def test_consent_to_share_says_exactly_what_the_coach_gets(app, client):
+    email, password = make_coach(app)
+    login(client, email, password)
+    client.get("/coach/?lang=en")
+    _workshop_id, code = create_workshop(client, privacy="named")
+    person = app.test_client()
+    join = person.get(f"/join/{code}?lang=en").text
+    hint = re.search(r'<p class="hint" id="share_with_coach-hint">(.*?)</p>', join, re.S).group(1)
+    assert "every answer" in hint and "CSV" in hint and "PDF" in hint
+    assert 'aria-describedby="share_with_coach-hint"' in join
+    privacy = person.get("/privacy?lang=en").text
+    assert "every answer you gave" in privacy and "CSV" in privacy and "PDF report" in privacy
+    swedish = person.get(f"/join/{code}?lang=sv").text
+    assert "varje svar" in swedish and "CSV" in swedish
+
+
+def test_presenter_view_is_owner_only_and_shows_no_names(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, privacy="named")
+    join_and_complete(app.test_client(), instrument, code, name="Hemliga Hanna", share=True)
+    page = client.get(f"/coach/workshops/{workshop_id}/present")
+    assert page.status_code == 200 and code in page.text
+    assert "Hemliga Hanna" not in page.text
+    assert "Hemliga Hanna" not in client.get(f"/coach/workshops/{workshop_id}/present.json").text
+    other = app.test_client()
+    make_coach(app, email="other@example.com")
+    login(other, "other@example.com", "correct horse battery")
+    assert other.get(f"/coach/workshops/{workshop_id}/present").status_code == 404
+    assert other.get(f"/coach/workshops/{workshop_id}/present.json").status_code == 404
+    assert app.test_client().get(f"/coach/workshops/{workshop_id}/present").status_code in (302, 401)

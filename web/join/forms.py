@@ -18,7 +18,12 @@ class JoinCodeForm(FlaskForm):
 
 class ParticipantForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
-    share_with_coach = BooleanField(_l("Share my profile with the coach"))
+    share_with_coach = BooleanField(
+        _l("Share my answers and profile with the coach"),
+        description=_l("The coach then sees every answer you give, your scores, bands and any notes on your answers – "
+                       "in the workshop's team view, in a spreadsheet download (CSV) and as your PDF report. "
+                       "Leave it unticked and the coach sees only that you took part."),
+    )
     language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
                           validators=[InputRequired(message=_l("Choose a language."))])
     research_consent = research_consent_field()

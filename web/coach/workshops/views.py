@@ -336,3 +336,6 @@ def paper_entry(workshop_id: int):
         "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
         language=language, answers=answers, missing=missing,
     ), (422 if missing or form.errors else 200)
+
+
+from . import present  # noqa: E402,F401  (registers the presenter routes on bp)
