@@ -5,6 +5,7 @@ register_* steps so that tests, the CLI and gunicorn build the same app."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -16,7 +17,7 @@ from web.config import configure
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure(app, test_config)
     register_instruments(app)
@@ -26,6 +27,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_cli(app)
     return app
+
+
+def _instance_path(test_config: Mapping[str, Any] | None) -> str | None:
+    # INSTANCE_PATH: the folder for the SQLite file, the development key and report
+    # files (default: instance/ beside this file). Tests give each app its own.
+    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
 
 
 def register_instruments(app: Flask) -> None:

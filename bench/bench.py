@@ -70,7 +70,7 @@ def page_latency(instrument, repeat: int) -> list[float]:
     from flask_migrate import upgrade
 
     from app import create_app
-    from tests.conftest import Respondent
+    from tests.support import Respondent
 
     work = Path(tempfile.mkdtemp())
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'b.sqlite'}",

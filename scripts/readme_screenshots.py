@@ -19,9 +19,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from tests.conftest import Respondent  # noqa: E402
-from tests.helpers import varied_answers  # noqa: E402
-from tests.workshop_helpers import create_workshop, join_and_complete, login, make_coach  # noqa: E402
+from tests.support import Respondent, create_workshop, join_and_complete, login, make_coach, varied_answers  # noqa: E402
 
 
 def main() -> None:

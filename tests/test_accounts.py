@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import csrf_of, make_app
-from .workshop_helpers import login, make_coach
+from .support import csrf_of, login, make_app, make_coach
 
 
 def from_address(app, address):
@@ -138,8 +137,8 @@ def test_e_mail_addresses_are_validated(app, runner, email):
     assert reply.status_code == 400 and "valid e-mail" in reply.text
 
 
-def test_failed_logins_slow_down_per_account_from_any_address(tmp_path, postgres_schema_ready):
-    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+def test_failed_logins_slow_down_per_account_from_any_address(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     email, password = make_coach(app)
     other, other_password = make_coach(app, "other@example.com", "another long password")
     statuses = []

@@ -14,8 +14,7 @@ from assessment.team import Count, checked_min_group, release_of, summarise_team
 from web.extensions import db
 from web.models import Answer, PageTiming, Response
 
-from .conftest import csrf_of, make_app, page_fields
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, page_fields
 
 
 @pytest.fixture
@@ -197,8 +196,8 @@ def test_the_minimum_group_is_configurable_but_never_below_three(value, problem)
     assert checked_min_group("3") == 3
 
 
-def test_the_minimum_group_comes_from_configuration(tmp_path, postgres_schema_ready, instrument):
-    app = make_app(tmp_path, postgres_schema_ready, ANONYMOUS_MIN_GROUP=7)
+def test_the_minimum_group_comes_from_configuration(tmp_path, instrument):
+    app = make_app(tmp_path, ANONYMOUS_MIN_GROUP=7)
     client = app.test_client()
     email, password = make_coach(app)
     login(client, email, password)

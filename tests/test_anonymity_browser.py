@@ -4,11 +4,10 @@ of the minimum group, and the pages that say so pass axe in both languages."""
 import pytest
 from playwright.sync_api import expect
 
-from .browser import axe_violations
+from .support import axe_violations, create_workshop, join_and_complete, login, make_coach
 from .layout import layout_problems
 from .test_anonymity import key_in_paper, level_answers
 from .test_workshop_browser import log_in
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import csrf_of, make_app
-from .workshop_helpers import create_workshop, login, make_coach
+from .support import create_workshop, csrf_of, login, make_app, make_coach, varied_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,10 +31,10 @@ def _join(client, code):
     return client.post(entered.location, data={"csrf_token": csrf_of(page.text), "language": "en", "name": ""}).status_code
 
 
-def test_a_whole_workshop_behind_one_nat_gets_in(tmp_path, postgres_schema_ready):
+def test_a_whole_workshop_behind_one_nat_gets_in(tmp_path):
     """Fifty people from one address, a few of whom mistype the code first, with the
     production limits (before: 100 attempts a minute per address let 32 of 50 in)."""
-    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     assert app.config["JOIN_FAILURE_LIMIT"] == "20 per hour;100 per day"
     coach = app.test_client()
     email, password = make_coach(app)
@@ -51,8 +50,8 @@ def test_a_whole_workshop_behind_one_nat_gets_in(tmp_path, postgres_schema_ready
     assert office == [302] * 50
 
 
-def test_a_guesser_is_stopped_per_address(tmp_path, postgres_schema_ready):
-    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+def test_a_guesser_is_stopped_per_address(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     coach = app.test_client()
     email, password = make_coach(app)
     login(coach, email, password)
@@ -202,8 +201,6 @@ def test_a_deeply_nested_file_in_a_real_process(tmp_path):
 
 def test_a_file_with_a_utf8_bom_is_accepted(runner, tmp_path, instrument):
     import json
-
-    from .helpers import varied_answers
 
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"language": "sv", "answers": varied_answers(instrument)}).encode())

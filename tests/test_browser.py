@@ -3,9 +3,7 @@ in Swedish, on a small screen, and checked with axe-core on every page type."""
 
 import pytest
 
-from .browser import axe_violations, tab_to
-from .conftest import Respondent
-from .helpers import varied_answers
+from .support import Respondent, axe_violations, tab_to, varied_answers
 
 pytestmark = pytest.mark.browser
 

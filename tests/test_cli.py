@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .helpers import varied_answers
+from .support import varied_answers
 
 
 def write_answers(tmp_path, name="answers.json", **data):
@@ -125,7 +125,7 @@ def test_create_coach_with_password_on_stdin(runner):
 def test_broken_item_bank_stops_start_up_with_one_clear_line(tmp_path):
     from app import create_app
 
-    from .helpers import copy_bank, edit_yaml
+    from .support import copy_bank, edit_yaml
 
     folder = copy_bank(tmp_path)
     edit_yaml(folder / "items.yaml", lambda d: d["items"][0]["text"].pop("en"))

@@ -14,11 +14,9 @@ from web.extensions import db
 from assessment.norms import NormPosition
 from web.models import NormTable, Response
 
-from .conftest import Respondent
-from .helpers import varied_answers
+from .support import Respondent, login, make_coach, varied_answers
 from .simulated import simulated_answers
 from .test_research import jsonl, write
-from .workshop_helpers import login, make_coach
 
 
 def import_simulated(runner, instrument, tmp_path, n, *, language="en", seed=0, prefix="s", start=0, honest=False):

@@ -8,9 +8,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from .browser import axe_violations
-from .conftest import Respondent, csrf_of
-from .helpers import varied_answers
+from .support import Respondent, axe_violations, create_workshop, csrf_of, login, make_coach, varied_answers
 from .test_followup_plan import make_plan
 from .test_followup_retake import NOW, THEN, answers_for, retake
 
@@ -119,8 +117,6 @@ def test_follow_up_pages_fit_375_pixels(live_server, browser, instrument):
 def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, instrument, language):
     from .test_followup_teams import create_follow_up, join
     from .test_workshop_browser import log_in
-    from .workshop_helpers import create_workshop, login, make_coach
-
     email, password = make_coach(live_server.app)
     coach_client = live_server.app.test_client()
     login(coach_client, email, password)

@@ -14,8 +14,7 @@ import vobject
 from web.extensions import db
 from web.models import Plan, PlanAction, Reminder, Response
 
-from .conftest import csrf_of, make_app, Respondent
-from .helpers import varied_answers
+from .support import Respondent, csrf_of, make_app, varied_answers
 
 
 def plan_data(html, **overrides):
@@ -186,8 +185,8 @@ def test_calendar_file_read_back_by_vobject_in_swedish(app, done):
     assert event.uid.value.endswith("@snubbeltrad")
 
 
-def test_time_zone_is_configurable(tmp_path, postgres_schema_ready):
-    app = make_app(tmp_path, postgres_schema_ready, FOLLOW_UP_TIMEZONE="America/New_York")
+def test_time_zone_is_configurable(tmp_path):
+    app = make_app(tmp_path, FOLLOW_UP_TIMEZONE="America/New_York")
     client = app.test_client()
     respondent = Respondent(client, app.extensions["instrument_bank"].current)
     respondent.start()

@@ -22,8 +22,7 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import Reminder, Response, RetakeLink
 
-from .conftest import TEST_DATABASE_URL, csrf_of
-from .helpers import varied_answers
+from .support import Respondent, csrf_of, varied_answers
 from .test_followup_plan import make_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +77,6 @@ def mail_app(app, smtp_port):
 
 
 def person_with_reminder(client, instrument, address, language="en", days="14", name=""):
-    from .conftest import Respondent
-
     person = Respondent(client, instrument)
     person.start(name=name, language=language)
     person.complete(varied_answers(instrument))
@@ -176,7 +173,7 @@ def test_two_concurrent_runs_send_each_reminder_exactly_once(mail_app, client, i
     env = {
         **os.environ, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
         "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org",
-        "DATABASE_URL": TEST_DATABASE_URL or mail_app.config["SQLALCHEMY_DATABASE_URI"],
+        "DATABASE_URL": mail_app.config["SQLALCHEMY_DATABASE_URI"],
     }
     env.pop("SECRET_KEY", None)
     command = [sys.executable, "-m", "flask", "--app", "app", "send-reminders",

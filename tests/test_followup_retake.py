@@ -19,7 +19,7 @@ from assessment.profile import ScaleResult
 from web.extensions import db
 from web.models import PlanAction, Response, Retake
 
-from .conftest import Respondent, csrf_of
+from .support import Respondent, csrf_of
 from .test_followup_plan import make_plan
 
 BEHAVIOUR_VALUES = {"postponing_contact": 5, "weak_close": 5, "abandoned_follow_up": 5}

@@ -13,9 +13,8 @@ from pypdf import PdfReader
 from web.extensions import db
 from web.models import Response, Retake, Workshop
 
-from .conftest import Respondent, csrf_of
+from .support import Respondent, create_workshop, csrf_of, join_and_complete, login, make_coach
 from .test_followup_retake import NOW, THEN, answers_for, by_hand
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
 
 
 @pytest.fixture

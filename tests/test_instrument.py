@@ -8,7 +8,7 @@ from assessment import InstrumentError, load_instrument
 from assessment.bank import InstrumentBank
 from assessment.instrument import MIN_ITEMS, REQUIRED_SCALES
 
-from .helpers import QUESTIONS, copy_bank, edit_yaml
+from .support import QUESTIONS, copy_bank, edit_yaml
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from assessment import AnswerSet, load_instrument
 from assessment.item_analysis import MIN_N, analyse, scale_units
 from assessment.psychometrics import cronbach_alpha
 
-from .helpers import QUESTIONS
+from .support import QUESTIONS
 from .simulated import simulated_answers, straight_liner
 
 WHEN = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)

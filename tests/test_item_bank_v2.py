@@ -11,7 +11,7 @@ import pytest
 from assessment import AnswerSet, load_instrument, parse_answers, score_answers
 from assessment.bank import InstrumentBank
 
-from .helpers import QUESTIONS
+from .support import QUESTIONS
 
 BEHAVIOURS = ("postponing_contact", "weak_close", "abandoned_follow_up")
 # Motive clauses, judging or leading words found in v1 (INSTRUMENT-REVIEW.md).

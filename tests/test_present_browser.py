@@ -4,10 +4,7 @@ join in another browser, big enough for the back of the room, offline, axe-clean
 import pytest
 from playwright.sync_api import expect
 
-from .browser import axe_violations
-from .conftest import Respondent
-from .helpers import varied_answers
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+from .support import Respondent, axe_violations, create_workshop, join_and_complete, login, make_coach, varied_answers
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from web.extensions import db
 from web.models import Answer, PageTiming, Response
 
-from .conftest import checked_answers, csrf_of, make_app, page_fields
-from .helpers import varied_answers
+from .support import Respondent, checked_answers, csrf_of, make_app, page_fields, varied_answers
 
 
 def stored(app):
@@ -119,11 +118,9 @@ def test_language_switch_mid_page_keeps_ticked_answers(app, respondent, instrume
     assert stored(app)["responses"][0][1] == "sv"
 
 
-def test_answers_survive_an_app_restart(tmp_path, postgres_schema_ready, instrument):
-    first = make_app(tmp_path, postgres_schema_ready)
+def test_answers_survive_an_app_restart(tmp_path, instrument):
+    first = make_app(tmp_path)
     client = first.test_client()
-    from .conftest import Respondent
-
     person = Respondent(client, instrument)
     person.start()
     person.answer_page(1, {i.id: 4 for i in instrument.pages[0]})

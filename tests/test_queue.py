@@ -1,5 +1,5 @@
-"""Report rendering on the Redis-backed RQ queue, against the local Redis
-(127.0.0.1:6379), with a real RQ SimpleWorker as `make worker` runs it."""
+"""Report rendering on the Redis-backed RQ queue, against the test run's own
+redis-server, with a real RQ SimpleWorker as `make worker` runs it."""
 
 import io
 import threading
@@ -14,25 +14,21 @@ from rq.registry import FinishedJobRegistry
 
 from web import jobs
 
-from .conftest import csrf_of
-from .helpers import varied_answers
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
-
-REDIS_URL = "redis://127.0.0.1:6379/14"
+from .support import create_workshop, csrf_of, join_and_complete, login, make_coach, varied_answers
 
 
 @pytest.fixture
-def queued_app(app, monkeypatch, tmp_path):
+def queued_app(app, monkeypatch, tmp_path, redis_url):
     """The app with REDIS_URL set, and the environment a worker process would get."""
-    connection = Redis.from_url(REDIS_URL)
+    connection = Redis.from_url(redis_url)
     connection.flushdb()
-    app.config["REDIS_URL"] = REDIS_URL
+    app.config["REDIS_URL"] = redis_url
     for name, value in {
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": "test-secret",
         "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"),
         "JOBS_DIR": app.config["JOBS_DIR"],
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(jobs, "_worker_app", None)

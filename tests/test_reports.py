@@ -21,8 +21,7 @@ from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank
 from reports.renderer import ChartExportError, ChartRenderer, default_renderer
 from reports.svg import slim_svg
 
-from .conftest import csrf_of
-from .helpers import QUESTIONS, varied_answers
+from .support import QUESTIONS, csrf_of, varied_answers
 
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 

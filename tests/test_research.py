@@ -11,10 +11,8 @@ from web.extensions import db, instrument_bank
 from web.models import Answer, PageTiming, Response
 from web.research import counted_n
 
-from .conftest import Respondent, csrf_of
-from .helpers import varied_answers
+from .support import Respondent, create_workshop, csrf_of, login, make_coach, varied_answers
 from .simulated import simulated_answers, straight_liner
-from .workshop_helpers import create_workshop, login, make_coach
 
 
 def jsonl(answer_sets, *, consent=True, prefix="s", start=0, completed_at="2026-11-02T10:00:00Z"):

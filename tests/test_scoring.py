@@ -7,7 +7,7 @@ import pytest
 from assessment import AnswerSet, AnswersError, load_instrument, parse_answers, score_answers
 from assessment.profile import NOT_SCORABLE
 
-from .helpers import QUESTIONS, copy_bank, edit_yaml, varied_answers
+from .support import QUESTIONS, copy_bank, edit_yaml, varied_answers
 
 
 @pytest.fixture(scope="module")

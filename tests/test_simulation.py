@@ -12,7 +12,7 @@ from assessment import load_instrument
 from assessment.bank import InstrumentBank
 from assessment.simulation import MODELS, RESPONDENT_TYPES, Population, expected_answers, simulate
 
-from .helpers import QUESTIONS
+from .support import QUESTIONS
 
 CURRENT = InstrumentBank.load(QUESTIONS).current
 

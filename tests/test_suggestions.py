@@ -13,7 +13,7 @@ from assessment.bank import InstrumentBank
 from assessment.suggestions import suggested_steps
 from reports.pdf import ProfileReport, render_profile_pdf
 
-from .helpers import QUESTIONS
+from .support import QUESTIONS
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from web.extensions import db
 from web.models import PageTiming, Response
 
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+from .support import create_workshop, join_and_complete, login, make_coach
 
 
 @pytest.fixture

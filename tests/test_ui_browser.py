@@ -7,11 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .browser import axe_violations
-from .conftest import Respondent
-from .helpers import varied_answers
+from .support import Respondent, axe_violations, create_workshop, join_and_complete, login, make_coach, varied_answers
 from .layout import layout_problems, plot_area_width
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
 
 pytestmark = pytest.mark.browser
 

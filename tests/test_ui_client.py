@@ -7,9 +7,7 @@ import re
 from pypdf import PdfReader
 import io
 
-from .conftest import Respondent, csrf_of
-from .helpers import varied_answers
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+from .support import Respondent, create_workshop, csrf_of, join_and_complete, login, make_coach, varied_answers
 
 
 def html_lang(html: str) -> str:

@@ -13,7 +13,7 @@ from assessment.profile import NOT_SCORABLE, TOO_MANY_NOT_APPLICABLE
 from assessment.reliability import Reliability
 from assessment.scoring import shown_score
 
-from .helpers import QUESTIONS, copy_bank, edit_yaml, varied_answers
+from .support import QUESTIONS, copy_bank, edit_yaml, varied_answers
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,7 @@ from datetime import datetime, timezone
 
 from pypdf import PdfReader
 
-from .conftest import csrf_of
-from .helpers import varied_answers
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+from .support import QUESTIONS, create_workshop, csrf_of, join_and_complete, login, make_coach, page_fields, varied_answers
 
 
 def pdf_words(data: bytes) -> str:
@@ -89,8 +87,6 @@ def v1_response(app, *, completed=True, answers=True) -> str:
 
 
 def test_not_applicable_is_refused_where_the_instrument_does_not_offer_it(app, client):
-    from .conftest import page_fields
-
     token = v1_response(app, completed=False, answers=False)
     page = client.get(f"/response/{token}/page/1")
     assert page.status_code == 200 and 'value="na"' not in page.text and "Does not apply" not in page.text
@@ -115,8 +111,6 @@ def test_profile_page_shows_integer_scores_intervals_and_near_the_boundary(respo
 
 def test_a_v1_response_still_renders_and_says_version_1(app, client):
     from assessment.bank import InstrumentBank
-
-    from .helpers import QUESTIONS
 
     v1 = InstrumentBank.load(QUESTIONS).get("tripwire", "1")
     token = v1_response(app)

@@ -12,7 +12,7 @@ from assessment import AnswerSet, AnswersError, InstrumentError, load_instrument
 from assessment.bank import InstrumentBank
 from assessment.validity import mahalanobis_per_item
 
-from .helpers import QUESTIONS, copy_bank, edit_yaml, varied_answers
+from .support import QUESTIONS, copy_bank, edit_yaml, varied_answers
 
 BANK = InstrumentBank.load(QUESTIONS)
 VERSIONS = sorted(BANK.instruments.values(), key=lambda i: int(i.version))

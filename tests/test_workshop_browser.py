@@ -4,9 +4,7 @@ participant joins and completes, without reloading. Coach pages pass axe."""
 import pytest
 from playwright.sync_api import expect
 
-from .browser import axe_violations
-from .helpers import varied_answers
-from .workshop_helpers import make_coach
+from .support import axe_violations, make_coach, varied_answers
 
 pytestmark = pytest.mark.browser
 

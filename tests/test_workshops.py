@@ -8,11 +8,13 @@ import zipfile
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from web.common.join_codes import ALPHABET, new_join_code, normalise_join_code
+from web.extensions import db
+from web.models import Response
 
-from .conftest import csrf_of, make_app
-from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
+from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, varied_answers
 
 
 @pytest.fixture
@@ -27,28 +29,57 @@ def coach_routes(app):
     return [(rule, sorted(rule.methods - {"HEAD", "OPTIONS"})) for rule in app.url_map.iter_rules() if "workshop_id" in rule.arguments]
 
 
+def wait_for_job(coach, workshop_id: int, job_id: int) -> dict:
+    state = {}
+    for _ in range(240):
+        state = coach.get(f"/coach/workshops/{workshop_id}/jobs/{job_id}.json").get_json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    return state
+
+
 def test_every_coach_route_is_checked_for_ownership(app, coach, instrument):
     workshop_id, code = create_workshop(coach, privacy="named")
-    join_and_complete(coach.application.test_client(), instrument, code, name="Ann", share=True)
-    intruder = app.test_client()
-    make_coach(app, "other@example.com", "another long password")
-    login(intruder, "other@example.com", "another long password")
-    token = csrf_of(intruder.get("/coach/workshops/new").text)
+    join_and_complete(app.test_client(), instrument, code, name="Ann", share=True)
+    token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
+    started = coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
+    job_id = int(started.location.split("job=")[1].split("#")[0])
+    assert wait_for_job(coach, workshop_id, job_id)["status"] == "done"
+    with app.app_context():
+        response_id = db.session.scalar(select(Response.id).where(Response.workshop_id == workshop_id))
+    # Real ids of the owner's workshop, response and job: a route that forgot
+    # owned_workshop() would answer the intruder with the owner's data, not 404.
+    ids = {"workshop_id": workshop_id, "response_id": response_id, "job_id": job_id}
     routes = coach_routes(app)
     assert len(routes) >= 13
     for rule, methods in routes:
-        url = rule.build({"workshop_id": workshop_id, "response_id": 1, "job_id": 1})[1]
-        for method in methods:
-            reply = intruder.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
-            assert reply.status_code == 404, (method, url, reply.status_code)
-    # and nobody logged out gets in either
-    stranger = app.test_client()
+        url = rule.build(ids)[1]
+        if "GET" in methods:
+            assert coach.get(url).status_code != 404, f"the owner cannot reach {url}: the ids are not real"
+
+    intruder = app.test_client()
+    make_coach(app, "other@example.com", "another long password")
+    login(intruder, "other@example.com", "another long password")
+    intruder_token = csrf_of(intruder.get("/coach/workshops/new").text)
     for rule, methods in routes:
-        url = rule.build({"workshop_id": workshop_id, "response_id": 1, "job_id": 1})[1]
-        reply = stranger.open(url, method=methods[0])
-        assert reply.status_code in (302, 400) and (reply.status_code == 400 or "/coach/login" in reply.location), url
-    # the owner still sees it
+        url = rule.build(ids)[1]
+        for method in methods:
+            reply = intruder.open(url, method=method, data={"csrf_token": intruder_token} if method == "POST" else None)
+            assert reply.status_code == 404, (method, url, reply.status_code)
+
+    # Nobody logged out gets in either: with a valid CSRF token, so that only the login check can stop a POST.
+    stranger = app.test_client()
+    stranger_token = csrf_of(stranger.get("/coach/login").text)
+    for rule, methods in routes:
+        url = rule.build(ids)[1]
+        for method in methods:
+            reply = stranger.open(url, method=method, data={"csrf_token": stranger_token} if method == "POST" else None)
+            assert reply.status_code == 302 and "/coach/login" in reply.location, (method, url, reply.status_code)
+
+    # and the owner's workshop survived every attempt
     assert coach.get(f"/coach/workshops/{workshop_id}").status_code == 200
+    assert coach.get(f"/coach/workshops/{workshop_id}/jobs/{job_id}/download").status_code == 200
 
 
 def test_participants_never_reach_the_team_view(app, coach, instrument):
@@ -125,8 +156,8 @@ def test_join_page_messages(app, coach, instrument):
     assert attempt(code).status_code == 302
 
 
-def test_join_attempts_are_rate_limited(tmp_path, postgres_schema_ready):
-    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True, JOIN_FAILURE_LIMIT="30 per minute")
+def test_join_attempts_are_rate_limited(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, JOIN_FAILURE_LIMIT="30 per minute")
     client = app.test_client()
     token = csrf_of(client.get("/join").text)
     statuses = [client.post("/join", data={"csrf_token": token, "code": "AAAAAA"}).status_code for _ in range(31)]
@@ -135,14 +166,13 @@ def test_join_attempts_are_rate_limited(tmp_path, postgres_schema_ready):
     assert guesses[-1] == 429  # guessing codes in the URL counts against the same limit
 
 
-def test_with_redis_the_workers_share_one_join_limit(tmp_path, postgres_schema_ready, monkeypatch):
+def test_with_redis_the_workers_share_one_join_limit(tmp_path, monkeypatch, redis_url):
     from redis import Redis
 
-    redis_url = "redis://127.0.0.1:6379/12"
     Redis.from_url(redis_url).flushdb()
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
-    workers = [make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True, JOIN_FAILURE_LIMIT="6 per minute")
+    workers = [make_app(tmp_path, RATELIMIT_ENABLED=True, JOIN_FAILURE_LIMIT="6 per minute")
                for _ in range(2)]  # two gunicorn workers: two apps in two processes, one Redis
     statuses = []
     for attempt in range(8):
@@ -154,8 +184,8 @@ def test_with_redis_the_workers_share_one_join_limit(tmp_path, postgres_schema_r
     assert statuses[:6] == [400] * 6 and statuses[6:] == [429, 429]
 
 
-def test_login_is_rate_limited_and_wrong_passwords_refused(tmp_path, postgres_schema_ready):
-    app = make_app(tmp_path, postgres_schema_ready, RATELIMIT_ENABLED=True)
+def test_login_is_rate_limited_and_wrong_passwords_refused(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     email, _ = make_coach(app)
     client = app.test_client()
     # Per address: ten a minute, whichever accounts are tried (per account: tests/test_accounts.py).
@@ -203,8 +233,6 @@ def test_csv_has_bom_versions_names_and_raw_answers(app, coach, instrument):
     assert {r["name"] for r in rows} == {"Åsa Öström", "'=HYPERLINK(1)"}
     first = next(r for r in rows if r["name"] == "Åsa Öström")
     assert first["instrument_id"] == "tripwire" and first["instrument_version"] == "2"
-    from .helpers import varied_answers
-
     assert {i.id: int(first[i.id]) for i in instrument.items} == varied_answers(instrument, 0)
     assert first["weak_close_band"] in ("low", "moderate", "high") and float(first["weak_close_score"]) >= 0
 
@@ -244,12 +272,7 @@ def test_zip_of_shared_profiles_in_the_background(app, coach, instrument, proces
     token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
     reply = coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
     assert reply.status_code == 302
-    state = {}
-    for _ in range(120):
-        state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
-        if state["status"] in ("done", "failed"):
-            break
-        time.sleep(0.25)
+    state = wait_for_job(coach, workshop_id, int(reply.location.split("job=")[1].split("#")[0]))
     assert state["status"] == "done" and state["done"] == state["total"] == 2
     archive = zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data))
     names = sorted(archive.namelist())
@@ -267,8 +290,6 @@ def test_paper_mode(app, coach, instrument):
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(blank.data)).pages).split())
     assert "Nästan alltid" in text and "Frågeformulär" in text
     page = coach.get(f"/coach/workshops/{workshop_id}/paper")
-    from .helpers import varied_answers
-
     answers = varied_answers(instrument, 1)
     data = {"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "sv", "share_with_coach": "y",
             **{k: str(v) for k, v in answers.items()}}
@@ -293,10 +314,19 @@ def test_delete_workshop_deletes_its_responses(app, coach, instrument):
     assert app.test_client().get(person.url("/profile")).status_code == 404
 
 
-def test_qr_code_is_svg_of_the_join_url(coach):
+@pytest.mark.browser
+def test_qr_code_is_svg_of_the_join_url(coach, page):
+    import zxingcpp
+    from PIL import Image
+
     workshop_id, code = create_workshop(coach)
     reply = coach.get(f"/coach/workshops/{workshop_id}/qr.svg")
     assert reply.mimetype == "image/svg+xml" and reply.data.startswith(b"<svg")
+    # Drawn by Chromium as a browser or projector shows it, then read by a real QR decoder.
+    page.set_content(f"<body style='margin:0;background:#fff'>{reply.data.decode()}</body>")
+    image = Image.open(io.BytesIO(page.locator("svg").screenshot()))
+    decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image) if barcode.format == zxingcpp.BarcodeFormat.QRCode]
+    assert decoded == [f"http://localhost/join/{code}"]
 
 
 def test_demo_workshop_command(app, runner):

@@ -1,0 +1,367 @@
+"""What tests, bench/ and scripts/ share: building an app on a private
+database, driving its forms as a browser does, answer sets from the real item
+bank, coaches and workshops, a live server, a plain HTTP browser, Chromium
+helpers, and private services (PostgreSQL schema, Redis) for one test run.
+Fixtures live in conftest.py; everything here is plain functions and classes."""
+
+from __future__ import annotations
+
+import http.client
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "questions"
+MIGRATIONS = ROOT / "migrations"
+
+# --- one test run's private services ----------------------------------------
+
+# Variables a developer's shell may carry that would point a test at shared state.
+SHARED_ENVIRONMENT = ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI", "REPORT_CACHE_DIR", "JOBS_DIR",
+                      "SECRET_KEY", "INSTANCE_PATH")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresSchema:
+    """A schema of its own in the database TEST_DATABASE_URL names, for one run:
+    two runs against one database never see each other's tables, and only this
+    run's schema is ever dropped."""
+
+    def __init__(self, url: str):
+        self.admin_url = sqlalchemy_url(url)
+        self.name = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+        separator = "&" if "?" in self.admin_url else "?"
+        self.url = f"{self.admin_url}{separator}options=-csearch_path%3D{self.name}"
+
+    def __enter__(self) -> PostgresSchema:
+        self._execute(f'CREATE SCHEMA "{self.name}"')
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._execute(f'DROP SCHEMA "{self.name}" CASCADE')
+
+    def _execute(self, statement: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.admin_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+        finally:
+            engine.dispose()
+
+
+def sqlalchemy_url(url: str) -> str:
+    return "postgresql+psycopg://" + url.split("://", 1)[1]
+
+
+class RedisServer:
+    """A private redis-server on a free port for one test run, without
+    persistence, stopped (and its folder removed) afterwards."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            raise RuntimeError("redis-server is not installed: run scripts/system-deps.sh (make test does)")
+        self.folder = Path(tempfile.mkdtemp(prefix="snub-redis-"))
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def __enter__(self) -> RedisServer:
+        for _attempt in range(5):  # another process may take the free port before redis binds it
+            self.port = free_port()
+            self.process = subprocess.Popen(
+                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if self._wait_ready():
+                return self
+            self.process.kill()
+            self.process.wait()
+        raise RuntimeError(f"redis-server did not start: {(self.folder / 'redis.log').read_text(errors='replace')[-500:]}")
+
+    def _wait_ready(self) -> bool:
+        from redis import Redis
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                return bool(Redis.from_url(self.url, socket_timeout=1).ping())
+            except RedisConnectionError:
+                time.sleep(0.05)
+        return False
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# The run's database: set once by the session fixture in conftest.py (None: a SQLite file per test).
+RUN_DATABASE_URL: str | None = None
+
+
+# --- the app ------------------------------------------------------------------
+
+
+def make_app(tmp_path: Path, **overrides):
+    """The app on this test's own instance folder, report cache and job files,
+    on this run's database (migrated; emptied for each test on PostgreSQL)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from web.extensions import db
+
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": RUN_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "REPORT_CACHE_DIR": str(tmp_path / "report-cache"),
+        "JOBS_DIR": str(tmp_path / "jobs"),
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        if RUN_DATABASE_URL:
+            tables = ", ".join(t.name for t in reversed(db.metadata.sorted_tables))
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+    return app
+
+
+# --- driving forms as a browser does --------------------------------------------
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SHOWN = re.compile(r'id="shown" name="shown" type="hidden" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html) or re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def checked_answers(html: str) -> dict[str, int]:
+    """The radios a page shows as ticked: {item id: value}."""
+    found = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if " checked" in tag and 'type="radio"' in tag:
+            name = re.search(r'name="([^"]+)"', tag).group(1)
+            found[name] = int(re.search(r'value="([^"]+)"', tag).group(1))
+    return found
+
+
+def page_fields(html: str) -> dict[str, str]:
+    return {"csrf_token": csrf_of(html), "shown": SHOWN.search(html).group(1)}
+
+
+class Respondent:
+    """Takes the questionnaire through the test client."""
+
+    def __init__(self, client, instrument):
+        self.client = client
+        self.instrument = instrument
+        self.token = None
+
+    def start(self, name="", language="en", path="/", data=None):
+        page = self.client.get(path)
+        reply = self.client.post(
+            "/start" if path == "/" else path,
+            data={"csrf_token": csrf_of(page.text), "name": name, "language": language, **(data or {})},
+        )
+        assert reply.status_code == 302, reply.text[:500]
+        self.token = reply.location.split("/response/")[1].split("/")[0]
+        return reply
+
+    def url(self, suffix=""):
+        return f"/response/{self.token}{suffix}"
+
+    def answer_page(self, number, answers, action="next", extra=None):
+        page = self.client.get(self.url(f"/page/{number}"))
+        assert page.status_code == 200, page.text[:300]
+        data = {**page_fields(page.text), "action": action, **{k: str(v) for k, v in answers.items()}, **(extra or {})}
+        return self.client.post(self.url(f"/page/{number}"), data=data)
+
+    def complete(self, answers):
+        for number, items in enumerate(self.instrument.pages, 1):
+            reply = self.answer_page(number, {i.id: answers[i.id] for i in items if i.id in answers})
+            assert reply.status_code == 302, reply.text[:500]
+        return reply
+
+
+# --- answer sets and item banks -------------------------------------------------
+
+
+def varied_answers(instrument, offset: int = 0) -> dict[str, int]:
+    """Answers that avoid every validity flag: no long runs, no dominant answer, IM low,
+    and close enough to the expected answer pattern."""
+    answers = {}
+    for k, item in enumerate(instrument.items):
+        answers[item.id] = 2 if item.scale_id == "impression_management" else (k + offset) % 3 + 2
+    return answers
+
+
+def copy_bank(tmp_path: Path) -> Path:
+    """A writable copy of questions/v1 that a test may break on purpose; returns the copy's folder."""
+    target = tmp_path / "questions" / "v1"
+    shutil.copytree(QUESTIONS / "v1", target)
+    return target
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+# --- coaches, workshops and participants through the test client ----------------
+
+
+def make_coach(app, email="coach@example.com", password="correct horse battery"):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-coach", email, "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 0, result.output
+    return email, password
+
+
+def login(client, email, password):
+    page = client.get("/coach/login")
+    return client.post("/coach/login", data={"csrf_token": csrf_of(page.text), "email": email, "password": password})
+
+
+def create_workshop(client, title="Säljteamet", privacy="anonymous", language="en"):
+    page = client.get("/coach/workshops/new")
+    reply = client.post("/coach/workshops/new", data={
+        "csrf_token": csrf_of(page.text), "title": title, "held_on": "2026-11-27",
+        "language": language, "privacy_mode": privacy})
+    assert reply.status_code == 302, reply.text[:400]
+    workshop_id = int(reply.location.rstrip("/").split("/")[-1])
+    code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', client.get(reply.location).text).group(1)
+    return workshop_id, code
+
+
+def join_and_complete(client, instrument, code, *, name="", share=False, offset=0, language="en", complete=True):
+    person = Respondent(client, instrument)
+    page = client.get(f"/join/{code}")
+    data = {"csrf_token": csrf_of(page.text), "language": language, "name": name}
+    if share:
+        data["share_with_coach"] = "y"
+    reply = client.post(f"/join/{code}", data=data)
+    assert reply.status_code == 302, reply.text[:400]
+    person.token = reply.location.split("/response/")[1].split("/")[0]
+    if complete:
+        person.complete(varied_answers(instrument, offset))
+    return person
+
+
+# --- servers and an HTTP browser --------------------------------------------------
+
+
+class LiveServer:
+    """The app served by werkzeug on a free port in a thread, for browser tests."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# A request that failed on its way: the connection was refused or reset, or the
+# reply was cut mid-body (http.client.IncompleteRead) – a person would press again.
+TRANSPORT_ERRORS = (OSError, http.client.HTTPException)
+
+
+class HttpBrowser:
+    """Just enough of a browser over real HTTP: cookies kept, forms posted back,
+    redirects seen but not followed. Transport failures raise TRANSPORT_ERRORS."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+
+    def get(self, path: str) -> tuple[int, str, dict]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: dict) -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+
+    def _open(self, request) -> tuple[int, str, dict]:
+        try:
+            with self.opener.open(request, timeout=30) as reply:
+                return reply.status, reply.read().decode(), dict(reply.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace"), dict(error.headers)
+
+
+# --- Chromium (Debian's: Playwright cannot download its own here) -----------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in results.response["violations"]]
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not reach {selector} with Tab")
