@@ -42,7 +42,7 @@ clean:
 	rm -rf $(VENV) instance/report-cache
 
 # Production serving: gunicorn, SECRET_KEY required, migrations applied first.
-# WEB_WORKERS and WEB_THREADS size it; each worker starts its own chart browser on first use.
+# WEB_WORKERS and WEB_THREADS size it; each gunicorn worker starts its own chart browser on first use.
 serve: system-deps $(VENV)/.runtime translations
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment"; exit 2; }
 	$(FLASK) db upgrade

@@ -3,7 +3,7 @@ exists, all measured in this run on this machine. Prints the table and writes
 it as Markdown to bench/out/latest.md (bench/RESULTS.md keeps the record).
 
   naive chart export = plotly.io.to_image per chart, a new browser each call
-  ours               = one persistent Chromium per process (reports/renderer.py)
+  ours               = one persistent Chromium per process (reports/chart_export.py)
 
 Usage: .venv/bin/python bench/bench.py [--quick]
 """
@@ -31,11 +31,11 @@ from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
 from assessment.team import release_of, summarise_team  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
-from reports.renderer import ChartRenderer  # noqa: E402
+from reports.chart_export import ChartExporter  # noqa: E402
 from web.coach.workshops.cli import NAMES, synthetic_answers  # noqa: E402
 
 
-class NaiveRenderer:
+class NaiveChartExporter:
     """The baseline: plotly's own to_image, which starts a browser per call."""
 
     def svgs(self, figures):
@@ -115,35 +115,35 @@ def main() -> None:
     per = (time.perf_counter() - start) / len(sets)
     row("scoring throughput", f"{1 / per:,.0f} /s", note=f"{per * 1e6:.0f} µs per profile")
 
-    renderer = ChartRenderer()
+    exporter = ChartExporter()
     reports = reports_for(instrument, 40)
     cold_start = time.perf_counter()
-    pdfmod.render_profile_pdf(reports[0], renderer)
+    pdfmod.render_profile_pdf(reports[0], exporter)
     cold = time.perf_counter() - cold_start
-    naive = NaiveRenderer()
+    naive = NaiveChartExporter()
     naive_single = timed(lambda: pdfmod.render_profile_pdf(reports[1], naive), 1 if q else 3)
     row("single PDF, cold (browser starts)", ms(cold), ms(statistics.median(naive_single)),
         "naive is cold every time")
-    warm = [timed(lambda r=r: pdfmod.render_profile_pdf(r, renderer), 1)[0] for r in reports[2:12 if q else 22]]
+    warm = [timed(lambda r=r: pdfmod.render_profile_pdf(r, exporter), 1)[0] for r in reports[2:12 if q else 22]]
     row("single PDF, warm (median)", ms(statistics.median(warm)), ms(statistics.median(naive_single)), "target ≤ 400 ms")
-    charts = [timed(lambda r=r: renderer.svgs(pdfmod.profile_figures(r)), 1)[0] for r in reports[:10]]
+    charts = [timed(lambda r=r: exporter.svgs(pdfmod.profile_figures(r)), 1)[0] for r in reports[:10]]
     naive_charts = timed(lambda: naive.svgs(pdfmod.profile_figures(reports[0])), 1)
     row("  of which the 4 charts (median)", ms(statistics.median(charts)), ms(naive_charts[0]))
 
     naive_batch = ms(statistics.median(naive_single)) + "*"
     batch_note = "target ≤ 250 ms; *naive: per-report figure above"
-    one_process = timed(lambda: list(render_profile_pdfs(reports[:20], renderer, processes=1)), 1)[0] / 20
+    one_process = timed(lambda: list(render_profile_pdfs(reports[:20], exporter, processes=1)), 1)[0] / 20
     row("batch of 20 PDFs, one process, per report", ms(one_process), naive_batch,
         "next report's charts exported during this one's layout")
-    cold_pool = timed(lambda: list(render_profile_pdfs(reports[20:40], renderer, processes=2)), 1)[0] / 20
+    cold_pool = timed(lambda: list(render_profile_pdfs(reports[20:40], exporter, processes=2)), 1)[0] / 20
     row("batch of 20 PDFs, layout pool starting, per report", ms(cold_pool), naive_batch, "includes starting 2 layout processes")
-    warm_pool = [timed(lambda: list(render_profile_pdfs(reports[k:k + 20], renderer, processes=2)), 1)[0] / 20 for k in (0, 10, 20)]
+    warm_pool = [timed(lambda: list(render_profile_pdfs(reports[k:k + 20], exporter, processes=2)), 1)[0] / 20 for k in (0, 10, 20)]
     row("batch of 20 PDFs, warm layout pool, per report", ms(statistics.median(warm_pool)), naive_batch, batch_note)
 
     from reports.cache import ReportCache
 
     cache = ReportCache(tempfile.mkdtemp())
-    data = pdfmod.render_profile_pdf(reports[0], renderer)
+    data = pdfmod.render_profile_pdf(reports[0], exporter)
     cache.put("1", ("k",), data)
     hits = timed(lambda: cache.get("1", ("k",)), 50)
     row("repeat download (report cache hit)", ms(statistics.median(hits)), "–")
@@ -153,8 +153,8 @@ def main() -> None:
                           language="sv", joined=50, completed=50, anonymous=False)
     grid = [type("Row", (), {"name": r.name, "scores": {s.scale_id: (s.score, s.band) for s in r.profile.of_kind("behaviour", "driver")}})
             for r in team_reports]
-    team_ours = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, renderer=renderer), 3)
-    team_naive = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, renderer=naive), 1)
+    team_ours = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, exporter=exporter), 3)
+    team_naive = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, exporter=naive), 1)
     row("team PDF, 50 participants", ms(statistics.median(team_ours)), ms(team_naive[0]))
 
     def zip_of(pdfs):
@@ -165,8 +165,8 @@ def main() -> None:
         return buffer
 
     zip_reports = reports_for(instrument, 50, seed=11)
-    zip_one = timed(lambda: zip_of(render_profile_pdfs(zip_reports, renderer, processes=1)), 1)[0]
-    zip_pool = timed(lambda: zip_of(render_profile_pdfs(zip_reports, renderer, processes=2)), 1)[0]
+    zip_one = timed(lambda: zip_of(render_profile_pdfs(zip_reports, exporter, processes=1)), 1)[0]
+    zip_pool = timed(lambda: zip_of(render_profile_pdfs(zip_reports, exporter, processes=2)), 1)[0]
     sample = 2 if q else 5
     zip_naive_sample = timed(lambda: zip_of(pdfmod.render_profile_pdf(r, naive) for r in zip_reports[:sample]), 1)[0]
     zip_naive = f"{zip_naive_sample / sample * 50:.0f} s*"
@@ -174,7 +174,7 @@ def main() -> None:
         f"REPORT_PROCESSES=1 (default); *naive estimated from {sample} reports")
     row("ZIP of 50 individual PDFs, layout pool of 2", f"{zip_pool:.1f} s", zip_naive, "REPORT_PROCESSES=2")
     layout_pool(2).close()
-    renderer.close()
+    exporter.close()
 
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)

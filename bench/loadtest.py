@@ -140,7 +140,7 @@ def main() -> int:
     parser.add_argument("--time-limit", type=int, default=180, help="seconds; the run stops by itself")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--report-workers", type=int, default=2, help="RQ report workers (0: render PDFs in the web workers)")
+    parser.add_argument("--report-workers", type=int, default=2, help="RQ report workers (0: render PDFs in the gunicorn workers)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--no-pdf", action="store_true", help="participants skip the PDF (to isolate page latency)")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker mid-run")

@@ -4,15 +4,15 @@ workshop's ZIP of individual PDFs, the benchmark.
 A report is two kinds of work: chart export, done by the process's browser,
 and page layout, done by WeasyPrint in pure Python on one core. With one
 process the next report's charts are exported while this one is laid out.
-With a layout pool, the pages are laid out by `processes` worker processes
+With a layout pool, the pages are laid out by `processes` layout processes
 while this process builds and exports the charts, so both cores lay out.
 
-The pool's workers are forked from a forkserver (never from this process,
+The pool's processes are forked from a forkserver (never from this process,
 whose threads may hold locks a fork would copy) and kept warm between
 batches. Like any multiprocessing child they import the program's main
 module, so its work must sit under `if __name__ == "__main__"` (flask, gunicorn,
 rq and pytest do so); if they cannot start, this process lays out everything. They take about a second to start; until they are ready this
-process lays the reports out itself. A worker that dies breaks the pool: the
+process lays the reports out itself. A layout process that dies breaks the pool: the
 reports still missing are then laid out here, and the next batch starts a
 new pool."""
 
@@ -28,15 +28,15 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, Mapping
 
 from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
-from .renderer import ChartRenderer, default_renderer
+from .chart_export import ChartExporter, default_chart_exporter
 
 log = logging.getLogger(__name__)
 
-# A layout takes ~0.2 s; a worker that needs this long is stuck.
+# A layout takes ~0.2 s; a layout process that needs this long is stuck.
 LAYOUT_TIMEOUT = 120.0
 
 
-def _worker_is_up() -> bool:
+def _process_is_up() -> bool:
     return True
 
 
@@ -50,7 +50,7 @@ class LayoutPool:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Start the workers in the background, unless they run already."""
+        """Start the layout processes in the background, unless they run already."""
         with self._lock:
             if self._executor is not None and self._pid == os.getpid():
                 return
@@ -64,8 +64,8 @@ class LayoutPool:
 
     def _wait_until_ready(self, executor: ProcessPoolExecutor) -> None:
         try:
-            # Each submit starts one more worker until there are `processes`.
-            for started in [executor.submit(_worker_is_up) for _ in range(self.processes)]:
+            # Each submit starts one more layout process until there are `processes`.
+            for started in [executor.submit(_process_is_up) for _ in range(self.processes)]:
                 started.result(LAYOUT_TIMEOUT)
         except Exception as exc:  # noqa: BLE001 - the batch goes on in this process
             log.warning("the layout pool did not start (%s); laying out in this process", exc)
@@ -78,16 +78,16 @@ class LayoutPool:
         self._settled.set()
 
     def ready_executor(self) -> ProcessPoolExecutor | None:
-        """The executor once its workers are up; None while they start, or after a failure."""
+        """The executor once its layout processes are up; None while they start, or after a failure."""
         with self._lock:
             return self._executor if self._ready.is_set() and self._pid == os.getpid() else None
 
     def wait_until_ready(self, timeout: float) -> bool:
-        """True once the workers are up; False if they failed to start or took too long."""
+        """True once the layout processes are up; False if they failed to start or took too long."""
         self._settled.wait(timeout)
         return self._ready.is_set()
 
-    def worker_pids(self) -> list[int]:
+    def process_pids(self) -> list[int]:
         processes = getattr(self._executor, "_processes", None) or {}
         return [process.pid for process in processes.values()]
 
@@ -115,38 +115,38 @@ def layout_pool(processes: int) -> LayoutPool:
         return _pools.setdefault(processes, LayoutPool(processes))
 
 
-def render_profile_pdfs(reports: Iterable[ProfileReport], renderer: ChartRenderer | None = None,
+def render_profile_pdfs(reports: Iterable[ProfileReport], exporter: ChartExporter | None = None,
                         processes: int = 1) -> Iterator[bytes]:
     """One PDF per report, in order."""
-    renderer = renderer or default_renderer()
+    exporter = exporter or default_chart_exporter()
     if processes > 1:
-        return _pooled(iter(reports), renderer, layout_pool(processes))
-    return _pipelined(iter(reports), renderer)
+        return _pooled(iter(reports), exporter, layout_pool(processes))
+    return _pipelined(iter(reports), exporter)
 
 
-def _pipelined(reports: Iterator[ProfileReport], renderer: ChartRenderer) -> Iterator[bytes]:
+def _pipelined(reports: Iterator[ProfileReport], exporter: ChartExporter) -> Iterator[bytes]:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-export") as ahead:
         current = next(reports, None)
-        images = ahead.submit(profile_chart_images_of, current, renderer) if current is not None else None
+        images = ahead.submit(profile_chart_images_of, current, exporter) if current is not None else None
         while current is not None:
             ready = images.result()
             following = next(reports, None)
             if following is not None:
-                images = ahead.submit(profile_chart_images_of, following, renderer)
+                images = ahead.submit(profile_chart_images_of, following, exporter)
             yield lay_out_profile_pdf(current, ready)
             current = following
 
 
-# A report waiting for its PDF: laid out here already (bytes) or in a worker (Future).
+# A report waiting for its PDF: laid out here already (bytes) or in a layout process (Future).
 _Pending = tuple[ProfileReport, Mapping[str, str], "bytes | Future"]
 
 
-def _pooled(reports: Iterator[ProfileReport], renderer: ChartRenderer, pool: LayoutPool) -> Iterator[bytes]:
+def _pooled(reports: Iterator[ProfileReport], exporter: ChartExporter, pool: LayoutPool) -> Iterator[bytes]:
     pool.start()
-    # At most two layouts per worker wait in line, so memory stays flat however long the batch.
+    # At most two layouts per layout process wait in line, so memory stays flat however long the batch.
     in_flight: deque[_Pending] = deque()
     for report in reports:
-        images = profile_chart_images_of(report, renderer)
+        images = profile_chart_images_of(report, exporter)
         in_flight.append((report, images, _lay_out(pool, report, images)))
         if len(in_flight) >= 2 * pool.processes or isinstance(in_flight[0][2], bytes):
             yield _collect(in_flight.popleft(), pool)
@@ -162,7 +162,7 @@ def _lay_out(pool: LayoutPool, report: ProfileReport, images: Mapping[str, str])
         except (BrokenProcessPool, RuntimeError):
             log.warning("the layout pool is broken; laying out the rest of this batch in this process")
             pool.discard()
-    return lay_out_profile_pdf(report, images)  # the workers are still starting, or gone
+    return lay_out_profile_pdf(report, images)  # the layout processes are still starting, or gone
 
 
 def _collect(entry: _Pending, pool: LayoutPool) -> bytes:
@@ -172,6 +172,6 @@ def _collect(entry: _Pending, pool: LayoutPool) -> bytes:
     try:
         return pending.result(LAYOUT_TIMEOUT)
     except BrokenProcessPool:
-        log.warning("a layout worker died; laying out the rest of this batch in this process")
+        log.warning("a layout process died; laying out the rest of this batch in this process")
         pool.discard()
         return lay_out_profile_pdf(report, images)

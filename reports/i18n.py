@@ -1,5 +1,5 @@
 """Translations for reports, from the same compiled catalogs the web app uses,
-without a request: reports are rendered by the CLI and background workers too."""
+without a request: reports are rendered by the CLI and report workers too."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 class CatalogMissing(RuntimeError):
     pass
+
+
+def catalog_languages() -> list[str]:
+    """English (the catalogs' source language) and every language with a catalog."""
+    return ["en"] + sorted(path.name for path in TRANSLATIONS_DIR.iterdir() if (path / "LC_MESSAGES").is_dir())
 
 
 @lru_cache(maxsize=None)

@@ -22,8 +22,8 @@ from assessment.followup import History, Plan
 from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
 
 from . import charts
-from .i18n import decimal, fixed, long_date, translations
-from .renderer import ChartRenderer, default_renderer
+from .chart_export import ChartExporter, default_chart_exporter
+from .i18n import catalog_languages, decimal, fixed, long_date, translations
 from .svg import slim_svg
 
 # Bump when the layout changes: it is part of every cache key.
@@ -82,7 +82,7 @@ def _stylesheet() -> CSS:
 
 def warm_up() -> None:
     """Load the fonts, the stylesheet and the templates now rather than in the first report."""
-    for language in ("sv", "en"):
+    for language in catalog_languages():
         _environment(language).get_template("pdf/profile.html")
     _write_pdf('<html lang="en"><title>warm-up</title><p>Åsa Öström</p></html>')
 
@@ -121,8 +121,8 @@ def _write_pdf(html: str, chart_images: Mapping[str, str] | None = None) -> byte
     )
 
 
-def _chart_svgs(renderer: ChartRenderer, figures: Sequence) -> list[str]:
-    return [slim_svg(svg) for svg in renderer.svgs(figures)]
+def _chart_svgs(exporter: ChartExporter, figures: Sequence) -> list[str]:
+    return [slim_svg(svg) for svg in exporter.svgs(figures)]
 
 
 def profile_figures(report: ProfileReport) -> list:
@@ -157,10 +157,10 @@ def profile_html(report: ProfileReport) -> str:
     )
 
 
-def profile_chart_images_of(report: ProfileReport, renderer: ChartRenderer | None = None) -> dict[str, str]:
+def profile_chart_images_of(report: ProfileReport, exporter: ChartExporter | None = None) -> dict[str, str]:
     """Build and export the report's charts, keyed by their URL in the page:
     the part of a report that needs the browser."""
-    svgs = _chart_svgs(renderer or default_renderer(), profile_figures(report))
+    svgs = _chart_svgs(exporter or default_chart_exporter(), profile_figures(report))
     names = ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]  # as in profile_figures
     names += ["change"] if report.history else []
     return {chart_url(name): svg for name, svg in zip(names, svgs)}
@@ -171,17 +171,17 @@ def lay_out_profile_pdf(report: ProfileReport, chart_images: Mapping[str, str]) 
     return _write_pdf(profile_html(report), chart_images)
 
 
-def render_profile_pdf(report: ProfileReport, renderer: ChartRenderer | None = None) -> bytes:
-    return lay_out_profile_pdf(report, profile_chart_images_of(report, renderer))
+def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
+    return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
 
 
 def render_team_pdf(team: Any, instrument: Instrument, language: str, *, title: str, held_on: date,
-                    grid: Sequence[Any] | None, renderer: ChartRenderer | None = None,
+                    grid: Sequence[Any] | None, exporter: ChartExporter | None = None,
                     before_after: Any = None) -> bytes:
     images = {}
     if team.scales_shown:
         figure = charts.team_distribution_chart(team, language)
-        images[chart_url("distribution")] = _chart_svgs(renderer or default_renderer(), [figure])[0]
+        images[chart_url("distribution")] = _chart_svgs(exporter or default_chart_exporter(), [figure])[0]
     html = _environment(language).get_template("pdf/team.html").render(
         lang=language, team=team, instrument=instrument, title=title, held_on=held_on,
         distribution_chart=chart_url("distribution") if images else None, grid=grid,
@@ -198,14 +198,14 @@ def render_blank_questionnaire_pdf(instrument: Instrument, language: str) -> byt
 
 
 def render_technical_note_pdf(analysis: Mapping[str, Any], instrument: Instrument, language: str, *,
-                              norms: Mapping[str, Any], renderer: ChartRenderer | None = None) -> bytes:
+                              norms: Mapping[str, Any], exporter: ChartExporter | None = None) -> bytes:
     """The measurement page for coaches: the cached item analysis as a PDF."""
     names = {s.id: s.name[language] for s in instrument.scales}
     shown = [s for s in analysis.get("scales", []) if not s["withheld"]] if not analysis.get("withheld") else []
     images = {}
     if shown:
         figure = charts.score_distribution_chart([(names[s["id"]], s["distribution"]) for s in shown], language)
-        images[chart_url("distribution")] = _chart_svgs(renderer or default_renderer(), [figure])[0]
+        images[chart_url("distribution")] = _chart_svgs(exporter or default_chart_exporter(), [figure])[0]
     html = _environment(language).get_template("pdf/technical_note.html").render(
         lang=language, analysis=analysis, instrument=instrument, names=names, shown=shown, norms=norms,
         distribution_chart=chart_url("distribution") if images else None,

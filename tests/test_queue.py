@@ -117,7 +117,7 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
 
 def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
     import web.pdfs
-    from reports.renderer import ChartExportError
+    from reports.chart_export import ChartExportError
 
     def broken(*args, **kwargs):
         raise ChartExportError("no Chromium found for chart export")

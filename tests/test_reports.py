@@ -1,5 +1,5 @@
 """PDF reports read back: text, language, escaping, vector charts, structure;
-the report cache; and the chart renderer's failure handling."""
+the report cache; and the chart exporter's failure handling."""
 
 import os
 import signal
@@ -18,7 +18,7 @@ from assessment import AnswerSet, load_instrument, score_answers
 from reports import charts
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank_questionnaire_pdf, render_profile_pdf
-from reports.renderer import ChartExportError, ChartRenderer, default_renderer
+from reports.chart_export import ChartExportError, ChartExporter, default_chart_exporter
 from reports.svg import slim_svg
 
 from .support import QUESTIONS, csrf_of, varied_answers
@@ -152,7 +152,7 @@ def _page_pixels(pdf: bytes, tmp_path, name: str) -> bytes:
 
 
 def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
-    raw = default_renderer().svgs(profile_figures(report_for(bank, "sv")))
+    raw = default_chart_exporter().svgs(profile_figures(report_for(bank, "sv")))
     page = '<html lang="sv"><title>chart</title><body><img src="chart:c" alt="chart" style="width: 100%"></body></html>'
     for n, svg in enumerate(raw):
         slim = slim_svg(svg)
@@ -188,7 +188,7 @@ def _five_reports(bank):
             for n, language in enumerate(["sv", "en", "sv", "en", "sv"])]
 
 
-@pytest.mark.parametrize("processes", [1, 2, 3])  # 3: a new pool, whose workers are still starting
+@pytest.mark.parametrize("processes", [1, 2, 3])  # 3: a new pool, whose layout processes are still starting
 def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(bank, processes):
     reports = _five_reports(bank)
     one_by_one = [render_profile_pdf(r) for r in reports]
@@ -196,7 +196,7 @@ def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(bank, proce
     assert list(render_profile_pdfs(reports, processes=processes)) == one_by_one
 
 
-def test_a_layout_worker_that_dies_loses_no_report(bank, caplog):
+def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
     reports = _five_reports(bank) * 2
     expected = [render_profile_pdf(r) for r in reports]
     pool = layout_pool(2)
@@ -204,18 +204,18 @@ def test_a_layout_worker_that_dies_loses_no_report(bank, caplog):
     assert pool.wait_until_ready(60)
     pdfs = render_profile_pdfs(reports, processes=2)
     first = next(pdfs)
-    pids = pool.worker_pids()
+    pids = pool.process_pids()
     assert pids
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     assert [first, *pdfs] == expected
-    assert "a layout worker died" in caplog.text
+    assert "a layout process died" in caplog.text
     assert list(render_profile_pdfs(reports[:2], processes=2)) == expected[:2]  # a new pool next time
-    assert set(pool.worker_pids()).isdisjoint(pids)
+    assert set(pool.process_pids()).isdisjoint(pids)
 
 
-def test_if_layout_workers_cannot_start_the_batch_is_laid_out_here(tmp_path):
-    # A program read from stdin has no main module the workers could import,
+def test_if_layout_processes_cannot_start_the_batch_is_laid_out_here(tmp_path):
+    # A program read from stdin has no main module the layout processes could import,
     # so they die on start: a real way for the pool to fail.
     program = """
 import sys
@@ -238,13 +238,13 @@ print(len(pdfs), all(p.startswith(b"%PDF") for p in pdfs), layout_pool(2).wait_u
     assert "the layout pool did not start" in result.stderr
 
 
-# --- the renderer under failure ----------------------------------------------
+# --- the chart exporter under failure ----------------------------------------------
 
 
 def test_no_browser_gives_an_error_that_names_the_fix(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     with pytest.raises(ChartExportError, match="apt-get install chromium.*BROWSER_PATH"):
-        ChartRenderer(timeout=2).svgs([charts.go.Figure()])
+        ChartExporter(timeout=2).svgs([charts.go.Figure()])
 
 
 def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_path):
@@ -252,64 +252,64 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
     fake.write_text("#!/bin/sh\nexec sleep 600\n")
     fake.chmod(0o755)
     monkeypatch.setenv("BROWSER_PATH", str(fake))
-    renderer = ChartRenderer(timeout=2, start_timeout=3)
+    exporter = ChartExporter(timeout=2, start_timeout=3)
     started = time.monotonic()
     with pytest.raises(ChartExportError, match="did not start"):
-        renderer.svgs([charts.go.Figure()])
+        exporter.svgs([charts.go.Figure()])
     assert time.monotonic() - started < 20
 
 
 def test_a_hung_browser_is_restarted_and_the_export_retried(bank):
-    renderer = ChartRenderer(timeout=3)
+    exporter = ChartExporter(timeout=3)
     figure = charts.profile_chart(report_for(bank, "en").profile)
-    assert renderer.svgs([figure])[0].startswith("<svg")
-    pid = renderer.browser_pid
+    assert exporter.svgs([figure])[0].startswith("<svg")
+    pid = exporter.browser_pid
     os.killpg(pid, signal.SIGSTOP)  # the browser hangs
     try:
         started = time.monotonic()
-        svg = renderer.svgs([figure])[0]
+        svg = exporter.svgs([figure])[0]
     finally:
         try:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    assert svg.startswith("<svg") and renderer.restarts == 1
-    assert renderer.browser_pid != pid
+    assert svg.startswith("<svg") and exporter.restarts == 1
+    assert exporter.browser_pid != pid
     assert time.monotonic() - started < 30
-    renderer.close()
+    exporter.close()
 
 
 def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
-    renderer = ChartRenderer(timeout=5)
+    exporter = ChartExporter(timeout=5)
     figure = charts.profile_chart(report_for(bank, "en").profile)
-    renderer.svgs([figure])
-    os.killpg(renderer.browser_pid, signal.SIGKILL)  # the browser dies
+    exporter.svgs([figure])
+    os.killpg(exporter.browser_pid, signal.SIGKILL)  # the browser dies
     time.sleep(0.5)
-    assert renderer.svgs([figure])[0].startswith("<svg")
-    assert renderer.restarts == 1
-    renderer.close()
+    assert exporter.svgs([figure])[0].startswith("<svg")
+    assert exporter.restarts == 1
+    exporter.close()
 
 
 def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
     import threading
 
-    renderer = ChartRenderer(timeout=10)
+    exporter = ChartExporter(timeout=10)
     figure = charts.profile_chart(report_for(bank, "en").profile)
-    renderer.svgs([figure])
-    pid = renderer.browser_pid
+    exporter.svgs([figure])
+    pid = exporter.browser_pid
     result = {}
-    batch = threading.Thread(target=lambda: result.update(svgs=renderer.svgs([figure] * 100)))
+    batch = threading.Thread(target=lambda: result.update(svgs=exporter.svgs([figure] * 100)))
     batch.start()
     deadline = time.monotonic() + 30
-    while renderer.exported < 5 and time.monotonic() < deadline:
+    while exporter.exported < 5 and time.monotonic() < deadline:
         time.sleep(0.005)
     assert batch.is_alive()  # some of the 100 are done, the rest not yet
     os.killpg(pid, signal.SIGKILL)
     batch.join(60)
     assert len(result["svgs"]) == 100 and all(s.startswith("<svg") for s in result["svgs"])
-    assert renderer.restarts == 1 and renderer.browser_pid != pid
-    assert renderer.svgs([figure])[0].startswith("<svg")  # and the next request succeeds
-    renderer.close()
+    assert exporter.restarts == 1 and exporter.browser_pid != pid
+    assert exporter.svgs([figure])[0].startswith("<svg")  # and the next request succeeds
+    exporter.close()
 
 
 # --- through the web ---------------------------------------------------------
@@ -339,7 +339,7 @@ def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkey
     import web.pdfs
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(web.pdfs, "renderer", lambda: ChartRenderer(timeout=2))
+    monkeypatch.setattr(web.pdfs, "chart_exporter", lambda: ChartExporter(timeout=2))
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
     reply = respondent.client.get(respondent.url("/profile.pdf"))
@@ -347,5 +347,5 @@ def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkey
     assert "The PDF could not be made just now" in reply.text and "Your answers are safe" in reply.text
 
 
-def test_default_renderer_is_one_per_process():
-    assert default_renderer() is default_renderer()
+def test_default_chart_exporter_is_one_per_process():
+    assert default_chart_exporter() is default_chart_exporter()

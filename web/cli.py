@@ -83,7 +83,7 @@ def score_command(answers_file: str, jsonl: bool):
 @click.command("report")
 @click.argument("answers_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(), help="PDF file (one input) or folder (several).")
-@click.option("--lang", type=click.Choice(["sv", "en"]), help="Report language (default: each file's own).")
+@click.option("--lang", help="Report language, one of the item bank's (default: each file's own).")
 @click.option("--processes", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Processes laying out pages when there are several answers files.")
 @with_appcontext
@@ -91,9 +91,11 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
     """Render PDF profile reports from answers files."""
     from reports.batch import render_profile_pdfs
     from reports.pdf import ProfileReport, render_profile_pdf
-    from reports.renderer import ChartExportError
+    from reports.chart_export import ChartExportError
 
     instrument = instrument_bank().current
+    if lang is not None and lang not in instrument.languages:
+        fail(f"--lang must be one of {', '.join(instrument.languages)}, not {lang!r}")
     # Read and check every input before writing anything.
     answer_sets = [(path, _read_answers(path)) for path in answers_files]
     out = Path(output)

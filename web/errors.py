@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from reports.renderer import ChartExportError
+from reports.chart_export import ChartExportError
 
 from .extensions import db
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,7 +19,7 @@ from sqlalchemy.orm import DeclarativeBase
 from assessment.bank import InstrumentBank
 from reports.i18n import decimal, long_date
 
-LANGUAGES = ("sv", "en")
+from .common.language import current_language, language_choices, remember_language_from_query, select_locale
 
 
 class Base(DeclarativeBase):
@@ -47,16 +47,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-def select_locale() -> str:
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="en")
-
-
 def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
@@ -69,19 +59,12 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        current_lang=lambda: str(get_locale()), first_input_id=first_input_id,
-        format_day=lambda day: long_date(day, str(get_locale())),
-        format_number=lambda value: decimal(value, str(get_locale())),
+        current_lang=current_language, language_choices=language_choices,
+        first_input_id=first_input_id,
+        format_day=lambda day: long_date(day, current_language()),
+        format_number=lambda value: decimal(value, current_language()),
     )
-
-    @app.after_request
-    def _remember_language_from_query(response):
-        # `?lang=` on a page switches the session's language; on a file (a PDF,
-        # a CSV, a page waiting for a PDF) it applies to that file only.
-        lang = request.args.get("lang")
-        if lang in LANGUAGES and response.mimetype == "text/html" and not g.get("language_for_file_only"):
-            session["lang"] = lang
-        return response
+    app.after_request(remember_language_from_query)
 
     @app.after_request
     def _security_headers(response):
@@ -94,11 +77,6 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
-
-
-def language_for_file_only() -> None:
-    """Mark this request as serving a file: its `?lang=` is not remembered."""
-    g.language_for_file_only = True
 
 
 def instrument_bank() -> InstrumentBank:

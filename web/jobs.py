@@ -2,7 +2,7 @@
 ZIP), with progress the coach's page polls.
 
 Without REDIS_URL a personal PDF is rendered within its request and batches by
-one in-process worker thread. With REDIS_URL both go on an RQ queue that any
+one background thread of the web process. With REDIS_URL both go on an RQ queue that any
 number of `make worker` processes (on this machine or others sharing the
 database and Redis) take from."""
 
@@ -22,7 +22,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from sqlalchemy import delete, select
 
-from reports.renderer import ChartExportError
+from reports.chart_export import ChartExportError
 
 from .extensions import db
 from .models import ReportJob, Response, Workshop

@@ -13,10 +13,10 @@ from flask import current_app, render_template
 
 from reports.batch import render_profile_pdfs
 from reports.cache import ReportCache
+from reports.chart_export import default_chart_exporter
 from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
-from reports.renderer import default_renderer
 
-from .extensions import language_for_file_only
+from .common.language import language_for_file_only
 from .models import Response
 from .responses import answers_of, instrument_of, profile_of
 
@@ -25,8 +25,8 @@ def report_cache() -> ReportCache:
     return ReportCache(current_app.config["REPORT_CACHE_DIR"])
 
 
-def renderer():
-    return default_renderer(current_app.config["CHART_TIMEOUT"])
+def chart_exporter():
+    return default_chart_exporter(current_app.config["CHART_TIMEOUT"])
 
 
 def taken_on(response: Response) -> date:
@@ -94,7 +94,7 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
         if pdf is None:
             return None
     else:
-        pdf = render_profile_pdf(report, renderer())  # ChartExportError becomes a 503 page (errors.py)
+        pdf = render_profile_pdf(report, chart_exporter())  # ChartExportError becomes a 503 page (errors.py)
     cache.put(str(response.id), key, pdf)
     return pdf
 
@@ -110,7 +110,7 @@ def profile_pdfs(responses: Sequence[Response], language: str) -> Iterator[bytes
         entries.append((response, report, key, cache.get(str(response.id), key)))
     rendered = render_profile_pdfs(
         (report for _, report, _, cached in entries if cached is None),
-        renderer(), processes=current_app.config["REPORT_PROCESSES"],
+        chart_exporter(), processes=current_app.config["REPORT_PROCESSES"],
     )
     for response, _, key, cached in entries:
         if cached is None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms.fields.choices import SelectChoice
-
-LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska", render_kw={"lang": "sv"}), SelectChoice("en", "English", render_kw={"lang": "en"})]
 
 
 class ConfirmForm(FlaskForm):

@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..common.forms import LANGUAGE_CHOICES, research_consent_field
+from ..common.forms import research_consent_field
+from ..common.language import language_choices
 
 
 class JoinCodeForm(FlaskForm):
@@ -24,7 +25,7 @@ class ParticipantForm(FlaskForm):
                        "in the workshop's team view, in a spreadsheet download (CSV) and as your PDF report. "
                        "Leave it unticked and the coach sees only that you took part."),
     )
-    language = RadioField(_l("Language of the questionnaire"), choices=LANGUAGE_CHOICES,
+    language = RadioField(_l("Language of the questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
     research_consent = research_consent_field()
     # Only in a named follow-up session: matches this response to the person's earlier one.

@@ -13,7 +13,8 @@ from assessment import Instrument
 from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import Item
 
-from ..common.forms import LANGUAGE_CHOICES, research_consent_field
+from ..common.forms import research_consent_field
+from ..common.language import language_choices
 
 
 class StartForm(FlaskForm):
@@ -24,7 +25,7 @@ class StartForm(FlaskForm):
     )
     language = RadioField(
         _l("Language of the questionnaire"),
-        choices=LANGUAGE_CHOICES,
+        choices=language_choices,
         validators=[InputRequired(message=_l("Choose a language."))],
     )
     research_consent = research_consent_field()

@@ -23,10 +23,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from reports import charts
 
 from ..common.forms import ConfirmForm, ResearchConsentForm
-from ..common.language import current_language
+from ..common.language import current_language, language_arg, languages
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
-from ..extensions import LANGUAGES, db, instrument_bank
+from ..extensions import db, instrument_bank
 from ..models import Response
 from ..pdfs import forget_reports, prepare_profile_pdf, send_profile_pdf
 from ..responses import (
@@ -43,7 +43,7 @@ from .forms import StartForm, page_form_class
 
 bp = Blueprint("questionnaire", __name__)
 
-PAGE_ACTIONS = {"next", "back", "later"} | {f"lang:{lang}" for lang in LANGUAGES}
+PAGE_ACTIONS = {"next", "back", "later"}  # and "lang:<code>" to switch language
 
 
 def _shown_signer() -> URLSafeTimedSerializer:
@@ -75,7 +75,7 @@ def begin():
 @bp.get("/response/<token>")
 def resume(token: str):
     response = response_or_404(token)
-    if request.args.get("lang") not in LANGUAGES:
+    if request.args.get("lang") not in languages():
         # On another device the link is all there is: show the language the person chose.
         session["lang"] = response.language
     if response.completed_at:
@@ -145,7 +145,7 @@ def _checked_page_submission(response: Response, items, number: int) -> tuple[st
     answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"},
                                 not_applicable=instrument_of(response).offers_not_applicable)
     action = request.form.get("action", "next")
-    if action not in PAGE_ACTIONS:
+    if action not in PAGE_ACTIONS | {f"lang:{lang}" for lang in languages()}:
         abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))
     try:
         stamp, shown_at = _shown_signer().loads(request.form.get("shown", ""), return_timestamp=True)
@@ -240,7 +240,7 @@ def profile_pdf(token: str):
     response = response_or_404(token)
     if response.completed_at is None:
         return redirect(url_for("questionnaire.resume", token=token))
-    language = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    language = language_arg(current_language())
     return send_profile_pdf(response, language, back_url=url_for("questionnaire.profile", token=token))
 
 

@@ -8,13 +8,13 @@ from wtforms import BooleanField, DateField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...common.forms import LANGUAGE_CHOICES
+from ...common.language import language_choices
 
 
 class WorkshopForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(message=_l("Give the workshop a title.")), Length(max=200)])
     held_on = DateField(_l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter the date of the workshop."))])
-    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default="sv", validators=[InputRequired(message=_l("Choose a language."))])
+    language = RadioField(_l("Language"), choices=language_choices, default="sv", validators=[InputRequired(message=_l("Choose a language."))])
     privacy_mode = RadioField(
         _l("Privacy"),
         choices=[
@@ -29,5 +29,5 @@ class WorkshopForm(FlaskForm):
 class PaperEntryForm(FlaskForm):
     name = StringField(_l("Participant's name (optional)"), validators=[Optional(), Length(max=120)])
     share_with_coach = BooleanField(_l("The participant agreed to share the profile with me"))
-    language = RadioField(_l("Language of the paper questionnaire"), choices=LANGUAGE_CHOICES,
+    language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])

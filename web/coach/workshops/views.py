@@ -22,11 +22,11 @@ from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 from ... import jobs
 from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
-from ...common.language import current_language
+from ...common.language import current_language, language_arg
 from ...common.start import submitted_answers
-from ...extensions import LANGUAGES, db, instrument_bank
+from ...extensions import db, instrument_bank
 from ...models import Workshop
-from ...pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
+from ...pdfs import chart_exporter, forget_reports, pdf_download, prepare_profile_pdf, send_profile_pdf, slug
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
 from ...team_followup import before_after, create_follow_up, earlier_session, follow_ups_of
@@ -183,11 +183,11 @@ def delete(workshop_id: int):
 @login_required
 def team_pdf(workshop_id: int):
     workshop = owned_workshop(workshop_id)
-    language = _language_arg(workshop.language)
+    language = language_arg(workshop.language)
     summary, grid = team_of(workshop, language)
     pdf = render_team_pdf(
         summary, instrument_bank().current, language, title=workshop.title,
-        held_on=workshop.held_on, grid=grid if workshop.named else None, renderer=renderer(),
+        held_on=workshop.held_on, grid=grid if workshop.named else None, exporter=chart_exporter(),
         before_after=before_after(workshop, language, after=summary),
     )
     stem = "team" if language == "en" else "grupp"
@@ -201,7 +201,7 @@ def participant_pdf(workshop_id: int, response_id: int):
     response = next((r for r in shared_responses(workshop) if r.id == response_id), None)
     if response is None:
         abort(404)
-    return send_profile_pdf(response, _language_arg(response.language),
+    return send_profile_pdf(response, language_arg(response.language),
                             back_url=url_for("workshops.show", workshop_id=workshop.id))
 
 
@@ -214,7 +214,7 @@ def start_zip(workshop_id: int):
     if not shared_responses(workshop):
         flash(_("Nobody has shared a profile with you yet."), "error")
         return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    job = jobs.start_zip_job(workshop, _language_arg(workshop.language))
+    job = jobs.start_zip_job(workshop, language_arg(workshop.language))
     return redirect(url_for("workshops.show", workshop_id=workshop.id, job=job.id) + "#downloads")
 
 
@@ -246,7 +246,7 @@ def job_download(workshop_id: int, job_id: int):
 @login_required
 def scores_csv(workshop_id: int):
     workshop = owned_workshop(workshop_id)
-    language = _language_arg(workshop.language)
+    language = language_arg(workshop.language)
     instrument = instrument_bank().current
     out = io.StringIO()
     writer = csv.writer(out)
@@ -296,16 +296,11 @@ def _csv_text(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _language_arg(default: str) -> str:
-    lang = request.args.get("lang")
-    return lang if lang in LANGUAGES else default
-
-
 @bp.get("/workshops/<int:workshop_id>/questionnaire.pdf")
 @login_required
 def blank_questionnaire(workshop_id: int):
     workshop = owned_workshop(workshop_id)
-    language = _language_arg(workshop.language)
+    language = language_arg(workshop.language)
     pdf = render_blank_questionnaire_pdf(instrument_bank().current, language)
     return pdf_download(pdf, f"{'frageformular' if language == 'sv' else 'questionnaire'}-{instrument_bank().current.id}.pdf")
 

@@ -1,6 +1,6 @@
 """Chart export: plotly figures to SVG through kaleido and Debian's Chromium.
 
-One renderer per process. The browser starts on first use (never before a
+One chart exporter per process. The browser starts on first use (never before a
 fork: a forked child starts its own), every export is serialised by a lock and
 bounded by a timeout, and a browser that dies or hangs is restarted and the
 export retried once. kaleido's own sync server shares one return queue between
@@ -56,7 +56,7 @@ def find_browser() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
-class ChartRenderer:
+class ChartExporter:
     def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0):
         self.timeout = timeout
         self.start_timeout = start_timeout
@@ -134,7 +134,7 @@ class ChartRenderer:
         if browser is None:
             raise ChartExportError(f"no Chromium found for chart export: {BROWSER_FIX}")
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="chart-renderer", daemon=True).start()
+        threading.Thread(target=self._loop.run_forever, name="chart-export", daemon=True).start()
         previous = os.environ.get("BROWSER_PATH")
         os.environ["BROWSER_PATH"] = browser
         try:
@@ -175,14 +175,14 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-_default: ChartRenderer | None = None
+_default: ChartExporter | None = None
 _default_lock = threading.Lock()
 
 
-def default_renderer(timeout: float = 20.0) -> ChartRenderer:
-    """The process's renderer, created on first use."""
+def default_chart_exporter(timeout: float = 20.0) -> ChartExporter:
+    """The process's chart exporter, created on first use."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = ChartRenderer(timeout=timeout)
+            _default = ChartExporter(timeout=timeout)
         return _default
