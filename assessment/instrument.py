@@ -147,13 +147,6 @@ class Instrument:
                 return scale
         raise KeyError(scale_id)
 
-    def item(self, item_id: str) -> Item:
-        return self._items_by_id[item_id]
-
-    @cached_property
-    def _items_by_id(self) -> dict[str, Item]:
-        return {item.id: item for item in self.items}
-
     @cached_property
     def item_ids(self) -> frozenset[str]:
         return frozenset(item.id for item in self.items)

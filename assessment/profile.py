@@ -38,10 +38,6 @@ class ScaleResult:
     needed: int = 0  # 1–5 answers needed for a score
     band_limits: tuple[tuple[int, int], ...] = ()
 
-    @property
-    def scorable(self) -> bool:
-        return self.score is not None
-
 
 @dataclass(frozen=True)
 class Flag:

@@ -149,13 +149,13 @@ def _name_with_median(name: str, median: str, width: int = 36) -> str:
     return "<br>".join(lines)
 
 
-def team_distribution_chart(team: Any, language: str) -> go.Figure:
+def team_distribution_chart(team: Any, instrument: Instrument, language: str) -> go.Figure:
     """Each behaviour and the driver: how many fall in each band, with the team median.
     Counts, never individual scores, so it can be shown in anonymous mode too."""
     _ = translations(language).gettext
     rows = team.scales
     positions = list(range(len(rows)))
-    band_names = {"low": _("Low"), "moderate": _("Moderate"), "high": _("High")}
+    band_names = {band: label[language] for band, label in instrument.band_labels.items()}
     fig = go.Figure()
     for band in ("low", "moderate", "high"):
         counts = [row.band_counts.get(band, 0) for row in rows]

@@ -180,7 +180,7 @@ def render_team_pdf(team: Any, instrument: Instrument, language: str, *, title: 
                     before_after: Any = None) -> bytes:
     images = {}
     if team.scales_shown:
-        figure = charts.team_distribution_chart(team, language)
+        figure = charts.team_distribution_chart(team, instrument, language)
         images[chart_url("distribution")] = _chart_svgs(exporter or default_chart_exporter(), [figure])[0]
     html = _environment(language).get_template("pdf/team.html").render(
         lang=language, team=team, instrument=instrument, title=title, held_on=held_on,

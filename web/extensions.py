@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        current_lang=current_language, language_choices=language_choices,
+        current_lang=current_language, language_choices=language_choices, band_label=band_label,
         first_input_id=first_input_id,
         format_day=lambda day: long_date(day, current_language()),
         format_number=lambda value: decimal(value, current_language()),
@@ -81,6 +81,11 @@ def init_app(app: Flask) -> None:
 
 def instrument_bank() -> InstrumentBank:
     return current_app.extensions["instrument_bank"]
+
+
+def band_label(band: str) -> str:
+    """A band's name as the item bank gives it (the one source of band names)."""
+    return instrument_bank().current.band_labels[band][current_language()]
 
 
 def first_input_id(field) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from reports.chart_export import ChartExportError
 
 from .extensions import db
+from .filenames import numbered
 from .models import ReportJob, Response, Workshop
 from .pdfs import profile_filename, profile_pdf_bytes, profile_pdfs
 from .team import shared_responses
@@ -158,9 +159,7 @@ def run_zip_job(job_id: int) -> None:
         names: set[str] = set()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
             for response, pdf in zip(responses, profile_pdfs(responses, language)):
-                name = profile_filename(response, language)
-                if name in names:
-                    name = name.replace(".pdf", f"-{response.id}.pdf")
+                name = numbered(profile_filename(response, language), names)
                 names.add(name)
                 archive.writestr(name, pdf)
                 job.done += 1

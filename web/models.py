@@ -24,7 +24,6 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessment.answers import NOT_APPLICABLE
 
 from .extensions import db
 
@@ -132,10 +131,6 @@ class Response(db.Model):
         if not token or len(token) > 100:
             return None
         return db.session.scalar(select(cls).where(cls.token_hash == hash_token(token)))
-
-    @property
-    def answer_map(self) -> dict[str, int]:
-        return {a.item_id: NOT_APPLICABLE if a.value == NOT_APPLICABLE_VALUE else a.value for a in self.answers}
 
 
 # "Does not apply to me" (answers files: "na") is stored as an answer row with

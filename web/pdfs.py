@@ -3,8 +3,6 @@ that shows in them has changed, and are rendered otherwise."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from typing import Iterator, Sequence
 
@@ -17,6 +15,7 @@ from reports.chart_export import default_chart_exporter
 from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
 
 from .common.language import language_for_file_only
+from .filenames import file_name
 from .models import Response
 from .responses import answers_of, instrument_of, profile_of
 
@@ -126,15 +125,8 @@ def prepare_profile_pdf(response: Response, language: str) -> None:
         profile_pdf_bytes(response, language, wait=0)
 
 
-def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
-
-
 def profile_filename(response: Response, language: str) -> str:
-    stem = "profil" if language == "sv" else "profile"
-    parts = [stem, slug(response.respondent_name or ""), taken_on(response).isoformat()]
-    return "-".join(p for p in parts if p) + ".pdf"
+    return file_name(language, "profile", response.respondent_name or "", taken_on(response).isoformat(), ext="pdf")
 
 
 def pdf_download(data: bytes, filename: str) -> HttpResponse:

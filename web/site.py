@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
+from babel import Locale
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -14,6 +15,7 @@ from assessment.team import MEDIAN_STEP
 
 from .common.language import current_language
 from .extensions import db, instrument_bank
+from .filenames import file_name
 
 bp = Blueprint("site", __name__)
 
@@ -60,7 +62,7 @@ def measurement():
     return render_template(
         "site/measurement.html", instrument=instrument, analysis=analysis, names=names, shown=shown,
         chart=chart, norms=norms_summary(instrument), data_min_n=DATA_RELIABILITY_MIN_N,
-        language_names={"sv": "svenska" if language == "sv" else "Swedish", "en": "engelska" if language == "sv" else "English"},
+        language_names={code: Locale.parse(code).get_display_name(language) for code in instrument.languages},
     )
 
 
@@ -77,8 +79,8 @@ def technical_note():
     if analysis is None:
         abort(404, description=_("No figures have been computed for this version yet."))
     pdf = render_technical_note_pdf(analysis, instrument, current_language(), norms=norms_summary(instrument))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="technical-note-{instrument.id}-v{instrument.version}.pdf"'})
+    name = file_name(current_language(), "technical note", f"v{instrument.version}", ext="pdf")
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/healthz")

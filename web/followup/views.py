@@ -13,6 +13,7 @@ from reports.calendar import event_uid, follow_up_ics
 from reports.i18n import fixed, long_date
 
 from ..extensions import db
+from ..filenames import file_name
 from ..models import Response, RetakeLink, hash_token
 from ..common.forms import ConfirmForm
 from ..common.language import current_language
@@ -106,7 +107,7 @@ def calendar_file(token: str):
         uid=event_uid(response.token_hash, "snubbeltrad"), sequence=row.revision, stamp=row.updated_at,
         tz_name=current_app.config["FOLLOW_UP_TIMEZONE"],
     )
-    filename = ("uppfoljning" if current_language() == "sv" else "follow-up") + f"-{row.follow_up_on.isoformat()}.ics"
+    filename = file_name(current_language(), "follow-up", row.follow_up_on.isoformat(), ext="ics")
     return HttpResponse(data, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
     })

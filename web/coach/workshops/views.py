@@ -26,7 +26,8 @@ from ...common.language import current_language, language_arg
 from ...common.start import submitted_answers
 from ...extensions import db, instrument_bank
 from ...models import Workshop
-from ...pdfs import chart_exporter, forget_reports, pdf_download, prepare_profile_pdf, send_profile_pdf, slug
+from ...filenames import file_name
+from ...pdfs import chart_exporter, forget_reports, pdf_download, prepare_profile_pdf, send_profile_pdf
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
 from ...team_followup import before_after, create_follow_up, earlier_session, follow_ups_of
@@ -92,7 +93,7 @@ def show(workshop_id: int):
         join_url=join_url(workshop),
         summary=summary,
         grid=grid,
-        chart=charts.to_json(charts.team_distribution_chart(summary, current_language())) if summary.included else None,
+        chart=charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, current_language())) if summary.included else None,
         confirm=ConfirmForm(),
         latest_job=jobs.latest_job(workshop),
     )
@@ -118,7 +119,7 @@ def team_json(workshop_id: int):
     summary, grid = team_of(workshop, language)
     return {
         "summary": summary.to_dict(),
-        "chart": charts.to_json(charts.team_distribution_chart(summary, language)) if summary.included else None,
+        "chart": charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, language)) if summary.included else None,
         "grid": [
             {"id": row.response_id, "name": row.name,
              "scores": {k: {"score": v[0], "band": v[1], "interval": v[2], "near": v[3]} for k, v in row.scores.items()}}
@@ -190,8 +191,7 @@ def team_pdf(workshop_id: int):
         held_on=workshop.held_on, grid=grid if workshop.named else None, exporter=chart_exporter(),
         before_after=before_after(workshop, language, after=summary),
     )
-    stem = "team" if language == "en" else "grupp"
-    return pdf_download(pdf, f"{stem}-{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.pdf")
+    return pdf_download(pdf, file_name(language, "team", workshop.title, workshop.held_on.isoformat(), ext="pdf"))
 
 
 @bp.get("/workshops/<int:workshop_id>/responses/<int:response_id>.pdf")
@@ -237,7 +237,7 @@ def job_download(workshop_id: int, job_id: int):
     data = jobs.result_of(job)
     if data is None:
         abort(404)
-    name = f"{'profiler' if workshop.language == 'sv' else 'profiles'}-{slug(workshop.title) or workshop.join_code.lower()}.zip"
+    name = file_name(workshop.language, "profiles", workshop.title, workshop.held_on.isoformat(), ext="zip")
     return HttpResponse(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
 
@@ -277,7 +277,7 @@ def scores_csv(workshop_id: int):
                              row.band_counts["low"], row.band_counts["moderate"], row.band_counts["high"], row.not_scorable,
                              summary.flagged])
     data = "\ufeff" + out.getvalue()  # a BOM, so that Excel reads UTF-8 and shows å, ä, ö
-    name = f"{slug(workshop.title) or workshop.join_code.lower()}-{workshop.held_on.isoformat()}.csv"
+    name = file_name(language, "scores", workshop.title, workshop.held_on.isoformat(), ext="csv")
     return HttpResponse(data.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
 
@@ -302,7 +302,7 @@ def blank_questionnaire(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     language = language_arg(workshop.language)
     pdf = render_blank_questionnaire_pdf(instrument_bank().current, language)
-    return pdf_download(pdf, f"{'frageformular' if language == 'sv' else 'questionnaire'}-{instrument_bank().current.id}.pdf")
+    return pdf_download(pdf, file_name(language, "questionnaire", workshop.title, ext="pdf"))
 
 
 @bp.route("/workshops/<int:workshop_id>/paper", methods=["GET", "POST"])
