@@ -287,6 +287,8 @@ def test_paper_mode(app, coach, instrument):
     workshop_id, _ = create_workshop(coach, privacy="named", language="sv")
     blank = coach.get(f"/coach/workshops/{workshop_id}/questionnaire.pdf?lang=sv")
     assert blank.status_code == 200
+    # the file's name: the catalog's word and the workshop's title, no internal id such as the instrument's
+    assert blank.headers["Content-Disposition"] == 'attachment; filename="frageformular-saljteamet.pdf"'
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(blank.data)).pages).split())
     assert "Nästan alltid" in text and "Frågeformulär" in text
     page = coach.get(f"/coach/workshops/{workshop_id}/paper")
@@ -340,3 +342,15 @@ def test_demo_workshop_command(app, runner):
     assert team["summary"]["completed"] == {"low": 30, "high": 30} and len(team["grid"]) == team["summary"]["included"] > 15
     bands = {row["scores"]["weak_close"]["band"] for row in team["grid"]}
     assert len(bands) >= 2  # varied profiles
+
+
+def test_file_names_come_from_the_catalog_and_show_no_ids(app):
+    from web.filenames import file_name, numbered
+
+    with app.app_context():
+        assert file_name("sv", "team", "Höstkickoff & <b>fest</b>", "2026-11-27", ext="pdf") == "grupp-hostkickoff-b-fest-b-2026-11-27.pdf"
+        assert file_name("en", "team", "???", "2026-11-27", ext="pdf") == "team-2026-11-27.pdf"
+        assert file_name("sv", "questionnaire", ext="pdf") == "frageformular.pdf"
+        assert file_name("sv", "follow-up", "2026-12-01", ext="ics") == "uppfoljning-2026-12-01.ics"
+    taken = {"profil-asa.pdf", "profil-asa-2.pdf"}
+    assert numbered("profil-asa.pdf", taken) == "profil-asa-3.pdf" and numbered("profil-bo.pdf", taken) == "profil-bo.pdf"
