@@ -5,16 +5,21 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-postgres serve worker reminder-schedule bench loadtest system-deps translations migrate clean
+.PHONY: run test test-postgres check serve worker reminder-schedule bench loadtest system-deps translations migrate clean
 
 run: system-deps $(VENV)/.runtime translations migrate
 	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
 
-test: system-deps $(VENV)/.test translations
+# Static checks first (seconds): ruff, and import-linter's architecture contracts (pyproject.toml).
+test: system-deps $(VENV)/.test translations check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+check: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
 # The whole suite against PostgreSQL (TEST_DATABASE_URL; .ci/run sets it).
-test-postgres: system-deps $(VENV)/.test translations
+test-postgres: system-deps $(VENV)/.test translations check
 	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres"; exit 2; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -77,6 +77,6 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from web.cli import register
+    from web.commands import register
 
     register(app)

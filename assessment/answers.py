@@ -10,7 +10,7 @@ import json
 import math
 import reprlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .instrument import Instrument
 
@@ -188,4 +188,11 @@ def _item_seconds(instrument: Instrument, data: Mapping[str, Any]) -> tuple[floa
         raise AnswersError(
             f"'seconds_per_page' has {len(pages)} entries; the questionnaire has {len(instrument.pages)} pages"
         )
-    return tuple(float(s) / len(page) for s, page in zip(pages, instrument.pages))
+    return seconds_per_item(instrument, enumerate(pages, 1))
+
+
+def seconds_per_item(instrument: Instrument, page_seconds: Iterable[tuple[int, float]]) -> tuple[float, ...]:
+    """One estimate per timed page: (page number from 1, seconds on it) -> the page's
+    seconds over its number of items. Pages the instrument does not have are ignored."""
+    pages = instrument.pages
+    return tuple(float(seconds) / len(pages[page - 1]) for page, seconds in page_seconds if 1 <= page <= len(pages))

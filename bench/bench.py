@@ -178,7 +178,7 @@ def main() -> None:
 
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    lines = [f"| measure | ours | naive | note |", "|---|---|---|---|"] + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    lines = ["| measure | ours | naive | note |", "|---|---|---|---|"] + [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     (out / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\nwritten to {out / 'latest.md'}")
 

@@ -175,7 +175,6 @@ def main() -> int:
                       "LOADTEST_LOG": str(log_path), "LOADTEST_PAGES": json.dumps(pages),
                       "LOADTEST_COACH_EMAIL": email, "LOADTEST_COACH_PASSWORD": password,
                       "LOADTEST_WORKSHOP_ID": str(workshop_id), "LOADTEST_PDF": "0" if args.no_pdf else "1"}
-        started = time.monotonic()
         locust = subprocess.Popen(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1), "-r", str(args.spawn_rate), "-t", f"{args.time_limit}s",
@@ -187,7 +186,6 @@ def main() -> int:
             killed = worker_pids(server.pid)[0]
             os.kill(killed, signal.SIGKILL)
         locust.wait(timeout=args.time_limit + 60)
-        elapsed = time.monotonic() - started
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

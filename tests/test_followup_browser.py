@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from .support import Respondent, axe_violations, create_workshop, csrf_of, login, make_coach, varied_answers
+from .support import Respondent, axe_violations, create_workshop, login, make_coach
 from .test_followup_plan import make_plan
 from .test_followup_retake import NOW, THEN, answers_for, retake
 

@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from web.extensions import db
-from web.models import Reminder, Response, RetakeLink
+from web.models import Reminder, RetakeLink
 
 from .support import Respondent, csrf_of, varied_answers
 from .test_followup_plan import make_plan
@@ -86,8 +86,8 @@ def person_with_reminder(client, instrument, address, language="en", days="14", 
 
 
 def test_due_reminder_is_sent_once_in_the_persons_language_and_the_address_deleted(mail_app, client, instrument, runner, inbox):
-    swede = person_with_reminder(client, instrument, "asa@example.com", language="sv", days="14")
-    english = person_with_reminder(client, instrument, "bob@example.com", language="en", days="30")
+    person_with_reminder(client, instrument, "asa@example.com", language="sv", days="14")
+    person_with_reminder(client, instrument, "bob@example.com", language="en", days="30")
     day = date.today() + timedelta(days=14)
 
     early = runner.invoke(args=["send-reminders", "--as-of", (day - timedelta(days=1)).isoformat()])

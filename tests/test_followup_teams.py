@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from web.extensions import db
 from web.models import Response, Retake, Workshop
 
-from .support import Respondent, create_workshop, csrf_of, join_and_complete, login, make_coach
+from .support import Respondent, create_workshop, csrf_of, login, make_coach
 from .test_followup_retake import NOW, THEN, answers_for, by_hand
 
 
@@ -93,7 +93,7 @@ def test_named_follow_up_matches_people_by_their_private_link(app, coach, instru
     workshop_id, code = create_workshop(coach, title="Kickoff", privacy="named")
     people = app.test_client()
     asa = join(people, instrument, code, name="Åsa", keyed=THEN)
-    bo = join(people, instrument, code, name="Bo", keyed=THEN)
+    join(people, instrument, code, name="Bo", keyed=THEN)
     private = join(people, instrument, code, name="Private", share=False, keyed=THEN)
     follow_up_id, follow_up_code = create_follow_up(coach, workshop_id)
 

@@ -21,7 +21,7 @@ from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank
 from reports.chart_export import ChartExportError, ChartExporter, default_chart_exporter
 from reports.svg import slim_svg
 
-from .support import QUESTIONS, csrf_of, varied_answers
+from .support import QUESTIONS, varied_answers
 
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 

@@ -4,7 +4,6 @@ database: only consenting, completed responses count; deleted ones drop out."""
 import json
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from web.extensions import db, instrument_bank

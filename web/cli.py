@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from assessment import AnswersError, parse_answers, score_answers
@@ -157,20 +156,4 @@ def purge_command():
     click.echo(f"Deleted {count} expired response{'s' if count != 1 else ''}.")
 
 
-def register(app: Flask) -> None:
-    for command in (instrument_command, score_command, report_command, purge_command):
-        app.cli.add_command(command)
-    from .coach.accounts.cli import create_coach_command
-    from .coach.workshops.cli import demo_workshop_command
-    from .followup.cli import send_reminders_command
-
-    app.cli.add_command(create_coach_command)
-    app.cli.add_command(demo_workshop_command)
-    app.cli.add_command(send_reminders_command)
-    from .simulate import simulate_command
-
-    app.cli.add_command(simulate_command)
-    from .research_cli import COMMANDS as research_commands
-
-    for command in research_commands:
-        app.cli.add_command(command)
+COMMANDS = (instrument_command, score_command, report_command, purge_command)

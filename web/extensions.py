@@ -19,7 +19,7 @@ from sqlalchemy.orm import DeclarativeBase
 from assessment.bank import InstrumentBank
 from reports.i18n import decimal, long_date
 
-from .common.language import current_language, language_choices, remember_language_from_query, select_locale
+from .language import current_language, language_choices, remember_language_from_query, select_locale
 
 
 class Base(DeclarativeBase):

@@ -24,7 +24,6 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
 from .extensions import db
 
 

@@ -14,8 +14,8 @@ from reports.cache import ReportCache
 from reports.chart_export import default_chart_exporter
 from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
 
-from .common.language import language_for_file_only
 from .filenames import file_name
+from .language import language_for_file_only
 from .models import Response
 from .responses import answers_of, instrument_of, profile_of
 

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from assessment import AnswerSet, Instrument, score_answers
+from assessment.answers import seconds_per_item
 from assessment.item_analysis import MIN_N, analyse
 from assessment.norms import NormPosition
 
 from .extensions import db, instrument_bank
 from .models import NOT_APPLICABLE_VALUE, Answer, ItemAnalysis, NormTable, PageTiming, Response
-from .responses import _seconds_per_item
 
 # Reliability from the data replaces the provisional value from this many
 # consenting, completed responses of a version on (all languages together).
@@ -74,7 +74,7 @@ def answer_sets_of(instrument: Instrument, responses) -> list[AnswerSet]:
             r.language,
             {k: v for k, v in answers[r.id].items() if v != NOT_APPLICABLE_VALUE},
             None,
-            _seconds_per_item(instrument, timings[r.id]),
+            seconds_per_item(instrument, timings[r.id]),
             not_applicable=frozenset(k for k, v in answers[r.id].items() if v == NOT_APPLICABLE_VALUE),
         )
         for r in responses

@@ -122,16 +122,16 @@ def print_report(result: dict) -> None:
     side = result["item_means_by_language"]
     if side["items"]:
         langs = side["languages"]
-        click.echo("\nItem means by language (" + ", ".join(f"{l} N = {side['n'][l]}" for l in langs) + ")")
+        click.echo("\nItem means by language (" + ", ".join(f"{lang} N = {side['n'][lang]}" for lang in langs) + ")")
         for row in side["items"]:
-            values = [row[l] for l in langs]
+            values = [row[lang] for lang in langs]
             diff = values[0] - values[1] if None not in values else None
             click.echo(f"{row['id']:<7}" + "".join(f"{_fmt(v):>7}" for v in values) + f"   diff {_fmt(diff):>6}")
     elif result["language"] is None:
         click.echo(f"\nItem means by language: {side['withheld']}")
     norms = result.get("norms") or {}
     click.echo("\nNorms: " + "; ".join(
-        f"{l}: N = {v['n']}, frozen {v['frozen_on']}" if v else f"{l}: none" for l, v in norms.items()))
+        f"{lang}: N = {v['n']}, frozen {v['frozen_on']}" if v else f"{lang}: none" for lang, v in norms.items()))
 
 
 @click.command("item-analysis")

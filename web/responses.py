@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from assessment import AnswerSet, Instrument, Profile, score_answers
-from assessment.answers import NOT_APPLICABLE
+from assessment.answers import NOT_APPLICABLE, seconds_per_item
 
 from .extensions import db, instrument_bank
 from .models import NOT_APPLICABLE_VALUE, Answer, PageTiming, Response, hash_token, new_token
@@ -122,17 +122,11 @@ def answer_set(language: str, answers: Mapping[str, int | str], respondent: str 
     )
 
 
-def _seconds_per_item(instrument: Instrument, page_seconds) -> tuple[float, ...]:
-    """Seconds per item, one estimate per timed page."""
-    pages = instrument.pages
-    return tuple(seconds / len(pages[page - 1]) for page, seconds in page_seconds if 1 <= page <= len(pages))
-
-
 def item_seconds_of(response: Response, instrument: Instrument) -> tuple[float, ...]:
     rows = db.session.execute(
         select(PageTiming.page, PageTiming.seconds).where(PageTiming.response_id == response.id)
     )
-    return _seconds_per_item(instrument, rows)
+    return seconds_per_item(instrument, rows)
 
 
 def missing_items(response: Response) -> list[str]:
@@ -185,7 +179,7 @@ def profiles_of(responses: list[Response], language: str) -> dict[int, Profile]:
         profiles[response.id] = score_answers(
             instrument,
             answer_set(language, answers[response.id], response.respondent_name,
-                       _seconds_per_item(instrument, timings[response.id])),
+                       seconds_per_item(instrument, timings[response.id])),
             reliabilities=reliabilities[key],
         )
     return profiles

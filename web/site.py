@@ -13,9 +13,9 @@ from sqlalchemy import text
 
 from assessment.team import MEDIAN_STEP
 
-from .common.language import current_language
 from .extensions import db, instrument_bank
 from .filenames import file_name
+from .language import current_language
 
 bp = Blueprint("site", __name__)
 

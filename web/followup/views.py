@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response as HttpResponse, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response as HttpResponse
 from flask_babel import gettext as _
 
 from assessment.followup import PlanAction
 from reports.calendar import event_uid, follow_up_ics
 from reports.i18n import fixed, long_date
 
+from ..common.forms import ConfirmForm
+from ..common.private_link import response_or_404
 from ..extensions import db
 from ..filenames import file_name
+from ..language import current_language
 from ..models import Response, RetakeLink, hash_token
-from ..common.forms import ConfirmForm
-from ..common.language import current_language
-from ..common.private_link import response_or_404
 from .forms import PlanForm
 from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
 from ..retakes import start_retake

@@ -6,7 +6,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..common.forms import research_consent_field
-from ..common.language import language_choices
+from ..language import language_choices
 
 
 class JoinCodeForm(FlaskForm):

@@ -14,7 +14,7 @@ from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import Item
 
 from ..common.forms import research_consent_field
-from ..common.language import language_choices
+from ..language import language_choices
 
 
 class StartForm(FlaskForm):

@@ -23,12 +23,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from reports import charts
 
 from ..common.forms import ConfirmForm, ResearchConsentForm
-from ..common.language import current_language, language_arg, languages
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
 from ..extensions import db, instrument_bank
+from ..language import current_language, language_arg, languages
 from ..models import Response
 from ..pdfs import forget_reports, prepare_profile_pdf, send_profile_pdf
+from ..research import norm_positions
 from ..responses import (
     add_page_time,
     answers_of,
@@ -38,7 +39,6 @@ from ..responses import (
     profile_of,
     save_answers,
 )
-from ..research import norm_positions
 from .forms import StartForm, page_form_class
 
 bp = Blueprint("questionnaire", __name__)

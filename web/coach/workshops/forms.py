@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...common.language import language_choices
+from ...language import language_choices
 
 
 class WorkshopForm(FlaskForm):

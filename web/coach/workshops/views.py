@@ -22,11 +22,11 @@ from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 from ... import jobs
 from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
-from ...common.language import current_language, language_arg
 from ...common.start import submitted_answers
 from ...extensions import db, instrument_bank
-from ...models import Workshop
 from ...filenames import file_name
+from ...language import current_language, language_arg
+from ...models import Workshop
 from ...pdfs import chart_exporter, forget_reports, pdf_download, prepare_profile_pdf, send_profile_pdf
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
