@@ -205,3 +205,12 @@ def test_score_jsonl_bad_line_exits_2_naming_the_line_before_printing(runner, in
     path.write_text(good + "\n{oops\n", encoding="utf-8")
     result = runner.invoke(args=["score", "--jsonl", str(path)])
     assert result.exit_code == 2 and "line 2: not valid JSON" in result.output
+
+
+def test_a_language_the_item_bank_lacks_is_named(runner, instrument, tmp_path):
+    path = write_answers(tmp_path, language="sv", answers=varied_answers(instrument))
+    report = runner.invoke(args=["report", path, "-o", str(tmp_path / "out.pdf"), "--lang", "fi"])
+    assert report.exit_code == 2 and "--lang must be one of sv, en, not 'fi'" in report.output
+    assert not (tmp_path / "out.pdf").exists()
+    norms = runner.invoke(args=["freeze-norms", "--version", instrument.version, "--language", "de"])
+    assert norms.exit_code == 2 and "--language must be one of sv, en, not 'de'" in norms.output

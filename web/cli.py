@@ -24,6 +24,13 @@ def fail(message: str, status: int = 2):
     sys.exit(status)
 
 
+def checked_language(instrument, language: str | None, option: str) -> str | None:
+    """A language option's value, if the item bank has that language (the one list of languages)."""
+    if language is not None and language not in instrument.languages:
+        fail(f"{option} must be one of {', '.join(instrument.languages)}, not {language!r}")
+    return language
+
+
 def _read_text(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is fine
@@ -93,8 +100,7 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
     from reports.chart_export import ChartExportError
 
     instrument = instrument_bank().current
-    if lang is not None and lang not in instrument.languages:
-        fail(f"--lang must be one of {', '.join(instrument.languages)}, not {lang!r}")
+    checked_language(instrument, lang, "--lang")
     # Read and check every input before writing anything.
     answer_sets = [(path, _read_answers(path)) for path in answers_files]
     out = Path(output)

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from assessment import InstrumentError
 
-from .cli import fail
+from .cli import checked_language, fail
 from .extensions import instrument_bank
 
 
@@ -136,7 +136,7 @@ def print_report(result: dict) -> None:
 
 @click.command("item-analysis")
 @click.option("--version", help="Instrument version (default: the current one).")
-@click.option("--language", type=click.Choice(["sv", "en"]), help="Only responses in this language.")
+@click.option("--language", help="Only responses in this language (one of the item bank's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap resamples for omega's interval (0: no interval).")
@@ -146,7 +146,8 @@ def item_analysis_command(version: str | None, language: str | None, as_json: bo
     result is also cached for the measurement page and the score intervals."""
     from .research import run_item_analysis
 
-    result = run_item_analysis(_instrument(version), language, resamples=resamples)
+    instrument = _instrument(version)
+    result = run_item_analysis(instrument, checked_language(instrument, language, "--language"), resamples=resamples)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -155,13 +156,14 @@ def item_analysis_command(version: str | None, language: str | None, as_json: bo
 
 @click.command("freeze-norms")
 @click.option("--version", required=True, help="Instrument version, e.g. v2.")
-@click.option("--language", required=True, type=click.Choice(["sv", "en"]))
+@click.option("--language", required=True, help="One of the item bank's languages, e.g. sv.")
 @with_appcontext
 def freeze_norms_command(version: str, language: str):
     """Freeze a dated norm table (percentiles per scale) for one version and language."""
     from .research import NORMS_MIN_N, NormsRefused, freeze_norms
 
     instrument = _instrument(version)
+    checked_language(instrument, language, "--language")
     try:
         table = freeze_norms(instrument, language)
     except NormsRefused as exc:
