@@ -7,8 +7,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .support import Respondent, axe_violations, create_workshop, join_and_complete, login, make_coach, varied_answers
-from .layout import layout_problems, plot_area_width
+from .support import (
+    Respondent,
+    axe_violations,
+    create_workshop,
+    join_and_complete,
+    layout_problems,
+    login,
+    make_coach,
+    plot_area_width,
+    varied_answers,
+)
 
 pytestmark = pytest.mark.browser
 
