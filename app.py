@@ -60,7 +60,8 @@ def register_request_checks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from web.coach.accounts.views import bp as coach_accounts
-    from web.coach.workshops.views import bp as coach_workshops
+    from web.coach.workshops import present, views  # noqa: F401  (their routes are on the blueprint)
+    from web.coach.workshops.blueprint import bp as coach_workshops
     from web.join.views import bp as join
     from web.followup.views import bp as followup
     from web.questionnaire.views import bp as questionnaire

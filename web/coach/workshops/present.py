@@ -10,10 +10,10 @@ from flask_login import login_required
 from assessment.suggestions import discussion_order
 from reports import charts
 
-from ...common.language import current_language
+from ...language import current_language
 from ...extensions import instrument_bank
 from ...team import team_of
-from .views import bp, join_url, owned_workshop
+from .blueprint import bp, join_url, owned_workshop
 
 # Discussion prompts per scale: questions a group can talk about without anyone
 # having to say their own score.

@@ -9,7 +9,7 @@ import io
 from datetime import datetime, timezone
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -31,22 +31,8 @@ from ...pdfs import chart_exporter, forget_reports, pdf_download, prepare_profil
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
 from ...team_followup import before_after, create_follow_up, earlier_session, follow_ups_of
-from .. import URL_PREFIX
+from .blueprint import bp, join_url, owned_workshop
 from .forms import PaperEntryForm, WorkshopForm
-
-bp = Blueprint("workshops", __name__, url_prefix=URL_PREFIX)
-
-
-def owned_workshop(workshop_id: int) -> Workshop:
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None or workshop.coach_id != current_user.id:
-        abort(404)
-    return workshop
-
-
-def join_url(workshop: Workshop) -> str:
-    return url_for("join.workshop", code=workshop.join_code, _external=True)
-
 
 @bp.get("/")
 @login_required
@@ -331,6 +317,3 @@ def paper_entry(workshop_id: int):
         "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
         language=language, answers=answers, missing=missing,
     ), (422 if missing or form.errors else 200)
-
-
-from . import present  # noqa: E402,F401  (registers the presenter routes on bp)
