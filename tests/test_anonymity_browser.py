@@ -4,8 +4,7 @@ of the minimum group, and the pages that say so pass axe in both languages."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import axe_violations, create_workshop, join_and_complete, login, make_coach
-from .layout import layout_problems
+from .support import axe_violations, create_workshop, join_and_complete, layout_problems, login, make_coach
 from .test_anonymity import key_in_paper, level_answers
 from .test_workshop_browser import log_in
 

@@ -46,7 +46,7 @@ def _deck(workshop, language):
     summary, _grid = team_of(workshop, language)
     return {
         "summary": summary,
-        "chart": charts.to_json(charts.team_distribution_chart(summary, language)) if summary.included else None,
+        "chart": charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, language)) if summary.included else None,
         "discussion": discussion_order(summary.scales),
     }
 
