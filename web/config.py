@@ -43,6 +43,10 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # Anonymous workshops: fewest completions behind any team figure, and the
         # step in which the figures and counters move (assessment/team.py).
         ANONYMOUS_MIN_GROUP=_min_group(),
+        # A workshop ZIP holds named reports: kept this long, then `flask purge` deletes it.
+        ZIP_RETENTION_HOURS=_number("ZIP_RETENTION_HOURS", 24.0, minimum=0.1),
+        # A ZIP job without progress for this long lost its process (killed worker, restart).
+        REPORT_JOB_STALE_SECONDS=_number("REPORT_JOB_STALE_SECONDS", 180.0, minimum=1),
         REPORT_CACHE_DIR=os.environ.get("REPORT_CACHE_DIR") or str(instance / "report-cache"),
         # Finished batch files (ZIPs); workers on other machines need it shared.
         JOBS_DIR=os.environ.get("JOBS_DIR") or str(instance / "jobs"),
@@ -94,6 +98,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
             )
     _check_time_zone(app.config["FOLLOW_UP_TIMEZONE"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    _create_sqlite_file_privately(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _check_time_zone(name: str) -> None:
@@ -144,6 +149,17 @@ def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
     return {"pool_pre_ping": True}
+
+
+def _create_sqlite_file_privately(url: str) -> None:
+    # SQLite would create the file (and its -wal and -shm files, which copy its
+    # mode) readable by everyone on the machine; it holds names and answers.
+    if not url.startswith("sqlite:///") or ":memory:" in url:
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if path.name and not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _development_key(instance: Path) -> str:

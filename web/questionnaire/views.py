@@ -28,11 +28,11 @@ from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
 from ..extensions import LANGUAGES, db, instrument_bank
 from ..models import Response
-from ..pdfs import forget_reports, prepare_profile_pdf, send_profile_pdf
+from ..personal_data import delete_response
+from ..reporting.downloads import prepare_profile_pdf, send_profile_pdf
 from ..responses import (
     add_page_time,
     answers_of,
-    delete_response,
     instrument_of,
     missing_items,
     profile_of,
@@ -249,9 +249,7 @@ def delete(token: str):
     response = response_or_404(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        forget_reports(response)
         delete_response(response)
-        db.session.commit()
         flash(_("Your answers have been deleted."), "success")
         return redirect(url_for("questionnaire.start"))
     return render_template("questionnaire/delete.html", response=response, token=token, form=form)

@@ -19,14 +19,24 @@ from assessment.instrument import FLAG_IDS
 from reports import charts
 from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 
-from ... import jobs
 from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
 from ...common.language import current_language
 from ...common.start import submitted_answers
 from ...extensions import LANGUAGES, db, instrument_bank
-from ...models import Workshop
-from ...pdfs import forget_reports, pdf_download, prepare_profile_pdf, renderer, send_profile_pdf, slug
+from ...models import ReportJob, Workshop
+from ...personal_data import delete_workshop
+from ...reporting import queue as report_queue
+from ...reporting.downloads import (
+    job_error_text,
+    pdf_download,
+    prepare_profile_pdf,
+    send_profile_pdf,
+    slug,
+    zip_bytes,
+    zip_download,
+)
+from ...reporting.production import renderer
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
 from ...team_followup import before_after, create_follow_up, earlier_session, follow_ups_of
@@ -94,7 +104,8 @@ def show(workshop_id: int):
         grid=grid,
         chart=charts.to_json(charts.team_distribution_chart(summary, current_language())) if summary.included else None,
         confirm=ConfirmForm(),
-        latest_job=jobs.latest_job(workshop),
+        latest_job=latest_job(workshop),
+        job_error=job_error_text,
     )
 
 
@@ -167,11 +178,7 @@ def delete(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        for response in workshop.responses:
-            forget_reports(response)
-        jobs.forget_jobs(workshop)  # responses, answers and timings go by ON DELETE CASCADE
-        db.session.delete(workshop)
-        db.session.commit()
+        delete_workshop(workshop)
         flash(_("The workshop and all its responses have been deleted."), "success")
         return redirect(url_for("workshops.index"))
     summary = team_of(workshop, current_language())[0]
@@ -214,7 +221,7 @@ def start_zip(workshop_id: int):
     if not shared_responses(workshop):
         flash(_("Nobody has shared a profile with you yet."), "error")
         return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    job = jobs.start_zip_job(workshop, _language_arg(workshop.language))
+    job = report_queue.start_zip_job(workshop, _language_arg(workshop.language))
     return redirect(url_for("workshops.show", workshop_id=workshop.id, job=job.id) + "#downloads")
 
 
@@ -222,9 +229,9 @@ def start_zip(workshop_id: int):
 @login_required
 def job_status(workshop_id: int, job_id: int):
     workshop = owned_workshop(workshop_id)
-    job = jobs.job_of(workshop, job_id)
+    job = job_of(workshop, job_id)
     return {
-        "status": job.status, "done": job.done, "total": job.total, "error": job.error,
+        "status": job.status, "done": job.done, "total": job.total, "error": job_error_text(job),
         "download": url_for("workshops.job_download", workshop_id=workshop.id, job_id=job.id) if job.status == "done" else None,
     }
 
@@ -233,13 +240,26 @@ def job_status(workshop_id: int, job_id: int):
 @login_required
 def job_download(workshop_id: int, job_id: int):
     workshop = owned_workshop(workshop_id)
-    job = jobs.job_of(workshop, job_id)
-    data = jobs.result_of(job)
+    job = job_of(workshop, job_id)
+    data = zip_bytes(job)
     if data is None:
-        abort(404)
+        abort(404, description=job_error_text(job) or _("This ZIP is not ready."))
     name = f"{'profiler' if workshop.language == 'sv' else 'profiles'}-{slug(workshop.title) or workshop.join_code.lower()}.zip"
-    return HttpResponse(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+    return zip_download(data, name)
+
+
+def latest_job(workshop: Workshop) -> ReportJob | None:
+    job = db.session.scalar(
+        select(ReportJob).where(ReportJob.workshop_id == workshop.id).order_by(ReportJob.id.desc()).limit(1)
+    )
+    return report_queue.check_lost(job)
+
+
+def job_of(workshop: Workshop, job_id: int) -> ReportJob:
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.workshop_id != workshop.id:
+        abort(404)
+    return report_queue.check_lost(job)
 
 
 @bp.get("/workshops/<int:workshop_id>/scores.csv")
