@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
+    register_logging(app)
     return app
 
 
@@ -66,6 +67,14 @@ def register_errorhandlers(app: Flask) -> None:
     from web.errors import register
 
     register(app)
+
+
+def register_logging(app: Flask) -> None:
+    import logging
+
+    from web.log_redaction import install
+
+    install(app.logger, logging.getLogger("werkzeug"))
 
 
 def register_cli(app: Flask) -> None:

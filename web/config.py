@@ -68,7 +68,11 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         JOIN_FAILURE_LIMIT=os.environ.get("JOIN_FAILURE_LIMIT", "20 per hour;100 per day"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
+        # The site's public address: absolute links (join link, QR code, private link) use it.
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),
+        # Host names the app answers to (comma-separated); others get 400. Unset: any.
+        TRUSTED_HOSTS=[h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
+        if os.environ.get("TRUSTED_HOSTS") else None,
         # The time zone of follow-up calendar events and reminder dates.
         FOLLOW_UP_TIMEZONE=os.environ.get("FOLLOW_UP_TIMEZONE", "Europe/Stockholm"),
         # Reminder e-mails (flask send-reminders). SMTP_SECURITY: starttls | ssl | none.
@@ -87,8 +91,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         if app.debug:
             app.config["SECRET_KEY"] = _development_key(instance)
-        elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
-            # A `flask` command (score, report, purge …) signs nothing that outlives it.
+        elif os.environ.get("FLASK_RUN_FROM_CLI") == "true" and not _serving_from_cli():
+            # A `flask` command (score, report, purge …) signs nothing that outlives it;
+            # `flask run` serves, and a key per process would sign cookies nobody else accepts.
             app.config["SECRET_KEY"] = secrets.token_hex(32)
         else:
             raise SystemExit(
@@ -99,6 +104,17 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     _check_time_zone(app.config["FOLLOW_UP_TIMEZONE"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     _create_sqlite_file_privately(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _serving_from_cli() -> bool:
+    import click
+
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        if context.info_name == "run":
+            return True
+        context = context.parent
+    return False
 
 
 def _check_time_zone(name: str) -> None:

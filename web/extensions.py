@@ -20,6 +20,8 @@ from assessment.bank import InstrumentBank
 from reports.i18n import decimal, long_date
 
 LANGUAGES = ("sv", "en")
+# Pages (and their JSON and files) that show a person's results or a coach's workshops.
+PRIVATE_PATHS = ("/response/", "/coach", "/retake/")
 
 
 class Base(DeclarativeBase):
@@ -93,6 +95,11 @@ def init_app(app: Flask) -> None:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith(PRIVATE_PATHS):
+            # A person's results and a coach's team must not stay in a shared computer's cache.
+            response.headers["Cache-Control"] = "private, no-store"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
 

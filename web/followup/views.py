@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Response, RetakeLink, hash_token
 from ..common.forms import ConfirmForm
 from ..common.language import current_language
+from ..common.links import absolute_url
 from ..common.private_link import response_or_404
 from .forms import PlanForm
 from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
@@ -102,7 +103,7 @@ def calendar_file(token: str):
         abort(404, description=_("Make a plan first: the calendar event holds your plan and its follow-up date."))
     data = follow_up_ics(
         plan_of(response), language=current_language(),
-        retake_url=url_for("followup.retake", token=token, _external=True),
+        retake_url=absolute_url("followup.retake", token=token),
         uid=event_uid(response.token_hash, "snubbeltrad"), sequence=row.revision, stamp=row.updated_at,
         tz_name=current_app.config["FOLLOW_UP_TIMEZONE"],
     )
@@ -120,7 +121,7 @@ def _begin_retake(previous: Response):
     response, new_token = start_retake(previous)
     db.session.commit()
     session["lang"] = response.language
-    flash(url_for("questionnaire.resume", token=new_token, _external=True), "resume-link")
+    flash(absolute_url("questionnaire.resume", token=new_token), "resume-link")
     return redirect(url_for("questionnaire.page", token=new_token, number=1))
 
 

@@ -22,6 +22,7 @@ from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
 from ...common.language import current_language
+from ...common.links import absolute_url
 from ...common.start import submitted_answers
 from ...extensions import LANGUAGES, db, instrument_bank
 from ...models import ReportJob, Workshop
@@ -54,7 +55,7 @@ def owned_workshop(workshop_id: int) -> Workshop:
 
 
 def join_url(workshop: Workshop) -> str:
-    return url_for("join.workshop", code=workshop.join_code, _external=True)
+    return absolute_url("join.workshop", code=workshop.join_code)
 
 
 @bp.get("/")
