@@ -99,7 +99,7 @@ def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
     assert queued.count("web.reporting.worker.run_zip") == 1
     work_until(connection, lambda: coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] in ("done", "failed"))
     state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
-    assert state["status"] == "done" and state["done"] == state["total"] == 3
+    assert state["status"] == "done" and state["done"] == state["total"] == 3, state
     assert len(zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data)).namelist()) == 3
 
 

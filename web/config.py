@@ -60,6 +60,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # In memory, each gunicorn worker counts on its own; with Redis they share the count.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down: count in this process instead of failing the request (login, joining).
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
         # Failed logins per account, from any address (a coach's password guessed from many).
         LOGIN_FAILURE_LIMIT=os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute;20 per hour"),
