@@ -19,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     configure(app, test_config)
+    register_proxy(app)
     register_instruments(app)
     register_extensions(app)
     register_request_checks(app)
@@ -27,6 +28,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
     register_logging(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    # Behind PROXY_COUNT reverse proxies, the client is the address they report
+    # (per-client limits would otherwise count everybody as the proxy).
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
 
 
 def register_instruments(app: Flask) -> None:

@@ -57,8 +57,10 @@ def redis_down_app(tmp_path, postgres_schema_ready):
         db.engine.dispose()
 
 
-def test_with_redis_down_login_joining_finishing_and_the_pdf_work(redis_down_app, instrument):
+def test_with_redis_down_login_joining_finishing_and_the_pdf_work(redis_down_app):
     app = redis_down_app
+    # (not the `instrument` fixture: it makes a second app, and the one limiter follows the last app's settings)
+    instrument = app.extensions["instrument_bank"].current
     coach = app.test_client()
     email, password = make_coach(app)
     assert login(coach, email, password).status_code == 302
@@ -81,8 +83,9 @@ def test_with_redis_down_rate_limits_still_count_in_memory(redis_down_app):
     assert 500 not in statuses and statuses[0] == 401 and statuses[-1] == 429
 
 
-def test_a_zip_asked_for_while_redis_is_down_fails_with_a_retry(redis_down_app, instrument):
+def test_a_zip_asked_for_while_redis_is_down_fails_with_a_retry(redis_down_app):
     app = redis_down_app
+    instrument = app.extensions["instrument_bank"].current
     coach = app.test_client()
     login(coach, *make_coach(app))
     workshop_id, code = create_workshop(coach, privacy="named")

@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from reports import charts
 
 from ..common.forms import ConfirmForm, ResearchConsentForm
+from ..common.limits import pdf_renders, response_creation
 from ..common.language import current_language
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
@@ -63,6 +64,7 @@ def _start_page(form: StartForm, status: int = 200):
 
 
 @bp.post("/start")
+@response_creation
 def begin():
     form = StartForm()
     if not form.validate():
@@ -236,6 +238,7 @@ def research_consent(token: str):
 
 
 @bp.get("/response/<token>/profile.pdf")
+@pdf_renders
 def profile_pdf(token: str):
     response = response_or_404(token)
     if response.completed_at is None:

@@ -4,13 +4,17 @@ progress. The only module here that knows about requests."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Response as HttpResponse
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 
+from ..common.limits import note_render
 from ..extensions import language_for_file_only
 from ..models import ReportJob, Response
 from ..personal_data import zip_expired
@@ -28,6 +32,7 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
     cached, key = cached_profile_pdf(response, language)
     if cached is not None:
         return cached
+    note_render()
     if queue.queued():
         try:
             job = queue.request_profile(response, language, key)
@@ -35,7 +40,33 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
                                           wait if wait is not None else queue.RENDER_TIMEOUT)
         except RedisError as exc:
             log.warning("report queue unreachable, rendering in the request: %s", exc)
-    return render_profile(response, language)
+    with render_slot() as slot:
+        if slot is None:  # other PDFs are being made on this machine: the page asks again shortly
+            return None
+        return render_profile(response, language)
+
+
+@contextmanager
+def render_slot():
+    """One of RENDER_SLOTS machine-wide places to render a PDF in a web
+    process (a lock file each, shared by all gunicorn workers), so that PDFs
+    never take more than that many cores from the questionnaire pages."""
+    folder = Path(current_app.instance_path) / "render-slots"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for number in range(current_app.config["RENDER_SLOTS"]):
+        handle = open(folder / f".render-slot-{number}", "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield number
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield None
 
 
 def prepare_profile_pdf(response: Response, language: str) -> None:
