@@ -48,6 +48,8 @@ def test_join_link_qr_code_and_private_link_use_public_url_not_the_host_header(a
     first_page = person.get(start.location)
     token = start.location.split("/response/")[1].split("/")[0]
     assert f"{PUBLIC}/response/{token}" in first_page.text and "evil.example" not in first_page.text
+    later = person.get(f"/response/{token}/later")
+    assert f"{PUBLIC}/response/{token}" in later.text and "evil.example" not in later.text
 
 
 def test_without_public_url_links_follow_the_request_and_trusted_hosts_refuse_others(app, coach):

@@ -69,9 +69,11 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     limiter.init_app(app)
 
+    from .common.links import absolute_url
+
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        current_lang=lambda: str(get_locale()), first_input_id=first_input_id,
+        current_lang=lambda: str(get_locale()), first_input_id=first_input_id, absolute_url=absolute_url,
         format_day=lambda day: long_date(day, str(get_locale())),
         format_number=lambda value: decimal(value, str(get_locale())),
     )

@@ -24,6 +24,7 @@ from reports import charts
 
 from ..common.forms import ConfirmForm, ResearchConsentForm
 from ..common.limits import pdf_renders, response_creation
+from ..common.links import absolute_url
 from ..common.language import current_language
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
@@ -160,7 +161,7 @@ def _checked_page_submission(response: Response, items, number: int) -> tuple[st
 
 
 def _private_link(token: str) -> str:
-    return url_for("questionnaire.resume", token=token, _external=True)
+    return absolute_url("questionnaire.resume", token=token)
 
 
 def _render_page(response, token, form, items, number, total, *, missing):
