@@ -71,7 +71,7 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         JOIN_FAILURE_LIMIT=os.environ.get("JOIN_FAILURE_LIMIT", "20 per hour;100 per day"),
         # Per client (web/common/limits.py): responses started, PDFs rendered.
         START_RATE_LIMIT=os.environ.get("START_RATE_LIMIT", "60 per 10 minutes"),
-        RENDER_RATE_LIMIT=os.environ.get("RENDER_RATE_LIMIT", "30 per 10 minutes"),
+        RENDER_RATE_LIMIT=os.environ.get("RENDER_RATE_LIMIT", "120 per 10 minutes"),
         # Without a report queue: PDFs rendered at once on this machine; more wait ("being prepared").
         RENDER_SLOTS=_whole_number("RENDER_SLOTS", 1, minimum=1),
         # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, clients connect directly).

@@ -4,8 +4,12 @@ proxy reports: PROXY_COUNT). Only what was actually done counts: a start
 that made a response, a download that rendered a PDF (a cached one is free).
 
 A whole workshop behind one office NAT must fit: START_RATE_LIMIT defaults to
-60 per 10 minutes, and a person renders one or two PDFs. Beyond that, an
-address is told to wait (429) while everybody else's pages stay fast."""
+60 per 10 minutes, and a person renders one or two PDFs (two languages), so
+RENDER_RATE_LIMIT is twice that; it also stops one response being re-rendered
+without end (a changed plan is a new PDF). Beyond them, an address is told to
+wait (429). What keeps the pages fast while PDFs are made is that PDFs never
+get all the cores: report workers run at idle priority, and in-process
+renders share RENDER_SLOTS (downloads.render_slot)."""
 
 from __future__ import annotations
 
