@@ -1,15 +1,15 @@
 """Report jobs get a heartbeat (updated_at): a job whose process died is
 detected as lost, and a finished ZIP expires a fixed time after it was made.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
