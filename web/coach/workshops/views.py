@@ -13,8 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import FLAG_IDS
 from reports import charts
 from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
@@ -23,9 +24,9 @@ from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
 from ...common.language import current_language
 from ...common.links import absolute_url
-from ...common.start import submitted_answers
+from ...common.start import VALID_VALUES
 from ...extensions import LANGUAGES, db, instrument_bank
-from ...models import ReportJob, Workshop
+from ...models import ReportJob, Response, Workshop
 from ...personal_data import delete_workshop
 from ...reporting import queue as report_queue
 from ...reporting.downloads import (
@@ -337,26 +338,67 @@ def paper_entry(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     instrument = instrument_bank().current
     form = PaperEntryForm(language=workshop.language)
-    language = current_language()
-    missing, answers = [], {}
+    problems, typed, saved = [], {}, None
     if request.method == "POST":
-        answers = submitted_answers(request.form, instrument.items, {"csrf_token", "name", "share_with_coach", "language"},
-                                    not_applicable=instrument.offers_not_applicable)
-        missing = [item for item in instrument.items if item.id not in answers]
-        if form.validate() and not missing:
+        typed, problems = keyed_answers(request.form, instrument)
+        if form.validate() and not problems:
             response, token = create_response(
                 form.language.data, (form.name.data or "").strip() or None, workshop_id=workshop.id,
                 share_with_coach=bool(form.share_with_coach.data) and workshop.named, source="paper",
             )
-            save_answers(response, answers)
+            save_answers(response, typed)
             response.completed_at = datetime.now(timezone.utc)
             db.session.commit()
             prepare_profile_pdf(response, response.language)
-            return render_template("coach/workshops/paper_done.html", workshop=workshop, response=response, token=token)
+            saved = {"response": response, "token": token, "profile": profile_of(response, response.language)}
+            form, typed = PaperEntryForm(formdata=None, language=form.language.data), {}
+    keyed = db.session.scalar(select(func.count(Response.id)).where(Response.workshop_id == workshop.id, Response.source == "paper"))
     return render_template(
         "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
-        language=language, answers=answers, missing=missing,
-    ), (422 if missing or form.errors else 200)
+        typed=typed, problems=problems, saved=saved, keyed=keyed,
+    ), (422 if problems or form.errors else 200)
+
+
+BLANK_KEYS = {"", "-", "0", "."}
+NOT_APPLICABLE_KEYS = {"n", "na", "x"}
+
+
+def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str]]:
+    """The answers of a keyed-in paper form: one field per item (1–5, n for
+    "does not apply", - or empty for a blank) or the whole form typed as one
+    string. Returns the answers and one message per problem, not per item."""
+    items = instrument.items
+    allowed = {"csrf_token", "name", "share_with_coach", "language", "answer_string"}
+    unexpected = sorted(set(form_data) - {item.id for item in items} - allowed)
+    if unexpected:
+        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.",
+                                 fields=", ".join(unexpected)[:200]))
+    string = "".join((form_data.get("answer_string") or "").split())
+    if string:
+        keys = list(string.lower().replace("na", "n"))
+        if len(keys) != len(items):
+            return {}, [_("You typed %(typed)s answers; this questionnaire has %(total)s. Type one character per question: 1–5, n for “does not apply”, - for a blank.",
+                          typed=len(keys), total=len(items))]
+    else:
+        keys = [(form_data.get(item.id) or "").strip().lower() for item in items]
+    answers, wrong = {}, []
+    for number, (item, key) in enumerate(zip(items, keys), 1):
+        if key in BLANK_KEYS:
+            continue
+        if key in VALID_VALUES:
+            answers[item.id] = int(key)
+        elif key in NOT_APPLICABLE_KEYS and instrument.offers_not_applicable:
+            answers[item.id] = NOT_APPLICABLE
+        else:
+            wrong.append(str(number))
+    problems = []
+    if wrong:
+        problems.append(_("Questions %(numbers)s: use 1–5, n for “does not apply” or - for a blank.", numbers=", ".join(wrong))
+                        if instrument.offers_not_applicable else
+                        _("Questions %(numbers)s: use 1–5, or - for a blank.", numbers=", ".join(wrong)))
+    elif not answers:
+        problems.append(_("No answers were keyed in."))
+    return answers, problems
 
 
 from . import present  # noqa: E402,F401  (registers the presenter routes on bp)
