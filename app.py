@@ -18,14 +18,16 @@ from web.config import configure
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=_instance_path(test_config), instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     configure(app, test_config)
+    register_proxy(app)
     register_instruments(app)
     register_extensions(app)
     register_request_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
+    register_logging(app)
     return app
 
 
@@ -34,6 +36,15 @@ def _instance_path(test_config: Mapping[str, Any] | None) -> str | None:
     # files (default: instance/ beside this file). Tests give each app its own.
     path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     return str(Path(path).resolve()) if path else None
+
+
+def register_proxy(app: Flask) -> None:
+    # Behind PROXY_COUNT reverse proxies, the client is the address they report
+    # (per-client limits would otherwise count everybody as the proxy).
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
 
 
 def register_instruments(app: Flask) -> None:
@@ -46,9 +57,10 @@ def register_instruments(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from web import extensions
+    from web import extensions, templating
 
     extensions.init_app(app)
+    templating.init_app(app)
 
 
 def register_request_checks(app: Flask) -> None:
@@ -75,6 +87,14 @@ def register_errorhandlers(app: Flask) -> None:
     from web.errors import register
 
     register(app)
+
+
+def register_logging(app: Flask) -> None:
+    import logging
+
+    from web.log_redaction import install
+
+    install(app.logger, logging.getLogger("werkzeug"))
 
 
 def register_cli(app: Flask) -> None:

@@ -6,6 +6,11 @@ server acknowledged. Prints one table.
   .venv/bin/python bench/loadtest.py --participants 200 --db sqlite
   .venv/bin/python bench/loadtest.py --participants 200 --db postgres
   .venv/bin/python bench/loadtest.py --participants 100 --kill-worker   # fault test
+  .venv/bin/python bench/loadtest.py --participants 60 --attacker 8     # 8 clients flooding responses and PDFs
+
+The server trusts one proxy (PROXY_COUNT=1) and every virtual client sends
+its own X-Forwarded-For, so per-client limits see each participant and each
+attacking client as its own address, as behind a real reverse proxy.
 """
 
 from __future__ import annotations
@@ -144,13 +149,18 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--no-pdf", action="store_true", help="participants skip the PDF (to isolate page latency)")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker mid-run")
+    parser.add_argument("--attacker", type=int, default=0, metavar="N",
+                        help="N clients (addresses) starting responses and having PDFs rendered as fast as allowed")
+    parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": prepare_database(args.db, work),
-           "REPORT_CACHE_DIR": str(work / "cache"), "JOBS_DIR": str(work / "jobs")}
-    # Every virtual participant comes from 127.0.0.1, as if from one office NAT:
-    # their codes are right, so the join limit (failures only) lets them all in.
+           "REPORT_CACHE_DIR": str(work / "cache"), "JOBS_DIR": str(work / "jobs"),
+           # One trusted proxy: each virtual client sends its own X-Forwarded-For (bench/locustfile.py).
+           "PROXY_COUNT": "1"}
+    if args.no_limits:
+        env.update(START_RATE_LIMIT="1000000 per minute", RENDER_RATE_LIMIT="1000000 per minute", RENDER_SLOTS="64")
     env.pop("FLASK_DEBUG", None)
     report_workers = []
     if args.report_workers:
@@ -174,10 +184,11 @@ def main() -> int:
         locust_env = {**env, "LOADTEST_JOIN_CODE": code, "LOADTEST_PARTICIPANTS": str(args.participants),
                       "LOADTEST_LOG": str(log_path), "LOADTEST_PAGES": json.dumps(pages),
                       "LOADTEST_COACH_EMAIL": email, "LOADTEST_COACH_PASSWORD": password,
-                      "LOADTEST_WORKSHOP_ID": str(workshop_id), "LOADTEST_PDF": "0" if args.no_pdf else "1"}
+                      "LOADTEST_WORKSHOP_ID": str(workshop_id), "LOADTEST_PDF": "0" if args.no_pdf else "1",
+                      "LOADTEST_ATTACKERS": str(args.attacker)}
         locust = subprocess.Popen(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", str(args.participants + 1), "-r", str(args.spawn_rate), "-t", f"{args.time_limit}s",
+             "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "locust"), "--only-summary", "--stop-timeout", "30"],
             cwd=ROOT, env=locust_env, stdout=open(work / "locust.log", "w"), stderr=subprocess.STDOUT)
         killed = None
@@ -204,7 +215,8 @@ def main() -> int:
     page_rows = [table[n] for n in ("page GET", "page POST") if n in table]
     failures_csv = (work / "locust_failures.csv").read_text()
     page_p95 = max(float(r["95%"]) for r in page_rows) if page_rows else float("nan")
-    failures = int(agg["Failure Count"])
+    # The attacker's refused requests are the limits working, not failures of the app.
+    failures = sum(int(row["Failure Count"]) for name, row in table.items() if name != "Aggregated" and not name.startswith("attack"))
     rows = [
         ("database", args.db),
         ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
@@ -224,12 +236,25 @@ def main() -> int:
     ]
     if killed:
         rows.append(("gunicorn worker killed mid-run", f"pid {killed}"))
+    if args.attacker:
+        def succeeded(name):
+            row = table.get(name)
+            return int(row["Request Count"]) - int(row["Failure Count"]) if row else 0
+        with open(work / "locust_failures.csv", encoding="utf-8") as handle:
+            refused = sum(int(row["Occurrences"]) for row in csv.DictReader(handle)
+                          if row["Name"].startswith("attack") and "429" in row["Error"])
+        rows += [
+            ("attacking clients (addresses)", f"{args.attacker}, limits {'OFF' if args.no_limits else 'on'}"),
+            ("attacker: responses started / PDFs rendered", f"{succeeded('attack /start')} / {succeeded('attack PDF rendered')}"),
+            ("attacker: requests refused (429)", str(refused)),
+            ("attacker page p95 (GET, POST)", " / ".join(f"{float(table[n]['95%']):.0f} ms" for n in ("attack page GET", "attack page POST") if n in table)),
+        ]
     width = max(len(a) for a, _ in rows)
     print("\nLoad test")
     for a, b in rows:
         print(f"  {a:<{width}}  {b}")
     if failures:
-        print("  failures:\n" + failures_csv)
+        print("  failures:\n" + "\n".join(line for line in failures_csv.splitlines() if "attack" not in line))
     print(f"  (logs in {work})")
     ok = check["lost"] == 0 and check["wrong"] == 0 and check["duplicates"] == 0
     if not args.kill_worker:

@@ -24,6 +24,7 @@ WORKSHOP_SHARE = float(os.environ.get("LOADTEST_WORKSHOP_SHARE", "0.5"))
 LOG = os.environ["LOADTEST_LOG"]
 ITEMS = json.loads(os.environ["LOADTEST_PAGES"])  # [[item ids of page 1], ...]
 DOWNLOAD_PDF = os.environ.get("LOADTEST_PDF", "1") == "1"
+ATTACKERS = int(os.environ.get("LOADTEST_ATTACKERS", "0"))
 READING_SECONDS = (10.0, 30.0)
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -40,11 +41,24 @@ def csrf(html: str) -> str:
     return CSRF.search(html).group(1)
 
 
+_addresses = iter(range(1, 10**6))
+
+
+def own_address(user: HttpUser, prefix: str) -> None:
+    # The server trusts one proxy (PROXY_COUNT=1): each virtual client is its own address,
+    # as real people and an attacker's machines are behind a reverse proxy.
+    n = next(_addresses)
+    user.client.headers["X-Forwarded-For"] = f"{prefix}.{n // 250 % 250}.{n % 250 + 1}"
+
+
 class Participant(HttpUser):
     weight = 100
     wait_time = between(0.2, 1.0)
 
     done = False
+
+    def on_start(self):
+        own_address(self, "10.1")
 
     @task
     def take_the_test(self):
@@ -113,6 +127,48 @@ class Participant(HttpUser):
             if _finished >= PARTICIPANTS:
                 # From its own greenlet: quit() stops all users, this one included.
                 gevent.spawn(self.environment.runner.quit)
+
+
+class Attacker(HttpUser):
+    """Starts responses, answers every page at once and has each PDF rendered,
+    as fast as the server lets it, until the participants are done. Its
+    requests are named "attack …", so the participants' figures stay their own."""
+
+    fixed_count = ATTACKERS
+    abstract = ATTACKERS == 0  # (a fixed_count of 0 would make it a weighted user)
+    wait_time = between(0, 0)
+
+    def on_start(self):
+        own_address(self, "198.51")
+
+    @task
+    def flood(self):
+        page = self.client.get("/", name="attack /")
+        reply = self.client.post("/start", name="attack /start", allow_redirects=False,
+                                 data={"csrf_token": csrf(page.text), "language": "en", "name": "Flood"})
+        if reply.status_code == 429:
+            time.sleep(1)
+            return
+        if reply.status_code != 302:
+            return
+        token = reply.headers["Location"].split("/response/")[1].split("/")[0]
+        for number, items in enumerate(ITEMS, 1):
+            url = f"/response/{token}/page/{number}"
+            page = self.client.get(url, name="attack page GET")
+            posted = self.client.post(url, name="attack page POST", allow_redirects=False,
+                                      data={"csrf_token": csrf(page.text), "shown": SHOWN.search(page.text).group(1),
+                                            "action": "next", **{item: "3" for item in items}})
+            if posted.status_code != 302:
+                return
+        for _ in range(30):
+            pdf = self.client.get(f"/response/{token}/profile.pdf", name="attack profile.pdf")
+            if pdf.status_code != 202:
+                break
+            time.sleep(2)
+        if pdf.status_code == 200:
+            events.request.fire(request_type="ATTACK", name="attack PDF rendered", response_time=0, response_length=0, exception=None)
+        elif pdf.status_code == 429:
+            time.sleep(1)
 
 
 class Coach(HttpUser):

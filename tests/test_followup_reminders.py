@@ -215,20 +215,20 @@ def test_bad_as_of_and_missing_configuration_are_named(app, runner):
 
 
 @pytest.fixture
-def queued_app(app, monkeypatch, tmp_path):
-    """The app and the environment a report worker process gets, on a Redis database of its own."""
+def queued_app(app, monkeypatch, tmp_path, redis_url):
+    """The app and the environment a report worker process gets, on the run's own Redis."""
     from redis import Redis
 
-    from web import jobs
+    from web.reporting import worker as report_worker
 
-    url = "redis://127.0.0.1:6379/12"
+    url = redis_url
     connection = Redis.from_url(url)
     connection.flushdb()
     app.config["REDIS_URL"] = url
     for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret",
                         "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"), "REDIS_URL": url}.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(jobs, "_worker_app", None)
+    monkeypatch.setattr(report_worker, "_app", None)
     yield app, connection
     connection.flushdb()
 
@@ -239,7 +239,7 @@ def test_rq_cron_schedules_the_daily_job_and_a_report_worker_sends(queued_app, c
     from rq import Queue
     from rq.cron import CronScheduler
 
-    from web.jobs import QUEUE_NAME
+    from web.reporting.queue import QUEUE_NAME
     from web.reminder_schedule import send_reminders_job
 
     from .test_queue import work_until

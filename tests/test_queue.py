@@ -5,14 +5,15 @@ import io
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from redis import Redis
 from rq import Queue, SimpleWorker
-from rq.registry import FinishedJobRegistry
 
-from web import jobs
+from web.reporting import queue as report_queue
+from web.reporting import worker as report_worker
 
 from .support import create_workshop, csrf_of, join_and_complete, login, make_coach, varied_answers
 
@@ -25,20 +26,20 @@ def queued_app(app, monkeypatch, tmp_path, redis_url):
     app.config["REDIS_URL"] = redis_url
     for name, value in {
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "test-secret",
-        "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"),
+        "REPORT_CACHE_DIR": app.config["REPORT_CACHE_DIR"],
         "JOBS_DIR": app.config["JOBS_DIR"],
         "REDIS_URL": redis_url,
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(jobs, "_worker_app", None)
+    monkeypatch.delenv("SECRET_KEY", raising=False)  # a report worker signs nothing
+    monkeypatch.setattr(report_worker, "_app", None)
     yield app, connection
     connection.flushdb()
 
 
 def work_until(connection, done, seconds=90):
     """Run a report worker until `done()` holds."""
-    worker = SimpleWorker([Queue(jobs.QUEUE_NAME, connection=connection)], connection=connection)
+    worker = SimpleWorker([Queue(report_queue.QUEUE_NAME, connection=connection)], connection=connection)
     deadline = time.monotonic() + seconds
     while not done() and time.monotonic() < deadline:
         worker.work(burst=True)
@@ -46,7 +47,7 @@ def work_until(connection, done, seconds=90):
     if not done():
         from rq.registry import FailedJobRegistry
 
-        queue = Queue(jobs.QUEUE_NAME, connection=connection)
+        queue = Queue(report_queue.QUEUE_NAME, connection=connection)
         failed = FailedJobRegistry(queue=queue)
         details = [(job_id, (queue.fetch_job(job_id).latest_result().exc_string or "")[-600:]) for job_id in failed.get_job_ids()]
         raise AssertionError(f"the queued work did not finish; queued {queue.count}, failed {details}")
@@ -72,10 +73,10 @@ def test_profile_pdf_is_rendered_by_a_report_worker(queued_app, respondent, inst
     response = reply["r"]
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert "Köad Kö" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
-    finished = FinishedJobRegistry(queue=Queue(jobs.QUEUE_NAME, connection=connection))
-    assert finished.count == 1 and jobs._worker_app is not None  # rendered once, by the worker
+    assert report_worker._app is not None  # rendered by the worker
+    assert len(list(Path(app.config["REPORT_CACHE_DIR"]).rglob("*.pdf"))) == 1  # once, into the shared report store
     again = respondent.client.get(respondent.url("/profile.pdf"))  # now from the web app's cache
-    assert again.data == response.data and Queue(jobs.QUEUE_NAME, connection=connection).count == 0
+    assert again.data == response.data and Queue(report_queue.QUEUE_NAME, connection=connection).count == 0
 
 
 def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
@@ -90,11 +91,11 @@ def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
     token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
     coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
     assert coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] == "queued"
-    queued = [job.func_name for job in Queue(jobs.QUEUE_NAME, connection=connection).jobs]
-    assert queued.count("web.jobs.run_in_worker") == 1
+    queued = [job.func_name for job in Queue(report_queue.QUEUE_NAME, connection=connection).jobs]
+    assert queued.count("web.reporting.worker.run_zip") == 1
     work_until(connection, lambda: coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] in ("done", "failed"))
     state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
-    assert state["status"] == "done" and state["done"] == state["total"] == 3
+    assert state["status"] == "done" and state["done"] == state["total"] == 3, state
     assert len(zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data)).namelist()) == 3
 
 
@@ -103,7 +104,7 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
     app.config["PDF_WAIT_SECONDS"] = 0.5
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
-    queue = Queue(jobs.QUEUE_NAME, connection=connection)
+    queue = Queue(report_queue.QUEUE_NAME, connection=connection)
     assert queue.count == 1  # queued at completion, before anyone asked
     started = time.monotonic()
     reply = respondent.client.get(respondent.url("/profile.pdf"))
@@ -116,16 +117,16 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
 
 
 def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
-    import web.pdfs
+    import web.reporting.production as production
     from reports.chart_export import ChartExportError
 
     def broken(*args, **kwargs):
         raise ChartExportError("no Chromium found for chart export")
 
-    monkeypatch.setattr(web.pdfs, "render_profile_pdf", broken)
+    monkeypatch.setattr(production, "render_profile_pdf", broken)
     app, connection = queued_app
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
-    work_until(connection, lambda: Queue(jobs.QUEUE_NAME, connection=connection).count == 0)
+    work_until(connection, lambda: Queue(report_queue.QUEUE_NAME, connection=connection).count == 0)
     reply = respondent.client.get(respondent.url("/profile.pdf"))
     assert reply.status_code == 503 and "The PDF could not be made just now" in reply.text

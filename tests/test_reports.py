@@ -316,11 +316,11 @@ def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
 
 
 def test_download_is_private_named_safely_and_cached(app, respondent, instrument, monkeypatch):
-    import web.pdfs
+    import web.reporting.production as production
 
     calls = []
-    real = web.pdfs.render_profile_pdf
-    monkeypatch.setattr(web.pdfs, "render_profile_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = production.render_profile_pdf
+    monkeypatch.setattr(production, "render_profile_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
     respondent.start(name="Åsa Öström", language="sv")
     respondent.complete(varied_answers(instrument))
     first = respondent.client.get(respondent.url("/profile.pdf"))
@@ -336,10 +336,10 @@ def test_download_is_private_named_safely_and_cached(app, respondent, instrument
 
 
 def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch):
-    import web.pdfs
+    import web.reporting.production as production
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(web.pdfs, "chart_exporter", lambda: ChartExporter(timeout=2))
+    monkeypatch.setattr(production, "chart_exporter", lambda: ChartExporter(timeout=2))
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
     reply = respondent.client.get(respondent.url("/profile.pdf"))

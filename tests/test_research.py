@@ -149,15 +149,13 @@ def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(run
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["n"] == 31
     with app.app_context():
-        from web.responses import delete_response
+        from web.personal_data import delete_response
 
         delete_response(db.session.scalar(select(Response).where(Response.external_id == "yes0")))
-        db.session.commit()
     result = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
     assert result["n"] == 30 and result["scales"][0]["n"] == 30
     with app.app_context():
         delete_response(db.session.scalar(select(Response).where(Response.external_id == "yes1")))
-        db.session.commit()
     text = runner.invoke(args=["item-analysis", "--resamples", "0"]).output
     assert "N = 29" in text and "Withheld: not enough data (N = 29)" in text
 

@@ -155,11 +155,15 @@ def _write_atomically(target: Path, data: bytes) -> None:
 @click.command("purge")
 @with_appcontext
 def purge_command():
-    """Delete responses older than RETENTION_DAYS (run daily from cron)."""
-    from .retention import purge_expired
+    """Delete responses older than RETENTION_DAYS, ZIPs older than
+    ZIP_RETENTION_HOURS and stored files of deleted responses (run daily from cron)."""
+    from .personal_data import purge
 
-    count = purge_expired()
-    click.echo(f"Deleted {count} expired response{'s' if count != 1 else ''}.")
+    result = purge()
+    count = result.responses
+    orphans = sum(result.orphans.values())
+    click.echo(f"Deleted {count} expired response{'s' if count != 1 else ''}, {result.zips} ZIP"
+               f"{'s' if result.zips != 1 else ''} and {orphans} leftover{'s' if orphans != 1 else ''} of deleted responses.")
 
 
 COMMANDS = (instrument_command, score_command, report_command, purge_command)

@@ -43,6 +43,10 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # Anonymous workshops: fewest completions behind any team figure, and the
         # step in which the figures and counters move (assessment/team.py).
         ANONYMOUS_MIN_GROUP=_min_group(),
+        # A workshop ZIP holds named reports: kept this long, then `flask purge` deletes it.
+        ZIP_RETENTION_HOURS=_number("ZIP_RETENTION_HOURS", 24.0, minimum=0.1),
+        # A ZIP job without progress for this long lost its process (killed worker, restart).
+        REPORT_JOB_STALE_SECONDS=_number("REPORT_JOB_STALE_SECONDS", 180.0, minimum=1),
         REPORT_CACHE_DIR=os.environ.get("REPORT_CACHE_DIR") or str(instance / "report-cache"),
         # Finished batch files (ZIPs); workers on other machines need it shared.
         JOBS_DIR=os.environ.get("JOBS_DIR") or str(instance / "jobs"),
@@ -56,15 +60,29 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # In memory, each gunicorn worker counts on its own; with Redis they share the count.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down: count in this process instead of failing the request (login, joining).
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_ENABLED=_flag("RATELIMIT_ENABLED", True),
         # Failed logins per account, from any address (a coach's password guessed from many).
         LOGIN_FAILURE_LIMIT=os.environ.get("LOGIN_FAILURE_LIMIT", "5 per minute;20 per hour"),
         # Wrong workshop codes per client address; right ones are not counted
         # (the arithmetic is in web/join/views.py).
         JOIN_FAILURE_LIMIT=os.environ.get("JOIN_FAILURE_LIMIT", "20 per hour;100 per day"),
+        # Per client (web/common/limits.py): responses started, PDFs rendered.
+        START_RATE_LIMIT=os.environ.get("START_RATE_LIMIT", "60 per 10 minutes"),
+        RENDER_RATE_LIMIT=os.environ.get("RENDER_RATE_LIMIT", "120 per 10 minutes"),
+        # Without a report queue: PDFs rendered at once on this machine; more wait ("being prepared").
+        RENDER_SLOTS=_whole_number("RENDER_SLOTS", 1, minimum=1),
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, clients connect directly).
+        PROXY_COUNT=_whole_number("PROXY_COUNT", 0, minimum=0),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
+        # The site's public address: absolute links (join link, QR code, private link) use it.
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),
+        # Host names the app answers to (comma-separated); others get 400. Unset: any.
+        TRUSTED_HOSTS=[h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
+        if os.environ.get("TRUSTED_HOSTS") else None,
         # The time zone of follow-up calendar events and reminder dates.
         FOLLOW_UP_TIMEZONE=os.environ.get("FOLLOW_UP_TIMEZONE", "Europe/Stockholm"),
         # Reminder e-mails (flask send-reminders). SMTP_SECURITY: starttls | ssl | none.
@@ -83,8 +101,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         if app.debug:
             app.config["SECRET_KEY"] = _development_key(instance)
-        elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
-            # A `flask` command (score, report, purge …) signs nothing that outlives it.
+        elif os.environ.get("FLASK_RUN_FROM_CLI") == "true" and not _serving_from_cli():
+            # A `flask` command (score, report, purge …) signs nothing that outlives it;
+            # `flask run` serves, and a key per process would sign cookies nobody else accepts.
             app.config["SECRET_KEY"] = secrets.token_hex(32)
         else:
             raise SystemExit(
@@ -94,6 +113,18 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
             )
     _check_time_zone(app.config["FOLLOW_UP_TIMEZONE"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    _create_sqlite_file_privately(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _serving_from_cli() -> bool:
+    import click
+
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        if context.info_name == "run":
+            return True
+        context = context.parent
+    return False
 
 
 def _check_time_zone(name: str) -> None:
@@ -144,6 +175,17 @@ def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
     return {"pool_pre_ping": True}
+
+
+def _create_sqlite_file_privately(url: str) -> None:
+    # SQLite would create the file (and its -wal and -shm files, which copy its
+    # mode) readable by everyone on the machine; it holds names and answers.
+    if not url.startswith("sqlite:///") or ":memory:" in url:
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if path.name and not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _development_key(instance: Path) -> str:

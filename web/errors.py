@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from reports.chart_export import ChartExportError
 
-from .extensions import db
+from .extensions import db, login_manager
+
+
+def _forget_the_database() -> None:
+    """Make an error page independent of the database: end the failed
+    transaction if the connection still answers, and show the page as to a
+    visitor, so that rendering it does not load the coach again."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be what failed
+        pass
+    g._login_user = login_manager.anonymous_user()
 
 
 def _page(status: int, title: str, message: str):
@@ -19,6 +31,11 @@ def _page(status: int, title: str, message: str):
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # Not in TRUSTED_HOSTS: no page of ours (its links would name that host).
+        return "Unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _page(
@@ -60,10 +77,26 @@ def register(app: Flask) -> None:
     def unavailable(error):
         return _page(503, _("Temporarily unavailable"), _("The service is busy. Please try again in a minute."))
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unreachable(error):
+        # Whatever the request meant to save was not saved: say so, never "your answers are safe".
+        app.logger.error("database error on %s %s: %s", request.method, request.path,
+                         error.orig if error.orig is not None else error)
+        _forget_the_database()
+        return _page(
+            503,
+            _("The service cannot reach its database just now"),
+            _("What you sent last was not saved. Please try again in a few minutes; "
+              "your private link keeps working, and answers saved earlier are kept."),
+        )
+
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
-        return _page(500, _("Something went wrong"), _("An unexpected error happened on our side. Your saved answers are safe."))
+        _forget_the_database()
+        return _page(500, _("Something went wrong"),
+                     _("An unexpected error happened on our side. What you sent last may not have been saved; "
+                       "please try again."))
 
 
 def _own_words(error: HTTPException) -> bool:

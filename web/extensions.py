@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,9 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from assessment.bank import InstrumentBank
-from reports.i18n import decimal, long_date
 
-from .language import current_language, language_choices, remember_language_from_query, select_locale
+from .language import remember_language_from_query, select_locale
+
+# Pages (and their JSON and files) that show a person's results or a coach's workshops.
+PRIVATE_PATHS = ("/response/", "/coach", "/retake/")
 
 
 class Base(DeclarativeBase):
@@ -57,13 +59,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     limiter.init_app(app)
 
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(
-        current_lang=current_language, language_choices=language_choices, band_label=band_label,
-        first_input_id=first_input_id,
-        format_day=lambda day: long_date(day, current_language()),
-        format_number=lambda value: decimal(value, current_language()),
-    )
     app.after_request(remember_language_from_query)
 
     @app.after_request
@@ -76,18 +71,13 @@ def init_app(app: Flask) -> None:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith(PRIVATE_PATHS):
+            # A person's results and a coach's team must not stay in a shared computer's cache.
+            response.headers["Cache-Control"] = "private, no-store"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
 
 def instrument_bank() -> InstrumentBank:
     return current_app.extensions["instrument_bank"]
-
-
-def band_label(band: str) -> str:
-    """A band's name as the item bank gives it (the one source of band names)."""
-    return instrument_bank().current.band_labels[band][current_language()]
-
-
-def first_input_id(field) -> str:
-    """Where an error summary link should land: the field, or a group's first radio."""
-    return f"{field.id}-0" if field.type == "RadioField" else field.id

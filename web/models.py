@@ -165,12 +165,15 @@ class ReportJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued|running|done|failed
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued|running|done|failed|expired
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The heartbeat: set at every step, so a job whose process died shows as lost;
+    # for a finished ZIP, when it was made (it expires ZIP_RETENTION_HOURS later).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Plan(db.Model):

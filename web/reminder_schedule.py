@@ -11,10 +11,10 @@ class RemindersNotSent(RuntimeError):
 
 
 def send_reminders_job() -> dict:
-    from .jobs import _app_for_worker
     from .reminders import send_due_reminders, today_where_people_are
+    from .reporting.worker import worker_app
 
-    with _app_for_worker().app_context():
+    with worker_app().app_context():
         day = today_where_people_are()
         outcome = send_due_reminders(day)
     if outcome.failed:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -183,9 +183,3 @@ def profiles_of(responses: list[Response], language: str) -> dict[int, Profile]:
             reliabilities=reliabilities[key],
         )
     return profiles
-
-
-def delete_response(response: Response) -> None:
-    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-    db.session.execute(delete(PageTiming).where(PageTiming.response_id == response.id))
-    db.session.delete(response)

@@ -25,7 +25,8 @@ PLOTLY_JS_DIR = Path(plotly.__file__).parent / "package_data"
 @bp.get("/privacy")
 def privacy():
     return render_template("site/privacy.html", retention_days=current_app.config["RETENTION_DAYS"],
-                           min_group=current_app.config["ANONYMOUS_MIN_GROUP"], median_step=MEDIAN_STEP)
+                           min_group=current_app.config["ANONYMOUS_MIN_GROUP"], median_step=MEDIAN_STEP,
+                           zip_hours=f"{current_app.config['ZIP_RETENTION_HOURS']:g}")
 
 
 @bp.get("/favicon.ico")

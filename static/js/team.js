@@ -135,7 +135,7 @@
           bar.value = state.done;
           job.querySelector("[data-job-status]").textContent = state.done + " / " + state.total;
           if (state.status === "done") { job.querySelector("[data-job-download]").hidden = false; return; }
-          if (state.status === "failed") { const e = job.querySelector("[data-job-error]"); e.hidden = false; e.textContent += " " + (state.error || ""); return; }
+          if (state.status === "failed" || state.status === "expired") { const e = job.querySelector("[data-job-error]"); e.hidden = false; e.textContent += " " + (state.error || ""); return; }
         }
       } catch (e) { /* retry */ }
       setTimeout(pollJob, 1000);

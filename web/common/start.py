@@ -10,6 +10,7 @@ from assessment.answers import NOT_APPLICABLE
 
 from ..extensions import db
 from ..models import Response, Retake
+from .links import absolute_url
 from ..responses import create_response
 
 VALID_VALUES = {"1", "2", "3", "4", "5"}
@@ -24,7 +25,7 @@ def begin_response(language: str, name: str | None, *, previous: Response | None
         db.session.add(Retake(response_id=response.id, previous_id=previous.id))
     db.session.commit()
     session["lang"] = language
-    flash(url_for("questionnaire.resume", token=token, _external=True), "resume-link")
+    flash(absolute_url("questionnaire.resume", token=token), "resume-link")
     return redirect(url_for("questionnaire.page", token=token, number=1))
 
 

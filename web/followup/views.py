@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 
@@ -14,14 +24,15 @@ from reports.calendar import event_uid, follow_up_ics
 from reports.i18n import fixed, long_date
 
 from ..common.forms import ConfirmForm
+from ..common.links import absolute_url
 from ..common.private_link import response_or_404
 from ..extensions import db
 from ..filenames import file_name
 from ..language import current_language
 from ..models import Response, RetakeLink, hash_token
-from .forms import PlanForm
 from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
 from ..retakes import start_retake
+from .forms import PlanForm
 
 bp = Blueprint("followup", __name__)
 
@@ -104,7 +115,7 @@ def calendar_file(token: str):
         abort(404, description=_("Make a plan first: the calendar event holds your plan and its follow-up date."))
     data = follow_up_ics(
         plan_of(response), language=current_language(),
-        retake_url=url_for("followup.retake", token=token, _external=True),
+        retake_url=absolute_url("followup.retake", token=token),
         uid=event_uid(response.token_hash, "snubbeltrad"), sequence=row.revision, stamp=row.updated_at,
         tz_name=current_app.config["FOLLOW_UP_TIMEZONE"],
     )
@@ -122,7 +133,7 @@ def _begin_retake(previous: Response):
     response, new_token = start_retake(previous)
     db.session.commit()
     session["lang"] = response.language
-    flash(url_for("questionnaire.resume", token=new_token, _external=True), "resume-link")
+    flash(absolute_url("questionnaire.resume", token=new_token), "resume-link")
     return redirect(url_for("questionnaire.page", token=new_token, number=1))
 
 

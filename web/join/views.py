@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..common.join_codes import normalise_join_code
 from ..common.start import begin_response
+from ..common.limits import response_creation
 from ..extensions import db, instrument_bank, limiter
 from ..models import Response, Workshop
 from .forms import JoinCodeForm, ParticipantForm
@@ -59,6 +60,7 @@ def enter_code():
 
 @bp.route("/<code>", methods=["GET", "POST"])
 @join_pages
+@response_creation
 def workshop(code: str):
     normalised = normalise_join_code(code)
     workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None

@@ -23,17 +23,19 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from reports import charts
 
 from ..common.forms import ConfirmForm, ResearchConsentForm
+from ..common.limits import pdf_renders, response_creation
+from ..common.links import absolute_url
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
 from ..extensions import db, instrument_bank
 from ..language import current_language, language_arg, languages
 from ..models import Response
-from ..pdfs import forget_reports, prepare_profile_pdf, send_profile_pdf
+from ..personal_data import delete_response
+from ..reporting.downloads import prepare_profile_pdf, send_profile_pdf
 from ..research import norm_positions
 from ..responses import (
     add_page_time,
     answers_of,
-    delete_response,
     instrument_of,
     missing_items,
     profile_of,
@@ -63,6 +65,7 @@ def _start_page(form: StartForm, status: int = 200):
 
 
 @bp.post("/start")
+@response_creation
 def begin():
     form = StartForm()
     if not form.validate():
@@ -158,7 +161,7 @@ def _checked_page_submission(response: Response, items, number: int) -> tuple[st
 
 
 def _private_link(token: str) -> str:
-    return url_for("questionnaire.resume", token=token, _external=True)
+    return absolute_url("questionnaire.resume", token=token)
 
 
 def _render_page(response, token, form, items, number, total, *, missing):
@@ -236,6 +239,7 @@ def research_consent(token: str):
 
 
 @bp.get("/response/<token>/profile.pdf")
+@pdf_renders
 def profile_pdf(token: str):
     response = response_or_404(token)
     if response.completed_at is None:
@@ -249,9 +253,7 @@ def delete(token: str):
     response = response_or_404(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        forget_reports(response)
         delete_response(response)
-        db.session.commit()
         flash(_("Your answers have been deleted."), "success")
         return redirect(url_for("questionnaire.start"))
     return render_template("questionnaire/delete.html", response=response, token=token, form=form)

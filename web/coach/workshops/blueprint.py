@@ -4,9 +4,10 @@ anyone else's workshop."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort
 from flask_login import current_user
 
+from ...common.links import absolute_url
 from ...extensions import db
 from ...models import Workshop
 from .. import URL_PREFIX
@@ -22,4 +23,4 @@ def owned_workshop(workshop_id: int) -> Workshop:
 
 
 def join_url(workshop: Workshop) -> str:
-    return url_for("join.workshop", code=workshop.join_code, _external=True)
+    return absolute_url("join.workshop", code=workshop.join_code)

@@ -3,15 +3,16 @@ what the team view may show (team_of), never a name or a grid."""
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from assessment.suggestions import discussion_order
 from reports import charts
 
-from ...language import current_language
+from ...common.links import absolute_url
 from ...extensions import instrument_bank
+from ...language import current_language
 from ...team import team_of
 from .blueprint import bp, join_url, owned_workshop
 
@@ -59,7 +60,7 @@ def present(workshop_id: int):
     deck = _deck(workshop, language)
     return render_template(
         "coach/workshops/present.html", workshop=workshop, join_url=join_url(workshop),
-        join_base=url_for("join.enter_code", _external=True), prompts=PROMPTS, generic_prompts=GENERIC_PROMPTS,
+        join_base=absolute_url("join.enter_code"), prompts=PROMPTS, generic_prompts=GENERIC_PROMPTS,
         timer_minutes=TIMER_MINUTES, scales=instrument_bank().current.scales_of_kind("behaviour", "driver"), follow_up_on=getattr(workshop, "follow_up_on", None), **deck,
     )
 

@@ -9,30 +9,46 @@ import io
 from datetime import datetime, timezone
 
 import segno
-from flask import abort, flash, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import FLAG_IDS
 from reports import charts
 from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
 
-from ... import jobs
 from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
-from ...common.start import submitted_answers
+from ...common.start import VALID_VALUES
 from ...extensions import db, instrument_bank
 from ...filenames import file_name
 from ...language import current_language, language_arg
-from ...models import Workshop
-from ...pdfs import chart_exporter, forget_reports, pdf_download, prepare_profile_pdf, send_profile_pdf
+from ...models import ReportJob, Response, Workshop
+from ...personal_data import delete_workshop
+from ...reporting import queue as report_queue
+from ...reporting.downloads import (
+    job_error_text,
+    pdf_download,
+    prepare_profile_pdf,
+    send_profile_pdf,
+    zip_bytes,
+    zip_download,
+)
+from ...reporting.production import chart_exporter
 from ...responses import answers_of, create_response, profile_of, save_answers
 from ...team import shared_responses, team_of
-from ...team_followup import before_after, create_follow_up, earlier_session, follow_ups_of
+from ...team_followup import (
+    before_after,
+    create_follow_up,
+    earlier_session,
+    follow_ups_of,
+)
 from .blueprint import bp, join_url, owned_workshop
 from .forms import PaperEntryForm, WorkshopForm
+
 
 @bp.get("/")
 @login_required
@@ -81,7 +97,8 @@ def show(workshop_id: int):
         grid=grid,
         chart=charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, current_language())) if summary.included else None,
         confirm=ConfirmForm(),
-        latest_job=jobs.latest_job(workshop),
+        latest_job=latest_job(workshop),
+        job_error=job_error_text,
     )
 
 
@@ -154,11 +171,7 @@ def delete(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        for response in workshop.responses:
-            forget_reports(response)
-        jobs.forget_jobs(workshop)  # responses, answers and timings go by ON DELETE CASCADE
-        db.session.delete(workshop)
-        db.session.commit()
+        delete_workshop(workshop)
         flash(_("The workshop and all its responses have been deleted."), "success")
         return redirect(url_for("workshops.index"))
     summary = team_of(workshop, current_language())[0]
@@ -200,7 +213,7 @@ def start_zip(workshop_id: int):
     if not shared_responses(workshop):
         flash(_("Nobody has shared a profile with you yet."), "error")
         return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    job = jobs.start_zip_job(workshop, language_arg(workshop.language))
+    job = report_queue.start_zip_job(workshop, language_arg(workshop.language))
     return redirect(url_for("workshops.show", workshop_id=workshop.id, job=job.id) + "#downloads")
 
 
@@ -208,9 +221,9 @@ def start_zip(workshop_id: int):
 @login_required
 def job_status(workshop_id: int, job_id: int):
     workshop = owned_workshop(workshop_id)
-    job = jobs.job_of(workshop, job_id)
+    job = job_of(workshop, job_id)
     return {
-        "status": job.status, "done": job.done, "total": job.total, "error": job.error,
+        "status": job.status, "done": job.done, "total": job.total, "error": job_error_text(job),
         "download": url_for("workshops.job_download", workshop_id=workshop.id, job_id=job.id) if job.status == "done" else None,
     }
 
@@ -219,13 +232,26 @@ def job_status(workshop_id: int, job_id: int):
 @login_required
 def job_download(workshop_id: int, job_id: int):
     workshop = owned_workshop(workshop_id)
-    job = jobs.job_of(workshop, job_id)
-    data = jobs.result_of(job)
+    job = job_of(workshop, job_id)
+    data = zip_bytes(job)
     if data is None:
-        abort(404)
+        abort(404, description=job_error_text(job) or _("This ZIP is not ready."))
     name = file_name(workshop.language, "profiles", workshop.title, workshop.held_on.isoformat(), ext="zip")
-    return HttpResponse(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+    return zip_download(data, name)
+
+
+def latest_job(workshop: Workshop) -> ReportJob | None:
+    job = db.session.scalar(
+        select(ReportJob).where(ReportJob.workshop_id == workshop.id).order_by(ReportJob.id.desc()).limit(1)
+    )
+    return report_queue.check_lost(job)
+
+
+def job_of(workshop: Workshop, job_id: int) -> ReportJob:
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.workshop_id != workshop.id:
+        abort(404)
+    return report_queue.check_lost(job)
 
 
 @bp.get("/workshops/<int:workshop_id>/scores.csv")
@@ -297,23 +323,64 @@ def paper_entry(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     instrument = instrument_bank().current
     form = PaperEntryForm(language=workshop.language)
-    language = current_language()
-    missing, answers = [], {}
+    problems, typed, saved = [], {}, None
     if request.method == "POST":
-        answers = submitted_answers(request.form, instrument.items, {"csrf_token", "name", "share_with_coach", "language"},
-                                    not_applicable=instrument.offers_not_applicable)
-        missing = [item for item in instrument.items if item.id not in answers]
-        if form.validate() and not missing:
+        typed, problems = keyed_answers(request.form, instrument)
+        if form.validate() and not problems:
             response, token = create_response(
                 form.language.data, (form.name.data or "").strip() or None, workshop_id=workshop.id,
                 share_with_coach=bool(form.share_with_coach.data) and workshop.named, source="paper",
             )
-            save_answers(response, answers)
+            save_answers(response, typed)
             response.completed_at = datetime.now(timezone.utc)
             db.session.commit()
             prepare_profile_pdf(response, response.language)
-            return render_template("coach/workshops/paper_done.html", workshop=workshop, response=response, token=token)
+            saved = {"response": response, "token": token, "profile": profile_of(response, response.language)}
+            form, typed = PaperEntryForm(formdata=None, language=form.language.data), {}
+    keyed = db.session.scalar(select(func.count(Response.id)).where(Response.workshop_id == workshop.id, Response.source == "paper"))
     return render_template(
         "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
-        language=language, answers=answers, missing=missing,
-    ), (422 if missing or form.errors else 200)
+        typed=typed, problems=problems, saved=saved, keyed=keyed,
+    ), (422 if problems or form.errors else 200)
+
+
+BLANK_KEYS = {"", "-", "0", "."}
+NOT_APPLICABLE_KEYS = {"n", "na", "x"}
+
+
+def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str]]:
+    """The answers of a keyed-in paper form: one field per item (1–5, n for
+    "does not apply", - or empty for a blank) or the whole form typed as one
+    string. Returns the answers and one message per problem, not per item."""
+    items = instrument.items
+    allowed = {"csrf_token", "name", "share_with_coach", "language", "answer_string"}
+    unexpected = sorted(set(form_data) - {item.id for item in items} - allowed)
+    if unexpected:
+        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.",
+                                 fields=", ".join(unexpected)[:200]))
+    string = "".join((form_data.get("answer_string") or "").split())
+    if string:
+        keys = list(string.lower().replace("na", "n"))
+        if len(keys) != len(items):
+            return {}, [_("You typed %(typed)s answers; this questionnaire has %(total)s. Type one character per question: 1–5, n for “does not apply”, - for a blank.",
+                          typed=len(keys), total=len(items))]
+    else:
+        keys = [(form_data.get(item.id) or "").strip().lower() for item in items]
+    answers, wrong = {}, []
+    for number, (item, key) in enumerate(zip(items, keys), 1):
+        if key in BLANK_KEYS:
+            continue
+        if key in VALID_VALUES:
+            answers[item.id] = int(key)
+        elif key in NOT_APPLICABLE_KEYS and instrument.offers_not_applicable:
+            answers[item.id] = NOT_APPLICABLE
+        else:
+            wrong.append(str(number))
+    problems = []
+    if wrong:
+        problems.append(_("Questions %(numbers)s: use 1–5, n for “does not apply” or - for a blank.", numbers=", ".join(wrong))
+                        if instrument.offers_not_applicable else
+                        _("Questions %(numbers)s: use 1–5, or - for a blank.", numbers=", ".join(wrong)))
+    elif not answers:
+        problems.append(_("No answers were keyed in."))
+    return answers, problems

@@ -1,0 +1,177 @@
+"""The ways the app is started, run for real: the README's `make worker`
+command, `flask run` without a key, and gunicorn as `make serve` runs it,
+whose logs must never hold a private link."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from redis import Redis
+from sqlalchemy import select
+
+from web.extensions import db
+from web.models import ReportJob
+
+from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, varied_answers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+
+def clean_env(**values) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "FLASK_DEBUG", "REDIS_URL", "DATABASE_URL", "FLASK_APP")}
+    env.update(values)
+    return env
+
+
+def readme_worker_command() -> str:
+    line = next(line for line in (ROOT / "README.md").read_text().splitlines() if line.rstrip().split("#")[0].strip().endswith("make worker"))
+    return line.split("#")[0].strip()
+
+
+def test_make_worker_as_the_readme_shows_it_renders_a_zip(app, instrument, tmp_path, redis_url):
+    command = readme_worker_command()
+    assert command == "REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=… make worker"
+    command = command.replace("redis://127.0.0.1:6379/0", redis_url).replace(
+        "DATABASE_URL=…", f"DATABASE_URL={app.config['SQLALCHEMY_DATABASE_URI']}")
+    redis = Redis.from_url(redis_url)
+    redis.flushdb()
+    app.config["REDIS_URL"] = redis_url
+    coach = app.test_client()
+    login(coach, *make_coach(app))
+    workshop_id, code = create_workshop(coach, privacy="named")
+    join_and_complete(app.test_client(), instrument, code, name="Åsa", share=True)
+    coach.post(f"/coach/workshops/{workshop_id}/reports.zip",
+               data={"csrf_token": csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)})
+    log = tmp_path / "worker.log"
+    # The report store is shared with the web app, as the README says; no SECRET_KEY.
+    env = clean_env(REPORT_CACHE_DIR=app.config["REPORT_CACHE_DIR"], JOBS_DIR=app.config["JOBS_DIR"])
+    with log.open("w") as out:
+        worker = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        status = None
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and worker.poll() is None:
+            with app.app_context():
+                status = db.session.scalar(select(ReportJob.status))
+                db.session.remove()
+            if status in ("done", "failed"):
+                break
+            time.sleep(0.5)
+    finally:
+        stop(worker)
+        redis.flushdb()
+    output = log.read_text()
+    assert status == "done", output[-2000:]
+    assert "SECRET_KEY" not in output
+    assert coach.get(f"/coach/workshops/{workshop_id}/jobs/1/download").data.startswith(b"PK")
+
+
+def test_flask_run_without_a_secret_key_refuses_like_gunicorn(tmp_path):
+    env = clean_env(REPORT_CACHE_DIR=str(tmp_path / "c"), DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite'}")
+    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", "run", "--port", str(free_port())],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "Cannot start: SECRET_KEY is not set" in result.stderr
+    # the commands that sign nothing still run without it
+    assert subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", "instrument"], cwd=ROOT, env=env,
+                          capture_output=True, timeout=60).returncode == 0
+
+
+# --- gunicorn's logs ------------------------------------------------------------
+
+
+class Browser:
+    def __init__(self, base: str):
+        self.base = base
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+
+    def open(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=60) as reply:
+                return reply.status, reply.read().decode(errors="replace"), dict(reply.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace"), dict(error.headers)
+
+
+def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
+    # A private SQLite database: the test breaks a table to get an error logged with the link.
+    database = tmp_path / "served.sqlite"
+    served_app = make_app(tmp_path, None, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    with served_app.app_context():
+        db.engine.dispose()
+    port = free_port()
+    logs = {name: tmp_path / f"{name}.log" for name in ("access", "error", "stdout", "stderr")}
+    env = clean_env(SECRET_KEY="serve-test", DATABASE_URL=f"sqlite:///{database}", RATELIMIT_ENABLED="0",
+                    REPORT_CACHE_DIR=str(tmp_path / "cache"), JOBS_DIR=str(tmp_path / "jobs"))
+    # As `make serve` runs it: gunicorn reads gunicorn.conf.py from the working directory.
+    with logs["stdout"].open("w") as out, logs["stderr"].open("w") as err:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2",
+             "--access-logfile", str(logs["access"]), "--error-logfile", str(logs["error"]), "app:create_app()"],
+            cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                if Browser(base).open("/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.25)
+        person = Browser(base)
+        status, html, _ = person.open("/")
+        status, _, headers = person.open("/start", {"csrf_token": csrf_of(html), "language": "en", "name": ""})
+        token = headers["Location"].split("/response/")[1].split("/")[0]
+        assert len(token) >= 40
+        for path in (f"/response/{token}", f"/response/{token}/page/1", f"/response/{token}/later",
+                     f"/response/{token}/delete", f"/response/{token}/profile?lang=sv"):
+            person.open(path)
+        status, html, _ = person.open(f"/response/{token}/page/1")
+        answers = {item.id: str(v) for item, v in zip(instrument.pages[0], varied_answers(instrument).values())}
+        fields = {"csrf_token": csrf_of(html), "shown": re.search(r'name="shown" type="hidden" value="([^"]+)"', html).group(1)}
+        with sqlite3.connect(database) as connection:
+            connection.execute("DROP TABLE page_timings")  # the next save fails, logged with its path
+        status, _, _ = person.open(f"/response/{token}/page/1", {**fields, "action": "next", **answers})
+        assert status == 503
+    finally:
+        stop(server)
+    text = {name: path.read_text() if path.exists() else "" for name, path in logs.items()}
+    assert "/response/[private]/page/1" in text["access"]  # the requests were logged, redacted
+    assert "database error on POST /response/[private]/page/1" in text["error"] + text["stderr"]
+    for name, content in text.items():
+        assert token not in content, f"the private token is in gunicorn's {name} log"

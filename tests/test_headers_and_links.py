@@ -1,0 +1,81 @@
+"""Absolute links come from PUBLIC_URL, never from a forged Host header;
+unknown hosts are refused when TRUSTED_HOSTS is set; private pages are never
+cached; HSTS goes with secure cookies."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import segno
+
+from .support import create_workshop, csrf_of, join_and_complete, login, make_coach
+
+PUBLIC = "https://tripwire.example.org"
+EVIL = {"Host": "evil.example"}
+
+
+@pytest.fixture
+def coach(app):
+    client = app.test_client()
+    login(client, *make_coach(app))
+    return client
+
+
+def forged_host_client(app):
+    client = app.test_client()
+    client.environ_base["HTTP_HOST"] = EVIL["Host"]  # every request, so that its cookies stay with it
+    return client
+
+
+def test_join_link_qr_code_and_private_link_use_public_url_not_the_host_header(app, instrument):
+    app.config["PUBLIC_URL"] = PUBLIC + "/"
+    coach = forged_host_client(app)
+    login(coach, *make_coach(app))
+    workshop_id, code = create_workshop(coach, privacy="named")
+    join_url = f"{PUBLIC}/join/{code}"
+    page = coach.get(f"/coach/workshops/{workshop_id}")
+    assert page.status_code == 200 and join_url in page.text and "evil.example" not in page.text
+    qr = coach.get(f"/coach/workshops/{workshop_id}/qr.svg").data
+    expected = io.BytesIO()
+    segno.make(join_url, error="m").save(expected, kind="svg", scale=8, border=2, title=f"Join {code}", xmldecl=False)
+    assert qr == expected.getvalue()  # the very same code as one made from the public join link
+    person = forged_host_client(app)
+    page = person.get("/")
+    start = person.post("/start", data={"csrf_token": csrf_of(page.text), "language": "en", "name": ""})
+    first_page = person.get(start.location)
+    token = start.location.split("/response/")[1].split("/")[0]
+    assert f"{PUBLIC}/response/{token}" in first_page.text and "evil.example" not in first_page.text
+    later = person.get(f"/response/{token}/later")
+    assert f"{PUBLIC}/response/{token}" in later.text and "evil.example" not in later.text
+
+
+def test_without_public_url_links_follow_the_request_and_trusted_hosts_refuse_others(app, coach):
+    workshop_id, code = create_workshop(coach)
+    assert f"http://localhost/join/{code}" in coach.get(f"/coach/workshops/{workshop_id}").text
+    app.config["TRUSTED_HOSTS"] = ["tripwire.example.org"]
+    assert coach.get("/privacy", headers=EVIL).status_code == 400
+    assert app.test_client().get("/privacy", headers={"Host": "tripwire.example.org"}).status_code == 200
+
+
+def test_private_pages_and_their_json_are_never_cached(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, privacy="named")
+    person = join_and_complete(app.test_client(), instrument, code, name="Åsa", share=True)
+    private = [
+        (person.client, person.url("")), (person.client, person.url("/profile")), (person.client, person.url("/later")),
+        (person.client, person.url("/delete")), (person.client, person.url("/page/1")),
+        (coach, "/coach/"), (coach, f"/coach/workshops/{workshop_id}"), (coach, f"/coach/workshops/{workshop_id}/team.json"),
+        (coach, "/coach/password"), (app.test_client(), "/coach/login"),
+    ]
+    for client, path in private:
+        reply = client.get(path)
+        assert reply.status_code in (200, 302), (path, reply.status_code)
+        assert "no-store" in reply.headers.get("Cache-Control", ""), path
+    assert "no-store" not in app.test_client().get("/privacy").headers.get("Cache-Control", "")
+
+
+def test_hsts_only_with_secure_cookies(app):
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/privacy").headers
+    app.config["SESSION_COOKIE_SECURE"] = True
+    assert client.get("/privacy").headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -1,0 +1,93 @@
+"""The paper keying grid, driven by keyboard in Chromium: a whole form typed
+as one string, a second one tabbed through cell by cell, one error line per
+problem, and the time one form takes."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from web.models import Response
+from web.responses import answers_of
+
+from .support import axe_violations, create_workshop, login, make_coach, tab_to, varied_answers
+
+pytestmark = pytest.mark.browser
+
+# A practised coach types about six digits a second from a paper form.
+KEY_DELAY_MS = 160
+
+
+def paper_answers(app, name):
+    with app.app_context():
+        response = Response.query.filter_by(respondent_name=name, source="paper").one()
+        return answers_of(response), response.language
+
+
+def test_keying_grid_by_keyboard_under_40_seconds_per_form(live_server, browser, instrument):
+    app = live_server.app
+    email, password = make_coach(app)
+    client = app.test_client()
+    login(client, email, password)
+    workshop_id, _code = create_workshop(client, title="Pappersbunten", privacy="named", language="sv")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/coach/login?lang=en")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url("**/coach/")
+        page.goto(f"{live_server.url}/coach/workshops/{workshop_id}/paper?lang=en")
+        assert axe_violations(page) == []
+        answers = varied_answers(instrument, 2)
+        string = "".join(str(answers[item.id]) for item in instrument.items)
+
+        started = time.monotonic()
+        tab_to(page, "#name")
+        page.keyboard.type("Per Papper", delay=KEY_DELAY_MS)
+        tab_to(page, "input[name=language]:checked")
+        page.keyboard.press("ArrowRight")  # Svenska -> English
+        tab_to(page, "#answer_string")
+        page.keyboard.type(string, delay=KEY_DELAY_MS)
+        expect(page.locator("[data-typed]")).to_have_text(f"{len(instrument.items)} / {len(instrument.items)}")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("[data-saved]")
+        seconds = time.monotonic() - started
+        print(f"\nkeyed one {len(instrument.items)}-item form in {seconds:.1f} s (name + language + string, {KEY_DELAY_MS} ms per key)")
+        assert seconds < 40
+        assert page.locator("[data-keyed]").inner_text().startswith("1 paper form")
+        assert paper_answers(app, "Per Papper") == ({k: v for k, v in answers.items()}, "en")
+        assert page.evaluate("document.activeElement.id") == "name", "ready for the next form"
+        assert page.locator("#answer_string").input_value() == ""
+
+        # The next form, tabbing through the grid: a blank and a "does not apply".
+        page.keyboard.type("Eva Ström")
+        tab_to(page, f"#{instrument.items[0].id}")
+        keys = [str(answers[item.id]) for item in instrument.items]
+        keys[1], keys[2] = "n", "-"
+        for key in keys:
+            page.keyboard.type(key)  # each cell moves on to the next by itself
+        page.keyboard.press("Enter")
+        page.wait_for_selector("[data-saved] >> text=Eva Ström")
+        stored, language = paper_answers(app, "Eva Ström")
+        assert stored[instrument.items[1].id] == "na" and instrument.items[2].id not in stored
+        assert language == "en", "the next form keeps the last one's language: a stack is usually one language"
+        assert page.locator("[data-keyed]").inner_text().startswith("2 paper forms")
+
+        # Problems: one line each, not one per item.
+        tab_to(page, "#answer_string")
+        page.keyboard.type(string[:-1])
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".error-summary")
+        assert page.locator(".error-summary li").count() == 1
+        assert f"this questionnaire has {len(instrument.items)}" in page.locator(".error-summary").inner_text()
+        assert axe_violations(page) == []
+        page.fill("#answer_string", "7" + string[1:4] + "9" + string[5:])
+        page.click("form.keying button[type=submit]")
+        page.wait_for_selector(".error-summary")
+        assert page.locator(".error-summary li").all_inner_texts() == ["Questions 1, 5: use 1–5, n for “does not apply” or - for a blank."]
+        page.goto(f"{live_server.url}/coach/workshops/{workshop_id}/paper?lang=sv")
+        assert axe_violations(page) == []
+    finally:
+        context.close()

@@ -1,0 +1,96 @@
+"""Per-client limits on starting responses and rendering PDFs, the
+machine-wide render slot, and the client address behind a proxy."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import pytest
+
+from .support import Respondent, create_workshop, csrf_of, login, make_app, make_coach, varied_answers
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    yield app
+    from web.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def start(client) -> int:
+    page = client.get("/")
+    return client.post("/start", data={"csrf_token": csrf_of(page.text), "language": "en", "name": ""}).status_code
+
+
+def test_a_whole_workshop_behind_one_address_gets_in_with_the_default_limit(limited_app):
+    coach = limited_app.test_client()
+    login(coach, *make_coach(limited_app))
+    _, code = create_workshop(coach)
+    office = client_at(limited_app, "192.0.2.10")
+    statuses = []
+    for n in range(50):
+        page = office.get(f"/join/{code}")
+        statuses.append(office.post(f"/join/{code}", data={"csrf_token": csrf_of(page.text), "language": "en"}).status_code)
+    assert statuses == [302] * 50
+
+
+def test_starting_responses_is_limited_per_client(limited_app):
+    limited_app.config["START_RATE_LIMIT"] = "3 per minute"
+    flood = client_at(limited_app, "198.51.100.7")
+    page = flood.get("/")
+    assert flood.post("/start", data={"csrf_token": csrf_of(page.text), "language": "xx"}).status_code == 400  # not counted
+    assert [start(flood) for _ in range(4)] == [302, 302, 302, 429]
+    refused = flood.post("/start", data={"csrf_token": csrf_of(flood.get("/").text), "language": "en"})
+    assert "Too many attempts" in refused.text and "Retry-After" in refused.headers
+    assert start(client_at(limited_app, "198.51.100.8")) == 302  # someone else is not slowed down
+
+
+def test_rendering_pdfs_is_limited_per_client_and_cached_ones_are_free(limited_app):
+    # (not the `instrument` fixture: it makes a second app, and the one limiter follows the last app's settings)
+    instrument = limited_app.extensions["instrument_bank"].current
+    limited_app.config["RENDER_RATE_LIMIT"] = "2 per minute"
+    person = Respondent(client_at(limited_app, "203.0.113.5"), instrument)
+    person.start(name="Åsa")
+    person.complete(varied_answers(instrument))
+    assert person.client.get(person.url("/profile.pdf?lang=en")).status_code == 200  # rendered: 1
+    assert person.client.get(person.url("/profile.pdf?lang=en")).status_code == 200  # cached: still 1
+    assert person.client.get(person.url("/profile.pdf?lang=sv")).status_code == 200  # rendered: 2
+    assert person.client.get(person.url("/profile.pdf?lang=sv")).status_code == 429  # this address is done for now
+    other = client_at(limited_app, "203.0.113.6")
+    assert other.get(person.url("/profile.pdf?lang=sv")).status_code == 200
+
+
+def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument):
+    respondent.start()
+    respondent.complete(varied_answers(instrument))
+    slot = Path(app.instance_path) / "render-slots" / ".render-slot-0"
+    slot.parent.mkdir(parents=True, exist_ok=True)
+    with open(slot, "a") as busy:
+        fcntl.flock(busy, fcntl.LOCK_EX)  # another gunicorn worker is rendering
+        waiting = respondent.client.get(respondent.url("/profile.pdf"))
+        fcntl.flock(busy, fcntl.LOCK_UN)
+    assert waiting.status_code == 202 and waiting.headers["Refresh"] == "2"
+    ready = respondent.client.get(respondent.url("/profile.pdf"))
+    assert ready.status_code == 200 and ready.data.startswith(b"%PDF-")
+
+
+def test_behind_a_proxy_the_client_is_the_forwarded_address(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, START_RATE_LIMIT="1 per minute", PROXY_COUNT=1)
+    from app import register_proxy
+
+    register_proxy(app)  # make_app set PROXY_COUNT after the factory ran
+    proxy = app.test_client()
+    for forwarded, expected in (("192.0.2.1", 302), ("192.0.2.2", 302), ("192.0.2.1", 429)):
+        proxy.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded
+        assert start(proxy) == expected, forwarded

@@ -1,0 +1,64 @@
+"""Report production has one module per job (HTTP replies, the store, the
+queue, the worker's entry points) and no import cycle; only the worker builds
+an app, and nothing in the web app imports the worker."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module this file imports, at the top or inside a function."""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            found.add(target)
+            found |= {f"{target}.{alias.name}" for alias in node.names}
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in [ROOT / "app.py", *(ROOT / "web").rglob("*.py")]}
+    return {name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def test_report_production_has_no_import_cycle():
+    edges = graph()
+    ours = {m for m in edges if m.startswith("web.reporting") or m == "web.personal_data"}
+    assert {"web.reporting.downloads", "web.reporting.store", "web.reporting.queue", "web.reporting.worker"} <= ours
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in edges[start]:
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                if reaches(nxt, goal, seen):
+                    return True
+        return False
+
+    cycles = [m for m in ours if reaches(m, m, set())]
+    assert cycles == []
+
+
+def test_only_the_worker_builds_an_app_and_nothing_imports_the_worker():
+    edges = graph()
+    builders = sorted(m for m, targets in edges.items() if "app" in targets and m != "app")
+    assert builders == ["web.reporting.worker"]
+    importers = sorted(m for m, targets in edges.items() if "web.reporting.worker" in targets and m != "web.reporting.worker")
+    assert importers == ["web.reminder_schedule"]  # itself a worker entry point (the daily reminder job)
