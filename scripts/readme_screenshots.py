@@ -34,6 +34,8 @@ def main() -> None:
     answers = varied_answers(instrument, 1)
     answers.update(wc1=5, wc2=4, wc3=5, wc4=4, wc5=4, wc6=3, wc7=5, fp2=4, fp3=4)
     person.complete(answers)
+    started = Respondent(app.test_client(), instrument)  # a completed response shows its profile, not its pages
+    started.start(name="Bo", language="sv")
     email, password = make_coach(app)
     coach = app.test_client()
     login(coach, email, password)
@@ -51,7 +53,7 @@ def main() -> None:
         page.goto(url + person.url("/profile") + "?lang=sv")
         page.wait_for_selector(".chart-area[data-rendered=true]")
         page.screenshot(path=str(ROOT / "docs" / "profile.png"), clip={"x": 0, "y": 0, "width": 1000, "height": 1400})
-        page.goto(url + person.url("/page/2") + "?lang=sv")
+        page.goto(url + started.url("/page/2") + "?lang=sv")
         page.screenshot(path=str(ROOT / "docs" / "questionnaire.png"))
         coach_page = browser.new_page(viewport={"width": 1280, "height": 720})
         coach_page.goto(url + "/coach/login?lang=sv")

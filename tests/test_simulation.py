@@ -176,3 +176,15 @@ def test_targets_hold_in_the_seeded_run(small_run):
         assert got <= value + slack if kind == "max" else got >= value - slack, (type_id, rate, got, value)
     least = small_run.honest["impression_management_least_reluctant_quarter"]
     assert least <= 0.05 + _tolerance(0.05)
+
+
+def test_simulate_command_prints_the_calibration_table(runner):
+    result = runner.invoke(args=["simulate", "--calibrate", "--n", "60", "--seed", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    tables = json.loads(result.output)["tables"]
+    distance = tables["inconsistent_distance"]
+    # A stricter threshold never flags more people of any type than a looser one.
+    for looser, stricter in zip(list(distance)[:-1], list(distance)[1:]):
+        assert all(distance[stricter][t] <= distance[looser][t] for t in distance[looser])
+    assert distance["1.8"]["uniform_random"] > distance["1.8"]["honest"]
+    assert "honest, least reluctant quarter" in next(iter(tables["impression_management_high_from"].values()))

@@ -31,7 +31,8 @@ from ..filenames import file_name
 from ..language import current_language
 from ..models import Response, RetakeLink, hash_token
 from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
-from ..retakes import start_retake
+from ..responses import profile_of
+from ..retakes import previous_of, start_retake
 from .forms import PlanForm
 
 bp = Blueprint("followup", __name__)
@@ -55,21 +56,10 @@ def completed_or_redirect(token: str) -> Response:
     return response
 
 
-def _behaviour_choices(response) -> list[tuple[str, str]]:
-    from ..responses import profile_of
-
+def _ranked(response) -> list:
+    """Behaviours and the driver, highest score first: what a plan is most worth spending on."""
     profile = profile_of(response, current_language())
-    ranked = sorted(profile.of_kind("behaviour", "driver"), key=lambda r: -(r.score or 0))
-    return [(r.scale_id, r.name) for r in ranked]
-
-
-def _suggestions(response) -> list:
-    """The suggestions of the highest-scoring behaviours, highest first."""
-    from ..responses import profile_of
-
-    profile = profile_of(response, current_language())
-    ranked = sorted((r for r in profile.of_kind("behaviour") if r.actions), key=lambda r: -(r.score or 0))
-    return ranked
+    return sorted(profile.of_kind("behaviour", "driver"), key=lambda r: -(r.score or 0))
 
 
 @bp.route("/response/<token>/plan", methods=["GET", "POST"])
@@ -86,7 +76,8 @@ def plan(token: str):
         })
     else:
         form = PlanForm()
-    form.set_behaviours(_behaviour_choices(response))
+    ranked = _ranked(response)
+    form.set_behaviours([(r.scale_id, r.name) for r in ranked])
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         valid = form.validate()
@@ -103,7 +94,7 @@ def plan(token: str):
             return redirect(url_for("questionnaire.profile", token=token) + "#plan-title")
     return render_template(
         "followup/plan.html", response=response, token=token, form=form, errors=errors,
-        suggestions=_suggestions(response), has_plan=existing is not None,
+        suggestions=[r for r in ranked if r.kind == "behaviour" and r.actions], has_plan=existing is not None,
     ), (422 if errors else 200)
 
 
@@ -161,8 +152,6 @@ def retake_by_link(link: str):
 @bp.post("/response/<token>/ticks")
 def ticks(token: str):
     """Store "did you do it?" for the actions of the previous take's plan."""
-    from ..retakes import previous_of
-
     response = completed_or_redirect(token)
     previous = previous_of(response)
     form = ConfirmForm()

@@ -19,6 +19,7 @@ from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import FLAG_IDS
 from reports import charts
 from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
+from reports.spreadsheet import SheetRow, workshop_xlsx
 
 from ...common.forms import ConfirmForm
 from ...common.join_codes import unused_join_code
@@ -273,7 +274,7 @@ def scores_csv(workshop_id: int):
             profile = profile_of(response, language)
             answers = answers_of(response)
             writer.writerow(
-                [_csv_text(response.respondent_name or ""), response.completed_at.isoformat(), response.language, response.source,
+                [_csv_text(response.respondent_name or ""), _iso_utc(response.completed_at), response.language, response.source,
                  response.instrument_id, response.instrument_version]
                 + [_num(profile.scales[s].score) for s in scales] + [profile.scales[s].band or "" for s in scales]
                 + [value for s in scales for value in _uncertainty_columns(profile.scales[s])]
@@ -294,6 +295,26 @@ def scores_csv(workshop_id: int):
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
 
 
+@bp.get("/workshops/<int:workshop_id>/scores.xlsx")
+@login_required
+def scores_xlsx(workshop_id: int):
+    workshop = owned_workshop(workshop_id)
+    language = language_arg(workshop.language)
+    instrument = instrument_bank().current
+    if workshop.named:
+        rows = [
+            SheetRow(response.respondent_name, response.completed_at, response.language, response.source,
+                     profile_of(response, language), answers_of(response))
+            for response in shared_responses(workshop)
+        ]
+        data = workshop_xlsx(instrument, language, title=workshop.title, rows=rows, team=None)
+    else:
+        data = workshop_xlsx(instrument, language, title=workshop.title, rows=None, team=team_of(workshop, language)[0])
+    name = file_name(language, "scores", workshop.title, workshop.held_on.isoformat(), ext="xlsx")
+    return HttpResponse(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
 def _uncertainty_columns(result) -> list[str | int]:
     low, high = result.interval or (None, None)
     return [_num(result.exact), _num(low), _num(high), int(result.near_cut)]
@@ -301,6 +322,11 @@ def _uncertainty_columns(result) -> list[str | int]:
 
 def _num(value) -> str:
     return "" if value is None else f"{value:g}"
+
+
+def _iso_utc(moment: datetime) -> str:
+    # ISO 8601 with its time zone: SQLite hands back stored UTC times without one.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def _csv_text(text: str) -> str:

@@ -1,0 +1,58 @@
+"""The .xlsx export read back with openpyxl: headers in the workshop's language,
+numbers as numbers, dates as dates, frozen header and filters, the item sheet,
+and a name that looks like a formula stays text."""
+
+import io
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from web.models import Response
+
+from .support import create_workshop, join_and_complete, login, make_coach
+
+
+def test_named_workshop_xlsx_reads_back(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, title="Säljteamet", privacy="named", language="sv")
+    join_and_complete(app.test_client(), instrument, code, name="=HYPERLINK(\"http://x\")", share=True, offset=0, language="sv")
+    join_and_complete(app.test_client(), instrument, code, name="Åsa Öström", share=True, offset=1, language="en")
+    reply = client.get(f"/coach/workshops/{workshop_id}/scores.xlsx")
+    assert reply.status_code == 200 and reply.headers["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(reply.data))
+    assert book.sheetnames == ["Svar", "Frågor", "Skalor"]
+    sheet = book["Svar"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Namn", "Klar (UTC)", "Språk", "Källa"]
+    assert "Uppskjuten kontakt: poäng" in header and "Fråga 1" in header
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {'=HYPERLINK("http://x")', "Åsa Öström"}
+    formula = rows['=HYPERLINK("http://x")'][0]
+    assert formula.data_type == "s", "a name is never a formula"
+    row = rows["Åsa Öström"]
+    assert isinstance(row[1].value, datetime)
+    score = row[header.index("Uppskjuten kontakt: poäng")].value
+    assert isinstance(score, int) and 0 <= score <= 100
+    with app.app_context():
+        stored = Response.query.filter_by(respondent_name="Åsa Öström").one().completed_at
+    assert abs((row[1].value - stored.replace(tzinfo=None)).total_seconds()) < 1
+    assert all(isinstance(row[header.index(f"Fråga {n}")].value, int) for n in range(1, len(instrument.items) + 1))
+    questions = book["Frågor"]
+    assert [c.value for c in questions[1]] == ["Fråga", "Skala", "Text", "Omvänd"]
+    assert questions.max_row == len(instrument.items) + 1
+    assert questions.cell(2, 3).value == instrument.items[0].text["sv"]
+    english = load_workbook(io.BytesIO(client.get(f"/coach/workshops/{workshop_id}/scores.xlsx?lang=en").data))
+    assert english.sheetnames == ["Answers", "Questions", "Scales"]
+
+
+def test_anonymous_workshop_xlsx_has_only_team_totals(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, title="Anon", language="en")
+    join_and_complete(app.test_client(), instrument, code, name="Hidden", offset=0)
+    book = load_workbook(io.BytesIO(client.get(f"/coach/workshops/{workshop_id}/scores.xlsx").data))
+    assert book.sheetnames == ["Team", "Questions", "Scales"]
+    assert book["Team"].max_row == 1, "nothing before the anonymity minimum"
+    assert "Hidden" not in str([c.value for row in book["Team"].iter_rows() for c in row])
