@@ -156,7 +156,7 @@ def make_app(tmp_path: Path, **overrides):
     app = create_app(config)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
-        if RUN_DATABASE_URL:
+        if RUN_DATABASE_URL and config["SQLALCHEMY_DATABASE_URI"] == RUN_DATABASE_URL:
             tables = ", ".join(t.name for t in reversed(db.metadata.sorted_tables))
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()

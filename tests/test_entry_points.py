@@ -132,7 +132,7 @@ class Browser:
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
-    served_app = make_app(tmp_path, None, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    served_app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
     with served_app.app_context():
         db.engine.dispose()
     port = free_port()
