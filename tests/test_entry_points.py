@@ -25,7 +25,7 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import ReportJob
 
-from .conftest import csrf_of, make_app
+from .conftest import csrf_of
 from .helpers import varied_answers
 from .workshop_helpers import create_workshop, join_and_complete, login, make_coach
 
@@ -136,8 +136,12 @@ class Browser:
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
-    served_app = make_app(tmp_path, None, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    from app import create_app
+    from flask_migrate import upgrade
+
+    served_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with served_app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()
     port = free_port()
     logs = {name: tmp_path / f"{name}.log" for name in ("access", "error", "stdout", "stderr")}
