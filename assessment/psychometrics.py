@@ -117,7 +117,8 @@ def fit_one_factor(cov) -> OneFactorFit | None:
     def discrepancy(psi):
         load, values = loadings_for(psi)
         rest = values[:-1]
-        value = float(np.sum(rest - np.log(rest) - 1))
+        with np.errstate(invalid="ignore", divide="ignore"):  # a singular resample gives nan: no fit
+            value = float(np.sum(rest - np.log(rest) - 1))
         gradient = (load**2 + psi - 1) / psi**2
         return value, gradient
 

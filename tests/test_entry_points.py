@@ -24,7 +24,7 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import ReportJob
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, varied_answers
+from .support import create_workshop, csrf_of, join_and_complete, login, make_coach, varied_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,8 +132,12 @@ class Browser:
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
-    served_app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    from app import create_app
+    from flask_migrate import upgrade
+
+    served_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with served_app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()
     port = free_port()
     logs = {name: tmp_path / f"{name}.log" for name in ("access", "error", "stdout", "stderr")}

@@ -142,3 +142,21 @@ def test_printable_form_has_name_date_consent_and_version(app, client, instrumen
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_blank_questionnaire_pdf(instrument, language))).pages).split())
         assert all(word in text for word in words), (language, text[:300])
         assert f"version {instrument.version}" in text
+
+
+def test_presenter_closing_slide_names_the_follow_up_date(app, client):
+    from datetime import date
+
+    from web.extensions import db
+    from web.models import Workshop
+    from web.team_followup import create_follow_up
+
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, _code = create_workshop(client, privacy="named", language="en")
+    assert "We follow up on" not in client.get(f"/coach/workshops/{workshop_id}/present?lang=en").text
+    with app.app_context():
+        follow_up = create_follow_up(db.session.get(Workshop, workshop_id), "Uppföljning")
+        follow_up.held_on = date(2027, 1, 15)
+        db.session.commit()
+    assert "We follow up on 15 January 2027." in client.get(f"/coach/workshops/{workshop_id}/present?lang=en").text

@@ -14,6 +14,7 @@ from ...common.links import absolute_url
 from ...extensions import instrument_bank
 from ...language import current_language
 from ...team import team_of
+from ...team_followup import follow_ups_of
 from .blueprint import bp, join_url, owned_workshop
 
 # Discussion prompts per scale: questions a group can talk about without anyone
@@ -52,6 +53,12 @@ def _deck(workshop, language):
     }
 
 
+def _follow_up_date(workshop):
+    """The date of the workshop's follow-up session, if the coach has set one up."""
+    sessions = follow_ups_of(workshop)
+    return sessions[0].held_on if sessions else None
+
+
 @bp.get("/workshops/<int:workshop_id>/present")
 @login_required
 def present(workshop_id: int):
@@ -61,7 +68,7 @@ def present(workshop_id: int):
     return render_template(
         "coach/workshops/present.html", workshop=workshop, join_url=join_url(workshop),
         join_base=absolute_url("join.enter_code"), prompts=PROMPTS, generic_prompts=GENERIC_PROMPTS,
-        timer_minutes=TIMER_MINUTES, scales=instrument_bank().current.scales_of_kind("behaviour", "driver"), follow_up_on=getattr(workshop, "follow_up_on", None), **deck,
+        timer_minutes=TIMER_MINUTES, scales=instrument_bank().current.scales_of_kind("behaviour", "driver"), follow_up_on=_follow_up_date(workshop), **deck,
     )
 
 
