@@ -68,7 +68,7 @@ def test_swedish_report_reads_back(swedish_pdf):
     assert "Du svarade mycket snabbt" in text  # the too_fast flag, kindly worded
     for n, page in enumerate(pages, 1):
         assert f"Sida {n} av 6" in page
-    assert "påträngande" in text and "Överdrivet" in text
+    assert "påträngande" in text and "tills det får dig att snubbla" in text
     # Each behaviour page lists its questions, numbered as in its chart, with the answer given.
     weak_items = next(s for s in report.instrument.scales if s.id == "weak_close").items
     flat = " ".join(text.split())
