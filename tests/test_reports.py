@@ -56,7 +56,7 @@ def test_swedish_report_reads_back(swedish_pdf):
     text = "\n".join(pages)
     assert len(reader.pages) == 6
     assert "Din profil" in pages[0] and HOSTILE in pages[0]
-    assert "27 november 2026" in pages[0] and "tripwire version 1" in pages[0]
+    assert "27 november 2026" in pages[0] and "Frågeformulär version 1" in pages[0] and "tripwire" not in pages[0].lower().replace("snubbeltråd", "")
     for result in report.profile.of_kind("behaviour", "driver"):
         assert result.name in text
         assert f"{result.score:.0f}" in text

@@ -136,7 +136,7 @@ def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
         text = pdf_words(render_profile_pdf(ProfileReport(profile, instrument, answers, "Åsa", date(2026, 11, 27))))
         assert interval in text and near in text
         assert instrument.not_applicable_label[language] in text  # the answer list names it
-        assert "tripwire version 2" in text
+        assert ("Frågeformulär version 2" if language == "sv" else "Questionnaire version 2") in text
 
 
 def test_blank_paper_form_has_the_reference_period_and_a_does_not_apply_box(app, instrument):
