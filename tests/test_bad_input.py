@@ -70,7 +70,7 @@ def test_a_guesser_is_stopped_per_address(tmp_path):
     assert _join(neighbour, code) == 302
 
 
-def test_the_join_budget_meets_the_year_for_a_guesser_with_100_addresses():
+def test_the_join_budget_meets_the_year_for_a_guesser_with_100_addresses(tmp_path):
     """The figures in the code comment of web/join/views.py, recomputed from the
     alphabet, the code length and the configured limit."""
     from limits import parse_many
@@ -79,8 +79,7 @@ def test_the_join_budget_meets_the_year_for_a_guesser_with_100_addresses():
     from web.config import configure  # noqa: F401 - the default lives there
     from flask import Flask
 
-    app = Flask("probe")
-    os.environ.setdefault("SECRET_KEY", "x")
+    app = Flask("probe", instance_path=str(tmp_path))
     configure(app, {"SECRET_KEY": "x"})
     per_day = min(limit.amount * 86400 / limit.get_expiry() for limit in parse_many(app.config["JOIN_FAILURE_LIMIT"]))
     codes, open_workshops, addresses = len(ALPHABET) ** LENGTH, 50, 100
