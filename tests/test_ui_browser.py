@@ -194,3 +194,28 @@ def test_empty_workshop_shows_an_empty_state_not_an_empty_chart(live_server, bro
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_profile_chart_keeps_its_height_when_the_window_is_resized(live_server, browser, instrument):
+    """A phone turned or a window resized re-lays the chart out: it must keep
+    its rows' height and not spill over the table below it."""
+    done = _complete_in_browser_language(live_server, instrument, "sv")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + done.url("/profile"))
+        page.wait_for_selector(".chart-area[data-rendered=true]")
+        drawn = page.evaluate("() => document.querySelector('.chart-area svg.main-svg').getBoundingClientRect().height")
+        for width in (375, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_timeout(600)  # plotly's resize handler is debounced
+            area, svg, below = page.evaluate("""() => {
+                const area = document.querySelector('.chart-area');
+                const next = area.closest('figure').nextElementSibling;
+                return [area.getBoundingClientRect().bottom,
+                        area.querySelector('svg.main-svg').getBoundingClientRect(),
+                        next.getBoundingClientRect().top]; }""")
+            assert svg["height"] == drawn, f"at {width}px the chart is {svg['height']}px high, drawn {drawn}px"
+            assert svg["bottom"] <= area + 1 and area <= below, f"at {width}px the chart spills over the table"
+    finally:
+        context.close()

@@ -3,6 +3,10 @@ window.drawChart = function (element, figure) {
   if (!window.Plotly || !figure) return;
   const layout = Object.assign({}, figure.layout, { autosize: true });
   delete layout.width;
+  // Plotly's responsive resize (a phone turned, a window resized) takes the
+  // height from the container; without a height of its own the container
+  // shrinks to its min-height and the rows overlap each other and the table.
+  if (figure.layout && figure.layout.height) element.style.height = figure.layout.height + "px";
   Plotly.react(element, figure.data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
   element.dataset.rendered = "true";
 };
