@@ -152,3 +152,12 @@ def test_failed_logins_slow_down_per_account_from_any_address(tmp_path):
     assert login(from_address(app, "10.0.1.2"), other, other_password).status_code == 302
     # the per-account count ignores case and spaces in the address
     assert login(from_address(app, "10.0.1.3"), " " + email.upper(), "x").status_code == 429
+
+
+def test_a_failed_login_still_offers_sign_up_where_it_is_allowed(app, client):
+    app.config["ALLOW_SIGNUP"] = True
+    email, _password = make_coach(app)
+    assert 'href="/coach/signup"' in client.get("/coach/login").text
+    reply = login(client, email, "not the password")
+    assert reply.status_code == 401 and "The e-mail or password is not right." in reply.text
+    assert 'href="/coach/signup"' in reply.text, "the wrong password hides the way to sign up"

@@ -58,6 +58,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("workshops.index"))
     form = LoginForm()
+    signup = current_app.config["ALLOW_SIGNUP"]
     if form.validate_on_submit():
         coach = find_coach(form.email.data)
         if coach is not None and check_password(coach.password_hash, form.password.data):
@@ -66,9 +67,9 @@ def login():
         if coach is None:
             check_password(DUMMY_HASH, form.password.data)
         form.password.errors.append(_("The e-mail or password is not right."))
-        return render_template("coach/accounts/login.html", form=form), 401
+        return render_template("coach/accounts/login.html", form=form, signup=signup), 401
     status = 400 if form.errors else 200
-    return render_template("coach/accounts/login.html", form=form, signup=current_app.config["ALLOW_SIGNUP"]), status
+    return render_template("coach/accounts/login.html", form=form, signup=signup), status
 
 
 @bp.post("/logout")
