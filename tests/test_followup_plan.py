@@ -202,3 +202,18 @@ def test_time_zone_is_configurable(tmp_path):
 def test_no_plan_no_calendar_file(done):
     reply = done.client.get(done.url("/follow-up.ics"))
     assert reply.status_code == 404 and "Make a plan first" in reply.text
+
+
+def test_making_a_plan_is_a_change_that_retention_counts_from(app, done):
+    """The privacy page promises deletion "at most N days after your last change":
+    a plan (and its reminder) made today must not be purged with last year's answers."""
+    with app.app_context():
+        old = datetime.now(ZoneInfo("UTC")) - timedelta(days=app.config["RETENTION_DAYS"] + 1)
+        db.session.execute(db.update(Response).where(Response.id == Response.by_token(done.token).id).values(updated_at=old))
+        db.session.commit()
+    assert make_plan(done, email="karin@example.com").status_code == 302
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0 and "Deleted 0 expired responses" in result.output, result.output
+    assert done.client.get(done.url("/profile")).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(db.select(Reminder)).one().email == "karin@example.com"

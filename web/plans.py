@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from assessment import followup
 
 from .extensions import db
-from .models import Plan, PlanAction, Reminder, Response
+from .models import Plan, PlanAction, Reminder, Response, utcnow
 
 
 def plan_row(response: Response) -> Plan | None:
@@ -38,6 +38,7 @@ def plan_of(response: Response) -> followup.Plan | None:
 def save_plan(response: Response, actions: list[followup.PlanAction], follow_up_on: date,
               email: str | None, language: str) -> Plan:
     """Replace the plan (and the reminder) of a response in one transaction."""
+    _changed(response)
     row = plan_row(response)
     if row is None:
         row = Plan(response_id=response.id, follow_up_on=follow_up_on, revision=1)
@@ -65,6 +66,13 @@ def save_plan(response: Response, actions: list[followup.PlanAction], follow_up_
 
 def tick(response: Response, done: dict[int, bool]) -> None:
     """Store "did you do it?" per action position."""
+    _changed(response)
     for action in db.session.scalars(select(PlanAction).where(PlanAction.response_id == response.id)):
         if action.position in done:
             action.done = done[action.position]
+
+
+def _changed(response: Response) -> None:
+    # A plan or a tick is the person's change too: retention ("at most N days
+    # after your last change", web/personal_data.purge) counts from it.
+    response.updated_at = utcnow()
