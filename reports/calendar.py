@@ -50,7 +50,8 @@ def follow_up_ics(plan: Plan, *, language: str, retake_url: str, uid: str, seque
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
-    event.add("dtstamp", stamp.astimezone(timezone.utc))
+    # A stored time without a zone is UTC (SQLite drops it), not the server's local time.
+    event.add("dtstamp", stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=EVENT_MINUTES))
     event.add("summary", title)

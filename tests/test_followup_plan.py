@@ -217,3 +217,27 @@ def test_making_a_plan_is_a_change_that_retention_counts_from(app, done):
     assert done.client.get(done.url("/profile")).status_code == 200
     with app.app_context():
         assert db.session.scalars(db.select(Reminder)).one().email == "karin@example.com"
+
+
+def test_the_stamp_is_utc_whatever_the_server_clock_zone(monkeypatch):
+    """SQLite hands back the stored UTC update time without a zone; read as the
+    machine's local time, the event's DTSTAMP moved by the server's offset."""
+    import time
+
+    from assessment.followup import Plan as DomainPlan
+    from assessment.followup import PlanAction as DomainAction
+    from reports.calendar import follow_up_ics
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        data = follow_up_ics(
+            DomainPlan((DomainAction("a quote goes out", "book the next call"),), date(2027, 1, 15)),
+            language="en", retake_url="https://example.com/retake", uid="x@snubbeltrad", sequence=1,
+            stamp=datetime(2026, 11, 27, 12, 0), tz_name="Europe/Stockholm",
+        )
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert event.decoded("dtstamp") == datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("UTC"))
