@@ -19,7 +19,7 @@ from assessment.answers import seconds_per_item
 from assessment.item_analysis import MIN_N, analyse
 from assessment.norms import NormPosition
 
-from .extensions import db, instrument_bank
+from .extensions import db
 from .models import NOT_APPLICABLE_VALUE, Answer, ItemAnalysis, NormTable, PageTiming, Response
 
 # Reliability from the data replaces the provisional value from this many
@@ -218,7 +218,3 @@ def norms_summary(instrument: Instrument) -> dict[str, Any]:
         )
         for language in instrument.languages
     }
-
-
-def current_instrument() -> Instrument:
-    return instrument_bank().current

@@ -1,5 +1,5 @@
-"""Forms of the follow-up: the plan (if-then actions, a follow-up date and an
-optional reminder address) and the "did you do it?" ticks."""
+"""The follow-up plan's form: if-then actions, a follow-up date and an optional
+reminder address. (The "did you do it?" ticks are read in views.ticks.)"""
 
 from __future__ import annotations
 
@@ -98,7 +98,3 @@ class PlanForm(FlaskForm):
             target = f"{field.id}-0" if field.type == "RadioField" else field.id
             found += [(target, m) for m in field.errors]
         return found
-
-
-class TicksForm(FlaskForm):
-    """The plan's actions at the follow-up: did you do it? (fields added per action)."""
