@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -31,12 +32,18 @@ class SheetRow:
     answers: dict[str, Any]
 
 
+def _text(value: Any) -> Any:
+    # openpyxl refuses control characters (e.g. an escape pasted with a name); one
+    # person's name must not make the whole workshop's file fail, so they are dropped.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _sheet(ws, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int] | None = None) -> None:
-    ws.append(list(header))
+    ws.append([_text(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        ws.append([_text(value) for value in row])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
@@ -97,7 +104,7 @@ def workshop_xlsx(instrument: Instrument, language: str, *, title: str, rows: Se
     kinds = {"behaviour": _("behaviour"), "driver": _("driver"), "validity": _("validity")}
     _sheet(scale_sheet, [_("Scale"), _("Kind"), _("What a high score means")],
            [[s.name[language], kinds.get(s.kind, s.kind), s.description[language]] for s in scales], [32, 14, 90])
-    book.properties.title = title
+    book.properties.title = _text(title)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

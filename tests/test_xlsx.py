@@ -56,3 +56,17 @@ def test_anonymous_workshop_xlsx_has_only_team_totals(app, client, instrument):
     assert book.sheetnames == ["Team", "Questions", "Scales"]
     assert book["Team"].max_row == 1, "nothing before the anonymity minimum"
     assert "Hidden" not in str([c.value for row in book["Team"].iter_rows() for c in row])
+
+
+def test_a_control_character_in_a_name_or_title_does_not_break_the_export(app, client, instrument):
+    """openpyxl refuses text with control characters (an escape pasted along with a
+    name): one participant's name made the whole workshop's .xlsx a server error."""
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, code = create_workshop(client, title="Kick\x1boff", privacy="named", language="en")
+    join_and_complete(app.test_client(), instrument, code, name="Ann\x1b[1m\x0b", share=True, offset=0)
+    reply = client.get(f"/coach/workshops/{workshop_id}/scores.xlsx")
+    assert reply.status_code == 200, reply.text[:300]
+    book = load_workbook(io.BytesIO(reply.data))
+    assert book["Answers"]["A2"].value == "Ann[1m"
+    assert book.properties.title == "Kickoff"
