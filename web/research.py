@@ -29,29 +29,24 @@ DATA_RELIABILITY_MIN_N = 200
 NORMS_MIN_N = 300
 
 
-def counted_responses(instrument: Instrument, language: str | None = None):
-    """The responses that count: consenting, completed, of this version."""
-    query = select(Response).where(
+def _counted(instrument: Instrument, language: str | None) -> list:
+    """Which responses count: consenting, completed, of this version (and language)."""
+    conditions = [
         Response.research_consent.is_(True),
         Response.completed_at.is_not(None),
         Response.instrument_id == instrument.id,
         Response.instrument_version == instrument.version,
-    )
-    if language:
-        query = query.where(Response.language == language)
-    return db.session.scalars(query.order_by(Response.id)).all()
+    ]
+    return conditions + ([Response.language == language] if language else [])
+
+
+def counted_responses(instrument: Instrument, language: str | None = None):
+    """The responses that count: consenting, completed, of this version."""
+    return db.session.scalars(select(Response).where(*_counted(instrument, language)).order_by(Response.id)).all()
 
 
 def counted_n(instrument: Instrument, language: str | None = None) -> int:
-    query = select(func.count(Response.id)).where(
-        Response.research_consent.is_(True),
-        Response.completed_at.is_not(None),
-        Response.instrument_id == instrument.id,
-        Response.instrument_version == instrument.version,
-    )
-    if language:
-        query = query.where(Response.language == language)
-    return db.session.scalar(query)
+    return db.session.scalar(select(func.count(Response.id)).where(*_counted(instrument, language)))
 
 
 def answer_sets_of(instrument: Instrument, responses) -> list[AnswerSet]:
