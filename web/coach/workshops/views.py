@@ -109,10 +109,10 @@ def follow_up(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     if not ConfirmForm().validate():
         abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
-    session = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title))
+    later = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title))
     db.session.commit()
     flash(_("The follow-up session is ready: give the participants its own code."), "success")
-    return redirect(url_for("workshops.show", workshop_id=session.id))
+    return redirect(url_for("workshops.show", workshop_id=later.id))
 
 
 @bp.get("/workshops/<int:workshop_id>/team.json")
