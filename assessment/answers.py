@@ -61,7 +61,17 @@ def split_answers(
             raise AnswersError(
                 f"item '{item_id}': \"na\" (does not apply) is not an answer in version {instrument.version}"
             )
+        item = _item(instrument, item_id)
+        if not item.offers_not_applicable:
+            raise AnswersError(
+                f"item '{item_id}': \"na\" (does not apply) is not offered for the items of scale "
+                f"'{item.scale_id}' – they apply to everyone; answer 1–5"
+            )
     return check_answers(instrument, scale_answers), not_applicable
+
+
+def _item(instrument: Instrument, item_id: str):
+    return next(item for item in instrument.items if item.id == item_id)
 
 
 def check_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, int]:

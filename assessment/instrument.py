@@ -5,7 +5,7 @@ with one message naming the file, the item or scale, and the problem."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
@@ -57,6 +57,10 @@ class Item:
     text: Localized
     reverse: bool = False
     facet: str | None = None
+    # Whether "does not apply" is offered for this item: the instrument offers it
+    # (v2 on) and the item's scale does not opt out (scales.yaml `not_applicable:
+    # false`, e.g. everyday faults, which always apply). Set by the loader.
+    offers_not_applicable: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,16 @@ class Instrument:
 
     @property
     def offers_not_applicable(self) -> bool:
+        """Whether "does not apply" is offered at all (on some items); per item see
+        `Item.offers_not_applicable`."""
         return self.not_applicable_label is not None
+
+    @cached_property
+    def items_without_not_applicable(self) -> tuple[Item, ...]:
+        """Where the instrument offers "does not apply", the items that do not (presentation order)."""
+        if not self.offers_not_applicable:
+            return ()
+        return tuple(item for item in self.items if not item.offers_not_applicable)
 
     def scale(self, scale_id: str) -> Scale:
         for scale in self.scales:
@@ -180,7 +193,8 @@ class Instrument:
                     "scoring": s.scoring,
                     "reliability": s.reliability.to_dict() if s.reliability else None,
                     "items": [
-                        {"id": i.id, "text": dict(i.text), "reverse": i.reverse}
+                        {"id": i.id, "text": dict(i.text), "reverse": i.reverse,
+                         "not_applicable": i.offers_not_applicable}
                         for i in s.items
                     ],
                 }
@@ -294,7 +308,7 @@ def load_instrument(folder: str | Path) -> Instrument:
         raise head.fail("instrument", f"'page_size' is {page_size}; {PAGE_SIZES[0]}–{PAGE_SIZES[1]} required")
 
     items = _items(_Reader(folder / "items.yaml", languages))
-    scales = _scales(_Reader(folder / "scales.yaml", languages), items)
+    scales = _scales(_Reader(folder / "scales.yaml", languages), items, offers_not_applicable=not_applicable is not None)
     ordered = _item_order(head, meta, items)
     validity = _validity(head, meta, items)
 
@@ -355,7 +369,9 @@ def _items(r: _Reader) -> dict[str, Item]:
     return items
 
 
-def _scales(r: _Reader, items: dict[str, Item]) -> tuple[Scale, ...]:
+def _scales(r: _Reader, items: dict[str, Item], *, offers_not_applicable: bool = False) -> tuple[Scale, ...]:
+    """Load the scales; also settles, per item, whether "does not apply" is offered
+    (updating `items` in place), so that every form and check reads it from one place."""
     data = r.load()
     raw = r.field(data, "scales", "scales", list)
     scales: list[Scale] = []
@@ -369,6 +385,13 @@ def _scales(r: _Reader, items: dict[str, Item]) -> tuple[Scale, ...]:
             raise r.fail(where, f"kind '{kind}' is not one of {list(SCALE_KINDS)}")
         cut_points = _cut_points(r, entry, where)
         bands = _bands(r, entry, where, kind)
+        allows_na = entry.get("not_applicable", True)
+        if not isinstance(allows_na, bool):
+            raise r.fail(where, f"'not_applicable' must be true or false, not {allows_na!r}")
+        if not offers_not_applicable and "not_applicable" in entry:
+            raise r.fail(where, "'not_applicable' is set but instrument.yaml offers no 'not_applicable_option'")
+        for item in [i for i in items.values() if i.scale_id == scale_id]:
+            items[item.id] = replace(item, offers_not_applicable=offers_not_applicable and allows_na)
         scale_items = tuple(i for i in items.values() if i.scale_id == scale_id)
         if not MIN_ITEMS[kind] <= len(scale_items) <= MAX_ITEMS[kind]:
             raise r.fail(

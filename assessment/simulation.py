@@ -180,6 +180,12 @@ class Population:
             cholesky=np.linalg.cholesky(corr),
         )
 
+    def draw_not_applicable(self, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+        """Honest "does not apply" answers: each item with the model's rate, only where the
+        item offers it (the item bank decides; v2's everyday-fault items do not)."""
+        offered = np.array([i.offers_not_applicable for i in self.instrument.items])
+        return (rng.random(shape) < self.model.not_applicable_rate) & offered[None, :]
+
     def traits(self, n: int, rng: np.random.Generator) -> np.ndarray:
         return rng.standard_normal((n, len(self.corr))) @ self.cholesky.T
 
@@ -450,7 +456,7 @@ def simulate(
         for pop, size in zip(pops, sizes):
             sample = make(pop, size, rng)
             if offers_na and type_id in USES_NOT_APPLICABLE and model.not_applicable_rate:
-                sample.not_applicable = rng.random(sample.raw.shape) < model.not_applicable_rate
+                sample.not_applicable = pop.draw_not_applicable(sample.raw.shape, rng)
             chunks.append((pop, sample, score_sample(pop, sample), pop.true_scores(sample.traits)))
         flags = [f for c in chunks for f in c[2].flags]
         untimed = [f for c in chunks for f in c[2].flags_untimed]
@@ -580,7 +586,7 @@ def calibrate(
         for pop, size in zip(pops, sizes):
             sample = make(pop, size, rng)
             if offers_na and type_id in USES_NOT_APPLICABLE and model.not_applicable_rate:
-                sample.not_applicable = rng.random(sample.raw.shape) < model.not_applicable_rate
+                sample.not_applicable = pop.draw_not_applicable(sample.raw.shape, rng)
             for k in range(size):
                 na = sample.not_applicable[k] if sample.not_applicable is not None else None
                 answer_set = _answer_set(pop, sample.raw[k], na, tuple(sample.seconds[k].tolist()))

@@ -27,7 +27,11 @@ def test_instrument_export(runner, instrument):
     assert [o["value"] for o in data["response_options"]] == [1, 2, 3, 4, 5]
     assert {s["id"] for s in data["scales"]} == {s.id for s in instrument.scales}
     first = data["scales"][0]["items"][0]
-    assert set(first) == {"id", "text", "reverse"} and first["text"]["sv"] and first["text"]["en"]
+    assert set(first) == {"id", "text", "reverse", "not_applicable"} and first["text"]["sv"] and first["text"]["en"]
+    # "does not apply" per item, from the item bank: everyday faults always apply
+    offered = {i["id"]: i["not_applicable"] for s in data["scales"] for i in s["items"]}
+    assert offered["pc1"] is True and offered["im1"] is False
+    assert sorted(k for k, v in offered.items() if not v) == [f"im{k}" for k in range(1, 7)]
 
 
 def test_score_prints_the_profile(runner, instrument, tmp_path):
@@ -62,6 +66,8 @@ def test_score_with_too_many_missing_gives_null(runner, instrument, tmp_path):
         ('{"language": "sv", "answers": {"xx9": 3}}', "unknown item id 'xx9'"),
         ('{"language": "sv", "answers": {"pc1": 9}}', "answer 9 is outside 1–5"),
         ('{"language": "sv", "answers": {"pc1": 2.0}}', "is not an integer"),
+        ('{"language": "sv", "answers": {"pc1": "na", "im2": "na"}}',
+         "item 'im2': \"na\" (does not apply) is not offered for the items of scale 'impression_management'"),
     ],
 )
 def test_score_bad_input_exits_2_with_one_line(runner, tmp_path, content, message):

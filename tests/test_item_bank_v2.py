@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from assessment import AnswerSet, load_instrument, parse_answers, score_answers
+from assessment import AnswerSet, AnswersError, load_instrument, parse_answers, score_answers
 from assessment.bank import InstrumentBank
 
 from .support import QUESTIONS
@@ -166,3 +166,53 @@ def test_median_completion_time_is_under_eight_minutes():
         v2 = np.median(model.completion_seconds(bank.current, language, 2000, seed=7))
         v1 = np.median(model.completion_seconds(bank.get("tripwire", "1"), language, 2000, seed=7))
         assert v1 < v2 < 8 * 60, (language, v1, v2)
+
+
+def test_does_not_apply_is_offered_on_every_item_but_the_everyday_faults(v2):
+    """Everyday faults always apply, so the item bank (scales.yaml `not_applicable: false`)
+    takes "does not apply" off them; every form and check reads it from the item."""
+    without = {i.id for i in v2.items if not i.offers_not_applicable}
+    assert without == {i.id for i in v2.scale("impression_management").items}
+    assert v2.items_without_not_applicable == tuple(i for i in v2.items if i.id in without)
+    v1 = InstrumentBank.load(QUESTIONS).get("tripwire", "1")
+    assert not any(i.offers_not_applicable for i in v1.items) and v1.items_without_not_applicable == ()
+
+
+def test_a_new_answers_file_with_na_on_a_fault_is_refused_naming_the_item(v2):
+    answers = {i.id: 2 for i in v2.items}
+    answers["im3"] = "na"
+    with pytest.raises(AnswersError, match="item 'im3': \"na\" \\(does not apply\\) is not offered for the items of "
+                                           "scale 'impression_management'"):
+        parse_answers(v2, json.dumps({"language": "en", "answers": answers}))
+
+
+def test_a_stored_na_on_a_fault_still_scores(v2):
+    """Responses stored before the change keep their meaning: the engine scores them."""
+    answers = {i.id: 2 for i in v2.items}
+    for item in v2.scale("impression_management").items[:4]:
+        answers[item.id] = 1  # "Never": flawless
+    answers.pop("im6")
+    profile = score_answers(v2, AnswerSet("en", answers, not_applicable=frozenset({"im6"})))
+    im = profile.scales["impression_management"]
+    # 4 of the 5 answered are the flawless answer: 80, high
+    assert (im.score, im.answered, im.not_applicable, im.band) == (80, 5, 1, "high")
+    assert "impression_management_high" in profile.flag_ids
+
+
+def test_the_loader_refuses_a_not_applicable_setting_it_cannot_honour(tmp_path):
+    import shutil
+
+    import yaml
+
+    from assessment.instrument import InstrumentError
+
+    for folder in ("v1", "v2"):
+        shutil.copytree(QUESTIONS / folder, tmp_path / folder)
+    for folder, value, problem in (("v2", "no", "'not_applicable' must be true or false, not 'no'"),
+                                   ("v1", False, "'not_applicable' is set but instrument.yaml offers no")):
+        path = tmp_path / folder / "scales.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["scales"][0]["not_applicable"] = value
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(InstrumentError, match=problem):
+            load_instrument(tmp_path / folder)

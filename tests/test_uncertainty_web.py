@@ -143,7 +143,10 @@ def test_blank_paper_form_has_the_reference_period_and_a_does_not_apply_box(app,
     from reports.pdf import render_blank_questionnaire_pdf
 
     text = pdf_words(render_blank_questionnaire_pdf(instrument, "sv"))
-    assert "tre månader" in text and text.count("Inte aktuellt för mig") >= len(instrument.items)
+    offered = sum(item.offers_not_applicable for item in instrument.items)
+    assert offered == len(instrument.items) - 6  # not on the six everyday faults
+    # one box per item that offers it, plus the instructions' own mention
+    assert "tre månader" in text and text.count("Inte aktuellt för mig") == offered + 1
 
 
 def test_paper_keying_takes_not_applicable_and_the_team_grid_shows_intervals(app, client, instrument):
@@ -172,3 +175,85 @@ def test_paper_keying_takes_not_applicable_and_the_team_grid_shows_intervals(app
     per = next(r.split(",") for r in rows[1:] if r.startswith("Pappers-Per"))
     assert per[header.index(first_pc)] == "na"
     assert {"weak_close_exact", "weak_close_interval_low", "weak_close_interval_high", "weak_close_near_cut"} <= set(header)
+
+
+# --- "does not apply" is decided per item by the item bank: not on everyday faults (#12)
+
+
+def test_everyday_fault_items_offer_no_does_not_apply_on_the_page(app, respondent, instrument):
+    respondent.start(language="en")
+    page = respondent.client.get(respondent.url("/page/1")).text
+    fault = next(i for i in instrument.pages[0] if i.scale_id == "impression_management")
+    radios = re.findall(rf'<input[^>]*name="{fault.id}"[^>]*>', page)
+    assert [re.search(r'value="([^"]+)"', r).group(1) for r in radios] == ["1", "2", "3", "4", "5"]
+    # a browser cannot send it, so a forged "na" is refused and nothing is stored
+    data = {**page_fields(page), "action": "next", **{i.id: "3" for i in instrument.pages[0]}, fault.id: "na"}
+    reply = respondent.client.post(respondent.url("/page/1"), data=data)
+    assert reply.status_code == 400 and "not one of the offered options" in reply.text
+    data[fault.id] = "1"
+    assert respondent.client.post(respondent.url("/page/1"), data=data).status_code == 302
+
+
+def v2_response_with_na_on_a_fault(app, instrument) -> tuple[str, str]:
+    """A v2 response stored before "does not apply" left the fault items: na on one of them."""
+    from web.extensions import db
+    from web.models import NOT_APPLICABLE_VALUE, Answer, Response, hash_token, new_token
+
+    token = new_token()
+    fault = instrument.scale("impression_management").items[2].id
+    answers = varied_answers(instrument)
+    with app.app_context():
+        response = Response(token_hash=hash_token(token), instrument_id="tripwire", instrument_version="2",
+                            language="en", completed_at=datetime.now(timezone.utc))
+        db.session.add(response)
+        db.session.flush()
+        db.session.add_all(Answer(response_id=response.id, item_id=k, value=NOT_APPLICABLE_VALUE if k == fault else v)
+                           for k, v in answers.items())
+        db.session.commit()
+    return token, fault
+
+
+def test_a_stored_v2_response_with_na_on_a_fault_still_scores_and_renders(app, client, instrument):
+    from datetime import date
+
+    from assessment import score_answers
+    from reports.pdf import ProfileReport, render_profile_pdf
+    from web.responses import answer_set
+
+    token, fault = v2_response_with_na_on_a_fault(app, instrument)
+    page = client.get(f"/response/{token}/profile")
+    assert page.status_code == 200 and "Questionnaire version 2" in page.text
+    answers = {**varied_answers(instrument), fault: "na"}
+    profile = score_answers(instrument, answer_set("en", answers))
+    im = profile.scales["impression_management"]
+    assert (im.answered, im.not_applicable) == (5, 1) and im.score is not None
+    text = pdf_words(render_profile_pdf(ProfileReport(profile, instrument, answers, "Åsa", date(2026, 11, 27))))
+    assert "Questionnaire version 2" in text
+
+
+def test_paper_keying_refuses_n_on_a_fault_item_and_says_which(app, client, instrument):
+    email, password = make_coach(app)
+    login(client, email, password)
+    workshop_id, _code = create_workshop(client, privacy="named", language="en")
+    page = client.get(f"/coach/workshops/{workshop_id}/paper")
+    numbers = [str(n) for n, item in enumerate(instrument.items, 1) if item.scale_id == "impression_management"]
+    assert numbers == ["5", "10", "15", "20", "25", "30"]
+    hint = " ".join(page.text.split())
+    assert "Questions 5, 10, 15, 20, 25, 30 have no “does not apply” box on the form." in hint
+    answers = varied_answers(instrument, 1)
+    answers[instrument.items[4].id] = "n"  # question 5: an everyday fault
+    answers[instrument.items[0].id] = "n"  # question 1: does not apply is fine here
+    data = {"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "en", "share_with_coach": "y",
+            **{k: str(v) for k, v in answers.items()}}
+    reply = client.post(f"/coach/workshops/{workshop_id}/paper", data=data)
+    text = " ".join(reply.text.split())
+    assert reply.status_code == 422
+    assert "Question 5 has no “does not apply” box on the form: use 1–5, or - for a blank." in text
+    # the same as one typed string
+    keys = "".join("n" if k in (0, 4) else str(varied_answers(instrument, 1)[i.id]) for k, i in enumerate(instrument.items))
+    reply = client.post(f"/coach/workshops/{workshop_id}/paper",
+                        data={"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "en",
+                              "share_with_coach": "y", "answer_string": keys})
+    assert reply.status_code == 422 and "Question 5 has no" in " ".join(reply.text.split())
+    data[instrument.items[4].id] = "1"
+    assert client.post(f"/coach/workshops/{workshop_id}/paper", data=data).status_code == 200

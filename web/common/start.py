@@ -29,21 +29,21 @@ def begin_response(language: str, name: str | None, *, previous: Response | None
     return redirect(url_for("questionnaire.page", token=token, number=1))
 
 
-def submitted_answers(form_data, items, other_fields: set[str], *, not_applicable: bool = False) -> dict[str, int | str]:
-    """The answers a form posted for `items` (1–5, or "na" where the instrument
-    offers "does not apply"), refusing (400) anything a browser would not send:
+def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int | str]:
+    """The answers a form posted for `items` (1–5, or "na" where the item offers
+    "does not apply"), refusing (400) anything a browser would not send:
     unknown fields, several values for one item, a value that is not one of the
     options. Unanswered items are simply absent."""
     unexpected = sorted(set(form_data) - {item.id for item in items} - other_fields)
     if unexpected:
         abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.",
                                  fields=", ".join(unexpected)[:200]))
-    valid = VALID_VALUES | ({NOT_APPLICABLE} if not_applicable else set())
     answers: dict[str, int | str] = {}
     for item in items:
         values = form_data.getlist(item.id)
         if not values or values == [""]:
             continue
+        valid = VALID_VALUES | ({NOT_APPLICABLE} if item.offers_not_applicable else set())
         if len(values) > 1 or values[0] not in valid:
             abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
         answers[item.id] = NOT_APPLICABLE if values[0] == NOT_APPLICABLE else int(values[0])

@@ -37,12 +37,15 @@ def _answer(value):
 
 def page_form_class(instrument: Instrument, items: tuple[Item, ...], language: str) -> type[FlaskForm]:
     choices = [SelectChoice(o.value, o.label[language]) for o in instrument.response_options]
+    with_na = choices
     if instrument.offers_not_applicable:
         # The same radio group as 1–5, so that it is one question to the keyboard
-        # and to screen readers; the page sets it apart visually.
-        choices.append(SelectChoice(NOT_APPLICABLE, instrument.not_applicable_label[language]))
+        # and to screen readers; the page sets it apart visually. Only on the items
+        # that offer it (the item bank decides: everyday faults always apply).
+        with_na = [*choices, SelectChoice(NOT_APPLICABLE, instrument.not_applicable_label[language])]
     fields = {
-        item.id: RadioField(item.text[language], choices=choices, coerce=_answer, validators=[Optional()])
+        item.id: RadioField(item.text[language], choices=with_na if item.offers_not_applicable else choices,
+                            coerce=_answer, validators=[Optional()])
         for item in items
     }
     fields["shown"] = HiddenField()

@@ -145,8 +145,7 @@ def page(token: str, number: int):
 def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
     """Refuse anything a browser would not send: unknown fields, values that are
     not options, a page stamp that was not ours. Returns action, answers, seconds."""
-    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"},
-                                not_applicable=instrument_of(response).offers_not_applicable)
+    answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"})
     action = request.form.get("action", "next")
     if action not in PAGE_ACTIONS | {f"lang:{lang}" for lang in languages()}:
         abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))

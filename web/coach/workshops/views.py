@@ -12,6 +12,7 @@ import segno
 from flask import Response as HttpResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -392,14 +393,16 @@ def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str
                           typed=len(keys), total=len(items))]
     else:
         keys = [(form_data.get(item.id) or "").strip().lower() for item in items]
-    answers, wrong = {}, []
+    answers, wrong, not_offered = {}, [], []
     for number, (item, key) in enumerate(zip(items, keys), 1):
         if key in BLANK_KEYS:
             continue
         if key in VALID_VALUES:
             answers[item.id] = int(key)
-        elif key in NOT_APPLICABLE_KEYS and instrument.offers_not_applicable:
+        elif key in NOT_APPLICABLE_KEYS and item.offers_not_applicable:
             answers[item.id] = NOT_APPLICABLE
+        elif key in NOT_APPLICABLE_KEYS and instrument.offers_not_applicable:
+            not_offered.append(str(number))  # the paper form has no such box for this question
         else:
             wrong.append(str(number))
     problems = []
@@ -407,6 +410,10 @@ def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str
         problems.append(_("Questions %(numbers)s: use 1–5, n for “does not apply” or - for a blank.", numbers=", ".join(wrong))
                         if instrument.offers_not_applicable else
                         _("Questions %(numbers)s: use 1–5, or - for a blank.", numbers=", ".join(wrong)))
-    elif not answers:
+    if not_offered:
+        problems.append(ngettext("Question %(numbers)s has no “does not apply” box on the form: use 1–5, or - for a blank.",
+                                 "Questions %(numbers)s have no “does not apply” box on the form: use 1–5, or - for a blank.",
+                                 len(not_offered), numbers=", ".join(not_offered)))
+    if not wrong and not not_offered and not answers:
         problems.append(_("No answers were keyed in."))
     return answers, problems
