@@ -657,6 +657,122 @@ def format_calibration(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --- impression management: candidate flag rules side by side (an ROC) -------------------------
+
+# Candidate rules on the counts of "Never" (the flawless answer, keyed 5) and "Rarely" (keyed 4)
+# over the impression-management items. None looks at the behaviour scores: a low behaviour
+# score is what a healthy seller has too, so it must not count as a sign of faking.
+IM_RULES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "≥ 3 Never": lambda never, rarely: never >= 3,
+    "≥ 4 Never (v2's high band)": lambda never, rarely: never >= 4,
+    "≥ 5 Never": lambda never, rarely: never >= 5,
+    "≥ 4 Never, or ≥ 3 Never and none above Rarely": lambda never, rarely: (never >= 4) | ((never >= 3) & (never + rarely == 6)),
+    "≥ 4 Never, or ≥ 3 Never and at most one above Rarely": lambda never, rarely: (never >= 4) | ((never >= 3) & (never + rarely >= 5)),
+    "≥ 4 Never, or ≥ 2 Never and none above Rarely": lambda never, rarely: (never >= 4) | ((never >= 2) & (never + rarely == 6)),
+    "none above Rarely": lambda never, rarely: never + rarely == 6,
+    "2 × Never + Rarely ≥ 8": lambda never, rarely: 2 * never + rarely >= 8,
+    "2 × Never + Rarely ≥ 9": lambda never, rarely: 2 * never + rarely >= 9,
+    "2 × Never + Rarely ≥ 10": lambda never, rarely: 2 * never + rarely >= 10,
+}
+ORACLE_HONEST_RATE = 0.03
+
+
+def _faker_log_likelihood_ratio(pop: Population, keyed: np.ndarray, shift: float) -> np.ndarray:
+    """log P(answers | desirability ~ N(shift, 1)) − log P(answers | N(0, 1)) from the model's own
+    item parameters: the most powerful test any rule on these answers could be (Neyman–Pearson)."""
+    grid = np.linspace(-6.0, 8.0, 141)
+    lam, loc = pop.loading, pop.location
+    sd = np.sqrt(1 - lam**2)
+    above = _phi((grid[:, None, None] * lam[None, :, None] - THRESHOLDS[None, None, :] - loc[None, :, None]) / sd[None, :, None])
+    ones, zeros = np.ones(above.shape[:2] + (1,)), np.zeros(above.shape[:2] + (1,))
+    cumulative = np.concatenate([ones, above, zeros], axis=2)
+    log_p = np.log(np.clip(cumulative[:, :, :-1] - cumulative[:, :, 1:], 1e-300, None))  # grid × items × 5
+    ll = sum(log_p[:, j, keyed[:, j] - 1] for j in range(keyed.shape[1]))  # grid × n
+    like = np.exp(ll - ll.max(axis=0, keepdims=True))
+    honest_w, faker_w = np.exp(-(grid**2) / 2), np.exp(-((grid - shift) ** 2) / 2)
+    return np.log(faker_w @ like) - np.log(honest_w @ like)
+
+
+def impression_management_roc(
+    instrument: Instrument, *, n: int = 2500, seed: int = 12, model: Model = MODELS["main"], item_draws: int = ITEM_DRAWS
+) -> dict[str, Any]:
+    """For each candidate rule in IM_RULES: the honest IM-flag rate (overall and in the least
+    reluctant quarter), the faking-good catch rate (the rule alone, and with the other flags of
+    the file), the acquiescent rate and the honest any-flag rate. Every respondent is scored by
+    the engine for the other flags and the behaviour scores. The last row is the ceiling: the
+    likelihood-ratio test with the model's true item parameters at 3 % of honest respondents."""
+    im_scale = next(s for s in instrument.scales if s.kind == "validity")
+    if scoring_rule(im_scale) != "extreme":
+        raise ValueError(f"{instrument.id} v{instrument.version}: the ROC is for a lie-scale (extreme) IM scale")
+    rng = np.random.default_rng(seed)
+    draws = max(1, min(item_draws, n))
+    pops = [Population.build(instrument, model, rng) for _ in range(draws)]
+    sizes = [n // draws + (1 if k < n % draws else 0) for k in range(draws)]
+    behaviour = [s.id for s in instrument.scales if s.kind == "behaviour"]
+    offers_na = instrument.offers_not_applicable
+    data: dict[str, dict[str, np.ndarray]] = {}
+    for type_id in ("honest", "faking_good", "acquiescent"):
+        make = RESPONDENT_TYPES[type_id][1]
+        never, rarely, other, reluctance, llr = [], [], [], [], []
+        for pop, size in zip(pops, sizes):
+            sample = make(pop, size, rng)
+            if offers_na and model.not_applicable_rate:
+                sample.not_applicable = pop.draw_not_applicable(sample.raw.shape, rng)
+            im_cols = pop.factor == list(instrument.scales).index(im_scale)
+            keyed = np.where(pop.reverse[None, :], 6 - sample.raw, sample.raw)[:, im_cols]
+            if sample.not_applicable is not None:
+                keyed = np.where(sample.not_applicable[:, im_cols], 0, keyed)
+            never.append((keyed == 5).sum(axis=1))
+            rarely.append((keyed == 4).sum(axis=1))
+            im_pop = Population(instrument, model, pop.item_ids, pop.factor[im_cols], pop.loading[im_cols],
+                                pop.location[im_cols], pop.reverse[im_cols], pop.page[im_cols], pop.corr, pop.cholesky)
+            llr.append(_faker_log_likelihood_ratio(im_pop, np.clip(keyed, 1, 5), 2.0))
+            for k in range(size):
+                na = sample.not_applicable[k] if sample.not_applicable is not None else None
+                profile = score_answers(instrument, _answer_set(pop, sample.raw[k], na, tuple(sample.seconds[k].tolist())))
+                other.append(any(f != "impression_management_high" for f in profile.flag_ids))
+                known = [exact_of(profile.scales[b]) for b in behaviour if exact_of(profile.scales[b]) is not None]
+                reluctance.append(sum(known) / len(known) if known else np.nan)
+        data[type_id] = {
+            "never": np.concatenate(never), "rarely": np.concatenate(rarely), "other": np.array(other),
+            "reluctance": np.array(reluctance), "llr": np.concatenate(llr),
+        }
+    honest, faker, acq = data["honest"], data["faking_good"], data["acquiescent"]
+    least = honest["reluctance"] <= np.nanquantile(honest["reluctance"], 0.25)
+    rows = []
+
+    def row(name: str, h: np.ndarray, f: np.ndarray, a: np.ndarray) -> dict[str, Any]:
+        return {
+            "rule": name,
+            "honest_im": _rate(h), "honest_im_least_reluctant_quarter": _rate(h[least]),
+            "faking_good_im": _rate(f), "faking_good_any": _rate(f | faker["other"]),
+            "honest_any": _rate(h | honest["other"]), "acquiescent_im": _rate(a),
+        }
+
+    for name, rule in IM_RULES.items():
+        rows.append(row(name, rule(honest["never"], honest["rarely"]), rule(faker["never"], faker["rarely"]),
+                        rule(acq["never"], acq["rarely"])))
+    cut = float(np.quantile(honest["llr"], 1 - ORACLE_HONEST_RATE))
+    rows.append(row(f"ceiling: likelihood ratio with the true item parameters, honest {ORACLE_HONEST_RATE:.0%}",
+                    honest["llr"] > cut, faker["llr"] > cut, acq["llr"] > cut))
+    return {"instrument": f"{instrument.id} v{instrument.version}", "model": model.name, "n_per_type": n, "seed": seed,
+            "rows": rows}
+
+
+def format_im_roc(data: dict[str, Any]) -> str:
+    lines = [
+        f"Impression-management flag rules on {data['instrument']}, model '{data['model']}', "
+        f"N = {data['n_per_type']} per type, seed {data['seed']} (Never = the flawless answer to an everyday fault).",
+        "",
+    ]
+    head = ["rule", "honest IM", "least reluctant quarter", "faking good (IM)", "faking good (any flag)",
+            "honest any flag", "acquiescent IM"]
+    keys = ["honest_im", "honest_im_least_reluctant_quarter", "faking_good_im", "faking_good_any", "honest_any",
+            "acquiescent_im"]
+    lines += _table(head, [[r["rule"], *(_pct(r[k]) for k in keys)] for r in data["rows"]])
+    return "\n".join(lines)
+
+
 # --- printing ---------------------------------------------------------------------------------
 
 

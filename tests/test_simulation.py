@@ -129,8 +129,8 @@ SMALL_N = 400
 SEED = 12
 # From `flask --app app simulate --n 2500 --seed 12` (model 'main') on the current version.
 RECORDED = {
-    ("honest", "any"): 0.050,
-    ("honest", "impression_management_high"): 0.026,
+    ("honest", "any"): 0.048,
+    ("honest", "impression_management_high"): 0.025,
     ("uniform_random", "any"): 0.998,
     ("uniform_random", "any_untimed"): 0.996,
     ("straight_lining", "any"): 1.000,
@@ -138,7 +138,7 @@ RECORDED = {
     ("rushed", "any"): 0.862,
     ("random_last_pages", "any"): 0.636,
     ("random_last_pages", "any_untimed"): 0.524,
-    ("faking_good", "any"): 0.423,
+    ("faking_good", "any"): 0.418,
     ("acquiescent", "any"): 0.102,
 }
 # Issue #12's targets: (type, rate, at most / at least, value).
@@ -188,3 +188,32 @@ def test_simulate_command_prints_the_calibration_table(runner):
         assert all(distance[stricter][t] <= distance[looser][t] for t in distance[looser])
     assert distance["1.8"]["uniform_random"] > distance["1.8"]["honest"]
     assert "honest, least reluctant quarter" in next(iter(tables["impression_management_high_from"].values()))
+
+
+def test_simulate_command_prints_the_impression_management_roc(runner):
+    """`--im-roc`: candidate IM flag rules side by side, and the ceiling no rule on these answers can pass."""
+    result = runner.invoke(args=["simulate", "--im-roc", "--n", "200", "--seed", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    rows = {r["rule"]: r for r in data["rows"]}
+    assert data["n_per_type"] == 200 and data["seed"] == 4 and len(rows) == len(simulation.IM_RULES) + 1
+    # k-of-6 cuts are nested: a stricter cut never flags more people of any kind
+    for looser, stricter in (("≥ 3 Never", "≥ 4 Never (v2's high band)"), ("≥ 4 Never (v2's high band)", "≥ 5 Never")):
+        for key in ("honest_im", "faking_good_im", "honest_any"):
+            assert rows[stricter][key] <= rows[looser][key]
+    # every rule flags fakers more often than honest people, and any flag includes the IM flag
+    for row in rows.values():
+        assert row["faking_good_im"] > row["honest_im"] and row["faking_good_any"] >= row["faking_good_im"]
+    ceiling = data["rows"][-1]
+    assert ceiling["rule"].startswith("ceiling") and abs(ceiling["honest_im"] - 0.03) <= 0.01
+    text = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "4"]).output
+    assert "| ≥ 4 Never (v2's high band) |" in text and "N = 60 per type, seed 4" in text
+    v1 = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--version", "1"])
+    assert v1.exit_code == 2 and "lie-scale" in v1.output
+
+
+def test_honest_does_not_apply_is_drawn_only_where_the_item_offers_it(population):
+    na = population.draw_not_applicable((4000, len(CURRENT.items)), np.random.default_rng(8))
+    offered = np.array([i.offers_not_applicable for i in CURRENT.items])
+    assert not na[:, ~offered].any()
+    assert na[:, offered].mean() == pytest.approx(MODELS["main"].not_applicable_rate, abs=0.005)

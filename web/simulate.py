@@ -11,7 +11,16 @@ import yaml
 from flask.cli import with_appcontext
 
 from assessment.instrument import InstrumentError
-from assessment.simulation import MODELS, calibrate, expected_answers, format_calibration, format_report, simulate
+from assessment.simulation import (
+    MODELS,
+    calibrate,
+    expected_answers,
+    format_calibration,
+    format_im_roc,
+    format_report,
+    impression_management_roc,
+    simulate,
+)
 
 from .extensions import instrument_bank
 
@@ -28,9 +37,11 @@ from .extensions import instrument_bank
               help="Print the model's expected answers for the instrument file's validity rules instead.")
 @click.option("--calibrate", "calibration", is_flag=True,
               help="Print each validity index's rate per respondent type at candidate thresholds instead.")
+@click.option("--im-roc", "im_roc", is_flag=True,
+              help="Print candidate impression-management flag rules side by side (honest vs faking good) instead.")
 @with_appcontext
 def simulate_command(n: int, seed: int, version: str | None, model: str, as_json: bool, expected: bool,
-                     calibration: bool):
+                     calibration: bool, im_roc: bool):
     """Simulate honest and careless respondents, score them with the real engine, print flag rates,
     reliability and band agreement."""
     bank = instrument_bank()
@@ -43,6 +54,13 @@ def simulate_command(n: int, seed: int, version: str | None, model: str, as_json
     if expected:
         data = expected_answers(instrument, MODELS[model], seed=seed)
         click.echo(yaml.safe_dump({"expected_answers": data}, default_flow_style=None, sort_keys=False, width=120))
+        return
+    if im_roc:
+        try:
+            data = impression_management_roc(instrument, n=n, seed=seed, model=MODELS[model])
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(json.dumps(data, indent=2) if as_json else format_im_roc(data))
         return
     if calibration:
         data = calibrate(instrument, n=n, seed=seed, model=MODELS[model])
