@@ -180,3 +180,13 @@ def test_freeze_norms_refuses_below_300_with_the_current_n(runner, instrument, t
     result = runner.invoke(args=["freeze-norms", "--version", "v1", "--language", "en"])
     assert result.exit_code == 2
     assert "N = " in result.output and "300 are needed" in result.output
+
+
+def test_import_reads_a_file_saved_with_a_byte_order_mark(runner, app, instrument, tmp_path):
+    """Windows editors save UTF-8 with a BOM; read as plain UTF-8 it made line 1 'not valid JSON'
+    (score-file, the other command that reads a file, accepts it)."""
+    path = tmp_path / "bom.jsonl"
+    path.write_text(jsonl(simulated_answers(instrument, 2, seed=3)), encoding="utf-8-sig")
+    result = runner.invoke(args=["import-responses", str(path)])
+    assert result.exit_code == 0 and "Imported 2 responses" in result.output, result.output
+    assert responses_count(app) == 2

@@ -31,7 +31,8 @@ def checked_language(instrument, language: str | None, option: str) -> str | Non
     return language
 
 
-def _read_text(path: str) -> str:
+def read_text(path: str) -> str:
+    """A UTF-8 text file the user named, or exit 2 with one line saying why not."""
     try:
         return Path(path).read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is fine
     except FileNotFoundError:
@@ -44,7 +45,7 @@ def _read_text(path: str) -> str:
 
 def _read_answers(path: str):
     instrument = instrument_bank().current
-    text = _read_text(path)
+    text = read_text(path)
     try:
         return parse_answers(instrument, text)
     except AnswersError as exc:
@@ -73,7 +74,7 @@ def score_command(answers_file: str, jsonl: bool):
     # Every line is checked before anything is printed, so a bad line never
     # leaves a half-written output behind.
     answer_sets = []
-    for number, line in enumerate(_read_text(answers_file).splitlines(), 1):
+    for number, line in enumerate(read_text(answers_file).splitlines(), 1):
         if not line.strip():
             continue
         try:

@@ -4,14 +4,13 @@ freeze-norms. Bad input exits with status 2 and one line naming the problem."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from assessment import InstrumentError
 
-from .cli import checked_language, fail
+from .cli import checked_language, fail, read_text
 from .extensions import instrument_bank
 
 
@@ -37,14 +36,7 @@ def import_responses_command(file: str, version: str | None):
     from .imports import ImportError_, import_rows, read_import
 
     instrument = _instrument(version)
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{file}: no such file")
-    except UnicodeDecodeError:
-        fail(f"{file}: not UTF-8 text")
-    except OSError as exc:
-        fail(f"{file}: cannot be read ({exc.strerror})")
+    text = read_text(file)
     try:
         rows = read_import(instrument, text)
     except ImportError_ as exc:
