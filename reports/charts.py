@@ -102,7 +102,10 @@ def profile_chart(profile: Profile) -> go.Figure:
         for index, label in enumerate(labels)
     ]])
     _layout(fig, height=70 + 74 * len(results))
-    fig.update_layout(margin={"l": 10, "r": 12, "t": 4, "b": 40})
+    # The right margin holds half of the "100" tick label: plotly hides a tick
+    # label that would stick out of the figure, and with less room the axis
+    # ended at 75.
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 4, "b": 40})
     return fig
 
 

@@ -196,7 +196,7 @@ def test_empty_workshop_shows_an_empty_state_not_an_empty_chart(live_server, bro
         context.close()
 
 
-def test_profile_chart_keeps_its_height_when_the_window_is_resized(live_server, browser, instrument):
+def test_profile_chart_keeps_its_height_and_whole_axis_when_the_window_is_resized(live_server, browser, instrument):
     """A phone turned or a window resized re-lays the chart out: it must keep
     its rows' height and not spill over the table below it."""
     done = _complete_in_browser_language(live_server, instrument, "sv")
@@ -217,5 +217,9 @@ def test_profile_chart_keeps_its_height_when_the_window_is_resized(live_server, 
                         next.getBoundingClientRect().top]; }""")
             assert svg["height"] == drawn, f"at {width}px the chart is {svg['height']}px high, drawn {drawn}px"
             assert svg["bottom"] <= area + 1 and area <= below, f"at {width}px the chart spills over the table"
+            # plotly hides a tick label that would stick out of the figure: the axis must reach 100.
+            shown = page.eval_on_selector_all(
+                ".chart-area .xtick text", "els => els.filter((e) => e.getBoundingClientRect().width > 0).map((e) => e.textContent)")
+            assert shown == ["0", "25", "50", "75", "100"], f"at {width}px the score axis shows {shown}"
     finally:
         context.close()
