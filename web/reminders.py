@@ -72,10 +72,14 @@ class SmtpSettings:
             smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT, context=context)
         else:
             smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
+        try:
             if self.security == "starttls":
                 smtp.starttls(context=context)
-        if self.user:
-            smtp.login(self.user, self.password or "")
+            if self.user:
+                smtp.login(self.user, self.password or "")
+        except BaseException:
+            smtp.close()  # a refused certificate or password must not leave the connection open
+            raise
         return smtp
 
 
