@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,10 +15,10 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from tests.support import Respondent, create_workshop, join_and_complete, login, make_coach, varied_answers  # noqa: E402
+from tests.support import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, LiveServer, Respondent, create_workshop, join_and_complete, login, make_coach, varied_answers)
 
 
 def main() -> None:
@@ -43,12 +42,11 @@ def main() -> None:
     for n, name in enumerate(["Åsa Öström", "Bo Ek", "Cecilia Lind", "David Berg", "Eva Ström", "Filip Ahl"]):
         join_and_complete(app.test_client(), instrument, code, name=name, share=True, offset=n, language="sv")
     join_and_complete(app.test_client(), instrument, code, name="Gustav", complete=False, language="sv")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
+    server = LiveServer(app).__enter__()
+    url = server.url
     review = Path(sys.argv[sys.argv.index("--review") + 1]) if "--review" in sys.argv else None
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1000, "height": 1400})
         page.goto(url + person.url("/profile") + "?lang=sv")
         page.wait_for_selector(".chart-area[data-rendered=true]")
@@ -70,7 +68,7 @@ def main() -> None:
         if review:
             _review(browser, url, person, coach_page, workshop_id, review)
         browser.close()
-    server.shutdown()
+    server.__exit__()
     print("wrote docs/profile.png, docs/questionnaire.png, docs/presenter.png and docs/presenter-team.png")
 
 

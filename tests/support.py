@@ -36,6 +36,8 @@ SHARED_ENVIRONMENT = ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI", "REP
 
 
 def free_port() -> int:
+    """A port bound once and closed: free for a server to take, and until one does,
+    nothing listens there (connections are refused)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -4,19 +4,13 @@ whose logs must never hold a private link."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
 from redis import Redis
 from sqlalchemy import select
@@ -24,16 +18,8 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import ReportJob
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_coach, varied_answers
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from .support import (ROOT, HttpBrowser, create_workshop, csrf_of, free_port, join_and_complete, login, make_coach,
+                      varied_answers)
 
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
@@ -110,25 +96,6 @@ def test_flask_run_without_a_secret_key_refuses_like_gunicorn(tmp_path):
 # --- gunicorn's logs ------------------------------------------------------------
 
 
-class Browser:
-    def __init__(self, base: str):
-        self.base = base
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
-
-    def open(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=60) as reply:
-                return reply.status, reply.read().decode(errors="replace"), dict(reply.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace"), dict(error.headers)
-
-
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
@@ -153,24 +120,24 @@ def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     try:
         for _ in range(240):
             try:
-                if Browser(base).open("/healthz")[0] == 200:
+                if HttpBrowser(base).get("/healthz")[0] == 200:
                     break
             except OSError:
                 time.sleep(0.25)
-        person = Browser(base)
-        status, html, _ = person.open("/")
-        status, _, headers = person.open("/start", {"csrf_token": csrf_of(html), "language": "en", "name": ""})
+        person = HttpBrowser(base)
+        status, html, _ = person.get("/")
+        status, _, headers = person.post("/start", {"csrf_token": csrf_of(html), "language": "en", "name": ""})
         token = headers["Location"].split("/response/")[1].split("/")[0]
         assert len(token) >= 40
         for path in (f"/response/{token}", f"/response/{token}/page/1", f"/response/{token}/later",
                      f"/response/{token}/delete", f"/response/{token}/profile?lang=sv"):
-            person.open(path)
-        status, html, _ = person.open(f"/response/{token}/page/1")
+            person.get(path)
+        status, html, _ = person.get(f"/response/{token}/page/1")
         answers = {item.id: str(v) for item, v in zip(instrument.pages[0], varied_answers(instrument).values())}
         fields = {"csrf_token": csrf_of(html), "shown": re.search(r'name="shown" type="hidden" value="([^"]+)"', html).group(1)}
         with sqlite3.connect(database) as connection:
             connection.execute("DROP TABLE page_timings")  # the next save fails, logged with its path
-        status, _, _ = person.open(f"/response/{token}/page/1", {**fields, "action": "next", **answers})
+        status, _, _ = person.post(f"/response/{token}/page/1", {**fields, "action": "next", **answers})
         assert status == 503
     finally:
         stop(server)

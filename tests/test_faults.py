@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,15 +22,9 @@ from web.models import ReportJob
 from web.reporting import queue as report_queue
 from web.reporting import worker as report_worker
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach
+from .support import create_workshop, csrf_of, free_port, join_and_complete, login, make_app, make_coach
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def closed_port() -> int:
-    with socket.socket() as s:  # bound, never listening, closed: connections are refused
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def job_state(coach, workshop_id: int, job_id: int) -> dict:
@@ -45,7 +38,7 @@ def job_state(coach, workshop_id: int, job_id: int) -> dict:
 
 @pytest.fixture
 def redis_down_app(tmp_path):
-    url = f"redis://127.0.0.1:{closed_port()}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
     app = make_app(tmp_path, REDIS_URL=url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url)
     yield app
     with app.app_context():
@@ -169,7 +162,7 @@ def test_an_in_process_zip_lost_with_its_web_worker_shows_as_failed(app, instrum
 @pytest.fixture
 def database_down(app, tmp_path):
     """The same app (same key) once more, with its database URL on a closed port."""
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/gone"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone"
     from app import create_app
 
     down = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "REPORT_CACHE_DIR", "JOBS_DIR", "RATELIMIT_ENABLED")},

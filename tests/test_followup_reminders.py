@@ -8,12 +8,10 @@ from __future__ import annotations
 import asyncio
 import email
 import os
-import socket
 import subprocess
 import sys
 from datetime import date, timedelta
 from email.policy import default as default_policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -22,17 +20,8 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import Reminder, RetakeLink
 
-from .support import Respondent, csrf_of, varied_answers
+from .support import ROOT, Respondent, csrf_of, free_port, varied_answers
 from .test_followup_plan import make_plan
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Inbox:
     """An aiosmtpd handler keeping every message it accepts."""
