@@ -60,7 +60,7 @@ def reports_for(instrument, n: int, seed: int = 1):
     out = []
     for k in range(n):
         answers = synthetic_answers(instrument, rng)
-        profile = score_answers(instrument, AnswerSet(rng.choice(["sv", "en"]), answers, NAMES[k % len(NAMES)]))
+        profile = score_answers(instrument, AnswerSet(rng.choice(instrument.languages), answers, NAMES[k % len(NAMES)]))
         out.append(pdfmod.ProfileReport(profile, instrument, answers, NAMES[k % len(NAMES)], date(2026, 11, 27)))
     return out
 

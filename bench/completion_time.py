@@ -64,7 +64,7 @@ def main() -> None:
     print(f"completion time, reading-time model (N = {args.n} per row, seed {args.seed})")
     print(f"{'version':>7} {'lang':>4} {'items':>5} {'words':>5} {'median':>8} {'p90':>8}")
     for (_, version), instrument in sorted(bank.instruments.items()):
-        for language in ("sv", "en"):
+        for language in instrument.languages:
             seconds = completion_seconds(instrument, language, args.n, args.seed)
             total_words = sum(words(i.text[language]) for i in instrument.items)
             print(f"{version:>7} {language:>4} {len(instrument.items):>5} {total_words:>5} "

@@ -66,7 +66,7 @@ def run_in_app(env, body: str):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]]]:
+def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]], list[str]]:
     """A coach and a named workshop, made with the app's own code."""
     return tuple(run_in_app(env, (
         "    import secrets\n"
@@ -79,8 +79,9 @@ def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]]]:
         "    coach = create_coach('load@example.com', password)\n"
         "    w = Workshop(coach_id=coach.id, title='Load', held_on=date.today(), language='sv', privacy_mode='named', join_code=unused_join_code())\n"
         "    db.session.add(w); db.session.commit()\n"
-        "    pages = [[i.id for i in p] for p in app.extensions['instrument_bank'].current.pages]\n"
-        "    print(json.dumps([coach.email, password, w.id, w.join_code, pages]))\n"
+        "    instrument = app.extensions['instrument_bank'].current\n"
+        "    pages = [[i.id for i in p] for p in instrument.pages]\n"
+        "    print(json.dumps([coach.email, password, w.id, w.join_code, pages, instrument.languages]))\n"
     )))
 
 
@@ -163,7 +164,7 @@ def main() -> int:
         env["REDIS_URL"] = args.redis
         subprocess.run([str(BIN / "python"), "-c", f"import redis; redis.Redis.from_url('{args.redis}').flushdb()"], check=True)
     flask(env, "db", "upgrade")
-    email, password, workshop_id, code, pages = setup_workshop(env)
+    email, password, workshop_id, code, pages, languages = setup_workshop(env)
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
@@ -179,6 +180,7 @@ def main() -> int:
         log_path = work / "acknowledged.json"
         locust_env = {**env, "LOADTEST_JOIN_CODE": code, "LOADTEST_PARTICIPANTS": str(args.participants),
                       "LOADTEST_LOG": str(log_path), "LOADTEST_PAGES": json.dumps(pages),
+                      "LOADTEST_LANGUAGES": json.dumps(languages),
                       "LOADTEST_COACH_EMAIL": email, "LOADTEST_COACH_PASSWORD": password,
                       "LOADTEST_WORKSHOP_ID": str(workshop_id), "LOADTEST_PDF": "0" if args.no_pdf else "1",
                       "LOADTEST_ATTACKERS": str(args.attacker)}

@@ -23,6 +23,7 @@ PARTICIPANTS = int(os.environ["LOADTEST_PARTICIPANTS"])
 WORKSHOP_SHARE = float(os.environ.get("LOADTEST_WORKSHOP_SHARE", "0.5"))
 LOG = os.environ["LOADTEST_LOG"]
 ITEMS = json.loads(os.environ["LOADTEST_PAGES"])  # [[item ids of page 1], ...]
+LANGUAGES = json.loads(os.environ["LOADTEST_LANGUAGES"])  # the instrument's
 DOWNLOAD_PDF = os.environ.get("LOADTEST_PDF", "1") == "1"
 ATTACKERS = int(os.environ.get("LOADTEST_ATTACKERS", "0"))
 READING_SECONDS = (10.0, 30.0)
@@ -80,7 +81,7 @@ class Participant(HttpUser):
         else:
             page = self.client.get("/", name="/")
             reply = self.client.post("/start", name="/start", allow_redirects=False,
-                                     data={"csrf_token": csrf(page.text), "language": rng.choice(["sv", "en"]), "name": ""})
+                                     data={"csrf_token": csrf(page.text), "language": rng.choice(LANGUAGES), "name": ""})
         if reply.status_code != 302:
             return
         token = reply.headers["Location"].split("/response/")[1].split("/")[0]

@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import threading
 from collections import deque
+from itertools import chain
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, Mapping
@@ -49,14 +50,16 @@ class LayoutPool:
         self._settled = threading.Event()  # ready, or failed to start
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        """Start the layout processes in the background, unless they run already."""
+    def start(self, languages: Iterable[str]) -> None:
+        """Start the layout processes in the background, unless they run already; each
+        warms up for `languages` (the instrument's)."""
         with self._lock:
             if self._executor is not None and self._pid == os.getpid():
                 return
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["reports.pdf"])
-            executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=warm_up)
+            executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=warm_up,
+                                           initargs=(tuple(languages),))
             self._executor, self._pid = executor, os.getpid()
             self._ready.clear()
             self._settled.clear()
@@ -142,10 +145,13 @@ _Pending = tuple[ProfileReport, Mapping[str, str], "bytes | Future"]
 
 
 def _pooled(reports: Iterator[ProfileReport], exporter: ChartExporter, pool: LayoutPool) -> Iterator[bytes]:
-    pool.start()
+    first = next(reports, None)
+    if first is None:
+        return
+    pool.start(first.instrument.languages)
     # At most two layouts per layout process wait in line, so memory stays flat however long the batch.
     in_flight: deque[_Pending] = deque()
-    for report in reports:
+    for report in chain([first], reports):
         images = profile_chart_images_of(report, exporter)
         in_flight.append((report, images, _lay_out(pool, report, images)))
         if len(in_flight) >= 2 * pool.processes or isinstance(in_flight[0][2], bytes):

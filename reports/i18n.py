@@ -15,11 +15,6 @@ class CatalogMissing(RuntimeError):
     pass
 
 
-def catalog_languages() -> list[str]:
-    """English (the catalogs' source language) and every language with a catalog."""
-    return ["en"] + sorted(path.name for path in TRANSLATIONS_DIR.iterdir() if (path / "LC_MESSAGES").is_dir())
-
-
 @lru_cache(maxsize=None)
 def translations(language: str) -> NullTranslations:
     if language == "en":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML
@@ -23,7 +23,7 @@ from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms ho
 
 from . import charts
 from .chart_export import ChartExporter, default_chart_exporter
-from .i18n import catalog_languages, decimal, fixed, long_date, translations
+from .i18n import decimal, fixed, long_date, translations
 from .svg import slim_svg
 
 # Bump when the layout changes: it is part of every cache key.
@@ -80,9 +80,10 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(TEMPLATES / "pdf" / "report.css"), font_config=_fonts())
 
 
-def warm_up() -> None:
-    """Load the fonts, the stylesheet and the templates now rather than in the first report."""
-    for language in catalog_languages():
+def warm_up(languages: Iterable[str]) -> None:
+    """Load the fonts, the stylesheet and the templates now rather than in the first report,
+    for the instrument's languages (the caller passes them in: `Instrument.languages`)."""
+    for language in languages:
         _environment(language).get_template("pdf/profile.html")
     _write_pdf('<html lang="en"><title>warm-up</title><p>Åsa Öström</p></html>')
 

@@ -82,7 +82,7 @@ def _review(browser, url, person, coach_page, workshop_id, folder: Path) -> None
         context = browser.new_context(viewport={"width": width, "height": 800})
         context.add_cookies(cookies)
         page = context.new_page()
-        for language in ("sv", "en"):
+        for language in person.instrument.languages:
             for name, path in pages.items():
                 page.goto(f"{url}{path}?lang={language}")
                 if page.locator(".chart-area").count():

@@ -200,7 +200,7 @@ def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
     reports = _five_reports(bank) * 2
     expected = [render_profile_pdf(r) for r in reports]
     pool = layout_pool(2)
-    pool.start()
+    pool.start(bank.languages)
     assert pool.wait_until_ready(60)
     pdfs = render_profile_pdfs(reports, processes=2)
     first = next(pdfs)

@@ -50,9 +50,10 @@ def demo_workshop_command(participants: int, seed: int | None):
     db.session.add(workshop)
     db.session.flush()
     now = datetime.now(timezone.utc)
+    demo_languages = [instrument.languages[0], *instrument.languages]  # the instrument's first language twice as often
     for n in range(participants):
         name = NAMES[n % len(NAMES)] + (f" {n // len(NAMES) + 1}" if n >= len(NAMES) else "")
-        response, _token = create_response(rng.choice(["sv", "sv", "en"]), name, workshop_id=workshop.id,
+        response, _token = create_response(rng.choice(demo_languages), name, workshop_id=workshop.id,
                                            share_with_coach=rng.random() < 0.85)
         save_answers(response, synthetic_answers(instrument, rng))
         for page, items in enumerate(instrument.pages, 1):
