@@ -37,6 +37,8 @@ def hermetic_run(tmp_path_factory):
             patch.delenv(name, raising=False)
         # For apps made outside make_app: subprocesses (gunicorn, report workers) and restarts.
         patch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        # The first app's freshly migrated SQLite database, copied for every later app (support.make_app).
+        support.SQLITE_TEMPLATE_DIR = tmp_path_factory.mktemp("migrated-sqlite")
         test_database_url = os.environ.get("TEST_DATABASE_URL")
         if test_database_url:
             with support.PostgresSchema(test_database_url) as schema:

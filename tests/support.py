@@ -131,6 +131,11 @@ class RedisServer:
 # The run's database: set once by the session fixture in conftest.py (None: a SQLite file per test).
 RUN_DATABASE_URL: str | None = None
 
+# A folder of this run's (set by conftest.py): the first SQLite database the migrations build
+# is kept there, and every later app gets a copy of it instead of migrating again
+# (about 0.25 s per test idle, 0.6-0.9 s on a loaded machine). Each test still has its own file.
+SQLITE_TEMPLATE_DIR: Path | None = None
+
 
 # --- the app ------------------------------------------------------------------
 
@@ -155,14 +160,32 @@ def make_app(tmp_path: Path, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
+    own_sqlite = None if RUN_DATABASE_URL or "SQLALCHEMY_DATABASE_URI" in overrides else tmp_path / "test.sqlite"
+    template = SQLITE_TEMPLATE_DIR / "migrated.sqlite" if SQLITE_TEMPLATE_DIR and own_sqlite else None
+    copied = template is not None and template.exists() and _sqlite_copy(template, own_sqlite)
     app = create_app(config)
     with app.app_context():
-        upgrade(directory=str(MIGRATIONS))
+        if not copied:
+            upgrade(directory=str(MIGRATIONS))
+            if template is not None and not template.exists():
+                _sqlite_copy(own_sqlite, template)
         if RUN_DATABASE_URL and config["SQLALCHEMY_DATABASE_URI"] == RUN_DATABASE_URL:
             tables = ", ".join(t.name for t in reversed(db.metadata.sorted_tables))
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()
     return app
+
+
+def _sqlite_copy(source: Path, target: Path) -> bool:
+    """A consistent copy through SQLite's backup API (the app writes in WAL mode)."""
+    import sqlite3
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return True
 
 
 # --- driving forms as a browser does --------------------------------------------
