@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from web.common.join_codes import ALPHABET, new_join_code, normalise_join_code
 from web.extensions import db
-from web.models import Response
+from web.models import Response, Workshop
 
 from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, varied_answers
 
@@ -355,3 +355,13 @@ def test_file_names_come_from_the_catalog_and_show_no_ids(app):
         assert file_name("sv", "follow-up", "2026-12-01", ext="ics") == "uppfoljning-2026-12-01.ics"
     taken = {"profil-asa.pdf", "profil-asa-2.pdf"}
     assert numbered("profil-asa.pdf", taken) == "profil-asa-3.pdf" and numbered("profil-bo.pdf", taken) == "profil-bo.pdf"
+
+
+def test_a_title_of_only_spaces_is_refused_and_nothing_is_created(app, coach):
+    page = coach.get("/coach/workshops/new")
+    reply = coach.post("/coach/workshops/new", data={
+        "csrf_token": csrf_of(page.text), "title": "   ", "held_on": "2026-11-27", "language": "en",
+        "privacy_mode": "anonymous"})
+    assert reply.status_code == 400 and "Give the workshop a title." in reply.text
+    with app.app_context():
+        assert db.session.scalars(select(Workshop)).all() == []

@@ -6,13 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...language import language_choices
 
 
 class WorkshopForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[InputRequired(message=_l("Give the workshop a title.")), Length(max=200)])
+    # Stripped before the check: a title of only spaces is no title (it was saved as "").
+    title = StringField(_l("Title"), filters=[lambda text: text.strip() if isinstance(text, str) else text],
+                        validators=[DataRequired(message=_l("Give the workshop a title.")), Length(max=200)])
     held_on = DateField(_l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter the date of the workshop."))])
     language = RadioField(_l("Language"), choices=language_choices, default="sv", validators=[InputRequired(message=_l("Choose a language."))])
     privacy_mode = RadioField(
