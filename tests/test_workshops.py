@@ -365,3 +365,16 @@ def test_a_title_of_only_spaces_is_refused_and_nothing_is_created(app, coach):
     assert reply.status_code == 400 and "Give the workshop a title." in reply.text
     with app.app_context():
         assert db.session.scalars(select(Workshop)).all() == []
+
+
+@pytest.mark.parametrize("privacy", ["named", "anonymous"])
+def test_team_pdf_first_page_holds_the_whole_band_section(app, coach, instrument, privacy):
+    """The band section (chart, table, notes) ends on page 1: its last note
+    used to spill onto a page of its own, with nothing else on it."""
+    workshop_id, code = create_workshop(coach, title="Säljteamet Öst – vecka 48", privacy=privacy, language="sv")
+    people = app.test_client()
+    for n in range(6):
+        join_and_complete(people, instrument, code, name=f"Deltagare {n}", share=True, offset=n, language="sv")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(coach.get(f"/coach/workshops/{workshop_id}/team.pdf").data)).pages]
+    assert "inte normer" in pages[0], "the bands note is not on page 1"
+    assert "Frågor till diskussionen" in pages[1], "page 2 is not the discussion page"
