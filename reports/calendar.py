@@ -38,7 +38,7 @@ def follow_up_ics(plan: Plan, *, language: str, retake_url: str, uid: str, seque
     title = _("Follow-up: my sales call plan")
     description = "\n\n".join([
         _("Your plan:"), plan_text(plan, language),
-        _("Take the questionnaire again to see what has changed:") + "\n" + retake_url,
+        _("Take the questionnaire again to see what's changed:") + "\n" + retake_url,
     ])
 
     calendar = Calendar()

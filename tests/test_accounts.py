@@ -159,5 +159,5 @@ def test_a_failed_login_still_offers_sign_up_where_it_is_allowed(app, client):
     email, _password = make_coach(app)
     assert 'href="/coach/signup"' in client.get("/coach/login").text
     reply = login(client, email, "not the password")
-    assert reply.status_code == 401 and "The e-mail or password is not right." in reply.text
+    assert reply.status_code == 401 and "The e-mail or password isn&#39;t right." in reply.text
     assert 'href="/coach/signup"' in reply.text, "the wrong password hides the way to sign up"

@@ -137,7 +137,7 @@ def test_measurement_page_before_and_after_enough_data(client, runner, instrumen
     wc = next(s for s in analysis["scales"] if s["id"] == "weak_close")
     assert "Reliability per scale" in page and f"{wc['alpha']['value']:.2f}" in page
     assert 'data-chart="distribution-chart-data"' in page and "cdn" not in page.lower()
-    assert "What is not yet known" in page and "technical note" not in page.lower()
+    assert "What we don't know yet" in page and "technical note" not in page.lower()
     sv = client.get("/about/measurement?lang=sv").text
     assert "Reliabilitet per skala" in sv and "Vad som ännu inte är känt" in sv
     assert 'href="/about/measurement"' in client.get("/privacy").text  # linked from the footer

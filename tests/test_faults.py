@@ -5,6 +5,7 @@ and no ZIP stays "running" for ever."""
 
 from __future__ import annotations
 
+import html
 import os
 import signal
 import subprocess
@@ -83,9 +84,9 @@ def test_a_zip_asked_for_while_redis_is_down_fails_with_a_retry(redis_down_app):
                        data={"csrf_token": csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)})
     assert reply.status_code == 302
     state = job_state(coach, workshop_id, 1)
-    assert state["status"] == "failed" and state["error"] == "The report queue could not be reached. Make it again in a minute."
+    assert state["status"] == "failed" and state["error"] == "We couldn't reach the report queue. Try making it again in a minute."
     page = coach.get(f"/coach/workshops/{workshop_id}")
-    assert "The report queue could not be reached" in page.text
+    assert "couldn&#39;t reach the report queue" in page.text
     assert "Prepare all shared profiles as one ZIP" in page.text  # the retry
 
 
@@ -127,7 +128,7 @@ def test_a_zip_whose_report_worker_was_killed_shows_as_failed_and_can_be_made_ag
     time.sleep(3.5)
     lost = job_state(coach, workshop_id, 1)
     assert lost["status"] == "failed"
-    assert lost["error"] == "The report worker stopped before the ZIP was finished. Make it again."
+    assert lost["error"] == "The report worker stopped before the ZIP was finished. Please make it again."
     assert "The report worker stopped" in coach.get(f"/coach/workshops/{workshop_id}").text
     assert not list(Path(app.config["JOBS_DIR"]).glob("job-1.zip"))
     # Make it again: a live worker finishes the new job.
@@ -194,6 +195,6 @@ def test_with_the_database_down_error_pages_work_and_claim_nothing(app, instrume
         assert reply.status_code == 503, (what, reply.status_code, reply.text[:300])
         body = reply.text
         assert "safe" not in body and "Internal Server Error" not in body, what
-        assert "not saved" in body, what
-    assert "<h1>The service cannot reach its database just now</h1>" in replies["coach's workshops"].text
-    assert replies["team json"].get_json()["error"] == "The service cannot reach its database just now"
+        assert "wasn't saved" in html.unescape(body), what
+    assert "<h1>The service can&#39;t reach its database just now</h1>" in replies["coach's workshops"].text
+    assert replies["team json"].get_json()["error"] == "The service can't reach its database just now"

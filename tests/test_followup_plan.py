@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import markupsafe
 import pytest
 import vobject
 
@@ -71,11 +72,11 @@ def test_the_plan_page_offers_the_suggestions_of_the_highest_scores(app, done):
 
 @pytest.mark.parametrize("change, problem", [
     ({"actions-0-situation": "", "actions-0-step": ""}, "Write at least one action"),
-    ({"actions-0-step": ""}, "Action 1: write what you will do."),
-    ({"actions-0-situation": ""}, "Action 1: write when you will do it."),
+    ({"actions-0-step": ""}, "Action 1: write what you'll do."),
+    ({"actions-0-situation": ""}, "Action 1: write when you'll do it."),
     ({"actions-0-step": "x" * 301}, "Action 1"),
     ({"follow_up": "date", "follow_up_on": ""}, "Enter the follow-up date"),
-    ({"follow_up": "date", "follow_up_on": "31/02/2027"}, "The follow-up date is not a date"),
+    ({"follow_up": "date", "follow_up_on": "31/02/2027"}, "The follow-up date isn't a date"),
     ({"follow_up": "date", "follow_up_on": "2001-01-01"}, "The follow-up date must be after today."),
     ({"follow_up": "45"}, "Not a valid choice"),
     ({"email": "not-an-address"}, "Enter an e-mail address"),
@@ -85,7 +86,7 @@ def test_bad_input_is_named_and_the_saved_plan_is_kept(app, done, change, proble
     assert make_plan(done).status_code == 302
     reply = make_plan(done, **{"actions-0-situation": "I leave the office", "actions-0-step": "call one client"} | change)
     assert reply.status_code == 422
-    assert problem in reply.text and 'class="error-summary"' in reply.text
+    assert str(markupsafe.escape(problem)) in reply.text and 'class="error-summary"' in reply.text
     profile = done.client.get(done.url("/profile")).text
     assert "I will propose a date before we hang up." in profile
 

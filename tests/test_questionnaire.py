@@ -68,7 +68,7 @@ def test_missing_answers_come_back_with_an_error_summary_and_keep_the_rest(app, 
     partial = {item.id: 3 for item in first[:4]}
     reply = respondent.answer_page(1, partial)
     assert reply.status_code == 422
-    assert 'class="error-summary"' in reply.text and "There is a problem" in reply.text
+    assert 'class="error-summary"' in reply.text and "There's a problem" in reply.text
     for item in first[4:]:
         assert f'href="#{item.id}-0"' in reply.text
     assert checked_answers(reply.text) == partial
@@ -164,7 +164,7 @@ def _tamper(app, respondent, instrument, **changes):
 
 def test_value_outside_the_options_is_refused(app, respondent, instrument):
     reply = _tamper(app, respondent, instrument, **{instrument.pages[0][0].id: "7"})
-    assert reply.status_code == 400 and "not one of the offered options" in reply.text
+    assert reply.status_code == 400 and "one of the options on offer" in reply.text
 
 
 def test_unknown_item_is_refused(app, respondent, instrument):

@@ -108,7 +108,7 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
     assert queue.count == 1  # queued at completion, before anyone asked
     started = time.monotonic()
     reply = respondent.client.get(respondent.url("/profile.pdf"))
-    assert reply.status_code == 202 and "Your PDF is being prepared" in reply.text
+    assert reply.status_code == 202 and "We're preparing your PDF" in reply.text
     assert reply.headers["Refresh"] == "2" and time.monotonic() - started < 5
     assert queue.count == 1  # asking again did not queue it twice
     work_until(connection, lambda: queue.count == 0)
@@ -129,4 +129,4 @@ def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, resp
     respondent.complete(varied_answers(instrument))
     work_until(connection, lambda: Queue(report_queue.QUEUE_NAME, connection=connection).count == 0)
     reply = respondent.client.get(respondent.url("/profile.pdf"))
-    assert reply.status_code == 503 and "The PDF could not be made just now" in reply.text
+    assert reply.status_code == 503 and "We couldn&#39;t make the PDF just now" in reply.text

@@ -344,7 +344,7 @@ def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkey
     respondent.complete(varied_answers(instrument))
     reply = respondent.client.get(respondent.url("/profile.pdf"))
     assert reply.status_code == 503
-    assert "The PDF could not be made just now" in reply.text and "Your answers are safe" in reply.text
+    assert "We couldn&#39;t make the PDF just now" in reply.text and "Your answers are safe" in reply.text
 
 
 def test_default_chart_exporter_is_one_per_process():

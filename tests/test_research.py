@@ -65,7 +65,7 @@ def test_consent_is_changeable_on_the_profile_until_deletion(client, app, respon
     respondent.start()
     respondent.complete(varied_answers(instrument))
     profile = client.get(respondent.url("/profile")).get_data(as_text=True)
-    assert "Helping to improve the questionnaire" in profile
+    assert "Helping improve the questionnaire" in profile
     reply = client.post(respondent.url("/research-consent"), data={"csrf_token": csrf_of(profile), "research_consent": "y"})
     assert reply.status_code == 302
     with app.app_context():

@@ -47,12 +47,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
-        message = error.description if _own_words(error) else _("The request could not be understood. Nothing was saved.")
-        return _page(400, _("Something in the form was not right"), message)
+        message = error.description if _own_words(error) else _("We couldn't understand the request. Nothing was saved.")
+        return _page(400, _("Something in the form isn't right"), message)
 
     @app.errorhandler(404)
     def not_found(error):
-        message = error.description if _own_words(error) else _("There is no page at this address.")
+        message = error.description if _own_words(error) else _("There's no page at this address.")
         return _page(404, _("Page not found"), message)
 
     @app.errorhandler(413)
@@ -68,9 +68,9 @@ def register(app: Flask) -> None:
         app.logger.error("PDF charts could not be exported: %s", error)
         return _page(
             503,
-            _("The PDF could not be made just now"),
-            _("Its charts could not be drawn. Your answers are safe. Please try again in a minute; "
-              "if it keeps happening, tell the person who runs this service."),
+            _("We couldn't make the PDF just now"),
+            _("We couldn't draw its charts. Your answers are safe. Please try again in a minute; if "
+              "it keeps happening, let whoever runs this service know."),
         )
 
     @app.errorhandler(503)
@@ -86,17 +86,17 @@ def register(app: Flask) -> None:
         _forget_the_database()
         return _page(
             503,
-            _("The service cannot reach its database just now"),
-            _("What you sent last was not saved. Please try again in a few minutes; "
-              "your private link keeps working, and answers saved earlier are kept."),
+            _("The service can't reach its database just now"),
+            _("What you sent last wasn't saved. Please try again in a few minutes; your private link "
+              "still works, and answers saved earlier are kept."),
         )
 
     @app.errorhandler(500)
     def server_error(error):
         _forget_the_database()
         return _page(500, _("Something went wrong"),
-                     _("An unexpected error happened on our side. What you sent last may not have been saved; "
-                       "please try again."))
+                     _("Something went wrong on our side. What you sent last may not have been "
+                       "saved, so please try again."))
 
 
 def _own_words(error: HTTPException) -> bool:

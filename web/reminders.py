@@ -116,8 +116,8 @@ def reminder_message(reminder: Reminder, settings: SmtpSettings, retake_url: str
     if plan is not None and plan.actions:
         parts += [_("Your plan:") + "\n" + plan_text(plan, reminder.language)]
     parts += [
-        _("Take the questionnaire again to see what has changed since last time:") + "\n" + retake_url,
-        _("You receive this e-mail because you asked for one reminder. We have now deleted your address."),
+        _("Take the questionnaire again to see what's changed since last time:") + "\n" + retake_url,
+        _("You're getting this e-mail because you asked for one reminder. We've now deleted your address."),
     ]
     message.set_content("\n\n".join(parts))
     return message

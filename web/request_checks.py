@@ -30,4 +30,4 @@ def register(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_characters():
         if "\x00" in request.path or _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
-            abort(400, description=_("The form contained a character that cannot be stored (a NUL character). Nothing was saved."))
+            abort(400, description=_("The form contained a character we can't store (a NUL character). Nothing was saved."))

@@ -11,5 +11,5 @@ from ..models import Response
 def response_or_404(token: str) -> Response:
     response = Response.by_token(token)
     if response is None:
-        abort(404, description=_("There is no questionnaire at this link. It may have been deleted, or the link is incomplete."))
+        abort(404, description=_("There's no questionnaire at this link. It may have been deleted, or the link isn't complete."))
     return response

@@ -36,7 +36,7 @@ def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int
     options. Unanswered items are simply absent."""
     unexpected = sorted(set(form_data) - {item.id for item in items} - other_fields)
     if unexpected:
-        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.",
+        abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
                                  fields=", ".join(unexpected)[:200]))
     answers: dict[str, int | str] = {}
     for item in items:
@@ -45,6 +45,6 @@ def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int
             continue
         valid = VALID_VALUES | ({NOT_APPLICABLE} if item.offers_not_applicable else set())
         if len(values) > 1 or values[0] not in valid:
-            abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
+            abort(400, description=_("One of the answers wasn't one of the options on offer. Nothing was saved."))
         answers[item.id] = NOT_APPLICABLE if values[0] == NOT_APPLICABLE else int(values[0])
     return answers

@@ -23,7 +23,7 @@ class ActionForm(Form):
     situation = StringField(_l("When …"), validators=[Optional(), Length(max=MAX_TEXT)],
                             description=_l("The situation, e.g. “a meeting is about to end without a next step”"))
     step = StringField(_l("I will …"), validators=[Optional(), Length(max=MAX_TEXT)],
-                       description=_l("What you will do, e.g. “propose a date before we hang up”. Pick a suggestion or use your own words."))
+                       description=_l("What you'll do, e.g. “suggest a date before we hang up”. Pick a suggestion or put it in your own words."))
 
 
 class PlanForm(FlaskForm):
@@ -39,9 +39,10 @@ class PlanForm(FlaskForm):
     email = StringField(
         _l("E-mail for one reminder (optional)"),
         validators=[Optional(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.com."))],
-        description=_l("We send one reminder with a link to take the questionnaire again on the follow-up date. "
-                       "The address is kept only until that reminder has been sent or you delete your answers, "
-                       "and is used for nothing else. Leave it empty for no e-mail."),
+        description=_l("On the follow-up date we'll send you one reminder with a link to take the "
+                       "questionnaire again. We keep the address only until that reminder has gone "
+                       "out or you delete your answers, and use it for nothing else. Leave it empty "
+                       "if you don't want an e-mail."),
     )
 
     def set_behaviours(self, behaviours: list[tuple[str, str]]) -> None:
@@ -64,11 +65,11 @@ class PlanForm(FlaskForm):
             if situation or step:
                 used += 1
             if situation and not step:
-                problem(entry.form.step, _("Action %(n)s: write what you will do.", n=number))
+                problem(entry.form.step, _("Action %(n)s: write what you'll do.", n=number))
             if step and not situation:
-                problem(entry.form.situation, _("Action %(n)s: write when you will do it.", n=number))
+                problem(entry.form.situation, _("Action %(n)s: write when you'll do it.", n=number))
         if used == 0:
-            problem(self.actions[0].form.situation, _("Write at least one action: when, and what you will do."), first=True)
+            problem(self.actions[0].form.situation, _("Write at least one action: when, and what you'll do."), first=True)
         chosen = self.follow_up_date(today)
         if self.follow_up.data == "date":
             if self.follow_up_on.data is None:
@@ -93,7 +94,7 @@ class PlanForm(FlaskForm):
                 found += [(field.id, _("Action %(n)s", n=number) + f", {field.label.text} {m}") for m in field.errors]
         if self.follow_up_on.errors:
             # WTForms' own message does not say which form a date takes.
-            self.follow_up_on.errors = [_("The follow-up date is not a date; write it as %(example)s.", example="2027-01-31")]
+            self.follow_up_on.errors = [_("The follow-up date isn't a date; write it like this: %(example)s.", example="2027-01-31")]
         for field in (self.follow_up, self.follow_up_on, self.email):
             target = f"{field.id}-0" if field.type == "RadioField" else field.id
             found += [(target, m) for m in field.errors]

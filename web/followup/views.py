@@ -142,7 +142,7 @@ def retake_by_link(link: str):
     row = db.session.get(RetakeLink, hash_token(link)) if link and len(link) <= 100 else None
     previous = db.session.get(Response, row.response_id) if row else None
     if previous is None:
-        abort(404, description=_("There is no questionnaire at this link. It may have been deleted, or the link is incomplete."))
+        abort(404, description=_("There's no questionnaire at this link. It may have been deleted, or the link isn't complete."))
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         return _begin_retake(previous)
@@ -162,7 +162,7 @@ def ticks(token: str):
         if key.startswith("done-"):
             position = key.removeprefix("done-")
             if not position.isdigit() or value not in ("yes", "no"):
-                abort(400, description=_("An answer was not one of the offered options. Nothing was saved."))
+                abort(400, description=_("One of the answers wasn't one of the options on offer. Nothing was saved."))
             done[int(position)] = value == "yes"
     tick(previous, done)
     db.session.commit()

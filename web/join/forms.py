@@ -13,7 +13,7 @@ class JoinCodeForm(FlaskForm):
     code = StringField(
         _l("Workshop code"),
         validators=[InputRequired(message=_l("Enter the code you were given.")), Length(max=40)],
-        description=_l("Six letters and digits, shown by your coach."),
+        description=_l("Six letters and digits – your coach will show you."),
     )
 
 

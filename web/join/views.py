@@ -49,9 +49,9 @@ def enter_code():
         code = normalise_join_code(form.code.data)
         workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
         if workshop is None:
-            form.code.errors.append(_("There is no workshop with this code. Check the code with your coach."))
+            form.code.errors.append(_("There's no workshop with this code. Check it with your coach."))
         elif not workshop.is_open:
-            form.code.errors.append(_("This workshop is closed: it no longer takes new participants."))
+            form.code.errors.append(_("This workshop is closed, so it isn't taking new participants."))
         else:
             return redirect(url_for("join.workshop", code=workshop.join_code))
     status = 400 if form.errors else 200
@@ -65,7 +65,7 @@ def workshop(code: str):
     normalised = normalise_join_code(code)
     workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None
     if workshop is None:
-        abort(404, description=_("There is no workshop with this code. Check the code with your coach."))
+        abort(404, description=_("There's no workshop with this code. Check it with your coach."))
     if not workshop.is_open:
         return render_template("join/closed.html", workshop=workshop), 410
     form = ParticipantForm(language=workshop.language if request.method == "GET" else None)
@@ -95,7 +95,7 @@ def _earlier_response(field) -> Response | None:
     match = PRIVATE_LINK.search(text)
     response = Response.by_token(match.group(1)) if match else None
     if response is None or response.completed_at is None:
-        field.errors.append(_("This is not the private link of a completed questionnaire. Copy the whole link from your "
-                              "first profile page, or leave the field empty."))
+        field.errors.append(_("That isn't the private link of a completed questionnaire. Copy the "
+                              "whole link from your first profile page, or leave the field empty."))
         return None
     return response

@@ -112,7 +112,7 @@ def page(token: str, number: int):
         # Final once completed: re-posting a page must not move a team's totals.
         return render_template(
             "errors/error.html", status=409, title=_("This questionnaire is complete"),
-            message=_("Its answers can no longer be changed. Nothing was saved."),
+            message=_("Its answers can't be changed any more. Nothing was saved."),
             link=(url_for("questionnaire.profile", token=token), _("See your profile")),
         ), 409
     submitted = _checked_page_submission(response, items, number)
@@ -148,7 +148,7 @@ def _checked_page_submission(response: Response, items, number: int) -> tuple[st
     answers = submitted_answers(request.form, items, {"csrf_token", "shown", "action", "private_link_shown"})
     action = request.form.get("action", "next")
     if action not in PAGE_ACTIONS | {f"lang:{lang}" for lang in languages()}:
-        abort(400, description=_("The form asked for an action we do not know. Nothing was saved."))
+        abort(400, description=_("The form asked for something we don't recognise. Nothing was saved."))
     try:
         stamp, shown_at = _shown_signer().loads(request.form.get("shown", ""), return_timestamp=True)
     except BadSignature:
@@ -188,7 +188,7 @@ def _render_page(response, token, form, items, number, total, *, missing):
 def _finish(response: Response, token: str):
     missing = missing_items(response)
     if missing:
-        flash(_("A few questions on earlier pages are still unanswered."), "error")
+        flash(_("A few questions on earlier pages haven't been answered yet."), "error")
         return redirect(url_for("questionnaire.resume", token=token))
     if response.completed_at is None:
         response.completed_at = datetime.now(timezone.utc)
@@ -229,7 +229,7 @@ def research_consent(token: str):
     response = response_or_404(token)
     form = ResearchConsentForm()
     if not form.validate():
-        abort(400, description=_("The form could not be checked. Nothing was changed."))
+        abort(400, description=_("We couldn't check the form. Nothing was changed."))
     response.research_consent = bool(form.research_consent.data)
     db.session.commit()
     flash(_("Your answers now count in the questionnaire's figures, without your name.") if response.research_consent

@@ -120,11 +120,11 @@ def zip_download(data: bytes, filename: str) -> HttpResponse:
 
 def job_error_text(job: ReportJob) -> str | None:
     if job.status == "expired":
-        return _("This ZIP is no longer kept (it expired, or someone in it deleted their answers). Make it again.")
+        return _("This ZIP isn't kept any more (it expired, or someone in it deleted their answers). Make it again.")
     if job.status != "failed":
         return None
     if job.error == queue.LOST:
-        return _("The report worker stopped before the ZIP was finished. Make it again.")
+        return _("The report worker stopped before the ZIP was finished. Please make it again.")
     if job.error == queue.NOT_QUEUED:
-        return _("The report queue could not be reached. Make it again in a minute.")
+        return _("We couldn't reach the report queue. Try making it again in a minute.")
     return job.error or _("Unknown error.")

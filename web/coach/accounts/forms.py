@@ -38,7 +38,7 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("New password again"),
-        validators=[InputRequired(message=_l("Repeat the new password.")), EqualTo("new", message=_l("The two new passwords differ."))],
+        validators=[InputRequired(message=_l("Repeat the new password.")), EqualTo("new", message=_l("The two new passwords don't match."))],
     )
 
 

@@ -36,8 +36,8 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     # zxcvbn's cost grows with length; the first 100 characters decide.
     hints = [part for part in email.lower().replace("@", " ").replace(".", " ").split() if part]
     if zxcvbn(password[:100], user_inputs=hints)["score"] < MIN_STRENGTH:
-        return _("This password is too easy to guess: it is common, or made of a pattern or your e-mail address. "
-                 "Several unrelated words make a strong one.")
+        return _("This password is too easy to guess: it's a common one, or made from a pattern or "
+                 "your e-mail address. A few unrelated words make a strong one.")
     return None
 
 

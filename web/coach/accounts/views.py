@@ -66,7 +66,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
         if coach is None:
             check_password(DUMMY_HASH, form.password.data)
-        form.password.errors.append(_("The e-mail or password is not right."))
+        form.password.errors.append(_("The e-mail or password isn't right."))
         return render_template("coach/accounts/login.html", form=form, signup=signup), 401
     status = 400 if form.errors else 200
     return render_template("coach/accounts/login.html", form=form, signup=signup), status
@@ -78,7 +78,7 @@ def logout():
     end_all_sessions(current_user)
     db.session.commit()
     logout_user()
-    flash(_("You are logged out."), "success")
+    flash(_("You're logged out."), "success")
     return redirect(url_for("coach.login"))
 
 
@@ -89,7 +89,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not check_password(current_user.password_hash, form.current.data):
-            form.current.errors.append(_("The current password is not right."))
+            form.current.errors.append(_("The current password isn't right."))
         else:
             coach = current_user._get_current_object()
             coach.password_hash = hash_password(form.new.data)
@@ -110,7 +110,7 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         if find_coach(form.email.data):
-            form.email.errors.append(_("There is already an account with this e-mail."))
+            form.email.errors.append(_("There's already an account with this e-mail."))
         else:
             _start_session(create_coach(form.email.data, form.password.data))
             return redirect(url_for("workshops.index"))

@@ -20,7 +20,7 @@ class WorkshopForm(FlaskForm):
     privacy_mode = RadioField(
         _l("Privacy"),
         choices=[
-            SelectChoice("anonymous", _l("Anonymous: I see the team's totals only, never one person's scores")),
+            SelectChoice("anonymous", _l("Anonymous: I only see the team's totals, never one person's scores")),
             SelectChoice("named", _l("Named: participants give their name and choose whether to share their profile with me")),
         ],
         default="anonymous",
@@ -30,6 +30,6 @@ class WorkshopForm(FlaskForm):
 
 class PaperEntryForm(FlaskForm):
     name = StringField(_l("Participant's name (optional)"), validators=[Optional(), Length(max=120)])
-    share_with_coach = BooleanField(_l("The participant agreed to share the profile with me"))
+    share_with_coach = BooleanField(_l("The participant agreed to share their profile with me"))
     language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])

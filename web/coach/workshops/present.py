@@ -38,7 +38,7 @@ PROMPTS = {
     ),
 }
 GENERIC_PROMPTS = (
-    _l("Where did you recognise yourself in these questions?"),
+    _l("Where did you see yourself in these questions?"),
     _l("What's one small thing you could try this week?"),
 )
 TIMER_MINUTES = (3, 5, 10)

@@ -112,7 +112,7 @@ def follow_up(workshop_id: int):
         abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
     later = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title))
     db.session.commit()
-    flash(_("The follow-up session is ready: give the participants its own code."), "success")
+    flash(_("The follow-up session is ready. Give the participants its own code."), "success")
     return redirect(url_for("workshops.show", workshop_id=later.id))
 
 
@@ -237,7 +237,7 @@ def job_download(workshop_id: int, job_id: int):
     job = job_of(workshop, job_id)
     data = zip_bytes(job)
     if data is None:
-        abort(404, description=job_error_text(job) or _("This ZIP is not ready."))
+        abort(404, description=job_error_text(job) or _("This ZIP isn't ready yet."))
     name = file_name(workshop.language, "profiles", workshop.title, workshop.held_on.isoformat(), ext="zip")
     return zip_download(data, name)
 
@@ -383,7 +383,7 @@ def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str
     allowed = {"csrf_token", "name", "share_with_coach", "language", "answer_string"}
     unexpected = sorted(set(form_data) - {item.id for item in items} - allowed)
     if unexpected:
-        abort(400, description=_("The form contained fields it should not have (%(fields)s). Nothing was saved.",
+        abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
                                  fields=", ".join(unexpected)[:200]))
     string = "".join((form_data.get("answer_string") or "").split())
     if string:
