@@ -182,6 +182,10 @@ def test_team_view_on_a_laptop(live_server, browser, instrument):
         widths = page.evaluate("""() => Array.from(document.querySelectorAll('[data-grid] thead th'))
                                         .map((th) => th.getBoundingClientRect().width)""")
         assert min(widths) >= 40, widths
+        # An interval is one unit: "(53–76)" never breaks after the dash.
+        broken = page.evaluate("""() => Array.from(document.querySelectorAll('[data-grid] td.cell small'))
+                                        .filter((s) => s.getClientRects().length > 1).map((s) => s.textContent)""")
+        assert broken == [], f"intervals broken over two lines: {broken}"
     finally:
         context.close()
 
