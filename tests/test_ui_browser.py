@@ -227,3 +227,20 @@ def test_profile_chart_keeps_its_height_and_whole_axis_when_the_window_is_resize
             assert shown == ["0", "25", "50", "75", "100"], f"at {width}px the score axis shows {shown}"
     finally:
         context.close()
+
+
+def test_plan_page_select_looks_like_the_fields_beside_it(live_server, browser, instrument):
+    """The plan's "Behaviour" list was the browser's small unstyled select
+    between full-size text fields."""
+    done = _complete_in_browser_language(live_server, instrument, "sv")
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + done.url("/plan"))
+        select, field = page.evaluate("""() => [document.querySelector('main select'), document.querySelector('main input[type=text]')]
+            .map((e) => { const s = getComputedStyle(e); return [s.fontSize, s.borderTopWidth, e.getBoundingClientRect().height]; })""")
+        assert select[:2] == field[:2], f"select {select}, text field {field}"
+        assert select[2] >= field[2] - 4, f"select {select[2]}px high beside a {field[2]}px field"
+        assert layout_problems(page) == []
+    finally:
+        context.close()
