@@ -233,7 +233,7 @@ def research_consent(token: str):
     response.research_consent = bool(form.research_consent.data)
     db.session.commit()
     flash(_("Your answers now count in the questionnaire's figures, without your name.") if response.research_consent
-          else _("Your answers no longer count in the questionnaire's figures."), "success")
+          else _("Your answers don't count in the questionnaire's figures any more."), "success")
     return redirect(url_for("questionnaire.profile", token=token))
 
 
