@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import re
+
 import icalendar
 import markupsafe
 import pytest
@@ -78,6 +80,9 @@ def test_the_plan_page_offers_the_suggestions_of_the_highest_scores(app, done):
     ({"follow_up": "date", "follow_up_on": ""}, "Enter the follow-up date"),
     ({"follow_up": "date", "follow_up_on": "31/02/2027"}, "The follow-up date isn't a date"),
     ({"follow_up": "date", "follow_up_on": "2001-01-01"}, "The follow-up date must be after today."),
+    ({"follow_up": "date", "follow_up_on": (date.today() + timedelta(days=365)).isoformat()},
+     f"The follow-up date can be {(date.today() + timedelta(days=364)).isoformat()} at the latest: "
+     "we delete answers 365 days after your last change."),
     ({"follow_up": "45"}, "Not a valid choice"),
     ({"email": "not-an-address"}, "Enter an e-mail address"),
     ({"actions-0-scale_id": "nonsense"}, "Not a valid choice"),
@@ -242,3 +247,34 @@ def test_the_stamp_is_utc_whatever_the_server_clock_zone(monkeypatch):
         time.tzset()
     event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
     assert event.decoded("dtstamp") == datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def test_a_follow_up_beyond_a_short_retention_is_refused_also_as_a_fixed_choice(tmp_path):
+    app = make_app(tmp_path, RETENTION_DAYS=60)
+    client = app.test_client()
+    respondent = Respondent(client, app.extensions["instrument_bank"].current)
+    respondent.start()
+    respondent.complete(varied_answers(respondent.instrument))
+    reply = make_plan(respondent, follow_up="90")
+    assert reply.status_code == 422
+    assert "we delete answers 60 days after your last change" in reply.text and 'href="#follow_up-0"' in reply.text
+    assert make_plan(respondent, follow_up="30").status_code == 302
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_plan_whose_follow_up_date_has_passed_can_be_edited_and_saved(app, done):
+    assert make_plan(done, follow_up="14").status_code == 302
+    passed = date.today() - timedelta(days=3)
+    with app.app_context():
+        db.session.scalars(db.select(Plan)).one().follow_up_on = passed
+        db.session.commit()
+    page = done.client.get(done.url("/plan")).text
+    # The passed date is not offered again (it could not be saved); the usual choice is.
+    assert passed.isoformat() not in page
+    checked = re.findall(r'<input[^>]*name="follow_up"[^>]*>', page)
+    assert [re.search(r'value="([^"]+)"', tag).group(1) for tag in checked if "checked" in tag] == ["30"]
+    assert make_plan(done).status_code == 302
+    with app.app_context():
+        assert db.session.scalars(db.select(Plan)).one().follow_up_on == date.today() + timedelta(days=30)

@@ -249,3 +249,12 @@ def test_retake_across_instrument_versions_says_the_questions_changed(app, clien
     expected = (25 - 100) / (math.sqrt(sem_then**2 + sem_now**2) if differ else math.sqrt(2) * sem_then)
     assert cells["postponing_contact"] == f"{expected:.2f}"
     assert ("different standard errors of measurement" in html) == differ
+
+
+def test_ticks_on_a_first_take_say_there_is_no_earlier_plan(client, instrument):
+    first = Respondent(client, instrument)
+    first.start()
+    first.complete(answers_for(instrument, THEN))
+    html = client.get(first.url("/profile")).text
+    reply = client.post(first.url("/ticks"), data={"csrf_token": csrf_of(html), "done-1": "yes"})
+    assert reply.status_code == 404 and "no earlier take" in reply.text

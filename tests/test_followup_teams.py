@@ -24,9 +24,10 @@ def coach(app, client):
     return client
 
 
-def create_follow_up(coach, workshop_id):
+def create_follow_up(coach, workshop_id, held_on="2027-01-15"):
     page = coach.get(f"/coach/workshops/{workshop_id}")
-    reply = coach.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": csrf_of(page.text)})
+    reply = coach.post(f"/coach/workshops/{workshop_id}/follow-up",
+                       data={"csrf_token": csrf_of(page.text), "held_on": held_on})
     assert reply.status_code == 302
     follow_up_id = int(reply.location.rstrip("/").split("/")[-1])
     code = re.search(r'class="join-code"[^>]*>([A-Z0-9]{6})<', coach.get(reply.location).text).group(1)
@@ -141,3 +142,19 @@ def test_only_the_owner_creates_a_follow_up(app, coach, instrument):
     assert coach.post(f"/coach/workshops/{workshop_id}/follow-up", data={}).status_code == 400
     with app.app_context():
         assert db.session.scalars(db.select(Workshop).where(Workshop.follow_up_of_id.is_not(None))).all() == []
+
+
+def test_the_follow_up_session_gets_the_date_the_coach_sets_and_the_presenter_announces_it(app, coach, instrument):
+    workshop_id, _ = create_workshop(coach)
+    page = coach.get(f"/coach/workshops/{workshop_id}")
+    # Without a date nothing is created and the page says what is missing.
+    reply = coach.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": csrf_of(page.text), "held_on": ""})
+    assert reply.status_code == 422
+    assert "Enter the date of the follow-up session" in reply.text and 'class="error-summary"' in reply.text
+    with app.app_context():
+        assert db.session.scalars(db.select(Workshop).where(Workshop.follow_up_of_id.is_not(None))).all() == []
+    follow_up_id, _ = create_follow_up(coach, workshop_id, held_on="2027-02-03")
+    with app.app_context():
+        assert db.session.get(Workshop, follow_up_id).held_on.isoformat() == "2027-02-03"
+    closing = coach.get(f"/coach/workshops/{workshop_id}/present?lang=en").text
+    assert "We follow up on 3 February 2027." in closing

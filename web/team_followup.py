@@ -28,9 +28,9 @@ class BeforeAfter:
     people: tuple[PersonChange, ...]  # named workshops only
 
 
-def create_follow_up(workshop: Workshop, title: str) -> Workshop:
+def create_follow_up(workshop: Workshop, title: str, held_on: date) -> Workshop:
     follow_up = Workshop(
-        coach_id=workshop.coach_id, title=title[:200], held_on=date.today(), language=workshop.language,
+        coach_id=workshop.coach_id, title=title[:200], held_on=held_on, language=workshop.language,
         privacy_mode=workshop.privacy_mode, join_code=unused_join_code(), follow_up_of_id=workshop.id,
     )
     db.session.add(follow_up)

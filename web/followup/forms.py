@@ -51,13 +51,14 @@ class PlanForm(FlaskForm):
                 SelectChoice(value, label) for value, label in behaviours
             ]
 
-    def plan_errors(self, today: date) -> list[tuple[str, str]]:
+    def plan_errors(self, today: date, retention_days: int) -> list[tuple[str, str]]:
         """Problems the field validators cannot see, as (field id, message); after validate()."""
         errors: list[tuple[str, str]] = []
 
         def problem(field, message, first=False):
             field.errors = [*field.errors, message]
-            errors.insert(0, (field.id, message)) if first else errors.append((field.id, message))
+            target = f"{field.id}-0" if field.type == "RadioField" else field.id
+            errors.insert(0, (target, message)) if first else errors.append((target, message))
 
         used = 0
         for number, entry in enumerate(self.actions, 1):
@@ -71,14 +72,23 @@ class PlanForm(FlaskForm):
         if used == 0:
             problem(self.actions[0].form.situation, _("Write at least one action: when, and what you'll do."), first=True)
         chosen = self.follow_up_date(today)
+        # Saving the plan counts as a change, so retention keeps it for retention_days from today;
+        # a later follow-up date would be deleted, reminder and all, before it comes.
+        latest = today + timedelta(days=min(LATEST_FOLLOW_UP_DAYS, retention_days - 1))
         if self.follow_up.data == "date":
             if self.follow_up_on.data is None:
                 problem(self.follow_up_on, _("Enter the follow-up date, e.g. %(example)s.",
                                              example=(today + timedelta(days=30)).isoformat()))
             elif chosen <= today:
                 problem(self.follow_up_on, _("The follow-up date must be after today."))
-            elif chosen > today + timedelta(days=LATEST_FOLLOW_UP_DAYS):
-                problem(self.follow_up_on, _("The follow-up date must be within a year."))
+            elif chosen > latest:
+                problem(self.follow_up_on, _(
+                    "The follow-up date can be %(latest)s at the latest: we delete answers %(days)s days after your last change.",
+                    latest=latest.isoformat(), days=retention_days))
+        elif chosen > latest:
+            problem(self.follow_up, _(
+                "The follow-up date can be %(latest)s at the latest: we delete answers %(days)s days after your last change.",
+                latest=latest.isoformat(), days=retention_days))
         return errors
 
     def follow_up_date(self, today: date) -> date | None:

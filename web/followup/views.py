@@ -19,7 +19,7 @@ from flask import (
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
 
-from assessment.followup import PlanAction
+from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, PlanAction
 from reports.calendar import event_uid, follow_up_ics
 from reports.i18n import fixed, long_date
 
@@ -69,9 +69,12 @@ def plan(token: str):
     existing = plan_row(response)
     reminder = reminder_of(response)
     if request.method == "GET" and existing is not None:
+        # A follow-up date that has passed cannot be saved again: offer the usual choice instead.
+        kept_date = existing.follow_up_on > today
         form = PlanForm(data={
             "actions": [{"scale_id": a.scale_id or "", "situation": a.situation, "step": a.step} for a in existing.actions],
-            "follow_up": "date", "follow_up_on": existing.follow_up_on,
+            "follow_up": "date" if kept_date else str(DEFAULT_FOLLOW_UP_DAYS),
+            "follow_up_on": existing.follow_up_on if kept_date else None,
             "email": reminder.email if reminder else "",
         })
     else:
@@ -81,7 +84,7 @@ def plan(token: str):
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         valid = form.validate()
-        errors = form.all_errors() + (form.plan_errors(today) if valid else [])
+        errors = form.all_errors() + (form.plan_errors(today, current_app.config["RETENTION_DAYS"]) if valid else [])
         if not errors:
             actions = [
                 PlanAction(e.form.situation.data.strip(), e.form.step.data.strip(), e.form.scale_id.data or None)
@@ -155,7 +158,9 @@ def ticks(token: str):
     response = completed_or_redirect(token)
     previous = previous_of(response)
     form = ConfirmForm()
-    if previous is None or not form.validate():
+    if previous is None:
+        abort(404, description=_("This profile has no earlier take whose plan you could tick off."))
+    if not form.validate():
         abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
     done = {}
     for key, value in request.form.items():

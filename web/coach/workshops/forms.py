@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -33,3 +33,9 @@ class PaperEntryForm(FlaskForm):
     share_with_coach = BooleanField(_l("The participant agreed to share their profile with me"))
     language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
+
+
+class FollowUpForm(FlaskForm):
+    # The presenter's closing slide announces this date, so the coach sets it; a month is the usual gap.
+    held_on = DateField(_l("Date of the follow-up session"), default=lambda: date.today() + timedelta(days=30),
+                        validators=[InputRequired(message=_l("Enter the date of the follow-up session, e.g. 2027-01-31."))])

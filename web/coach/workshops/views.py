@@ -49,7 +49,7 @@ from ...team_followup import (
     follow_ups_of,
 )
 from .blueprint import bp, join_url, owned_workshop
-from .forms import PaperEntryForm, WorkshopForm
+from .forms import FollowUpForm, PaperEntryForm, WorkshopForm
 
 
 @bp.get("/")
@@ -86,7 +86,10 @@ def create():
 @bp.get("/workshops/<int:workshop_id>")
 @login_required
 def show(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
+    return _show_page(owned_workshop(workshop_id), FollowUpForm())
+
+
+def _show_page(workshop: Workshop, follow_up_form: FollowUpForm):
     summary, grid = team_of(workshop, current_language())
     return render_template(
         "coach/workshops/show.html",
@@ -101,16 +104,20 @@ def show(workshop_id: int):
         confirm=ConfirmForm(),
         latest_job=latest_job(workshop),
         job_error=job_error_text,
-    )
+        follow_up_form=follow_up_form,
+    ), 422 if follow_up_form.errors else 200
 
 
 @bp.post("/workshops/<int:workshop_id>/follow-up")
 @login_required
 def follow_up(workshop_id: int):
     workshop = owned_workshop(workshop_id)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
-    later = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title))
+    form = FollowUpForm()
+    if not form.validate():
+        if "csrf_token" in form.errors:
+            abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
+        return _show_page(workshop, form)
+    later = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title), form.held_on.data)
     db.session.commit()
     flash(_("The follow-up session is ready. Give the participants its own code."), "success")
     return redirect(url_for("workshops.show", workshop_id=later.id))
