@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from .support import Respondent, axe_violations, create_workshop, login, make_coach
+from .support import Respondent, axe_violations, create_workshop, layout_problems, login, make_coach
 from .test_followup_plan import make_plan
 from .test_followup_retake import NOW, THEN, answers_for, retake
 
@@ -147,3 +147,23 @@ def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, ins
     finally:
         page.context.close()
     assert failures == {}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_then_and_now_table_breaks_no_word_or_interval(live_server, browser, instrument, width):
+    """The comparison table squeezed its columns until words broke ("Skillna|d",
+    "Post|poni|ng") and intervals split ("(38–|62)"); on a phone it is now
+    stacked like the profile's score table."""
+    path = _followup_pages(live_server, instrument)["profile with comparison"]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{path}?lang=sv")
+        page.wait_for_selector(".chart-area[data-rendered=true]")
+        problems = [p for p in layout_problems(page) if "broken" in p or "wide" in p]
+        assert problems == []
+        split = page.evaluate("""() => Array.from(document.querySelectorAll('table.then-now td .muted'))
+                                        .filter((s) => s.getClientRects().length > 1).map((s) => s.textContent)""")
+        assert split == [], f"intervals split over two lines: {split}"
+    finally:
+        context.close()
