@@ -158,3 +158,15 @@ def test_the_follow_up_session_gets_the_date_the_coach_sets_and_the_presenter_an
         assert db.session.get(Workshop, follow_up_id).held_on.isoformat() == "2027-02-03"
     closing = coach.get(f"/coach/workshops/{workshop_id}/present?lang=en").text
     assert "We follow up on 3 February 2027." in closing
+
+
+def test_a_person_who_pastes_the_same_earlier_link_twice_is_listed_once(app, coach, instrument):
+    workshop_id, code = create_workshop(coach, title="Kickoff", privacy="named")
+    people = app.test_client()
+    asa = join(people, instrument, code, name="Åsa", keyed=THEN)
+    follow_up_id, follow_up_code = create_follow_up(coach, workshop_id)
+    link = f"http://localhost/response/{asa.token}/profile"
+    join(people, instrument, follow_up_code, name="Åsa", previous_link=link, keyed=THEN)
+    join(people, instrument, follow_up_code, name="Åsa again", previous_link=link, keyed=NOW)
+    table = coach.get(f"/coach/workshops/{follow_up_id}").text.split('class="scores people-change"')[1].split("</table>")[0]
+    assert table.count("Åsa") == 1 and "Åsa again" in table  # one row, the latest take

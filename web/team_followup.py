@@ -67,7 +67,9 @@ def _matched_people(earlier: Workshop, workshop: Workshop, language: str) -> tup
     previous = dict(db.session.execute(
         select(Retake.response_id, Retake.previous_id).where(Retake.response_id.in_([r.id for r in now]))
     ).all()) if now else {}
-    pairs = [(then[previous[r.id]], r) for r in now if previous.get(r.id) in then]
+    # One row per person: if the same earlier link was pasted twice, the latest take stands for them.
+    latest = {previous[r.id]: r for r in sorted(now, key=lambda r: r.id) if previous.get(r.id) in then}
+    pairs = [(then[earlier_id], r) for earlier_id, r in latest.items()]
     profiles = profiles_of([p for pair in pairs for p in pair], language)
     return tuple(
         person_change(new.respondent_name or "–", profiles[old.id], profiles[new.id]) for old, new in pairs
