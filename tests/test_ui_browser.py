@@ -244,3 +244,18 @@ def test_plan_page_select_looks_like_the_fields_beside_it(live_server, browser, 
         assert layout_problems(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_footer_separators_never_start_a_line(live_server, page, width):
+    """A footer line began with "· För coacher": each dot stays with the link before it."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/?lang=sv")
+    starts = page.evaluate("""() => {
+        const p = document.querySelector('.site-footer p'); const left = p.getBoundingClientRect().left;
+        const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT); const range = document.createRange(); const found = [];
+        while (walker.nextNode()) { const n = walker.currentNode; let i = -1;
+          while ((i = n.data.indexOf('·', i + 1)) >= 0) { range.setStart(n, i); range.setEnd(n, i + 1);
+            if (range.getBoundingClientRect().left - left < 2) found.push(n.data.trim()); } }
+        return found; }""")
+    assert starts == [], f"a footer line starts with a separator: {starts}"
