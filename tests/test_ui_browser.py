@@ -259,3 +259,17 @@ def test_footer_separators_never_start_a_line(live_server, page, width):
             if (range.getBoundingClientRect().left - left < 2) found.push(n.data.trim()); } }
         return found; }""")
     assert starts == [], f"a footer line starts with a separator: {starts}"
+
+
+def test_profile_score_table_headings_do_not_break(live_server, browser, instrument):
+    """'90 %-intervall' broke after its hyphen in the profile's score table at 1280px."""
+    done = _complete_in_browser_language(live_server, instrument, "sv")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + done.url("/profile"))
+        heights = page.eval_on_selector_all(
+            "table.scores thead th", "els => els.map((e) => [e.textContent, e.getClientRects().length, e.firstChild && (() => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; })()])")
+        assert all(lines == 1 for _, _, lines in heights), heights
+    finally:
+        context.close()
