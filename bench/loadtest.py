@@ -149,8 +149,11 @@ def main() -> int:
     parser.add_argument("--attacker", type=int, default=0, metavar="N",
                         help="N clients (addresses) starting responses and having PDFs rendered as fast as allowed")
     parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
+    parser.add_argument("--locust", default=str(BIN / "locust"),
+                        help="the locust program (default: the project's .venv, as `make loadtest` installs it)")
     args = parser.parse_args()
 
+    load_before = Path("/proc/loadavg").read_text().split()[0]  # the machine may be shared: say how busy it was
     work = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": prepare_database(args.db, work),
            "REPORT_CACHE_DIR": str(work / "cache"), "JOBS_DIR": str(work / "jobs"),
@@ -185,7 +188,7 @@ def main() -> int:
                       "LOADTEST_WORKSHOP_ID": str(workshop_id), "LOADTEST_PDF": "0" if args.no_pdf else "1",
                       "LOADTEST_ATTACKERS": str(args.attacker)}
         locust = subprocess.Popen(
-            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+            [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "locust"), "--only-summary", "--stop-timeout", "30"],
             cwd=ROOT, env=locust_env, stdout=open(work / "locust.log", "w"), stderr=subprocess.STDOUT)
@@ -206,6 +209,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 worker.kill()
 
+    load_after = Path("/proc/loadavg").read_text().split()[0]
     log = json.loads(log_path.read_text())
     table = stats(work / "locust_stats.csv")
     check = check_database(env, log)
@@ -218,6 +222,7 @@ def main() -> int:
     rows = [
         ("database", args.db),
         ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
+        ("load average (1 min) before / after the run", f"{load_before} / {load_after}"),
         ("report workers (RQ, Redis)", str(args.report_workers)),
         ("participants finished", f"{log['finished']} of {args.participants}"),
         ("completed responses in the database", str(check["completed_in_db"])),

@@ -14,7 +14,11 @@ module, so its work must sit under `if __name__ == "__main__"` (flask, gunicorn,
 rq and pytest do so); if they cannot start, this process lays out everything. They take about a second to start; until they are ready this
 process lays the reports out itself. A layout process that dies breaks the pool: the
 reports still missing are then laid out here, and the next batch starts a
-new pool."""
+new pool.
+
+Layout processes run at the lowest CPU priority (nice 19): a web process
+that lays a PDF out in one of them keeps its own GIL and the CPU for the
+pages it serves meanwhile (`render_profile_pdf`)."""
 
 from __future__ import annotations
 
@@ -31,6 +35,9 @@ from typing import Iterable, Iterator, Mapping
 from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
 from .chart_export import ChartExporter, default_chart_exporter
 
+# How long one PDF waits for a starting layout process before it is laid out here after all.
+START_WAIT = 20.0
+
 log = logging.getLogger(__name__)
 
 # A layout takes ~0.2 s; a layout process that needs this long is stuck.
@@ -39,6 +46,13 @@ LAYOUT_TIMEOUT = 120.0
 
 def _process_is_up() -> bool:
     return True
+
+
+def _start_layout_process(languages: tuple[str, ...]) -> None:
+    # Pages before PDFs: a layout gets a core only when nothing at normal priority wants it
+    # (nice 19 rather than SCHED_IDLE, so that PDFs still progress on a busy machine).
+    os.nice(19 - os.nice(0))
+    warm_up(languages)
 
 
 class LayoutPool:
@@ -58,7 +72,7 @@ class LayoutPool:
                 return
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["reports.pdf"])
-            executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=warm_up,
+            executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_layout_process,
                                            initargs=(tuple(languages),))
             self._executor, self._pid = executor, os.getpid()
             self._ready.clear()
@@ -116,6 +130,22 @@ def layout_pool(processes: int) -> LayoutPool:
     """The process's layout pool of that size, created on first use."""
     with _pools_lock:
         return _pools.setdefault(processes, LayoutPool(processes))
+
+
+def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
+    """One PDF, as reports.pdf.render_profile_pdf makes it, but laid out in a
+    layout process at the lowest CPU priority: WeasyPrint is pure Python, and
+    laid out in a web thread it holds that process's GIL for the whole layout,
+    so every page the process serves meanwhile waits (measured: bench/RESULTS.md,
+    "Attack run"). This thread waits for the result without holding the GIL. If
+    the layout process cannot start or dies, the PDF is laid out here."""
+    exporter = exporter or default_chart_exporter()
+    images = profile_chart_images_of(report, exporter)
+    pool = layout_pool(1)
+    pool.start(report.instrument.languages)
+    if not pool.wait_until_ready(START_WAIT):
+        return lay_out_profile_pdf(report, images)
+    return _collect((report, images, _lay_out(pool, report, images)), pool)
 
 
 def render_profile_pdfs(reports: Iterable[ProfileReport], exporter: ChartExporter | None = None,

@@ -214,6 +214,21 @@ def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
     assert set(pool.process_pids()).isdisjoint(pids)
 
 
+def test_a_download_is_laid_out_in_a_layout_process_at_the_lowest_cpu_priority(bank, monkeypatch):
+    # Laid out in a web thread, WeasyPrint holds that process's GIL and its pages wait (issue #11 §6).
+    from reports import batch, pdf
+
+    report = report_for(bank, "sv", name="Åsa")
+    expected = render_profile_pdf(report)
+    pool = layout_pool(1)
+    pool.start(report.instrument.languages)
+    assert pool.wait_until_ready(60)
+    monkeypatch.setattr(pdf, "_write_pdf", lambda *a, **k: pytest.fail("laid out in the web process"))
+    assert batch.render_profile_pdf(report) == expected
+    pids = pool.process_pids()
+    assert pids and all(os.getpriority(os.PRIO_PROCESS, pid) == 19 for pid in pids)
+
+
 def test_if_layout_processes_cannot_start_the_batch_is_laid_out_here(tmp_path):
     # A program read from stdin has no main module the layout processes could import,
     # so they die on start: a real way for the pool to fail.

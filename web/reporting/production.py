@@ -13,9 +13,10 @@ from typing import Callable, Iterator, Sequence
 from flask import current_app
 from sqlalchemy import select, update
 
-from reports.batch import render_profile_pdfs
+# render_profile_pdf lays the PDF out in a low-priority layout process, not in this (web) thread.
+from reports.batch import render_profile_pdf, render_profile_pdfs
 from reports.chart_export import default_chart_exporter
-from reports.pdf import REPORT_VERSION, ProfileReport, render_profile_pdf
+from reports.pdf import REPORT_VERSION, ProfileReport
 
 from ..extensions import db
 from ..filenames import file_name, numbered
