@@ -71,13 +71,18 @@ def test_rendering_pdfs_is_limited_per_client_and_cached_ones_are_free(limited_a
     assert other.get(person.url("/profile.pdf?lang=sv")).status_code == 200
 
 
-def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument):
+def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument,
+                                                                                   monkeypatch):
+    from web.reporting import production
+
     respondent.start()
     respondent.complete(varied_answers(instrument))
     slot = Path(app.instance_path) / "render-slots" / ".render-slot-0"
     slot.parent.mkdir(parents=True, exist_ok=True)
-    with open(slot, "a") as busy:
+    with open(slot, "a") as busy, monkeypatch.context() as patched:
         fcntl.flock(busy, fcntl.LOCK_EX)  # another gunicorn worker is rendering
+        # Asking again while the slot is busy costs no profile (issue #11 §6: those polls held the GIL).
+        patched.setattr(production, "profile_report", lambda *a: pytest.fail("worked out the profile"))
         waiting = respondent.client.get(respondent.url("/profile.pdf"))
         fcntl.flock(busy, fcntl.LOCK_UN)
     assert waiting.status_code == 202 and waiting.headers["Refresh"] == "2"

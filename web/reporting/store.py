@@ -59,6 +59,10 @@ class ReportStore:
         except FileNotFoundError:
             return None
 
+    def holds_pdfs_of(self, owner: str) -> bool:
+        """Whether any PDF of this owner is cached (for any language or version)."""
+        return any((self.cache_dir / owner).glob("*.pdf"))
+
     def put_pdf(self, owner: str, key: Iterable[object], data: bytes, still_wanted: Callable[[], bool]) -> bool:
         """Cache a PDF unless its response was deleted meanwhile; True if kept."""
         path = self._pdf_path(owner, key)
