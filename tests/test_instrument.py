@@ -70,7 +70,12 @@ def test_export_has_the_documented_shape(instrument):
     assert [o["value"] for o in data["response_options"]] == [1, 2, 3, 4, 5]
     assert data["response_options"][4]["label"] == {"sv": "Nästan alltid", "en": "Almost always"}
     item = data["scales"][0]["items"][0]
-    assert set(item) == {"id", "text", "reverse"} and set(item["text"]) == {"sv", "en"}
+    assert set(item) == {"id", "text", "reverse", "not_applicable"} and set(item["text"]) == {"sv", "en"}
+    assert {i["not_applicable"] for s in data["scales"] for i in s["items"]} == {False}  # v1 never offered it
+    # v2 offers "does not apply" per scale: never on the lie-scale items (an everyday fault always applies).
+    v2 = load_instrument(QUESTIONS / "v2").to_dict()
+    offered = {s["id"]: {i["not_applicable"] for i in s["items"]} for s in v2["scales"]}
+    assert offered["impression_management"] == {False} and offered["postponing_contact"] == {True}
 
 
 def test_bank_picks_newest_version_and_finds_old_ones(tmp_path):
