@@ -273,3 +273,18 @@ def test_profile_score_table_headings_do_not_break(live_server, browser, instrum
         assert all(lines == 1 for _, _, lines in heights), heights
     finally:
         context.close()
+
+
+def test_team_medians_table_fits_a_phone_without_sideways_scrolling(live_server, browser, instrument):
+    """At 375px the medians table scrolled sideways with the 'High' column out
+    of sight; it is stacked into labelled rows like the profile's score table."""
+    context, page = _team_page(live_server, browser, instrument, participants=2, language="sv", width=375)
+    try:
+        page.wait_for_selector("[data-medians]:not([hidden]) tbody tr")
+        box, table, labels = page.evaluate("""() => { const d = document.querySelector('[data-medians]');
+            return [d.clientWidth, d.querySelector('table').scrollWidth,
+                    Array.from(d.querySelectorAll('tbody td')).map((td) => getComputedStyle(td, '::before').content)]; }""")
+        assert table <= box, f"the medians table is {table}px wide in {box}px"
+        assert labels and all(label.startswith('"') and len(label) > 4 for label in labels), labels
+    finally:
+        context.close()

@@ -83,6 +83,9 @@
         tr.dataset.scale = scale.id;
         tr.innerHTML = '<th scope="row"></th><td data-median class="number"></td><td data-band="low" class="number"></td><td data-band="moderate" class="number"></td><td data-band="high" class="number"></td>';
         tr.querySelector("th").textContent = scale.name;
+        // Stacked on a phone, each cell shows its column's heading as its label.
+        const heads = Array.from(medians.querySelectorAll("thead th")).map((th) => th.textContent);
+        tr.querySelectorAll("td").forEach((td, i) => { td.dataset.label = heads[i + 1]; });
         body.appendChild(tr);
       }
       tr.querySelector("[data-median]").textContent = fmt(scale.median);
