@@ -156,7 +156,6 @@ def test_presenter_closing_slide_names_the_follow_up_date(app, client):
     workshop_id, _code = create_workshop(client, privacy="named", language="en")
     assert "We follow up on" not in client.get(f"/coach/workshops/{workshop_id}/present?lang=en").text
     with app.app_context():
-        follow_up = create_follow_up(db.session.get(Workshop, workshop_id), "Uppföljning")
-        follow_up.held_on = date(2027, 1, 15)
+        create_follow_up(db.session.get(Workshop, workshop_id), "Uppföljning", date(2027, 1, 15))
         db.session.commit()
     assert "We follow up on 15 January 2027." in client.get(f"/coach/workshops/{workshop_id}/present?lang=en").text
