@@ -189,7 +189,7 @@ def test_everyday_fault_items_offer_no_does_not_apply_on_the_page(app, responden
     # a browser cannot send it, so a forged "na" is refused and nothing is stored
     data = {**page_fields(page), "action": "next", **{i.id: "3" for i in instrument.pages[0]}, fault.id: "na"}
     reply = respondent.client.post(respondent.url("/page/1"), data=data)
-    assert reply.status_code == 400 and "not one of the offered options" in reply.text
+    assert reply.status_code == 400 and "one of the options on offer" in reply.text
     data[fault.id] = "1"
     assert respondent.client.post(respondent.url("/page/1"), data=data).status_code == 302
 
