@@ -154,6 +154,9 @@ def test_join_page_messages(app, coach, instrument):
     assert visitor.get(f"/join/{code}").status_code == 410
     coach.post(f"/coach/workshops/{workshop_id}/reopen", data={"csrf_token": csrf_of(coach.get('/coach/').text)})
     assert attempt(code).status_code == 302
+    # the anonymous join page names the real minimum group, not a number of its own
+    minimum = app.config["ANONYMOUS_MIN_GROUP"]
+    assert f"once at least {minimum} people have finished" in visitor.get(f"/join/{code}").text
 
 
 def test_join_attempts_are_rate_limited(tmp_path):
