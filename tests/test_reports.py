@@ -274,6 +274,33 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
     assert time.monotonic() - started < 20
 
 
+def _niceness_of_group(pgid: int) -> dict[int, int]:
+    """nice value of every process in a process group, read from /proc (fields after the command)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                found[int(entry)] = int(fields[16])
+    return found
+
+
+def test_the_chart_browser_runs_at_the_lowest_cpu_priority(bank):
+    exporter = ChartExporter()
+    figure = charts.profile_chart(report_for(bank, "en").profile)
+    try:
+        assert exporter.svgs([figure])[0].startswith("<svg")
+        assert exporter.svgs([figure, figure])[1].startswith("<svg")  # renderers started since inherit it
+        niceness = _niceness_of_group(exporter.browser_pid)
+        assert len(niceness) >= 3 and set(niceness.values()) == {19}, niceness
+        assert os.getpriority(os.PRIO_PROCESS, 0) != 19  # the web process itself keeps its priority
+    finally:
+        exporter.close()
+
+
 def test_a_hung_browser_is_restarted_and_the_export_retried(bank):
     exporter = ChartExporter(timeout=3)
     figure = charts.profile_chart(report_for(bank, "en").profile)
