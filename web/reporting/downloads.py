@@ -28,18 +28,16 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
     """The PDF, from the store or rendered now. With a report queue a worker
     renders it; after `wait` seconds without it, None means "still being made".
     With the queue unreachable it is rendered here, as without a queue."""
-    if not queue.queued() and not report_store().holds_pdfs_of(response.token_hash):
-        # Nothing of this person's is cached, so the cache key (the whole profile: the
-        # costly part of a request that only asks again) need not be worked out while
-        # another PDF holds the render slot.
-        note_render()
-        with render_slot() as slot:
-            return None if slot is None else render_profile(response, language)
-    cached, key = cached_profile_pdf(response, language)
-    if cached is not None:
-        return cached
+    queued = queue.queued()
+    # Without a queue and with nothing of this person's cached, the cache key (the whole
+    # profile: the costly part of a request that only asks again) need not be worked out
+    # while another PDF holds the render slot.
+    if queued or report_store().holds_pdfs_of(response.token_hash):
+        cached, key = cached_profile_pdf(response, language)
+        if cached is not None:
+            return cached
     note_render()
-    if queue.queued():
+    if queued:
         try:
             job = queue.request_profile(response, language, key)
             return queue.wait_for_profile(response, language, key, job,
