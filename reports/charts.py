@@ -21,45 +21,57 @@ INK = "#1f2933"
 MUTED = "#52606d"
 
 
-def _layout(fig: go.Figure, height: int, width: int = 640) -> go.Figure:
-    fig.update_layout(
-        width=width,
-        height=height,
-        font={"family": FONT, "size": 13, "color": INK},
-        margin={"l": 10, "r": 20, "t": 10, "b": 40},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        showlegend=False,
-        bargap=0.35,
-    )
-    return fig
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """The figure, built once from plain data. plotly's property-by-property
+    validation and update_layout's path lookups made the profile's summary chart
+    cost 36 ms of a 52 ms profile page (bench/RESULTS.md); built from dicts it
+    takes under 1 ms. tests/test_charts.py rebuilds every chart with validation
+    on, so a misspelt property still fails there."""
+    return go.Figure({"data": data, "layout": layout}, _validate=VALIDATE)
 
 
-def _band_zones(fig: go.Figure, rows: Sequence[tuple[str, tuple[float, float]]], half_height: float = 0.45) -> None:
-    """Shade each row's low / moderate / high zones behind its bar."""
-    # One update instead of add_shape per zone: plotly re-validates every
-    # shape on each add_shape, which made this chart 3x slower to build.
-    fig.update_layout(shapes=[
+# Tests switch validation on (tests/test_charts.py); pages and PDFs never pay for it.
+VALIDATE = False
+
+
+def _layout(height: int, width: int = 640, **overrides: Any) -> dict:
+    return {
+        "width": width,
+        "height": height,
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "margin": {"l": 10, "r": 20, "t": 10, "b": 40},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "showlegend": False,
+        "bargap": 0.35,
+        **overrides,
+    }
+
+
+def _band_zones(rows: Sequence[tuple[str, tuple[float, float]]], half_height: float = 0.45) -> list[dict]:
+    """Each row's low / moderate / high zones, shaded behind its bar."""
+    return [
         {"type": "rect", "xref": "x", "yref": "y", "layer": "below", "line": {"width": 0},
          "x0": x0, "x1": x1, "y0": index - half_height, "y1": index + half_height, "fillcolor": ZONE_COLOURS[band]}
         for index, (_, (moderate_from, high_from)) in enumerate(rows)
         for band, x0, x1 in (("low", 0, moderate_from), ("moderate", moderate_from, high_from), ("high", high_from, 100))
-    ])
+    ]
 
 
 def _wrap(text: str, width: int = 26) -> str:
     return "<br>".join(textwrap.wrap(text, width=width))
 
 
-def _names_above_bars(fig: go.Figure, names: Sequence[str]) -> None:
+def _names_above_bars(names: Sequence[str]) -> tuple[list[dict], dict]:
     """Each row's name sits above its bar, not beside it: on a phone the plot
-    keeps nearly the whole width, and no name is cut by the axis."""
-    fig.update_layout(annotations=[
+    keeps nearly the whole width, and no name is cut by the axis. Returns the
+    annotations and the y axis."""
+    annotations = [
         {"text": name, "xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": index - 0.26,
          "yanchor": "bottom", "showarrow": False, "align": "left"}
         for index, name in enumerate(names)
-    ])
-    fig.update_yaxes(showticklabels=False, range=[len(names) - 0.65, -0.95], tickvals=[])
+    ]
+    return annotations, {"showticklabels": False, "range": [len(names) - 0.65, -0.95], "tickvals": []}
 
 
 def profile_chart(profile: Profile) -> go.Figure:
@@ -81,32 +93,34 @@ def profile_chart(profile: Profile) -> go.Figure:
         if r.score is not None else f"{r.name}: {_('not scorable')}"
         for r, (low, high) in zip(results, intervals)
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=scores, y=rows, orientation="h", width=0.42,
-            marker={"color": [BAND_COLOURS.get(r.band or "", MUTED) for r in results]},
-            error_x={
-                "type": "data", "symmetric": False, "visible": True, "color": INK, "thickness": 1.6, "width": 6,
-                "array": [high - s for (_low, high), s in zip(intervals, scores)],
-                "arrayminus": [s - low for (low, _high), s in zip(intervals, scores)],
-            },
-            hovertemplate="%{customdata}<extra></extra>", customdata=hover,
-        )
-    )
-    _band_zones(fig, [(r.scale_id, r.cut_points) for r in results], half_height=0.24)
-    fig.update_xaxes(range=[0, 100], dtick=25, title_text=_("Score (0–100)"), gridcolor="#e4e7eb", zeroline=False)
-    _names_above_bars(fig, names)
-    fig.update_layout(annotations=[*fig.layout.annotations, *[
+    bar = {
+        "type": "bar", "x": scores, "y": rows, "orientation": "h", "width": 0.42,
+        "marker": {"color": [BAND_COLOURS.get(r.band or "", MUTED) for r in results]},
+        "error_x": {
+            "type": "data", "symmetric": False, "visible": True, "color": INK, "thickness": 1.6, "width": 6,
+            "array": [high - s for (_low, high), s in zip(intervals, scores)],
+            "arrayminus": [s - low for (low, _high), s in zip(intervals, scores)],
+        },
+        "hovertemplate": "%{customdata}<extra></extra>", "customdata": hover,
+    }
+    name_annotations, yaxis = _names_above_bars(names)
+    score_annotations = [
         {"text": label, "xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": index - 0.26,
          "yanchor": "bottom", "showarrow": False, "align": "right"}
         for index, label in enumerate(labels)
-    ]])
-    _layout(fig, height=70 + 74 * len(results))
-    # The right margin holds half of the "100" tick label: plotly hides a tick
-    # label that would stick out of the figure, and with less room the axis
-    # ended at 75.
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 4, "b": 40})
-    return fig
+    ]
+    return _figure([bar], _layout(
+        70 + 74 * len(results),
+        shapes=_band_zones([(r.scale_id, r.cut_points) for r in results], half_height=0.24),
+        xaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
+               "zeroline": False},
+        yaxis=yaxis,
+        annotations=name_annotations + score_annotations,
+        # The right margin holds half of the "100" tick label: plotly hides a tick
+        # label that would stick out of the figure, and with less room the axis
+        # ended at 75.
+        margin={"l": 10, "r": 20, "t": 4, "b": 40},
+    ))
 
 
 def scale_items_chart(profile: Profile, instrument: Instrument, answers: Mapping[str, int], scale_id: str) -> go.Figure:
@@ -121,21 +135,18 @@ def scale_items_chart(profile: Profile, instrument: Instrument, answers: Mapping
     # "Does not apply" draws no bar; its label says why.
     values = [None if v == NOT_APPLICABLE else v for v in answered]
     numbers = [str(n) for n in range(1, len(values) + 1)]
-    fig = go.Figure(
-        go.Bar(
-            x=[v or 0 for v in values], y=numbers, orientation="h", width=0.6,
-            marker={"color": [_item_colour(v) for v in values]},
-            customdata=[labels.get(v, "–") if v else "–" for v in answered],
-            hovertemplate="%{y}: %{customdata}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(
-        range=[0, 5.2], tickvals=[1, 2, 3, 4, 5], ticktext=[labels[v] for v in (1, 2, 3, 4, 5)],
-        gridcolor="#e4e7eb", zeroline=False, tickfont={"size": 10},
-    )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 11})
-    fig.update_layout(margin={"l": 30, "r": 20, "t": 6, "b": 28})
-    return _layout(fig, height=40 + 24 * len(values), width=640)
+    bar = {
+        "type": "bar", "x": [v or 0 for v in values], "y": numbers, "orientation": "h", "width": 0.6,
+        "marker": {"color": [_item_colour(v) for v in values]},
+        "customdata": [labels.get(v, "–") if v else "–" for v in answered],
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>",
+    }
+    return _figure([bar], _layout(
+        40 + 24 * len(values), width=640,
+        xaxis={"range": [0, 5.2], "tickvals": [1, 2, 3, 4, 5], "ticktext": [labels[v] for v in (1, 2, 3, 4, 5)],
+               "gridcolor": "#e4e7eb", "zeroline": False, "tickfont": {"size": 10}},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+    ))
 
 
 def _item_colour(value: int | None) -> str:
@@ -159,61 +170,58 @@ def team_distribution_chart(team: Any, instrument: Instrument, language: str) ->
     rows = team.scales
     positions = list(range(len(rows)))
     band_names = {band: label[language] for band, label in instrument.band_labels.items()}
-    fig = go.Figure()
+    bars = []
     for band in ("low", "moderate", "high"):
         counts = [row.band_counts.get(band, 0) for row in rows]
-        fig.add_trace(
-            go.Bar(
-                name=band_names[band], x=counts, y=positions, orientation="h", width=0.42,
-                marker={"color": BAND_COLOURS[band]}, text=[c or "" for c in counts],
-                textposition="inside", insidetextanchor="middle", textfont={"color": "white"},
-                customdata=[row.name for row in rows],
-                hovertemplate="%{customdata}: %{x} · " + band_names[band] + "<extra></extra>",
-            )
-        )
+        bars.append({
+            "type": "bar", "name": band_names[band], "x": counts, "y": positions, "orientation": "h", "width": 0.42,
+            "marker": {"color": BAND_COLOURS[band]}, "text": [str(c) if c else "" for c in counts],
+            "textposition": "inside", "insidetextanchor": "middle", "textfont": {"color": "white"},
+            "customdata": [row.name for row in rows],
+            "hovertemplate": "%{customdata}: %{x} · " + band_names[band] + "<extra></extra>",
+        })
     medians = [
         _("median %(score)s") % {"score": f"{row.median:.0f}"} if row.median is not None else "" for row in rows
     ]
     names = [_name_with_median(row.name, median) for row, median in zip(rows, medians)]
     most = max((sum(row.band_counts.values()) for row in rows), default=0)
-    fig.update_layout(barmode="stack")
-    # People come whole: integer ticks only, never more than about eight of them.
-    fig.update_xaxes(title_text=_("Number of participants"), gridcolor="#e4e7eb", zeroline=False,
-                     range=[0, max(most, 1)], tick0=0, dtick=max(1, -(-most // 8)), tickformat="d")
-    _names_above_bars(fig, names)
-    _layout(fig, height=110 + 74 * len(rows))
-    fig.update_layout(
+    annotations, yaxis = _names_above_bars(names)
+    return _figure(bars, _layout(
+        110 + 74 * len(rows),
+        barmode="stack",
+        # People come whole: integer ticks only, never more than about eight of them.
+        xaxis={"title": {"text": _("Number of participants")}, "gridcolor": "#e4e7eb", "zeroline": False,
+               "range": [0, max(most, 1)], "tick0": 0, "dtick": max(1, -(-most // 8)), "tickformat": "d"},
+        yaxis=yaxis,
+        annotations=annotations,
         showlegend=True,
         # "normal": the legend reads low, moderate, high, as the bars are stacked.
         legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
         margin={"l": 10, "r": 12, "t": 36, "b": 44},
-    )
-    return fig
+    ))
 
 
 def score_distribution_chart(scales: Sequence[tuple[str, Mapping[str, float]]], language: str) -> go.Figure:
     """Score distributions of many people as boxes drawn from percentiles only
     (10th, 25th, 50th, 75th, 90th): no minimum or maximum, so no single person shows."""
     _ = translations(language).gettext
-    fig = go.Figure()
-    for name, d in scales:
-        fig.add_trace(
-            go.Box(
-                y=[_wrap(name)], q1=[d["p25"]], median=[d["p50"]], q3=[d["p75"]],
-                lowerfence=[d["p10"]], upperfence=[d["p90"]], orientation="h",
-                marker={"color": INK}, line={"color": INK}, fillcolor="rgba(31,41,51,0.15)",
-                hovertemplate=None, hoverinfo="x",
-            )
-        )
-    fig.update_xaxes(title_text=_("Score (0–100): 10th, 25th, 50th, 75th and 90th percentile"),
-                     range=[0, 100], gridcolor="#e4e7eb", zeroline=False)
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height=90 + 60 * len(scales))
+    boxes = [
+        {"type": "box", "y": [_wrap(name)], "q1": [d["p25"]], "median": [d["p50"]], "q3": [d["p75"]],
+         "lowerfence": [d["p10"]], "upperfence": [d["p90"]], "orientation": "h",
+         "marker": {"color": INK}, "line": {"color": INK}, "fillcolor": "rgba(31,41,51,0.15)", "hoverinfo": "x"}
+        for name, d in scales
+    ]
+    return _figure(boxes, _layout(
+        90 + 60 * len(scales),
+        xaxis={"title": {"text": _("Score (0–100): 10th, 25th, 50th, 75th and 90th percentile")},
+               "range": [0, 100], "gridcolor": "#e4e7eb", "zeroline": False},
+        yaxis={"autorange": "reversed"},
+    ))
 
 
 def to_json(fig: go.Figure) -> dict[str, Any]:
     """The figure as plain JSON data for plotly.js on a web page."""
-    return json.loads(fig.to_json())
+    return json.loads(fig.to_json(validate=False))
 
 
 SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#b26a00")
@@ -226,27 +234,29 @@ def change_chart(history: Any) -> go.Figure:
     _ = translations(language).gettext
     dates = [take.taken_on.isoformat() for take in history.takes]
     labels = [f"{n}. {d}" for n, d in enumerate(dates, 1)]
-    fig = go.Figure()
+    lines = []
     for index, scale_id in enumerate(history.scale_ids):
         results = history.series(scale_id)
         name = history.now.profile.scales[scale_id].name
         scores = [r.score for r in results]
         intervals = [r.interval for r in results]
-        error = None
+        line = {
+            "type": "scatter", "x": labels, "y": scores, "mode": "lines+markers+text", "name": name,
+            "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+            "marker": {"size": 9},
+            "text": [f"{s:.0f}" if s is not None else "" for s in scores], "textposition": "middle right",
+            "hovertemplate": f"{name}: " + "%{y:.0f}<extra></extra>", "cliponaxis": False,
+        }
         if all(i is not None and s is not None for i, s in zip(intervals, scores)):
-            error = {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
-                     "array": [i[1] - s for i, s in zip(intervals, scores)],
-                     "arrayminus": [s - i[0] for i, s in zip(intervals, scores)]}
-        fig.add_trace(go.Scatter(
-            x=labels, y=scores, mode="lines+markers+text", name=name,
-            line={"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
-            marker={"size": 9}, error_y=error,
-            text=[f"{s:.0f}" if s is not None else "" for s in scores], textposition="middle right",
-            hovertemplate=f"{name}: " + "%{y:.0f}<extra></extra>", cliponaxis=False,
-        ))
-    fig.update_yaxes(range=[0, 100], dtick=25, title_text=_("Score (0–100)"), gridcolor="#e4e7eb", zeroline=False)
-    fig.update_xaxes(type="category", title_text=_("Take"))
-    _layout(fig, height=380)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
-                      margin={"l": 10, "r": 40, "t": 10, "b": 110})
-    return fig
+            line["error_y"] = {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
+                               "array": [i[1] - s for i, s in zip(intervals, scores)],
+                               "arrayminus": [s - i[0] for i, s in zip(intervals, scores)]}
+        lines.append(line)
+    return _figure(lines, _layout(
+        380,
+        yaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
+               "zeroline": False},
+        xaxis={"type": "category", "title": {"text": _("Take")}},
+        showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
+        margin={"l": 10, "r": 40, "t": 10, "b": 110},
+    ))
