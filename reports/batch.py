@@ -133,19 +133,34 @@ def layout_pool(processes: int) -> LayoutPool:
 
 
 def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
-    """One PDF, as reports.pdf.render_profile_pdf makes it, but laid out in a
-    layout process at the lowest CPU priority: WeasyPrint is pure Python, and
-    laid out in a web thread it holds that process's GIL for the whole layout,
-    so every page the process serves meanwhile waits (measured: bench/RESULTS.md,
-    "Attack run"). This thread waits for the result without holding the GIL. If
-    the layout process cannot start or dies, the PDF is laid out here."""
-    exporter = exporter or default_chart_exporter()
-    images = profile_chart_images_of(report, exporter)
+    """One PDF, as reports.pdf.render_profile_pdf makes it, but made whole in a
+    layout process at the lowest CPU priority: its charts by that process's own
+    chart browser (started there, so at nice 19 from its first instruction), and
+    its layout. Made in a web process, a PDF held that process's GIL for the
+    figures, the browser's replies and the layout (WeasyPrint is pure Python), so
+    every page the process served meanwhile waited (bench/RESULTS.md, "Attack
+    run"). This thread waits for the bytes without the GIL. The process's own
+    exporter gives the chart timeout; another one given (a test's) is used here,
+    as is the process's when the layout process cannot start or dies."""
+    own = default_chart_exporter()
+    exporter = exporter or own
     pool = layout_pool(1)
-    pool.start(report.instrument.languages)
-    if not pool.wait_until_ready(START_WAIT):
-        return lay_out_profile_pdf(report, images)
-    return _collect((report, images, _lay_out(pool, report, images)), pool)
+    if exporter is own:
+        pool.start(report.instrument.languages)
+    executor = pool.ready_executor() if exporter is own and pool.wait_until_ready(START_WAIT) else None
+    if executor is not None:
+        try:
+            future = executor.submit(_make_profile_pdf, report, exporter.timeout)
+            return future.result(LAYOUT_TIMEOUT)  # a ChartExportError from there is raised here
+        except BrokenProcessPool:
+            log.warning("the layout process died; making this PDF in this process")
+            pool.discard()
+    return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
+
+
+def _make_profile_pdf(report: ProfileReport, chart_timeout: float) -> bytes:
+    """In a layout process: the charts through this process's chart browser, then the layout."""
+    return lay_out_profile_pdf(report, profile_chart_images_of(report, default_chart_exporter(chart_timeout)))
 
 
 def render_profile_pdfs(reports: Iterable[ProfileReport], exporter: ChartExporter | None = None,

@@ -214,8 +214,9 @@ def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
     assert set(pool.process_pids()).isdisjoint(pids)
 
 
-def test_a_download_is_laid_out_in_a_layout_process_at_the_lowest_cpu_priority(bank, monkeypatch):
-    # Laid out in a web thread, WeasyPrint holds that process's GIL and its pages wait (issue #11 §6).
+def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority(bank, monkeypatch):
+    # Made in a web thread, the figures, the browser's replies and WeasyPrint's layout hold
+    # that process's GIL and its pages wait (issue #11 §6): charts and layout happen there.
     from reports import batch, pdf
 
     report = report_for(bank, "sv", name="Åsa")
@@ -224,9 +225,48 @@ def test_a_download_is_laid_out_in_a_layout_process_at_the_lowest_cpu_priority(b
     pool.start(report.instrument.languages)
     assert pool.wait_until_ready(60)
     monkeypatch.setattr(pdf, "_write_pdf", lambda *a, **k: pytest.fail("laid out in the web process"))
+    monkeypatch.setattr(batch, "profile_chart_images_of", lambda *a, **k: pytest.fail("charts made in the web process"))
+    exported_here = default_chart_exporter().exported
     assert batch.render_profile_pdf(report) == expected
+    assert default_chart_exporter().exported == exported_here
     pids = pool.process_pids()
     assert pids and all(os.getpriority(os.PRIO_PROCESS, pid) == 19 for pid in pids)
+    # The layout process's own chart browser, and everything it started, at nice 19 too.
+    below = _descendants_of(pids[0])
+    assert any("chromium" in _command_of(pid) for pid in below), below
+    assert {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in below} == {pid: 19 for pid in below}
+
+
+def _descendants_of(root: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_a_chart_failure_in_the_layout_process_reaches_the_caller_as_itself():
+    # The download's 503 page (web/errors.py) catches ChartExportError: it must survive the trip back.
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ChartExportError("no Chromium found for chart export")))
+    assert type(error) is ChartExportError and "no Chromium" in str(error)
 
 
 def test_if_layout_processes_cannot_start_the_batch_is_laid_out_here(tmp_path):
