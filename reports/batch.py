@@ -71,7 +71,7 @@ class LayoutPool:
             if self._executor is not None and self._pid == os.getpid():
                 return
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["reports.pdf"])
+            context.set_forkserver_preload(["reports.lowest_priority", "reports.pdf"])
             executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_layout_process,
                                            initargs=(tuple(languages),))
             self._executor, self._pid = executor, os.getpid()

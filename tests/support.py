@@ -460,3 +460,31 @@ def plot_area_width(page, chart_selector: str = ".chart-area") -> tuple[float, f
                     return [p.getBoundingClientRect().width, c.getBoundingClientRect().width]; }""",
         chart_selector,
     ))
+
+
+# --- processes -----------------------------------------------------------------
+
+
+def descendants_of(root: int) -> list[int]:
+    """Every process below `root` (children, their children, …), read from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import ReportJob
 
-from .support import (ROOT, HttpBrowser, create_workshop, csrf_of, free_port, join_and_complete, login, make_coach,
+from .support import (ROOT, HttpBrowser, command_of, descendants_of, create_workshop, csrf_of, free_port, join_and_complete, login, make_coach,
                       varied_answers)
 
 def stop(process: subprocess.Popen) -> None:
@@ -146,3 +146,33 @@ def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     assert "database error on POST /response/[private]/page/1" in text["error"] + text["stderr"]
     for name, content in text.items():
         assert token not in content, f"the private token is in gunicorn's {name} log"
+
+
+def test_gunicorn_workers_start_their_layout_process_at_the_lowest_priority(tmp_path):
+    # Started on the first download instead, its imports (at normal priority, in the forkserver)
+    # competed with a workshop's first pages (bench/RESULTS.md). No PDF is asked for here.
+    port = free_port()
+    env = clean_env(SECRET_KEY="serve-test", DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite'}",
+                    REPORT_CACHE_DIR=str(tmp_path / "cache"), JOBS_DIR=str(tmp_path / "jobs"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2",
+         "app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        forkservers, layout = [], []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not layout:
+            workers = [pid for pid in descendants_of(server.pid) if "gunicorn" in command_of(pid)]
+            forkservers = [pid for w in workers for pid in descendants_of(w) if "forkserver" in command_of(pid)]
+            layout = [pid for f in forkservers for pid in descendants_of(f)]
+            time.sleep(0.25)
+        assert layout, "no layout process was started with the gunicorn worker"
+        niceness = {}
+        for pid in forkservers + layout:
+            try:
+                niceness[pid] = os.getpriority(os.PRIO_PROCESS, pid)
+            except ProcessLookupError:  # a short-lived helper process, gone meanwhile
+                pass
+        assert set(niceness.values()) == {19}, niceness
+    finally:
+        stop(server)

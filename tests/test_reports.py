@@ -21,7 +21,7 @@ from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank
 from reports.chart_export import ChartExportError, ChartExporter, default_chart_exporter
 from reports.svg import slim_svg
 
-from .support import QUESTIONS, varied_answers
+from .support import QUESTIONS, command_of, descendants_of, varied_answers
 
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 
@@ -232,33 +232,9 @@ def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority
     pids = pool.process_pids()
     assert pids and all(os.getpriority(os.PRIO_PROCESS, pid) == 19 for pid in pids)
     # The layout process's own chart browser, and everything it started, at nice 19 too.
-    below = _descendants_of(pids[0])
-    assert any("chromium" in _command_of(pid) for pid in below), below
+    below = descendants_of(pids[0])
+    assert any("chromium" in command_of(pid) for pid in below), below
     assert {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in below} == {pid: 19 for pid in below}
-
-
-def _descendants_of(root: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def _command_of(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def test_a_chart_failure_in_the_layout_process_reaches_the_caller_as_itself():
