@@ -7,6 +7,11 @@ server acknowledged. Prints one table.
   .venv/bin/python bench/loadtest.py --participants 200 --db postgres
   .venv/bin/python bench/loadtest.py --participants 100 --kill-worker   # fault test
   .venv/bin/python bench/loadtest.py --participants 60 --attacker 8     # 8 clients flooding responses and PDFs
+  .venv/bin/python bench/loadtest.py --participants 60 --attacker 8 --participants-after 40 --time-limit 240
+                                                                        # the workshop starts while the attack runs
+
+Every request's time since the start, name and duration are kept in the log
+(acknowledged.json, "timeline"), so the slow ones can be placed in the run.
 
 The server trusts one proxy (PROXY_COUNT=1) and every virtual client sends
 its own X-Forwarded-For, so per-client limits see each participant and each
@@ -148,6 +153,8 @@ def main() -> int:
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker mid-run")
     parser.add_argument("--attacker", type=int, default=0, metavar="N",
                         help="N clients (addresses) starting responses and having PDFs rendered as fast as allowed")
+    parser.add_argument("--participants-after", type=float, default=0.0, metavar="SECONDS",
+                        help="participants arrive this long after the attackers (a workshop starting during an attack)")
     parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
     parser.add_argument("--locust", default=str(BIN / "locust"),
                         help="the locust program (default: the project's .venv, as `make loadtest` installs it)")
@@ -186,7 +193,9 @@ def main() -> int:
                       "LOADTEST_LANGUAGES": json.dumps(languages),
                       "LOADTEST_COACH_EMAIL": email, "LOADTEST_COACH_PASSWORD": password,
                       "LOADTEST_WORKSHOP_ID": str(workshop_id), "LOADTEST_PDF": "0" if args.no_pdf else "1",
-                      "LOADTEST_ATTACKERS": str(args.attacker)}
+                      "LOADTEST_ATTACKERS": str(args.attacker),
+                      "LOADTEST_PARTICIPANTS_AFTER": str(args.participants_after),
+                      "LOADTEST_SPAWN_RATE": str(args.spawn_rate)}
         locust = subprocess.Popen(
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",

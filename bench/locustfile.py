@@ -27,6 +27,11 @@ LANGUAGES = json.loads(os.environ["LOADTEST_LANGUAGES"])  # the instrument's
 DOWNLOAD_PDF = os.environ.get("LOADTEST_PDF", "1") == "1"
 ATTACKERS = int(os.environ.get("LOADTEST_ATTACKERS", "0"))
 READING_SECONDS = (10.0, 30.0)
+# Participants arrive this many seconds after the run starts (the attackers start at once):
+# a workshop that begins while an attack is already running, on a server it has warmed.
+PARTICIPANTS_AFTER = float(os.environ.get("LOADTEST_PARTICIPANTS_AFTER", "0"))
+SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "4"))
+_arrivals = iter(range(10**6))
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SHOWN = re.compile(r'name="shown" type="hidden" value="([^"]+)"')
@@ -36,6 +41,7 @@ _finished = 0
 _started_at = time.monotonic()
 _profile_times: list[float] = []  # seconds from start until each participant reached the profile
 _finish_times: list[float] = []
+_timeline: list[tuple[float, str, float]] = []  # (seconds from start, request name, ms): when the slow ones happened
 
 
 def csrf(html: str) -> str:
@@ -60,6 +66,9 @@ class Participant(HttpUser):
 
     def on_start(self):
         own_address(self, "10.1")
+        if PARTICIPANTS_AFTER:  # they keep arriving at the spawn rate, as they would have from the start
+            arrival = _started_at + PARTICIPANTS_AFTER + next(_arrivals) / SPAWN_RATE
+            gevent.sleep(max(0.0, arrival - time.monotonic()))
 
     @task
     def take_the_test(self):
@@ -194,8 +203,14 @@ def _start_clock(environment, **_kwargs):
     _started_at = time.monotonic()
 
 
+@events.request.add_listener
+def _record(request_type, name, response_time, **_kwargs):
+    _timeline.append((round(time.monotonic() - _started_at, 3), name, round(response_time, 1)))
+
+
 @events.quitting.add_listener
 def _write_log(environment, **_kwargs):
     with open(LOG, "w", encoding="utf-8") as handle:
         json.dump({"acknowledged": _acknowledged, "finished": _finished,
-                   "profile_times": _profile_times, "finish_times": _finish_times}, handle)
+                   "profile_times": _profile_times, "finish_times": _finish_times,
+                   "timeline": _timeline}, handle)
