@@ -49,9 +49,7 @@ def _process_is_up() -> bool:
 
 
 def _start_layout_process(languages: tuple[str, ...]) -> None:
-    # Pages before PDFs: a layout gets a core only when nothing at normal priority wants it
-    # (nice 19 rather than SCHED_IDLE, so that PDFs still progress on a busy machine).
-    os.nice(19 - os.nice(0))
+    # Already at nice 19, as its forkserver is (reports/lowest_priority.py).
     warm_up(languages)
 
 
@@ -144,17 +142,17 @@ def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = N
     as is the process's when the layout process cannot start or dies."""
     own = default_chart_exporter()
     exporter = exporter or own
-    pool = layout_pool(1)
     if exporter is own:
+        pool = layout_pool(1)
         pool.start(report.instrument.languages)
-    executor = pool.ready_executor() if exporter is own and pool.wait_until_ready(START_WAIT) else None
-    if executor is not None:
-        try:
-            future = executor.submit(_make_profile_pdf, report, exporter.timeout)
-            return future.result(LAYOUT_TIMEOUT)  # a ChartExportError from there is raised here
-        except BrokenProcessPool:
-            log.warning("the layout process died; making this PDF in this process")
-            pool.discard()
+        executor = pool.ready_executor() if pool.wait_until_ready(START_WAIT) else None
+        if executor is not None:
+            try:
+                future = executor.submit(_make_profile_pdf, report, exporter.timeout)
+                return future.result(LAYOUT_TIMEOUT)  # a ChartExportError from there is raised here
+            except BrokenProcessPool:
+                log.warning("the layout process died; making this PDF in this process")
+                pool.discard()
     return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
 
 

@@ -25,8 +25,10 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     """The figure, built once from plain data. plotly's property-by-property
     validation and update_layout's path lookups made the profile's summary chart
     cost 36 ms of a 52 ms profile page (bench/RESULTS.md); built from dicts it
-    takes under 1 ms. tests/test_charts.py rebuilds every chart with validation
-    on, so a misspelt property still fails there."""
+    takes under 1 ms. `_validate` is plotly's own (private) switch, so plotly stays
+    pinned (requirements.txt); tests/test_charts.py rebuilds every chart with
+    validation on, so a misspelt property still fails there, and fails if the
+    switch stops working."""
     return go.Figure({"data": data, "layout": layout}, _validate=VALIDATE)
 
 
