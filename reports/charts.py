@@ -106,8 +106,10 @@ def profile_chart(profile: Profile) -> go.Figure:
         "hovertemplate": "%{customdata}<extra></extra>", "customdata": hover,
     }
     name_annotations, yaxis = _names_above_bars(names)
+    # Named, so that a page too narrow for them beside the names can leave them out
+    # (static/js/charts.js): the score table below says the same.
     score_annotations = [
-        {"text": label, "xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": index - 0.26,
+        {"name": "score", "text": label, "xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": index - 0.26,
          "yanchor": "bottom", "showarrow": False, "align": "right"}
         for index, label in enumerate(labels)
     ]

@@ -443,6 +443,11 @@ _MEASURE = r"""
       if (r.width === 0) continue;
       if (r.left < box.left - 1 || r.right > box.right + 1) problems.push(`chart text cut: "${text.textContent}" spans ${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)} of ${Math.round(box.width)}px`);
     }
+    // ... and no two labels in it on top of each other.
+    const labels = Array.from(chart.querySelectorAll("svg .annotation-text")).map((t) => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+    labels.forEach(([a, ra], i) => labels.slice(i + 1).forEach(([b, rb]) => {
+      if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1) problems.push(`chart labels overlap: "${a}" and "${b}"`);
+    }));
   }
   return problems;
 }

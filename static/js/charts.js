@@ -7,9 +7,19 @@ window.drawChart = function (element, figure) {
   // height from the container; without a height of its own the container
   // shrinks to its min-height and the rows overlap each other and the table.
   if (figure.layout && figure.layout.height) element.style.height = figure.layout.height + "px";
-  Plotly.react(element, figure.data, layout, { responsive: true, displaylogo: false, displayModeBar: false });
-  element.dataset.rendered = "true";
+  Plotly.react(element, figure.data, layout, { responsive: true, displaylogo: false, displayModeBar: false }).then(() => {
+    // On a phone a long name and its score label can meet: the score goes (the table says it too).
+    if (labelsOverlap(element)) {
+      return Plotly.relayout(element, { annotations: (layout.annotations || []).filter((a) => a.name !== "score") });
+    }
+  }).then(() => { element.dataset.rendered = "true"; });
 };
+
+function labelsOverlap(element) {
+  const boxes = Array.from(element.querySelectorAll(".annotation-text")).map((t) => t.getBoundingClientRect()).filter((r) => r.width > 0);
+  return boxes.some((a, i) => boxes.slice(i + 1).some((b) =>
+    a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1));
+}
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-chart]").forEach((element) => {
     const source = document.getElementById(element.dataset.chart);
