@@ -134,6 +134,39 @@ def check_database(env, log: dict) -> dict:
             "wrong": wrong, "duplicates": duplicates, "completed_in_db": data["completed"]}
 
 
+def cpu_steal_seconds() -> float:
+    """CPU time the virtual machine's host gave to others, all cores (the 'steal' column of /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
+def wait_counting_cpu(process: subprocess.Popen, seconds: float) -> float:
+    """Wait for the process; return the CPU seconds it used (last read of /proc before it ended)."""
+    used = 0.0
+    deadline = time.monotonic() + seconds
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(process.args, seconds)
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.5)
+    return used
+
+
+def server_side_p95(access_log: Path) -> dict[str, float]:
+    """p95 of the time inside the server (ms) for the participants' questionnaire pages
+    (clients 10.1.*, bench/locustfile.py), by method."""
+    times: dict[str, list[float]] = {"GET": [], "POST": []}
+    for line in access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) == 5 and "/page/" in parts[1] and parts[4].startswith("10.1.") and parts[0] in times:
+            times[parts[0]].append(int(parts[3]) / 1000)
+    return {method: sorted(ms)[max(0, int(len(ms) * 0.95) - 1)] if ms else float("nan") for method, ms in times.items()}
+
+
 def stats(csv_path: Path) -> dict[str, dict]:
     with open(csv_path, encoding="utf-8") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
@@ -156,11 +189,13 @@ def main() -> int:
     parser.add_argument("--participants-after", type=float, default=0.0, metavar="SECONDS",
                         help="participants arrive this long after the attackers (a workshop starting during an attack)")
     parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
+    parser.add_argument("--summary", metavar="FILE", help="also write the run's figures as JSON (bench/attack_pairs.py reads it)")
     parser.add_argument("--locust", default=str(BIN / "locust"),
                         help="the locust program (default: the project's .venv, as `make loadtest` installs it)")
     args = parser.parse_args()
 
     load_before = Path("/proc/loadavg").read_text().split()[0]  # the machine may be shared: say how busy it was
+    steal_before = cpu_steal_seconds()
     work = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = {**os.environ, "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": prepare_database(args.db, work),
            "REPORT_CACHE_DIR": str(work / "cache"), "JOBS_DIR": str(work / "jobs"),
@@ -178,7 +213,12 @@ def main() -> int:
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
-         "--timeout", "60", "--keep-alive", "5", "app:create_app()"],
+         "--timeout", "60", "--keep-alive", "5",
+         # Each request's time inside the server (µs) and its client: the participants' figures from the
+         # server's side, without the load generator's own delays (it shares the two cores with the attack).
+         "--access-logfile", str(work / "access.log"),
+         "--access-logformat", '%(m)s %(U)s %(s)s %(D)s %({x-forwarded-for}i)s',
+         "app:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
     for n in range(args.report_workers):
         report_workers.append(subprocess.Popen(
@@ -206,7 +246,7 @@ def main() -> int:
             time.sleep(min(30, args.time_limit / 3))
             killed = worker_pids(server.pid)[0]
             os.kill(killed, signal.SIGKILL)
-        locust.wait(timeout=args.time_limit + 60)
+        locust_cpu = wait_counting_cpu(locust, args.time_limit + 60)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -219,9 +259,11 @@ def main() -> int:
                 worker.kill()
 
     load_after = Path("/proc/loadavg").read_text().split()[0]
+    steal = cpu_steal_seconds() - steal_before
     log = json.loads(log_path.read_text())
     table = stats(work / "locust_stats.csv")
     check = check_database(env, log)
+    server_p95 = server_side_p95(work / "access.log")
     agg = table["Aggregated"]
     page_rows = [table[n] for n in ("page GET", "page POST") if n in table]
     failures_csv = (work / "locust_failures.csv").read_text()
@@ -232,7 +274,10 @@ def main() -> int:
         ("database", args.db),
         ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
         ("load average (1 min) before / after the run", f"{load_before} / {load_after}"),
+        ("CPU time taken by the VM's host (steal)", f"{steal:.1f} s"),
         ("report workers (RQ, Redis)", str(args.report_workers)),
+        ("participants arrived from / to", "{:.1f} / {:.1f} s".format(min(log["arrival_times"], default=float("nan")),
+                                                                   max(log["arrival_times"], default=float("nan")))),
         ("participants finished", f"{log['finished']} of {args.participants}"),
         ("completed responses in the database", str(check["completed_in_db"])),
         ("last participant reached the profile after", f"{max(log['profile_times'], default=float('nan')):.0f} s"),
@@ -240,6 +285,8 @@ def main() -> int:
         ("requests", agg["Request Count"]),
         ("failed requests", str(failures)),
         ("questionnaire pages p95 (GET, POST)", " / ".join(f"{float(r['95%']):.0f} ms" for r in page_rows)),
+        ("… the same inside the server (access log)", f"{server_p95['GET']:.0f} ms / {server_p95['POST']:.0f} ms"),
+        ("load generator's CPU time (locust)", f"{locust_cpu:.0f} s"),
         ("profile.pdf request median / p95", f"{float(table['profile.pdf']['50%']):.0f} / {float(table['profile.pdf']['95%']):.0f} ms" if "profile.pdf" in table else "–"),
         ("PDF in hand after profile, median / p95", f"{float(table['PDF ready after']['50%']) / 1000:.1f} / {float(table['PDF ready after']['95%']) / 1000:.1f} s" if "PDF ready after" in table else "–"),
         ("team view poll p95", f"{float(table['team view poll']['95%']):.0f} ms" if "team view poll" in table else "–"),
@@ -273,6 +320,20 @@ def main() -> int:
         ok = (ok and failures == 0 and log["finished"] == args.participants and page_p95 <= 300
               and max(log["profile_times"], default=1e9) <= 120)
     print("  targets met" if ok else "  TARGETS NOT MET")
+    if args.summary:
+        def p95(name):
+            return float(table[name]["95%"]) if name in table else None
+        Path(args.summary).write_text(json.dumps({
+            "db": args.db, "attackers": args.attacker, "load_before": float(load_before), "load_after": float(load_after), "steal_seconds": round(steal, 2),
+            "finished": log["finished"], "participants": args.participants, "failed": failures,
+            "page_get_p95": p95("page GET"), "page_post_p95": p95("page POST"),
+            "server_get_p95": server_p95["GET"], "server_post_p95": server_p95["POST"], "locust_cpu_seconds": locust_cpu, "team_poll_p95": p95("team view poll"),
+            "arrived_within": max(log["arrival_times"], default=None),
+            "attacker_responses": succeeded("attack /start") if args.attacker else 0,
+            "attacker_pdfs": succeeded("attack PDF rendered") if args.attacker else 0,
+            "attacker_refused": refused if args.attacker else 0,
+            "lost": check["lost"], "wrong": check["wrong"], "duplicates": check["duplicates"],
+            "targets_met": ok, "logs": str(work)}))
     return 0 if ok else 1
 
 

@@ -30,6 +30,10 @@ READING_SECONDS = (10.0, 30.0)
 # Participants arrive this many seconds after the run starts (the attackers start at once):
 # a workshop that begins while an attack is already running, on a server it has warmed.
 PARTICIPANTS_AFTER = float(os.environ.get("LOADTEST_PARTICIPANTS_AFTER", "0"))
+# Participant n arrives n / SPAWN_RATE seconds after that, with or without attackers. Locust's own
+# spawn rate covers all users, so it is raised by the number of attackers to start them at once;
+# left to it, a run with 8 attackers brought the 60 participants in 6 s instead of 15 s, and the
+# paired runs compared two different workshops (bench/RESULTS.md, 2026-12-03).
 SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "4"))
 _arrivals = iter(range(10**6))
 
@@ -39,6 +43,7 @@ _lock = threading.Lock()
 _acknowledged: list[dict] = []
 _finished = 0
 _started_at = time.monotonic()
+_arrival_times: list[float] = []  # seconds from start until each participant's first request
 _profile_times: list[float] = []  # seconds from start until each participant reached the profile
 _finish_times: list[float] = []
 _timeline: list[tuple[float, str, float]] = []  # (seconds from start, request name, ms): when the slow ones happened
@@ -66,9 +71,8 @@ class Participant(HttpUser):
 
     def on_start(self):
         own_address(self, "10.1")
-        if PARTICIPANTS_AFTER:  # they keep arriving at the spawn rate, as they would have from the start
-            arrival = _started_at + PARTICIPANTS_AFTER + next(_arrivals) / SPAWN_RATE
-            gevent.sleep(max(0.0, arrival - time.monotonic()))
+        arrival = _started_at + PARTICIPANTS_AFTER + next(_arrivals) / SPAWN_RATE
+        gevent.sleep(max(0.0, arrival - time.monotonic()))
 
     @task
     def take_the_test(self):
@@ -82,6 +86,8 @@ class Participant(HttpUser):
 
     def _run_once(self):
         rng = random.Random()
+        with _lock:
+            _arrival_times.append(time.monotonic() - _started_at)
         if rng.random() < WORKSHOP_SHARE:
             page = self.client.get(f"/join/{CODE}", name="/join/[code]")
             reply = self.client.post(f"/join/{CODE}", name="/join/[code] POST", allow_redirects=False,
@@ -211,6 +217,6 @@ def _record(request_type, name, response_time, **_kwargs):
 @events.quitting.add_listener
 def _write_log(environment, **_kwargs):
     with open(LOG, "w", encoding="utf-8") as handle:
-        json.dump({"acknowledged": _acknowledged, "finished": _finished,
+        json.dump({"acknowledged": _acknowledged, "finished": _finished, "arrival_times": _arrival_times,
                    "profile_times": _profile_times, "finish_times": _finish_times,
                    "timeline": _timeline}, handle)
