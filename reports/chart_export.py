@@ -20,6 +20,8 @@ from typing import Sequence
 import kaleido
 import plotly.graph_objects as go
 
+from .cpu_priority import lowest_priority_for_this_thread
+
 log = logging.getLogger(__name__)
 
 BROWSER_FIX = (
@@ -27,8 +29,6 @@ BROWSER_FIX = (
     "or set BROWSER_PATH to a Chrome/Chromium binary"
 )
 
-
-BROWSER_NICENESS = 19
 
 
 class ChartExportError(RuntimeError):
@@ -137,12 +137,11 @@ class ChartExporter:
         if browser is None:
             raise ChartExportError(f"no Chromium found for chart export: {BROWSER_FIX}")
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="chart-export", daemon=True).start()
+        threading.Thread(target=_run_at_lowest_priority, args=(self._loop,), name="chart-export", daemon=True).start()
         previous = os.environ.get("BROWSER_PATH")
         os.environ["BROWSER_PATH"] = browser
         try:
-            self._kaleido = _Kaleido(n=1, mathjax=False, timeout=self.timeout)
-            self._run(self._kaleido.open(), self.start_timeout)
+            self._run(self._open_browser(), self.start_timeout)
         except Exception as exc:
             self._stop()
             raise ChartExportError(f"the chart browser ({browser}) did not start: {_describe(exc)}; {BROWSER_FIX}") from exc
@@ -151,19 +150,13 @@ class ChartExporter:
                 os.environ.pop("BROWSER_PATH", None)
             else:
                 os.environ["BROWSER_PATH"] = previous
-        self._lower_priority()
         self._pid = os.getpid()
 
-    def _lower_priority(self) -> None:
-        # Charts for a PDF can wait; a participant's next page cannot. Under an attack of PDF
-        # downloads the browser's CPU (normal priority) slowed the pages (bench/RESULTS.md).
-        # PRIO_PGRP reaches every thread of the group, and processes forked later inherit it.
-        pid = self.browser_pid
-        if pid is not None:
-            try:
-                os.setpriority(os.PRIO_PGRP, pid, max(os.getpriority(os.PRIO_PGRP, pid), BROWSER_NICENESS))
-            except (ProcessLookupError, PermissionError):
-                pass
+    async def _open_browser(self) -> None:
+        # Made in the loop's thread: choreographer starts its threads, which start the
+        # browser, when the object is made, and they inherit this thread's priority.
+        self._kaleido = _Kaleido(n=1, mathjax=False, timeout=self.timeout)
+        await self._kaleido.open()
 
     def _stop(self) -> None:
         k, loop = self._kaleido, self._loop
@@ -184,6 +177,14 @@ class ChartExporter:
                     pass
         if loop is not None:
             loop.call_soon_threadsafe(loop.stop)
+
+
+def _run_at_lowest_priority(loop: asyncio.AbstractEventLoop) -> None:
+    # Charts for a PDF can wait; a participant's next page cannot. The browser is started
+    # from this loop's thread (choreographer's threads are started from it), so it inherits
+    # nice 19 from its first instruction, and cannot raise itself again (reports/cpu_priority.py).
+    lowest_priority_for_this_thread()
+    loop.run_forever()
 
 
 def _describe(exc: BaseException) -> str:

@@ -488,6 +488,24 @@ def descendants_of(root: int) -> list[int]:
     return found
 
 
+def thread_niceness(pids) -> dict[tuple[int, int], int]:
+    """nice value of every thread of these processes, read from /proc: on Linux a nice value
+    belongs to a thread, and Chromium sets its threads' own (display -8, foreground 0)."""
+    found = {}
+    for pid in pids:
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[(pid, int(tid))] = int(fields[16])
+    return found
+
+
 def command_of(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")

@@ -21,7 +21,7 @@ from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank
 from reports.chart_export import ChartExportError, ChartExporter, default_chart_exporter
 from reports.svg import slim_svg
 
-from .support import QUESTIONS, command_of, descendants_of, varied_answers
+from .support import QUESTIONS, command_of, descendants_of, thread_niceness, varied_answers
 
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 
@@ -230,11 +230,11 @@ def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority
     assert batch.render_profile_pdf(report) == expected
     assert default_chart_exporter().exported == exported_here
     pids = pool.process_pids()
-    assert pids and all(os.getpriority(os.PRIO_PROCESS, pid) == 19 for pid in pids)
-    # The layout process's own chart browser, and everything it started, at nice 19 too.
+    assert pids and set(thread_niceness(pids).values()) == {19}
+    # The layout process's own chart browser, and everything it started, every thread at nice 19 too.
     below = descendants_of(pids[0])
     assert any("chromium" in command_of(pid) for pid in below), below
-    assert {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in below} == {pid: 19 for pid in below}
+    assert {thread: nice for thread, nice in thread_niceness(below).items() if nice != 19} == {}
 
 
 def test_a_chart_failure_in_the_layout_process_reaches_the_caller_as_itself():
@@ -290,29 +290,23 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
     assert time.monotonic() - started < 20
 
 
-def _niceness_of_group(pgid: int) -> dict[int, int]:
-    """nice value of every process in a process group, read from /proc (fields after the command)."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid:
-                found[int(entry)] = int(fields[16])
-    return found
-
-
-def test_the_chart_browser_runs_at_the_lowest_cpu_priority(bank):
+def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(bank):
+    # Run as root, Chromium raised its own threads and processes (display -8, foreground 0,
+    # background 5) above a lowered group within seconds, and its charts then took CPU from the
+    # participants' pages (bench/RESULTS.md, 2026-12-03): every thread is read, after every export.
     exporter = ChartExporter()
     figure = charts.profile_chart(report_for(bank, "en").profile)
+    seen: dict[tuple[int, int], int] = {}
     try:
-        assert exporter.svgs([figure])[0].startswith("<svg")
-        assert exporter.svgs([figure, figure])[1].startswith("<svg")  # renderers started since inherit it
-        niceness = _niceness_of_group(exporter.browser_pid)
-        assert len(niceness) >= 3 and set(niceness.values()) == {19}, niceness
-        assert os.getpriority(os.PRIO_PROCESS, 0) != 19  # the web process itself keeps its priority
+        for count in range(1, 7):
+            assert exporter.svgs([figure] * count)[-1].startswith("<svg")
+            for thread, nice in thread_niceness([exporter.browser_pid, *descendants_of(exporter.browser_pid)]).items():
+                seen[thread] = min(nice, seen.get(thread, 19))
+        processes = {pid for pid, _ in seen}
+        assert len(processes) >= 3 and len(seen) > len(processes), seen
+        assert {thread: nice for thread, nice in seen.items() if nice != 19} == {}
+        # The exporting process itself keeps its priority: only the exporter's own thread is lowered.
+        assert os.getpriority(os.PRIO_PROCESS, 0) != 19
     finally:
         exporter.close()
 
