@@ -16,7 +16,7 @@ process lays the reports out itself. A layout process that dies breaks the pool:
 reports still missing are then laid out here, and the next batch starts a
 new pool.
 
-Layout processes run at the lowest CPU priority (nice 19): a web process
+Layout processes run at the lowest CPU priority (reports/cpu_priority.py): a web process
 that lays a PDF out in one of them keeps its own GIL and the CPU for the
 pages it serves meanwhile (`render_profile_pdf`)."""
 
@@ -49,7 +49,7 @@ def _process_is_up() -> bool:
 
 
 def _start_layout_process(languages: tuple[str, ...]) -> None:
-    # Already at nice 19, as its forkserver is (reports/lowest_priority.py).
+    # Already at the lowest priority, as its forkserver is (reports/lowest_priority.py).
     warm_up(languages)
 
 
@@ -133,7 +133,7 @@ def layout_pool(processes: int) -> LayoutPool:
 def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
     """One PDF, as reports.pdf.render_profile_pdf makes it, but made whole in a
     layout process at the lowest CPU priority: its charts by that process's own
-    chart browser (started there, so at nice 19 from its first instruction), and
+    chart browser (started there, so at the lowest priority from its first instruction), and
     its layout. Made in a web process, a PDF held that process's GIL for the
     figures, the browser's replies and the layout (WeasyPrint is pure Python), so
     every page the process served meanwhile waited (bench/RESULTS.md, "Attack

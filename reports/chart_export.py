@@ -182,7 +182,7 @@ class ChartExporter:
 def _run_at_lowest_priority(loop: asyncio.AbstractEventLoop) -> None:
     # Charts for a PDF can wait; a participant's next page cannot. The browser is started
     # from this loop's thread (choreographer's threads are started from it), so it inherits
-    # nice 19 from its first instruction, and cannot raise itself again (reports/cpu_priority.py).
+    # the lowest priority from its first instruction, and cannot raise it again (reports/cpu_priority.py).
     lowest_priority_for_this_thread()
     loop.run_forever()
 

@@ -488,9 +488,14 @@ def descendants_of(root: int) -> list[int]:
     return found
 
 
-def thread_niceness(pids) -> dict[tuple[int, int], int]:
-    """nice value of every thread of these processes, read from /proc: on Linux a nice value
-    belongs to a thread, and Chromium sets its threads' own (display -8, foreground 0)."""
+SCHED_IDLE = 5  # a thread's policy in /proc/…/stat (field 41)
+LOWEST = (19, SCHED_IDLE)  # reports/cpu_priority.py
+
+
+def thread_priorities(pids) -> dict[tuple[int, int], tuple[int, int]]:
+    """(nice value, scheduling policy) of every thread of these processes, read from /proc:
+    on Linux both belong to a thread, and Chromium sets its threads' own (display -8,
+    foreground 0). The lowest priority is LOWEST."""
     found = {}
     for pid in pids:
         try:
@@ -502,7 +507,7 @@ def thread_niceness(pids) -> dict[tuple[int, int], int]:
                 fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            found[(pid, int(tid))] = int(fields[16])
+            found[(pid, int(tid))] = (int(fields[16]), int(fields[38]))
     return found
 
 

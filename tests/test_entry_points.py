@@ -18,7 +18,7 @@ from sqlalchemy import select
 from web.extensions import db
 from web.models import ReportJob
 
-from .support import (ROOT, HttpBrowser, command_of, descendants_of, thread_niceness, create_workshop, csrf_of, free_port, join_and_complete, login, make_coach,
+from .support import (ROOT, HttpBrowser, command_of, descendants_of, thread_priorities, LOWEST, create_workshop, csrf_of, free_port, join_and_complete, login, make_coach,
                       varied_answers)
 
 def stop(process: subprocess.Popen) -> None:
@@ -167,7 +167,7 @@ def test_gunicorn_workers_start_their_layout_process_at_the_lowest_priority(tmp_
             layout = [pid for f in forkservers for pid in descendants_of(f)]
             time.sleep(0.25)
         assert layout, "no layout process was started with the gunicorn worker"
-        niceness = thread_niceness(forkservers + layout)  # a short-lived helper already gone is left out
-        assert niceness and set(niceness.values()) == {19}, niceness
+        priorities = thread_priorities(forkservers + layout)  # a short-lived helper already gone is left out
+        assert priorities and set(priorities.values()) == {LOWEST}, priorities
     finally:
         stop(server)
