@@ -1,6 +1,8 @@
 """Write simulated completed responses as JSON Lines for `flask import-responses`:
 respondents from the simulation model of assessment/simulation.py (mostly honest,
-a few careless types), half in Swedish, all consenting, with external ids.
+a few careless types), half in Swedish, all consenting, with external ids, each
+marked "simulated": imported, they count in nothing people are shown
+(`flask item-analysis --simulated` analyses them on their own).
 
     .venv/bin/python scripts/simulated_responses.py --n 400 --seed 7 > simulated.jsonl
 """
@@ -37,6 +39,7 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     pop = Population.build(instrument, model, rng)
     page_sizes = [len(page) for page in instrument.pages]
+    items = {item.id: item for item in instrument.items}
     start = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
     counts = {t: int(round(share * args.n)) for t, share in MIX.items()}
     counts["honest"] += args.n - sum(counts.values())
@@ -45,7 +48,10 @@ def main() -> None:
         sample = RESPONDENT_TYPES[type_id][1](pop, count, rng)
         na = None
         if instrument.offers_not_applicable and type_id in USES_NOT_APPLICABLE:
-            na = rng.random(sample.raw.shape) < model.not_applicable_rate
+            # Only where the item bank offers "does not apply" (v2: not on the lie-scale items,
+            # which `import-responses` refuses with "na").
+            offered = np.array([items[item_id].offers_not_applicable for item_id in pop.item_ids])
+            na = (rng.random(sample.raw.shape) < model.not_applicable_rate) & offered
         for k in range(count):
             answers = {
                 item_id: ("na" if na is not None and na[k, j] else int(sample.raw[k, j]))
@@ -58,6 +64,8 @@ def main() -> None:
                 "research_consent": True,
                 "completed_at": (start + timedelta(minutes=17 * number)).isoformat().replace("+00:00", "Z"),
                 "external_id": f"sim-{args.seed}-{number}",
+                # Never evidence about people: such responses count in no reliability and no norm.
+                "simulated": True,
             }
             print(json.dumps(line))
             number += 1

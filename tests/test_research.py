@@ -190,3 +190,90 @@ def test_import_reads_a_file_saved_with_a_byte_order_mark(runner, app, instrumen
     result = runner.invoke(args=["import-responses", str(path)])
     assert result.exit_code == 0 and "Imported 2 responses" in result.output, result.output
     assert responses_count(app) == 2
+
+
+def simulated_jsonl(answer_sets, **kwargs):
+    return "".join(json.dumps({**json.loads(line), "simulated": True}) + "\n"
+                   for line in jsonl(answer_sets, **kwargs).splitlines())
+
+
+def test_simulated_responses_count_in_nothing_people_are_shown(runner, app, instrument, tmp_path):
+    # The README offers simulated data to try the evidence pages; counted, 200 of them would have
+    # set the reliability behind real people's intervals, and 300 their percentiles.
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(simulated_answers(instrument, 3, seed=4), prefix="p"),
+                                                  "people.jsonl")])
+    imported = runner.invoke(args=["import-responses", write(tmp_path, simulated_jsonl(
+        simulated_answers(instrument, 40, seed=5), prefix="sim-1-"), "sim.jsonl")])
+    assert imported.exit_code == 0 and "Imported 40 responses" in imported.output, imported.output
+    with app.app_context():
+        from web.models import ItemAnalysis
+
+        assert {s: n for s, n in db.session.execute(select(Response.source, func.count()).group_by(Response.source))} \
+            == {"import": 3, "simulated": 40}
+        assert counted_n(instrument) == 3
+    counted = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
+    assert counted["n"] == 3 and counted["simulated"] is False
+    trial = runner.invoke(args=["item-analysis", "--simulated", "--resamples", "0"])
+    assert trial.exit_code == 0 and "N = 40 SIMULATED responses, not stored and used for nothing" in trial.output
+    assert "Items of weak_close" in trial.output  # the whole analysis, to try it on
+    with app.app_context():
+        # Only the analysis of people was kept for the measurement page and the intervals.
+        assert [a.n for a in db.session.scalars(select(ItemAnalysis))] == [3]
+    norms = runner.invoke(args=["freeze-norms", "--version", instrument.version, "--language", "en"])
+    assert norms.exit_code == 2 and int(re.search(r"N = (\d+)", norms.output).group(1)) <= 3, norms.output
+    wrong = runner.invoke(args=["import-responses", write(tmp_path, jsonl(simulated_answers(instrument, 1))
+                                                          .replace('"seconds_per_item"', '"simulated": "yes", "seconds_per_item"'),
+                                                          "wrong.jsonl")])
+    assert wrong.exit_code == 2 and "line 1: 'simulated' must be true or false" in wrong.output
+
+
+def test_the_simulation_script_marks_what_it_writes(runner, app, tmp_path):
+    import subprocess
+    import sys
+
+    from .support import ROOT
+
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "simulated_responses.py"), "--n", "6", "--seed", "3"],
+                         capture_output=True, text=True, check=True).stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 6 and all(line["simulated"] is True for line in lines)
+    imported = runner.invoke(args=["import-responses", write(tmp_path, out)])
+    assert imported.exit_code == 0, imported.output
+    with app.app_context():
+        assert set(db.session.scalars(select(Response.source))) == {"simulated"}
+        assert counted_n(instrument_bank().current) == 0
+
+
+def test_migration_marks_simulated_imports_made_before_and_drops_what_was_computed_from_them(tmp_path):
+    from datetime import date
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from .support import MIGRATIONS, make_app
+
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'before.sqlite'}")
+    with app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0007")
+        instrument_id, version = instrument_bank().current.id, instrument_bank().current.version
+        other = "0" if version != "0" else "9"  # a version with no simulated responses
+        for n, (external_id, v) in enumerate([("sim-7-0", version), ("sim-7-12", version), ("sim-office", version),
+                                              ("paper-3", version), ("sim-9-1-x", version)]):
+            db.session.execute(text(
+                "INSERT INTO responses (token_hash, instrument_id, instrument_version, language, source, created_at, "
+                "updated_at, share_with_coach, research_consent, external_id) VALUES "
+                "(:h, :i, :v, 'en', 'import', :t, :t, false, true, :e)"),
+                {"h": f"{n:064d}", "i": instrument_id, "v": v, "t": "2026-11-02 10:00:00", "e": external_id})
+        for v in (version, other):
+            db.session.execute(text("INSERT INTO item_analyses (instrument_id, instrument_version, n, computed_at, result) "
+                                    "VALUES (:i, :v, 250, '2026-11-03 10:00:00', '{}')"), {"i": instrument_id, "v": v})
+            db.session.execute(text("INSERT INTO norm_tables (instrument_id, instrument_version, language, n, frozen_on, "
+                                    "created_at, \"table\") VALUES (:i, :v, 'en', 300, :d, :d, '{}')"),
+                               {"i": instrument_id, "v": v, "d": date(2026, 11, 3)})
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        sources = dict(db.session.execute(text("SELECT external_id, source FROM responses")).all())
+        assert sources == {"sim-7-0": "simulated", "sim-7-12": "simulated", "sim-office": "import",
+                           "paper-3": "import", "sim-9-1-x": "import"}
+        for table in ("item_analyses", "norm_tables"):
+            assert [v for (v,) in db.session.execute(text(f"SELECT instrument_version FROM {table}"))] == [other]

@@ -16,10 +16,10 @@ from assessment import AnswersError, AnswerSet, Instrument, parse_answers
 from assessment.answers import NOT_APPLICABLE
 
 from .extensions import db
-from .models import PageTiming, Response, hash_token, new_token
+from .models import SIMULATED, PageTiming, Response, hash_token, new_token
 from .responses import save_answers
 
-EXTRA_FIELDS = ("research_consent", "completed_at", "external_id")
+EXTRA_FIELDS = ("research_consent", "completed_at", "external_id", "simulated")
 MAX_EXTERNAL_ID = 100
 
 
@@ -34,6 +34,7 @@ class ImportRow:
     research_consent: bool
     completed_at: datetime
     external_id: str | None
+    simulated: bool = False
 
 
 def _completed_at(value, now: datetime) -> datetime:
@@ -65,6 +66,9 @@ def parse_line(instrument: Instrument, number: int, text: str, now: datetime) ->
         consent = extras.get("research_consent", False)
         if not isinstance(consent, bool):
             raise AnswersError("'research_consent' must be true or false")
+        simulated = extras.get("simulated", False)
+        if not isinstance(simulated, bool):
+            raise AnswersError("'simulated' must be true or false")
         completed_at = _completed_at(extras["completed_at"], now) if "completed_at" in extras else now
         external_id = extras.get("external_id")
         if external_id is not None and (
@@ -73,7 +77,7 @@ def parse_line(instrument: Instrument, number: int, text: str, now: datetime) ->
             raise AnswersError(f"'external_id' must be text of 1–{MAX_EXTERNAL_ID} characters")
     except AnswersError as exc:
         raise ImportError_(f"line {number}: {exc}") from None
-    return ImportRow(number, answer_set, consent, completed_at, external_id.strip() if external_id else None)
+    return ImportRow(number, answer_set, consent, completed_at, external_id.strip() if external_id else None, simulated)
 
 
 def read_import(instrument: Instrument, text: str) -> list[ImportRow]:
@@ -114,7 +118,7 @@ def import_rows(instrument: Instrument, rows: list[ImportRow]) -> tuple[int, int
             instrument_id=instrument.id,
             instrument_version=instrument.version,
             language=row.answer_set.language,
-            source="import",
+            source=SIMULATED if row.simulated else "import",
             research_consent=row.research_consent,
             external_id=row.external_id,
             created_at=row.completed_at,

@@ -103,7 +103,8 @@ class Response(db.Model):
     instrument_version: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5))
     respondent_name: Mapped[str | None] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(String(10), default="web")  # web | paper | import
+    # web | paper | import | simulated (SIMULATED: made by a model, never evidence about people)
+    source: Mapped[str] = mapped_column(String(10), default="web")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -131,6 +132,11 @@ class Response(db.Model):
             return None
         return db.session.scalar(select(cls).where(cls.token_hash == hash_token(token)))
 
+
+# The source of responses imported with "simulated": true (scripts/simulated_responses.py).
+# They can be analysed on their own (flask item-analysis --simulated) but never count:
+# no reliability behind a person's interval and no norm rests on them.
+SIMULATED = "simulated"
 
 # "Does not apply to me" (answers files: "na") is stored as an answer row with
 # this value: an answer of its own, not a missing one, and outside 1–5.

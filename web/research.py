@@ -20,7 +20,7 @@ from assessment.item_analysis import MIN_N, analyse
 from assessment.norms import NormPosition
 
 from .extensions import db
-from .models import NOT_APPLICABLE_VALUE, Answer, ItemAnalysis, NormTable, PageTiming, Response
+from .models import NOT_APPLICABLE_VALUE, SIMULATED, Answer, ItemAnalysis, NormTable, PageTiming, Response
 
 # Reliability from the data replaces the provisional value from this many
 # consenting, completed responses of a version on (all languages together).
@@ -29,9 +29,11 @@ DATA_RELIABILITY_MIN_N = 200
 NORMS_MIN_N = 300
 
 
-def _counted(instrument: Instrument, language: str | None) -> list:
-    """Which responses count: consenting, completed, of this version (and language)."""
+def _counted(instrument: Instrument, language: str | None, *, simulated: bool = False) -> list:
+    """Which responses count: consenting, completed, of this version (and language), and
+    made by people. With simulated=True: the simulated ones instead, which never count."""
     conditions = [
+        Response.source == SIMULATED if simulated else Response.source != SIMULATED,
         Response.research_consent.is_(True),
         Response.completed_at.is_not(None),
         Response.instrument_id == instrument.id,
@@ -40,9 +42,12 @@ def _counted(instrument: Instrument, language: str | None) -> list:
     return conditions + ([Response.language == language] if language else [])
 
 
-def counted_responses(instrument: Instrument, language: str | None = None):
-    """The responses that count: consenting, completed, of this version."""
-    return db.session.scalars(select(Response).where(*_counted(instrument, language)).order_by(Response.id)).all()
+def counted_responses(instrument: Instrument, language: str | None = None, *, simulated: bool = False):
+    """The responses that count: consenting, completed, of this version, not simulated
+    (with simulated=True: the simulated ones, to try the analysis on)."""
+    return db.session.scalars(
+        select(Response).where(*_counted(instrument, language, simulated=simulated)).order_by(Response.id)
+    ).all()
 
 
 def counted_n(instrument: Instrument, language: str | None = None) -> int:
@@ -77,15 +82,19 @@ def answer_sets_of(instrument: Instrument, responses) -> list[AnswerSet]:
 
 
 def run_item_analysis(
-    instrument: Instrument, language: str | None = None, *, resamples: int = 1000, store: bool = True
+    instrument: Instrument, language: str | None = None, *, resamples: int = 1000, store: bool = True,
+    simulated: bool = False,
 ) -> dict[str, Any]:
-    responses = counted_responses(instrument, language)
+    """The item analysis of the responses that count, stored for the measurement page and
+    the score intervals. Of the simulated responses instead: the same figures, never stored."""
+    responses = counted_responses(instrument, language, simulated=simulated)
     now = datetime.now(timezone.utc)
     result = analyse(
         instrument, answer_sets_of(instrument, responses), computed_at=now, language=language, resamples=resamples
     )
     result["norms"] = norms_summary(instrument)
-    if store:
+    result["simulated"] = simulated
+    if store and not simulated:
         db.session.add(
             ItemAnalysis(
                 instrument_id=instrument.id,

@@ -32,7 +32,7 @@ def _instrument(version: str | None):
 @with_appcontext
 def import_responses_command(file: str, version: str | None):
     """Import completed responses from a JSON Lines file (one answers file per line,
-    plus optional "research_consent", "completed_at" and "external_id")."""
+    plus optional "research_consent", "completed_at", "external_id" and "simulated")."""
     from .imports import ImportError_, import_rows, read_import
 
     instrument = _instrument(version)
@@ -81,7 +81,9 @@ def print_report(result: dict) -> None:
     lang = result["language"] or "all languages"
     click.echo(
         f"Item analysis of {result['instrument']['id']} {result['instrument']['version']} ({lang}): "
-        f"N = {result['n']} consenting, completed responses; computed {result['computed_at']}"
+        + (f"N = {result['n']} SIMULATED responses, not stored and used for nothing; "
+           if result.get("simulated") else f"N = {result['n']} consenting, completed responses; ")
+        + f"computed {result['computed_at']}"
     )
     if result["withheld"]:
         click.echo(f"Withheld: {result['withheld']}; nothing is reported about fewer than {result['min_n']} people.")
@@ -132,14 +134,17 @@ def print_report(result: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
               help="Bootstrap resamples for omega's interval (0: no interval).")
+@click.option("--simulated", is_flag=True,
+              help='Analyse the simulated responses (imported with "simulated": true) instead; nothing is stored.')
 @with_appcontext
-def item_analysis_command(version: str | None, language: str | None, as_json: bool, resamples: int):
+def item_analysis_command(version: str | None, language: str | None, as_json: bool, resamples: int, simulated: bool):
     """Reliability and item statistics from consenting, completed responses; the
     result is also cached for the measurement page and the score intervals."""
     from .research import run_item_analysis
 
     instrument = _instrument(version)
-    result = run_item_analysis(instrument, checked_language(instrument, language, "--language"), resamples=resamples)
+    result = run_item_analysis(instrument, checked_language(instrument, language, "--language"), resamples=resamples,
+                               simulated=simulated)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
