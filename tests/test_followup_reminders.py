@@ -1,7 +1,8 @@
 """Reminder e-mails through a real local SMTP server (aiosmtpd): sent once in
 the person's language with a working retake link, never twice even with two
 concurrent runs, kept due through an SMTP outage, and the address deleted
-after sending and with the response."""
+after sending and with the response, or when the mail server refuses it for good
+or after the last attempt; retake links expire."""
 
 from __future__ import annotations
 
@@ -26,14 +27,15 @@ from .test_followup_plan import make_plan
 class Inbox:
     """An aiosmtpd handler keeping every message it accepts."""
 
-    def __init__(self, delay: float = 0.0, refuse: str | None = None):
+    def __init__(self, delay: float = 0.0, refuse: str | None = None, refusal: str = "550 5.1.1 mailbox unavailable"):
         self.messages: list[email.message.EmailMessage] = []
         self.delay = delay
         self.refuse = refuse
+        self.refusal = refusal
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse and address == self.refuse:
-            return "550 5.1.1 mailbox unavailable"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -135,7 +137,8 @@ def test_smtp_outage_leaves_the_reminder_due_and_is_reported(mail_app, client, i
     assert [m["To"] for m in inbox.messages] == ["asa@example.com"]
 
 
-def test_a_refused_recipient_stays_due_while_the_others_are_sent(mail_app, client, instrument, runner, smtp_port):
+def test_an_address_refused_for_good_is_deleted_while_the_others_are_sent(mail_app, client, instrument, runner, smtp_port):
+    # Kept due, a 550 "no such mailbox" was retried daily and the address kept until retention.
     person_with_reminder(client, instrument, "gone@example.com")
     person_with_reminder(client, instrument, "here@example.com")
     inbox = Inbox(refuse="gone@example.com")
@@ -146,10 +149,61 @@ def test_a_refused_recipient_stays_due_while_the_others_are_sent(mail_app, clien
     finally:
         controller.stop()
     assert result.exit_code == 1 and "Sent 1 reminder " in result.output and "550" in result.output
+    assert "Not sent, and not tried again" in result.output and "refused for good: the address was deleted" in result.output
     assert [m["To"] for m in inbox.messages] == ["here@example.com"]
     with mail_app.app_context():
-        assert [r.email for r in db.session.scalars(select(Reminder))] == ["gone@example.com"]
+        assert db.session.scalars(select(Reminder)).all() == []
         assert len(db.session.scalars(select(RetakeLink)).all()) == 1, "no retake link for the unsent one"
+
+
+def test_a_temporary_refusal_stays_due_for_at_most_the_last_attempt(mail_app, client, instrument, runner, smtp_port):
+    from web.reminders import MAX_ATTEMPTS
+
+    person_with_reminder(client, instrument, "full@example.com")
+    inbox = Inbox(refuse="full@example.com", refusal="452 4.2.2 mailbox full")
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    day = date.today() + timedelta(days=14)
+    try:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            result = runner.invoke(args=["send-reminders", "--as-of", (day + timedelta(days=attempt - 1)).isoformat()])
+            assert result.exit_code == 1 and "452" in result.output, result.output
+            with mail_app.app_context():
+                kept = db.session.scalars(select(Reminder)).all()
+            if attempt < MAX_ATTEMPTS:
+                assert "Not sent (still due" in result.output
+                assert [(r.email, r.attempts, r.claimed_by) for r in kept] == [("full@example.com", attempt, None)]
+        assert f"attempt {MAX_ATTEMPTS} of {MAX_ATTEMPTS}: the address was deleted" in result.output
+        assert kept == [] and inbox.messages == []
+    finally:
+        controller.stop()
+
+
+def test_a_retake_link_stops_working_after_retake_link_days_and_purge_deletes_it(mail_app, client, instrument, runner, inbox):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import update
+
+    person_with_reminder(client, instrument, "asa@example.com")
+    sent = runner.invoke(args=["send-reminders", "--as-of", (date.today() + timedelta(days=14)).isoformat()])
+    assert sent.exit_code == 0, sent.output
+    body = inbox.messages[0].get_content()
+    path = next(line for line in body.splitlines() if "/retake/" in line).removeprefix("https://tripwire.example.org")
+    assert client.get(path).status_code == 200
+    days = mail_app.config["RETAKE_LINK_DAYS"]
+    with mail_app.app_context():
+        db.session.execute(update(RetakeLink).values(
+            created_at=datetime.now(timezone.utc) - timedelta(days=days, minutes=1)))
+        db.session.commit()
+    page = client.get(path)
+    assert page.status_code == 410 and "This link has expired" in page.text and f"works for {days} days" in page.text
+    started = client.post(path, data={"csrf_token": csrf_of(client.get("/").text)})
+    assert started.status_code == 410, "an expired link starts no retake"
+    purged = runner.invoke(args=["purge"])
+    assert purged.exit_code == 0 and "1 expired retake link " in purged.output, purged.output
+    with mail_app.app_context():
+        assert db.session.scalars(select(RetakeLink)).all() == []
+    assert client.get(path).status_code == 404
 
 
 def test_two_concurrent_runs_send_each_reminder_exactly_once(mail_app, client, instrument, smtp_port, tmp_path):

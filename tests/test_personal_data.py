@@ -155,13 +155,13 @@ def test_flask_purge_deletes_old_responses_zips_and_leftovers(app, coach, instru
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
-    assert "Deleted 1 expired response, 1 ZIP and 1 leftover of deleted responses." in result.output
+    assert "Deleted 1 expired response, 1 ZIP, 0 expired retake links and 1 leftover of deleted responses." in result.output
     assert traces(app, response_id, owner) == []
     assert not leftover.exists() and not stray_zip.exists()
     assert coach.get(state["download"]).status_code == 404
     # what is younger than its retention stays
     assert fresh.client.get(fresh.url("/profile")).status_code == 200
-    assert "Deleted 0 expired responses, 0 ZIPs and 0 leftovers" in app.test_cli_runner().invoke(args=["purge"]).output
+    assert "Deleted 0 expired responses, 0 ZIPs, 0 expired retake links and 0 leftovers" in app.test_cli_runner().invoke(args=["purge"]).output
 
 
 def test_zip_files_expire_after_zip_retention_hours(app, coach, instrument):

@@ -164,7 +164,8 @@ def purge_command():
     count = result.responses
     orphans = sum(result.orphans.values())
     click.echo(f"Deleted {count} expired response{'s' if count != 1 else ''}, {result.zips} ZIP"
-               f"{'s' if result.zips != 1 else ''} and {orphans} leftover{'s' if orphans != 1 else ''} of deleted responses.")
+               f"{'s' if result.zips != 1 else ''}, {result.retake_links} expired retake link"
+               f"{'s' if result.retake_links != 1 else ''} and {orphans} leftover{'s' if orphans != 1 else ''} of deleted responses.")
 
 
 COMMANDS = (instrument_command, score_command, report_command, purge_command)

@@ -45,6 +45,9 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         ANONYMOUS_MIN_GROUP=_min_group(),
         # A workshop ZIP holds named reports: kept this long, then `flask purge` deletes it.
         ZIP_RETENTION_HOURS=_number("ZIP_RETENTION_HOURS", 24.0, minimum=0.1),
+        # A retake link in a reminder e-mail starts retakes (whose profile shows the earlier
+        # scores) for this long after it was sent; `flask purge` deletes it after that.
+        RETAKE_LINK_DAYS=_whole_number("RETAKE_LINK_DAYS", 30, minimum=1),
         # A ZIP job without progress for this long lost its process (killed worker, restart).
         REPORT_JOB_STALE_SECONDS=_number("REPORT_JOB_STALE_SECONDS", 180.0, minimum=1),
         REPORT_CACHE_DIR=os.environ.get("REPORT_CACHE_DIR") or str(instance / "report-cache"),

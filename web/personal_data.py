@@ -25,9 +25,10 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from .extensions import db
-from .models import ReportJob, Response, Workshop
+from .models import ReportJob, Response, RetakeLink, Workshop
 from .reporting import queue
 from .reporting.store import report_store, zip_expired
+from .retakes import retake_links_sent_before
 
 log = logging.getLogger(__name__)
 
@@ -146,18 +147,22 @@ def _aware(moment: datetime) -> datetime:
 class PurgeResult:
     responses: int = 0
     zips: int = 0
+    retake_links: int = 0
     orphans: dict[str, int] = field(default_factory=dict)
 
 
 def purge(now: datetime | None = None) -> PurgeResult:
     """Retention, run daily from cron: responses unchanged for RETENTION_DAYS,
-    ZIPs older than ZIP_RETENTION_HOURS, and anything stored for a response
-    or ZIP that no longer exists."""
+    ZIPs older than ZIP_RETENTION_HOURS, retake links older than RETAKE_LINK_DAYS,
+    and anything stored for a response or ZIP that no longer exists."""
     now = now or datetime.now(timezone.utc)
     result = PurgeResult()
     cutoff = now - timedelta(days=current_app.config["RETENTION_DAYS"])
     expired = db.session.scalars(select(Response).where(Response.updated_at < cutoff)).all()
     result.responses = delete_responses(list(expired))
+    result.retake_links = db.session.execute(
+        delete(RetakeLink).where(RetakeLink.created_at < retake_links_sent_before(now))).rowcount
+    db.session.commit()
 
     old = [job for job in db.session.scalars(select(ReportJob).where(ReportJob.status == "done"))
            if zip_expired(job, now)]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 
 class RemindersNotSent(RuntimeError):
-    """Some due reminders could not be sent; they stay due for the next run."""
+    """Some due reminders could not be sent: they stay due for the next run, or their
+    address was deleted (refused for good, or the last attempt)."""
 
 
 def send_reminders_job() -> dict:
@@ -17,7 +18,8 @@ def send_reminders_job() -> dict:
     with worker_app().app_context():
         day = today_where_people_are()
         outcome = send_due_reminders(day)
-    if outcome.failed:
+    if outcome.failed or outcome.dropped:
         # A failed job is what RQ reports and keeps in its failed registry.
-        raise RemindersNotSent("; ".join(f"#{response_id} due {due}: {why}" for response_id, due, why in outcome.failed))
+        raise RemindersNotSent("; ".join(f"#{response_id} due {due}: {why}"
+                                         for response_id, due, why in outcome.failed + outcome.dropped))
     return {"as_of": day.isoformat(), "sent": len(outcome.sent)}

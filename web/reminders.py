@@ -5,7 +5,9 @@ database lets only one of two concurrent runs change the row (SQLite writes one
 at a time; PostgreSQL re-checks the WHERE clause after the first run's commit),
 so the other skips it. After sending, the row and with it the address is
 deleted. An SMTP failure releases the claim: the reminder stays due for the
-next run. A claim older than CLAIM_TIMEOUT (a run that died) may be taken over."""
+next run, at most MAX_ATTEMPTS runs; an address the mail server refuses for good
+(5xx), or still failing after that, is deleted instead of being kept until
+retention. A claim older than CLAIM_TIMEOUT (a run that died) may be taken over."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from .models import Plan, Reminder, RetakeLink, hash_token, new_token
 from .plans import as_plan
 
 CLAIM_TIMEOUT = timedelta(hours=1)
+# Daily runs that may try one address: a week of a mail server's temporary refusals.
+MAX_ATTEMPTS = 7
 SMTP_TIMEOUT = 30
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
@@ -40,7 +44,8 @@ class MailConfigError(ValueError):
 @dataclass
 class Outcome:
     sent: list[int] = field(default_factory=list)  # response ids
-    failed: list[tuple[int, date, str]] = field(default_factory=list)  # response id, due date, why
+    failed: list[tuple[int, date, str]] = field(default_factory=list)  # response id, due date, why: still due
+    dropped: list[tuple[int, date, str]] = field(default_factory=list)  # not sent, and the address deleted
 
 
 @dataclass(frozen=True)
@@ -142,11 +147,12 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
         for response_id, due_on in due:
             if not _claim(response_id, as_of, run, datetime.now(timezone.utc)):
                 continue  # another run has it, or it was deleted meanwhile
-            error = _send_one(smtp, response_id, run, settings)
-            if error:
-                outcome.failed.append((response_id, due_on, error))
-            else:
+            failure = _send_one(smtp, response_id, run, settings)
+            if failure is None:
                 outcome.sent.append(response_id)
+            else:
+                error, dropped = failure
+                (outcome.dropped if dropped else outcome.failed).append((response_id, due_on, error))
     finally:
         try:
             smtp.quit()
@@ -155,8 +161,11 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
     return outcome
 
 
-def _send_one(smtp: smtplib.SMTP, response_id: int, run: str, settings: SmtpSettings) -> str | None:
+def _send_one(smtp: smtplib.SMTP, response_id: int, run: str, settings: SmtpSettings) -> tuple[str, bool] | None:
+    """None when sent; else why not, and whether the address was deleted (refused for good,
+    or the last attempt) rather than kept for the next run."""
     reminder = db.session.get(Reminder, response_id)
+    last_attempt = reminder.attempts >= MAX_ATTEMPTS
     token = new_token()
     db.session.add(RetakeLink(token_hash=hash_token(token), response_id=response_id))
     db.session.commit()
@@ -166,15 +175,25 @@ def _send_one(smtp: smtplib.SMTP, response_id: int, run: str, settings: SmtpSett
     except (OSError, smtplib.SMTPException) as exc:
         db.session.rollback()
         db.session.execute(delete(RetakeLink).where(RetakeLink.token_hash == hash_token(token)))
-        db.session.execute(
-            update(Reminder).where(Reminder.response_id == response_id, Reminder.claimed_by == run)
-            .values(claimed_by=None, claimed_at=None, last_error=str(exc)[:500])
-        )
+        claimed = (Reminder.response_id == response_id, Reminder.claimed_by == run)
+        if _refused_for_good(exc) or last_attempt:
+            db.session.execute(delete(Reminder).where(*claimed))
+            db.session.commit()
+            why = "refused for good" if _refused_for_good(exc) else f"attempt {MAX_ATTEMPTS} of {MAX_ATTEMPTS}"
+            return f"{exc} ({why}: the address was deleted)", True
+        db.session.execute(update(Reminder).where(*claimed).values(claimed_by=None, claimed_at=None, last_error=str(exc)[:500]))
         db.session.commit()
-        return str(exc)
+        return str(exc), False
     db.session.execute(delete(Reminder).where(Reminder.response_id == response_id, Reminder.claimed_by == run))
     db.session.commit()
     return None
+
+
+def _refused_for_good(exc: Exception) -> bool:
+    # The server refused the recipient with a permanent (5xx) reply: no such mailbox, say.
+    # A 4xx (mailbox full, greylisting) may pass tomorrow.
+    return isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in exc.recipients.values())
 
 
 def _record_error(response_ids: list[int], why: str) -> None:

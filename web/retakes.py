@@ -3,12 +3,15 @@ person's completed takes for the then-and-now comparison."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
 from sqlalchemy import select
 
 from assessment.followup import History, Take, history
 
 from .extensions import db
-from .models import Response, Retake
+from .models import Response, Retake, RetakeLink
 from .responses import create_response, profiles_of
 
 MAX_CHAIN = 50
@@ -20,6 +23,16 @@ def start_retake(previous: Response) -> tuple[Response, str]:
     db.session.add(Retake(response_id=response.id, previous_id=previous.id))
     db.session.flush()
     return response, token
+
+
+def retake_links_sent_before(now: datetime | None = None) -> datetime:
+    """Retake links sent before this moment have expired (RETAKE_LINK_DAYS)."""
+    return (now or datetime.now(timezone.utc)) - timedelta(days=current_app.config["RETAKE_LINK_DAYS"])
+
+
+def retake_link_expired(link: RetakeLink) -> bool:
+    sent = link.created_at if link.created_at.tzinfo else link.created_at.replace(tzinfo=timezone.utc)  # SQLite: naive UTC
+    return sent < retake_links_sent_before()
 
 
 def previous_of(response: Response) -> Response | None:

@@ -16,6 +16,7 @@ from assessment.team import MEDIAN_STEP
 from .extensions import db, instrument_bank
 from .filenames import file_name
 from .language import current_language
+from .reminders import MAX_ATTEMPTS as REMINDER_ATTEMPTS
 
 bp = Blueprint("site", __name__)
 
@@ -26,7 +27,8 @@ PLOTLY_JS_DIR = Path(plotly.__file__).parent / "package_data"
 def privacy():
     return render_template("site/privacy.html", retention_days=current_app.config["RETENTION_DAYS"],
                            min_group=current_app.config["ANONYMOUS_MIN_GROUP"], median_step=MEDIAN_STEP,
-                           zip_hours=f"{current_app.config['ZIP_RETENTION_HOURS']:g}")
+                           zip_hours=f"{current_app.config['ZIP_RETENTION_HOURS']:g}",
+                           reminder_attempts=REMINDER_ATTEMPTS, retake_link_days=current_app.config["RETAKE_LINK_DAYS"])
 
 
 @bp.get("/favicon.ico")

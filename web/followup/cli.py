@@ -32,5 +32,7 @@ def send_reminders_command(as_of: str | None):
     click.echo(f"Sent {len(outcome.sent)} reminder{'s' if len(outcome.sent) != 1 else ''} due by {day.isoformat()}.")
     for response_id, due_on, why in outcome.failed:
         click.echo(f"Not sent (still due, retried next run): reminder #{response_id} due {due_on.isoformat()}: {why}", err=True)
-    if outcome.failed:
+    for response_id, due_on, why in outcome.dropped:
+        click.echo(f"Not sent, and not tried again: reminder #{response_id} due {due_on.isoformat()}: {why}", err=True)
+    if outcome.failed or outcome.dropped:
         sys.exit(1)

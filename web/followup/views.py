@@ -32,7 +32,7 @@ from ..language import current_language
 from ..models import Response, RetakeLink, hash_token
 from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
 from ..responses import profile_of
-from ..retakes import previous_of, start_retake
+from ..retakes import previous_of, retake_link_expired, start_retake
 from .forms import PlanForm
 
 bp = Blueprint("followup", __name__)
@@ -146,6 +146,14 @@ def retake_by_link(link: str):
     previous = db.session.get(Response, row.response_id) if row else None
     if previous is None:
         abort(404, description=_("There's no questionnaire at this link. It may have been deleted, or the link isn't complete."))
+    if retake_link_expired(row):
+        # Whoever finishes a retake sees the earlier scores beside theirs: an old e-mail must not open them.
+        return render_template(
+            "errors/error.html", status=410, title=_("This link has expired"),
+            message=_("The link in a reminder e-mail works for %(days)s days. Your earlier answers are still there: "
+                      "open your profile with your private link and choose “Take it again”.",
+                      days=current_app.config["RETAKE_LINK_DAYS"]),
+        ), 410
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         return _begin_retake(previous)
