@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -156,6 +157,53 @@ def wait_counting_cpu(process: subprocess.Popen, seconds: float) -> float:
     return used
 
 
+class PressureSampler(threading.Thread):
+    """The machine's stall counters every 0.25 s: CPU and I/O pressure (Linux PSI, µs during
+    which some or all runnable tasks waited) and the disk's time spent writing. With them a
+    slow page can be named: waiting for a core, or for the disk."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, float, float, float]] = []  # (monotonic, cpu some, io some, io full) in µs
+        self.stopped = threading.Event()
+
+    @staticmethod
+    def _read() -> tuple[float, float, float]:
+        def total(kind: str, line: int) -> float:
+            return float(Path(f"/proc/pressure/{kind}").read_text().splitlines()[line].rsplit("total=", 1)[1])
+        return total("cpu", 0), total("io", 0), total("io", 1)
+
+    def run(self):
+        while not self.stopped.wait(0.25):
+            try:
+                self.samples.append((time.monotonic(), *self._read()))
+            except (OSError, IndexError, ValueError):
+                return  # no PSI on this kernel: the table says so
+
+    def share(self, start: float, end: float) -> tuple[float, float, float] | None:
+        """Fraction of [start, end] (monotonic s) with CPU some / I/O some / I/O full pressure."""
+        inside = [s for s in self.samples if start - 0.25 <= s[0] <= end + 0.25]
+        if len(inside) < 2 or inside[-1][0] <= inside[0][0]:
+            return None
+        span = (inside[-1][0] - inside[0][0]) * 1e6
+        return tuple((inside[-1][k] - inside[0][k]) / span for k in (1, 2, 3))
+
+
+def pressure_during_slow_pages(sampler: PressureSampler, log: dict, slower_than_ms: float = 300) -> str:
+    """CPU and I/O pressure during the participants' slow pages, beside the whole run's."""
+    whole = sampler.share(sampler.samples[0][0], sampler.samples[-1][0]) if len(sampler.samples) > 1 else None
+    if whole is None or "started_at_monotonic" not in log:
+        return "– (no /proc/pressure)"
+    origin = log["started_at_monotonic"]
+    slow = [(origin + t - ms / 1000, origin + t) for t, name, ms in log["timeline"]
+            if name in ("page GET", "page POST") and ms > slower_than_ms]
+    shares = [share for start, end in slow if (share := sampler.share(start, end))]
+    if not shares:
+        return "no slow pages; whole run CPU {:.0%}, I/O some {:.0%}, full {:.0%}".format(*whole)
+    during = [sum(share[k] for share in shares) / len(shares) for k in range(3)]
+    return "{} slow pages: CPU {:.0%}, I/O some {:.0%}, full {:.0%}; whole run {:.0%}, {:.0%}, {:.0%}".format(len(shares), *during, *whole)
+
+
 def server_side_p95(access_log: Path) -> dict[str, float]:
     """p95 of the time inside the server (ms) for the participants' questionnaire pages
     (clients 10.1.*, bench/locustfile.py), by method."""
@@ -246,7 +294,10 @@ def main() -> int:
             time.sleep(min(30, args.time_limit / 3))
             killed = worker_pids(server.pid)[0]
             os.kill(killed, signal.SIGKILL)
+        sampler = PressureSampler()
+        sampler.start()
         locust_cpu = wait_counting_cpu(locust, args.time_limit + 60)
+        sampler.stopped.set()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -287,6 +338,7 @@ def main() -> int:
         ("questionnaire pages p95 (GET, POST)", " / ".join(f"{float(r['95%']):.0f} ms" for r in page_rows)),
         ("… the same inside the server (access log)", f"{server_p95['GET']:.0f} ms / {server_p95['POST']:.0f} ms"),
         ("load generator's CPU time (locust)", f"{locust_cpu:.0f} s"),
+        ("pressure during pages > 300 ms (share of time)", pressure_during_slow_pages(sampler, log)),
         ("profile.pdf request median / p95", f"{float(table['profile.pdf']['50%']):.0f} / {float(table['profile.pdf']['95%']):.0f} ms" if "profile.pdf" in table else "–"),
         ("PDF in hand after profile, median / p95", f"{float(table['PDF ready after']['50%']) / 1000:.1f} / {float(table['PDF ready after']['95%']) / 1000:.1f} s" if "PDF ready after" in table else "–"),
         ("team view poll p95", f"{float(table['team view poll']['95%']):.0f} ms" if "team view poll" in table else "–"),
@@ -333,6 +385,7 @@ def main() -> int:
             "attacker_pdfs": succeeded("attack PDF rendered") if args.attacker else 0,
             "attacker_refused": refused if args.attacker else 0,
             "lost": check["lost"], "wrong": check["wrong"], "duplicates": check["duplicates"],
+            "pressure_during_slow_pages": pressure_during_slow_pages(sampler, log),
             "targets_met": ok, "logs": str(work)}))
     return 0 if ok else 1
 

@@ -219,4 +219,5 @@ def _write_log(environment, **_kwargs):
     with open(LOG, "w", encoding="utf-8") as handle:
         json.dump({"acknowledged": _acknowledged, "finished": _finished, "arrival_times": _arrival_times,
                    "profile_times": _profile_times, "finish_times": _finish_times,
-                   "timeline": _timeline}, handle)
+                   # CLOCK_MONOTONIC is the machine's: the driver places its pressure samples with it
+                   "started_at_monotonic": _started_at, "timeline": _timeline}, handle)

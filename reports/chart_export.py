@@ -19,6 +19,7 @@ from typing import Sequence
 
 import kaleido
 import plotly.graph_objects as go
+from choreographer.browsers import Chromium
 
 from .cpu_priority import lowest_priority_for_this_thread
 
@@ -28,7 +29,6 @@ BROWSER_FIX = (
     "install Chromium (Debian/Ubuntu: 'apt-get install chromium', or run 'make run'), "
     "or set BROWSER_PATH to a Chrome/Chromium binary"
 )
-
 
 
 class ChartExportError(RuntimeError):
@@ -46,6 +46,15 @@ class _Kaleido(kaleido.Kaleido):
         if self._exports % self.RELOAD_EVERY == 0:
             await tab.reload()
         await self.tabs_ready.put(tab)
+
+
+class _LowestPriorityChromium(Chromium):
+    # The browser process starts at the lowest priority and can never raise it (Chromium
+    # run as root raised its display threads to -8 above a lowered group). Only the browser:
+    # the exporter's Python threads stay at the web process's priority, because a lowered
+    # thread holding the interpreter lock held up the pages' threads (bench/gil_inversion.py).
+    def get_popen_args(self):
+        return {**super().get_popen_args(), "preexec_fn": lowest_priority_for_this_thread}
 
 
 def find_browser() -> str | None:
@@ -137,7 +146,7 @@ class ChartExporter:
         if browser is None:
             raise ChartExportError(f"no Chromium found for chart export: {BROWSER_FIX}")
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=_run_at_lowest_priority, args=(self._loop,), name="chart-export", daemon=True).start()
+        threading.Thread(target=self._loop.run_forever, name="chart-export", daemon=True).start()
         previous = os.environ.get("BROWSER_PATH")
         os.environ["BROWSER_PATH"] = browser
         try:
@@ -153,9 +162,7 @@ class ChartExporter:
         self._pid = os.getpid()
 
     async def _open_browser(self) -> None:
-        # Made in the loop's thread: choreographer starts its threads, which start the
-        # browser, when the object is made, and they inherit this thread's priority.
-        self._kaleido = _Kaleido(n=1, mathjax=False, timeout=self.timeout)
+        self._kaleido = _Kaleido(n=1, mathjax=False, timeout=self.timeout, browser_cls=_LowestPriorityChromium)
         await self._kaleido.open()
 
     def _stop(self) -> None:
@@ -177,14 +184,6 @@ class ChartExporter:
                     pass
         if loop is not None:
             loop.call_soon_threadsafe(loop.stop)
-
-
-def _run_at_lowest_priority(loop: asyncio.AbstractEventLoop) -> None:
-    # Charts for a PDF can wait; a participant's next page cannot. The browser is started
-    # from this loop's thread (choreographer's threads are started from it), so it inherits
-    # the lowest priority from its first instruction, and cannot raise it again (reports/cpu_priority.py).
-    lowest_priority_for_this_thread()
-    loop.run_forever()
 
 
 def _describe(exc: BaseException) -> str:

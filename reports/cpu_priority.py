@@ -6,7 +6,12 @@ before a page's thread that wakes up gets the core, and a page on PostgreSQL wak
 about ten times (once per query's reply); under an attack of PDF downloads that put the
 participants' pages at 310/380 ms p95 in 2 of 5 runs, where SQLite (no such wake-ups)
 stayed under 250 ms (bench/RESULTS.md, 2026-12-03). A SCHED_IDLE task gives way to any
-normal task at once, and still gets every moment the pages leave idle."""
+normal task at once, and still gets every moment the pages leave idle.
+
+Only a thread that runs no Python in a web process may be lowered: a lowered Python thread
+that holds the interpreter lock when a page's thread wakes up keeps the page waiting until
+it gets a core again (bench/gil_inversion.py). Report work therefore runs in processes of
+its own (layout processes, the chart browser, report workers), lowered as a whole."""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ import sys
 LOWEST_NICE = 19
 _PR_CAPBSET_DROP = 24  # <linux/prctl.h>
 _CAP_SYS_NICE = 23  # <linux/capability.h>
+# Looked up once, here: a freshly forked child (preexec_fn, reports/chart_export.py) must not
+# load a library, in case another thread held the loader's lock at the fork.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 def lowest_priority_for_this_thread() -> None:
@@ -34,5 +42,4 @@ def lowest_priority_for_this_thread() -> None:
         return  # elsewhere these belong to the whole process: leave the web process alone
     os.setpriority(os.PRIO_PROCESS, 0, LOWEST_NICE)  # who=0: the calling thread
     os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_CAPBSET_DROP, _CAP_SYS_NICE, 0, 0, 0)
+    _prctl(_PR_CAPBSET_DROP, _CAP_SYS_NICE, 0, 0, 0)

@@ -21,7 +21,7 @@ from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank
 from reports.chart_export import ChartExportError, ChartExporter, default_chart_exporter
 from reports.svg import slim_svg
 
-from .support import LOWEST, QUESTIONS, command_of, descendants_of, thread_priorities, varied_answers
+from .support import LOWEST, SCHED_IDLE, QUESTIONS, command_of, descendants_of, thread_priorities, varied_answers
 
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 
@@ -308,8 +308,11 @@ def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(b
         processes = {pid for pid, _ in threads}
         assert len(processes) >= 3 and len(threads) > len(processes), threads
         assert raised == {}
-        # The exporting process itself keeps its priority: only the exporter's own thread is lowered.
-        assert os.getpriority(os.PRIO_PROCESS, 0) != 19 and os.sched_getscheduler(0) != os.SCHED_IDLE
+        # Not one thread of the exporting (web) process is lowered, the exporter's own included:
+        # a lowered thread there that holds the interpreter lock holds up the pages' threads
+        # until it gets a core again (bench/gil_inversion.py).
+        own = thread_priorities([os.getpid()])
+        assert len(own) > 1 and all(nice < 19 and policy != SCHED_IDLE for nice, policy in own.values()), own
     finally:
         exporter.close()
 
