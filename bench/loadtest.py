@@ -91,6 +91,20 @@ def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]], list[str]]
     )))
 
 
+LOAD_GENERATOR_NICE = -10
+
+
+def _load_generator_first() -> None:
+    # The 68 virtual browsers stand for machines of their own, but share the server's two cores
+    # here. Ahead of the server in the queue for a core, locust reads each reply when it comes, so
+    # its own wait for a core is not counted as the server's time; its CPU still comes out of the
+    # server's. (Needs root or CAP_SYS_NICE; otherwise it runs at normal priority, as the table says.)
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, LOAD_GENERATOR_NICE)
+    except PermissionError:
+        pass
+
+
 def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -288,12 +302,14 @@ def main() -> int:
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "locust"), "--only-summary", "--stop-timeout", "30"],
-            cwd=ROOT, env=locust_env, stdout=open(work / "locust.log", "w"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=locust_env, stdout=open(work / "locust.log", "w"), stderr=subprocess.STDOUT,
+            preexec_fn=_load_generator_first)
         killed = None
         if args.kill_worker:
             time.sleep(min(30, args.time_limit / 3))
             killed = worker_pids(server.pid)[0]
             os.kill(killed, signal.SIGKILL)
+        locust_nice = os.getpriority(os.PRIO_PROCESS, locust.pid)
         sampler = PressureSampler()
         sampler.start()
         locust_cpu = wait_counting_cpu(locust, args.time_limit + 60)
@@ -337,7 +353,7 @@ def main() -> int:
         ("failed requests", str(failures)),
         ("questionnaire pages p95 (GET, POST)", " / ".join(f"{float(r['95%']):.0f} ms" for r in page_rows)),
         ("… the same inside the server (access log)", f"{server_p95['GET']:.0f} ms / {server_p95['POST']:.0f} ms"),
-        ("load generator's CPU time (locust)", f"{locust_cpu:.0f} s"),
+        ("load generator's CPU time (locust), its nice value", f"{locust_cpu:.0f} s, {locust_nice}"),
         ("pressure during pages > 300 ms (share of time)", pressure_during_slow_pages(sampler, log)),
         ("profile.pdf request median / p95", f"{float(table['profile.pdf']['50%']):.0f} / {float(table['profile.pdf']['95%']):.0f} ms" if "profile.pdf" in table else "–"),
         ("PDF in hand after profile, median / p95", f"{float(table['PDF ready after']['50%']) / 1000:.1f} / {float(table['PDF ready after']['95%']) / 1000:.1f} s" if "PDF ready after" in table else "–"),
@@ -379,7 +395,7 @@ def main() -> int:
             "db": args.db, "attackers": args.attacker, "load_before": float(load_before), "load_after": float(load_after), "steal_seconds": round(steal, 2),
             "finished": log["finished"], "participants": args.participants, "failed": failures,
             "page_get_p95": p95("page GET"), "page_post_p95": p95("page POST"),
-            "server_get_p95": server_p95["GET"], "server_post_p95": server_p95["POST"], "locust_cpu_seconds": locust_cpu, "team_poll_p95": p95("team view poll"),
+            "server_get_p95": server_p95["GET"], "server_post_p95": server_p95["POST"], "locust_cpu_seconds": locust_cpu, "locust_nice": locust_nice, "team_poll_p95": p95("team view poll"),
             "arrived_within": max(log["arrival_times"], default=None),
             "attacker_responses": succeeded("attack /start") if args.attacker else 0,
             "attacker_pdfs": succeeded("attack PDF rendered") if args.attacker else 0,
