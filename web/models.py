@@ -19,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    TypeDecorator,
     select,
 )
 from sqlalchemy import false as sa_false
@@ -29,6 +30,20 @@ from .extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC, read back timezone-aware from every database: PostgreSQL keeps the
+    zone, SQLite gives naive UTC back, and comparing the two kinds raises."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(timezone.utc) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 def new_token() -> str:
@@ -47,7 +62,7 @@ class Coach(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Part of every session's id: raising it (logout, new password) ends all
     # sessions made before, including copies of the cookie.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -69,12 +84,12 @@ class Workshop(db.Model):
     language: Mapped[str] = mapped_column(String(5))
     privacy_mode: Mapped[str] = mapped_column(String(10))  # anonymous | named
     join_code: Mapped[str] = mapped_column(String(6), unique=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Anonymous workshops: the team totals last released to the coach (a
     # TeamRelease as JSON) and the completion time of the latest response in it.
     team_release: Mapped[str | None] = mapped_column(Text)
-    team_released_through: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    team_released_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A follow-up session: the team view compares it with this earlier workshop.
     follow_up_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshops.id", ondelete="SET NULL"), index=True
@@ -105,9 +120,9 @@ class Response(db.Model):
     respondent_name: Mapped[str | None] = mapped_column(String(120))
     # web | paper | import | simulated (SIMULATED: made by a model, never evidence about people)
     source: Mapped[str] = mapped_column(String(10), default="web")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshops.id", ondelete="CASCADE"), index=True
     )
@@ -176,10 +191,10 @@ class ReportJob(db.Model):
     total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The heartbeat: set at every step, so a job whose process died shows as lost;
     # for a finished ZIP, when it was made (it expires ZIP_RETENTION_HOURS later).
-    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Plan(db.Model):
@@ -190,7 +205,7 @@ class Plan(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     follow_up_on: Mapped[date] = mapped_column(Date)
     revision: Mapped[int] = mapped_column(Integer, default=1)  # the calendar event's SEQUENCE
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     actions: Mapped[list[PlanAction]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="PlanAction.position"
     )
@@ -221,7 +236,7 @@ class Reminder(db.Model):
     due_on: Mapped[date] = mapped_column(Date, index=True)
     # A run claims a reminder before sending it, so two runs never send one twice.
     claimed_by: Mapped[str | None] = mapped_column(String(36))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 
@@ -234,7 +249,7 @@ class RetakeLink(db.Model):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Retake(db.Model):
@@ -257,7 +272,7 @@ class ItemAnalysis(db.Model):
     instrument_version: Mapped[str] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(5))  # None: all languages
     n: Mapped[int] = mapped_column(Integer)
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[str] = mapped_column(Text)
 
 
@@ -272,5 +287,5 @@ class NormTable(db.Model):
     language: Mapped[str] = mapped_column(String(5))
     n: Mapped[int] = mapped_column(Integer)
     frozen_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     table: Mapped[str] = mapped_column(Text)

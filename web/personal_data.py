@@ -139,10 +139,6 @@ def delete_workshop(workshop: Workshop) -> None:
 # --- retention ---------------------------------------------------------------
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC back
-
-
 @dataclass
 class PurgeResult:
     responses: int = 0
@@ -177,7 +173,7 @@ def purge(now: datetime | None = None) -> PurgeResult:
 
     kept_zips = set(db.session.scalars(select(ReportJob.id).where(ReportJob.status.in_(("queued", "running", "done")))))
     for job_id, path in store.zip_files():
-        being_written = path.name.startswith(".") and _aware(datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)) > now - timedelta(hours=1)
+        being_written = path.name.startswith(".") and datetime.fromtimestamp(path.stat().st_mtime, timezone.utc) > now - timedelta(hours=1)
         if job_id not in kept_zips and not being_written:
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

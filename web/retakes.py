@@ -31,8 +31,7 @@ def retake_links_sent_before(now: datetime | None = None) -> datetime:
 
 
 def retake_link_expired(link: RetakeLink) -> bool:
-    sent = link.created_at if link.created_at.tzinfo else link.created_at.replace(tzinfo=timezone.utc)  # SQLite: naive UTC
-    return sent < retake_links_sent_before()
+    return link.created_at < retake_links_sent_before()
 
 
 def previous_of(response: Response) -> Response | None:

@@ -163,8 +163,6 @@ def _lost(job: ReportJob, now: datetime) -> bool:
     if job.status not in ("queued", "running"):
         return False
     beat = job.updated_at or job.created_at
-    if beat.tzinfo is None:  # SQLite gives naive UTC back
-        beat = beat.replace(tzinfo=timezone.utc)
     stale = now - beat > stale_after()
     if job.status == "running" or not current_app.config.get("REDIS_URL"):
         return stale

@@ -125,7 +125,5 @@ def report_store() -> ReportStore:
 def zip_expired(job, now: datetime | None = None) -> bool:
     """A finished ZIP (a ReportJob) is kept ZIP_RETENTION_HOURS after it was made."""
     made = job.updated_at or job.created_at
-    if made.tzinfo is None:
-        made = made.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC back
     limit = timedelta(hours=current_app.config["ZIP_RETENTION_HOURS"])
     return made < (now or datetime.now(timezone.utc)) - limit

@@ -333,8 +333,7 @@ def _num(value) -> str:
 
 
 def _iso_utc(moment: datetime) -> str:
-    # ISO 8601 with its time zone: SQLite hands back stored UTC times without one.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return moment.astimezone(timezone.utc).isoformat()  # ISO 8601 with its time zone
 
 
 def _csv_text(text: str) -> str:
