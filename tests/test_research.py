@@ -244,6 +244,14 @@ def test_the_simulation_script_marks_what_it_writes(runner, app, tmp_path):
         assert counted_n(instrument_bank().current) == 0
 
 
+def test_simulated_responses_are_tried_whether_or_not_their_lines_say_consent(runner, instrument, tmp_path):
+    # No person stands behind a simulated answer set: a line without consent is tried all the same.
+    runner.invoke(args=["import-responses", write(tmp_path, simulated_jsonl(
+        simulated_answers(instrument, 6, seed=8), consent=False, prefix="sim-2-"), "sim.jsonl")])
+    trial = runner.invoke(args=["item-analysis", "--simulated", "--resamples", "0"])
+    assert trial.exit_code == 0 and "N = 6 SIMULATED responses" in trial.output, trial.output
+
+
 def test_migration_marks_simulated_imports_made_before_and_drops_what_was_computed_from_them(tmp_path):
     from datetime import date
 

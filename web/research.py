@@ -31,10 +31,11 @@ NORMS_MIN_N = 300
 
 def _counted(instrument: Instrument, language: str | None, *, simulated: bool = False) -> list:
     """Which responses count: consenting, completed, of this version (and language), and
-    made by people. With simulated=True: the simulated ones instead, which never count."""
+    made by people. With simulated=True: the simulated ones instead, which never count
+    (no person stands behind them, so there is no consent to ask for)."""
+    people = [Response.source != SIMULATED, Response.research_consent.is_(True)]
     conditions = [
-        Response.source == SIMULATED if simulated else Response.source != SIMULATED,
-        Response.research_consent.is_(True),
+        *([Response.source == SIMULATED] if simulated else people),
         Response.completed_at.is_not(None),
         Response.instrument_id == instrument.id,
         Response.instrument_version == instrument.version,
