@@ -1,16 +1,7 @@
-"""How long the questionnaire takes: a reading-time model run over every
-version's real texts, v2 beside v1 (the baseline). Not a timing of this
-machine: the figures come from the stated model below and the word counts of
-the items, instructions and page hints each respondent reads.
-
-Model (per simulated respondent, seeded):
-- reading speed, log-normal across people: median 180 words/min (slow,
-  careful reading of short statements; fluent adults read 200–260), log-SD 0.30;
-- per item, after reading it: choosing an answer, log-normal, median 2.5 s,
-  log-SD 0.40 (about the 2 s floor of Huang et al. 2012 plus deliberation);
-- per page: reading the page hint, plus 4 s to look over the page, press Next
-  and wait for the next page;
-- once: the start page (name, language) 30 s, and the instructions on page 1.
+"""How long the questionnaire takes, per version and language: the reading-time
+model in assessment/completion_time.py (described there) run over every version's
+real texts, v2 beside v1 (the baseline). Not a timing of this machine. The start
+and join pages promise the rounded median ("about N minutes").
 
 Usage: .venv/bin/python bench/completion_time.py [--n 20000] [--seed 1]
 """
@@ -27,32 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessment.bank import InstrumentBank  # noqa: E402
-
-WORDS_PER_MINUTE = 180.0
-READING_LOG_SD = 0.30
-ANSWER_SECONDS = 2.5
-ANSWER_LOG_SD = 0.40
-PAGE_SECONDS = 4.0
-START_SECONDS = 30.0
-# v1 had no hint of its own in the item bank; its page showed this sentence.
-V1_HINT = {"en": "How often does this happen in your work? Think of the last few months.",
-           "sv": "Hur ofta händer det här i ditt arbete? Tänk på de senaste månaderna."}
-
-
-def words(text: str) -> int:
-    return len(text.split())
-
-
-def completion_seconds(instrument, language: str, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    item_words = np.array([words(item.text[language]) for item in instrument.items])
-    hint = instrument.page_hint[language] if instrument.page_hint else V1_HINT[language]
-    once_words = words(instrument.instructions[language]) if instrument.instructions else 0
-    pages = len(instrument.pages)
-    read_words = item_words.sum() + once_words + pages * words(hint)
-    words_per_second = np.exp(rng.normal(np.log(WORDS_PER_MINUTE / 60), READING_LOG_SD, n))
-    answering = np.exp(rng.normal(np.log(ANSWER_SECONDS), ANSWER_LOG_SD, (n, len(item_words)))).sum(axis=1)
-    return START_SECONDS + read_words / words_per_second + answering + pages * PAGE_SECONDS
+from assessment.completion_time import completion_seconds, typical_minutes, words  # noqa: E402
 
 
 def main() -> None:
@@ -69,6 +35,8 @@ def main() -> None:
             total_words = sum(words(i.text[language]) for i in instrument.items)
             print(f"{version:>7} {language:>4} {len(instrument.items):>5} {total_words:>5} "
                   f"{np.median(seconds) / 60:>6.1f} m {np.percentile(seconds, 90) / 60:>6.1f} m")
+    for (_, version), instrument in sorted(bank.instruments.items()):
+        print(f"version {version}: the pages say 'about {typical_minutes(instrument)} minutes'")
     print("target: median under 8 minutes (issue #12); v1 is the baseline")
 
 

@@ -153,19 +153,25 @@ def test_an_answers_file_with_na_is_scored_without_it(v2):
 
 
 def test_median_completion_time_is_under_eight_minutes():
-    """The reading-time model of bench/completion_time.py over v2's real texts."""
-    import importlib.util
-
+    """The reading-time model (assessment/completion_time.py) over v2's real texts."""
     import numpy as np
 
-    spec = importlib.util.spec_from_file_location("completion_time", QUESTIONS.parent / "bench" / "completion_time.py")
-    model = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(model)
+    from assessment.completion_time import completion_seconds
+
     bank = InstrumentBank.load(QUESTIONS)
     for language in ("sv", "en"):
-        v2 = np.median(model.completion_seconds(bank.current, language, 2000, seed=7))
-        v1 = np.median(model.completion_seconds(bank.get("tripwire", "1"), language, 2000, seed=7))
+        v2 = np.median(completion_seconds(bank.current, language, 2000, seed=7))
+        v1 = np.median(completion_seconds(bank.get("tripwire", "1"), language, 2000, seed=7))
         assert v1 < v2 < 8 * 60, (language, v1, v2)
+
+
+def test_the_pages_promise_the_models_median_in_whole_minutes(v2):
+    import numpy as np
+
+    from assessment.completion_time import completion_seconds, typical_minutes
+
+    medians = [np.median(completion_seconds(v2, language, 4000)) / 60 for language in v2.languages]
+    assert typical_minutes(v2) == round(max(medians)) == 6  # the README says "about six minutes"
 
 
 def test_does_not_apply_is_offered_on_every_item_but_the_everyday_faults(v2):

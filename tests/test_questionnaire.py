@@ -25,6 +25,19 @@ def test_start_page_speaks_the_browsers_language(client):
     assert "minutes" in en.text and "Privacy" in en.text
 
 
+def test_start_and_join_pages_say_how_long_from_the_one_model(app, client):
+    # They said 8 (the model's 90th percentile) where the README said six (its median).
+    from assessment.completion_time import typical_minutes
+
+    from .support import create_workshop, login, make_coach
+
+    minutes = typical_minutes(app.extensions["instrument_bank"].current)
+    assert f"takes about {minutes} minutes" in client.get("/?lang=en").text
+    login(client, *make_coach(app))
+    _, code = create_workshop(client, language="sv")
+    assert f"ungefär {minutes} minuter" in client.get(f"/join/{code}?lang=sv").text
+
+
 def test_language_switch_is_remembered(client):
     client.get("/?lang=sv")
     assert '<html lang="sv">' in client.get("/", headers={"Accept-Language": "en"}).text

@@ -9,6 +9,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from assessment.completion_time import typical_minutes
+
 from ..common.join_codes import normalise_join_code
 from ..common.start import begin_response
 from ..common.limits import response_creation
@@ -73,8 +75,7 @@ def workshop(code: str):
         named = workshop.named
         previous = _earlier_response(form.previous_link) if named and workshop.follow_up_of_id else None
         if form.previous_link.errors:
-            return render_template("join/workshop.html", workshop=workshop, form=form,
-                                   instrument_size=len(instrument_bank().current.items)), 400
+            return _join_page(workshop, form, 400)
         return begin_response(
             form.language.data,
             (form.name.data or "").strip() or None if named else None,
@@ -83,8 +84,13 @@ def workshop(code: str):
             research_consent=bool(form.research_consent.data),
             previous=previous,
         )
-    return render_template("join/workshop.html", workshop=workshop, form=form,
-                           instrument_size=len(instrument_bank().current.items)), 400 if form.errors else 200
+    return _join_page(workshop, form, 400 if form.errors else 200)
+
+
+def _join_page(workshop: Workshop, form: ParticipantForm, status: int):
+    instrument = instrument_bank().current
+    return render_template("join/workshop.html", workshop=workshop, form=form, instrument_size=len(instrument.items),
+                           minutes=typical_minutes(instrument)), status
 
 
 def _earlier_response(field) -> Response | None:
