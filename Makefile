@@ -11,8 +11,11 @@ run: system-deps $(VENV)/.runtime translations migrate
 	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
 
 # Static checks first (seconds): ruff, and import-linter's architecture contracts (pyproject.toml).
+# One test process per core (pytest-xdist); each has its own database schema, Redis and Chromium.
+# TEST_PROCESSES=0 runs the suite in this one process.
+TEST_PROCESSES ?= auto
 test: system-deps $(VENV)/.test translations check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 check: $(VENV)/.test
 	$(BIN)/ruff check .
@@ -21,7 +24,7 @@ check: $(VENV)/.test
 # The whole suite against PostgreSQL (TEST_DATABASE_URL; .ci/run sets it).
 test-postgres: system-deps $(VENV)/.test translations check
 	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/postgres"; exit 2; }
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 system-deps:
 	@scripts/system-deps.sh

@@ -164,16 +164,27 @@ def make_app(tmp_path: Path, **overrides):
     template = SQLITE_TEMPLATE_DIR / "migrated.sqlite" if SQLITE_TEMPLATE_DIR and own_sqlite else None
     copied = template is not None and template.exists() and _sqlite_copy(template, own_sqlite)
     app = create_app(config)
+    on_run_database = bool(RUN_DATABASE_URL) and config["SQLALCHEMY_DATABASE_URI"] == RUN_DATABASE_URL
     with app.app_context():
-        if not copied:
+        # The run's PostgreSQL schema is migrated once, by the first app (no test migrates it back).
+        if not copied and not (on_run_database and _run_database_migrated):
             upgrade(directory=str(MIGRATIONS))
+            _note_migrated(on_run_database)
             if template is not None and not template.exists():
                 _sqlite_copy(own_sqlite, template)
-        if RUN_DATABASE_URL and config["SQLALCHEMY_DATABASE_URI"] == RUN_DATABASE_URL:
+        if on_run_database:
             tables = ", ".join(t.name for t in reversed(db.metadata.sorted_tables))
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()
     return app
+
+
+_run_database_migrated = False
+
+
+def _note_migrated(on_run_database: bool) -> None:
+    global _run_database_migrated
+    _run_database_migrated = _run_database_migrated or on_run_database
 
 
 def _sqlite_copy(source: Path, target: Path) -> bool:
