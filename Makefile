@@ -40,8 +40,15 @@ $(VENV)/.test: requirements-test.txt requirements.txt | $(VENV)/bin/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $(VENV)/.runtime $@
 
-translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -d translations
+# Compiled only when the catalog changed, and swapped in whole: tests run `make worker`
+# while other test processes read the catalogs, and a rewrite in place let one of them read
+# the old or a half-written file.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
+	$(BIN)/pybabel compile -i $< -o $@.tmp
+	mv $@.tmp $@
 
 migrate: $(VENV)/.runtime
 	FLASK_DEBUG=1 $(FLASK) db upgrade
