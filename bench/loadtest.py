@@ -178,14 +178,15 @@ class PressureSampler(threading.Thread):
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, float, float, float]] = []  # (monotonic, cpu some, io some, io full) in µs
+        # (monotonic, CPU some, I/O some, I/O full, steal) in µs; steal is summed over the cores
+        self.samples: list[tuple[float, float, float, float, float]] = []
         self.stopped = threading.Event()
 
     @staticmethod
-    def _read() -> tuple[float, float, float]:
+    def _read() -> tuple[float, float, float, float]:
         def total(kind: str, line: int) -> float:
             return float(Path(f"/proc/pressure/{kind}").read_text().splitlines()[line].rsplit("total=", 1)[1])
-        return total("cpu", 0), total("io", 0), total("io", 1)
+        return total("cpu", 0), total("io", 0), total("io", 1), cpu_steal_seconds() * 1e6
 
     def run(self):
         while not self.stopped.wait(0.25):
@@ -194,13 +195,16 @@ class PressureSampler(threading.Thread):
             except (OSError, IndexError, ValueError):
                 return  # no PSI on this kernel: the table says so
 
-    def share(self, start: float, end: float) -> tuple[float, float, float] | None:
-        """Fraction of [start, end] (monotonic s) with CPU some / I/O some / I/O full pressure."""
+    def share(self, start: float, end: float) -> tuple[float, float, float, float] | None:
+        """Fraction of [start, end] (monotonic s) with CPU some / I/O some / I/O full pressure,
+        and the share of the cores' time the VM's host took (steal)."""
         inside = [s for s in self.samples if start - 0.25 <= s[0] <= end + 0.25]
         if len(inside) < 2 or inside[-1][0] <= inside[0][0]:
             return None
         span = (inside[-1][0] - inside[0][0]) * 1e6
-        return tuple((inside[-1][k] - inside[0][k]) / span for k in (1, 2, 3))
+        shares = [(inside[-1][k] - inside[0][k]) / span for k in (1, 2, 3, 4)]
+        shares[3] /= os.cpu_count() or 1
+        return tuple(shares)
 
 
 def pressure_during_slow_pages(sampler: PressureSampler, log: dict, slower_than_ms: float = 300) -> str:
@@ -213,9 +217,10 @@ def pressure_during_slow_pages(sampler: PressureSampler, log: dict, slower_than_
             if name in ("page GET", "page POST") and ms > slower_than_ms]
     shares = [share for start, end in slow if (share := sampler.share(start, end))]
     if not shares:
-        return "no slow pages; whole run CPU {:.0%}, I/O some {:.0%}, full {:.0%}".format(*whole)
-    during = [sum(share[k] for share in shares) / len(shares) for k in range(3)]
-    return "{} slow pages: CPU {:.0%}, I/O some {:.0%}, full {:.0%}; whole run {:.0%}, {:.0%}, {:.0%}".format(len(shares), *during, *whole)
+        return "no slow pages; whole run CPU {:.0%}, I/O some {:.0%}, full {:.0%}, steal {:.0%}".format(*whole)
+    during = [sum(share[k] for share in shares) / len(shares) for k in range(4)]
+    return ("{} slow pages: CPU {:.0%}, I/O some {:.0%}, full {:.0%}, steal {:.0%}; "
+            "whole run {:.0%}, {:.0%}, {:.0%}, {:.0%}").format(len(shares), *during, *whole)
 
 
 def server_side_p95(access_log: Path) -> dict[str, float]:
