@@ -47,8 +47,8 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 translations: $(CATALOGS)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
-	$(BIN)/pybabel compile -i $< -o $@.tmp
-	mv $@.tmp $@
+	$(BIN)/pybabel compile -i $< -o $@.$$$$.tmp && test -f $@.$$$$.tmp \
+	  || { echo "$<: not compiled (pybabel skips a catalog marked fuzzy)"; exit 1; }; mv $@.$$$$.tmp $@
 
 migrate: $(VENV)/.runtime
 	FLASK_DEBUG=1 $(FLASK) db upgrade

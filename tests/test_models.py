@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from web.extensions import db
 from web.models import Coach
@@ -22,6 +22,9 @@ def test_moments_come_back_timezone_aware_in_utc(app):
         coach.created_at = datetime(2026, 12, 3, 13, 0, tzinfo=timezone(timedelta(hours=1)))
         db.session.commit()
         db.session.expire_all()
+        if db.engine.dialect.name == "postgresql":
+            # psycopg answers in the server's TimeZone, which Debian takes from the machine's zone
+            db.session.execute(text("SET TIME ZONE 'Europe/Stockholm'"))
         moment = db.session.scalar(select(Coach.created_at))
     assert moment.utcoffset() == timedelta(0)
     assert moment == datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)

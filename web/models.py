@@ -43,7 +43,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc) if value is not None and value.tzinfo else value
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+        if value is None:
+            return None
+        # psycopg gives PostgreSQL's answer in the server's TimeZone setting, e.g. +01:00
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def new_token() -> str:
