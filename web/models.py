@@ -33,8 +33,9 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator):
-    """A moment in UTC, read back timezone-aware from every database: PostgreSQL keeps the
-    zone, SQLite gives naive UTC back, and comparing the two kinds raises."""
+    """A moment stored in UTC and read back timezone-aware in UTC from every database: SQLite
+    gives naive UTC back, psycopg answers in the server's TimeZone, and comparing naive
+    with aware raises."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
