@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from web.extensions import db
 from web.models import Coach
@@ -28,3 +28,47 @@ def test_moments_come_back_timezone_aware_in_utc(app):
         moment = db.session.scalar(select(Coach.created_at))
     assert moment.utcoffset() == timedelta(0)
     assert moment == datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+
+
+def test_the_migrations_build_the_schema_the_models_describe(app):
+    # A model changed without a migration (or the reverse) passes every other test on a
+    # schema built from the migrations, and breaks the first real upgrade.
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                       db.metadata)
+    assert differences == []
+
+
+def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
+    # Autogenerate would write `web.models.UTCDateTime()` into the migration without
+    # importing it: the next upgrade stops with a NameError. The migration stores what
+    # the type stores, a timezone-aware DateTime.
+    import shutil
+
+    from flask_migrate import migrate as autogenerate
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    from .support import MIGRATIONS
+
+    folder = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for revision in (folder / "versions").glob("*.py"):
+        revision.unlink()
+    config = {"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path / "instance")}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    with app.app_context():
+        autogenerate(directory=str(folder), message="everything")
+    (written,) = (folder / "versions").glob("*.py")
+    code = written.read_text()
+    assert "UTCDateTime" not in code
+    assert "sa.DateTime(timezone=True)" in code
+    fresh = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+    with fresh.app_context():
+        upgrade(directory=str(folder))
+        with db.engine.connect() as connection:
+            assert "created_at" in {c["name"] for c in inspect(connection).get_columns("coaches")}

@@ -50,6 +50,15 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+def render_migration_item(type_: str, obj, autogen_context):
+    """Alembic autogenerate (migrations/env.py): a UTCDateTime column is written into a new
+    migration as what it stores, a timezone-aware DateTime; written as itself, the migration
+    would name `web.models.UTCDateTime` without importing it."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def new_token() -> str:
     """A private link token: 256 random bits."""
     return secrets.token_urlsafe(32)
