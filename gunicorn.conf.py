@@ -9,4 +9,6 @@ def post_worker_init(worker):
     # workshop's first pages, its start competed with them (bench/RESULTS.md).
     from reports.batch import layout_pool
 
-    layout_pool(1).start(worker.wsgi.extensions["instrument_bank"].current.languages)
+    current = worker.wsgi.extensions["instrument_bank"].current
+    layout_pool(1).start(current.languages)
+    current.typical_minutes  # the start and join pages' "about N minutes" (50 ms), before the first request

@@ -166,6 +166,14 @@ class Instrument:
         raise KeyError(scale_id)
 
     @cached_property
+    def typical_minutes(self) -> int:
+        """How long the questionnaire takes, as the start and join pages say it ("about N
+        minutes"): the reading-time model's median over these very texts (completion_time.py)."""
+        from .completion_time import typical_minutes
+
+        return typical_minutes(self)
+
+    @cached_property
     def item_ids(self) -> frozenset[str]:
         return frozenset(item.id for item in self.items)
 

@@ -174,6 +174,27 @@ def test_the_pages_promise_the_models_median_in_whole_minutes(v2):
     assert typical_minutes(v2) == round(max(medians)) == 6  # the README says "about six minutes"
 
 
+def test_the_promised_minutes_follow_the_texts_also_within_a_version(v2, tmp_path):
+    # The figure was cached by (id, version): a bank reloaded with longer texts under the
+    # same version kept promising the old one. It now belongs to the loaded instrument.
+    import shutil
+
+    from .support import edit_yaml
+
+    folder = tmp_path / "v2"
+    shutil.copytree(QUESTIONS / "v2", folder)
+
+    def longer(data):
+        for item in data["items"]:
+            item["text"] = {language: " ".join([text] * 3) for language, text in item["text"].items()}
+
+    edit_yaml(folder / "items.yaml", longer)
+    edited = load_instrument(folder)
+    assert (edited.id, edited.version) == (v2.id, v2.version)
+    assert v2.typical_minutes == 6
+    assert edited.typical_minutes > v2.typical_minutes
+
+
 def test_does_not_apply_is_offered_on_every_item_but_the_everyday_faults(v2):
     """Everyday faults always apply, so the item bank (scales.yaml `not_applicable: false`)
     takes "does not apply" off them; every form and check reads it from the item."""

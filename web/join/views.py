@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from assessment.completion_time import typical_minutes
 
 from ..common.join_codes import normalise_join_code
 from ..common.start import begin_response
@@ -90,7 +89,7 @@ def workshop(code: str):
 def _join_page(workshop: Workshop, form: ParticipantForm, status: int):
     instrument = instrument_bank().current
     return render_template("join/workshop.html", workshop=workshop, form=form, instrument_size=len(instrument.items),
-                           minutes=typical_minutes(instrument)), status
+                           minutes=instrument.typical_minutes), status
 
 
 def _earlier_response(field) -> Response | None:

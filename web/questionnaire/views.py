@@ -20,7 +20,6 @@ from flask import (
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from assessment.completion_time import typical_minutes
 from reports import charts
 
 from ..common.forms import ConfirmForm, ResearchConsentForm
@@ -61,7 +60,7 @@ def start():
 def _start_page(form: StartForm, status: int = 200):
     return render_template(
         "questionnaire/start.html", form=form, instrument=instrument_bank().current,
-        minutes=typical_minutes(instrument_bank().current),
+        minutes=instrument_bank().current.typical_minutes,
         retention_days=current_app.config["RETENTION_DAYS"],
     ), status
 
