@@ -8,7 +8,7 @@ import io
 from statistics import median
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from assessment.team import Count, checked_min_group, release_of, summarise_team
 from web.extensions import db
@@ -133,6 +133,27 @@ def test_a_self_test_is_final_once_completed_too(app, respondent, instrument):
     with app.app_context():
         response = Response.by_token(respondent.token)
         assert {a.value for a in response.answers} == {3}
+
+
+def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_nothing(app, respondent, instrument):
+    # One tab finishes the questionnaire while another tab's page is on its way: that request
+    # read an open response, so the check in Python passes; the write itself must refuse.
+    from web.responses import ResponseCompleted, save_page
+
+    respondent.start()
+    with app.test_request_context():
+        response = Response.by_token(respondent.token)
+        assert response.completed_at is None
+        with db.engine.begin() as other_tab:
+            other_tab.execute(update(Response).where(Response.id == response.id).values(completed_at=func.now()))
+        with pytest.raises(ResponseCompleted):
+            save_page(response, 1, {i.id: 5 for i in instrument.pages[0]}, 30.0, language="sv")
+        db.session.rollback()
+        db.session.commit()
+    with app.app_context():
+        response = Response.by_token(respondent.token)
+        assert response.answers == [] and response.language == "en"
+        assert db.session.scalar(select(func.count()).select_from(PageTiming).where(PageTiming.response_id == response.id)) == 0
 
 
 def test_one_more_completion_changes_nothing_the_coach_sees(app, coach, instrument):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -100,6 +100,34 @@ def add_page_time(response: Response, page: int, seconds: float) -> None:
         set_={"seconds": PageTiming.__table__.c.seconds + statement.excluded.seconds},
     )
     db.session.execute(statement)
+
+
+def save_page(response: Response, page: int, answers: Mapping[str, int | str], seconds: float,
+              *, language: str | None = None) -> None:
+    """A questionnaire page as submitted: its answers, its reading time and the response's
+    last change (and language), refused if the response is completed, also when it was
+    completed by another request after this one read it.
+
+    Three statements and nothing else: on SQLite the first write holds the database's one
+    write lock until the commit, and every other writer waits (bench/RESULTS.md)."""
+    _still_open(response)
+    seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_PAGE))
+    changes = {"updated_at": datetime.now(timezone.utc)} | ({"language": language} if language else {})
+    still_open = db.session.execute(
+        update(Response).where(Response.id == response.id, Response.completed_at.is_(None)).values(changes)
+        .execution_options(synchronize_session=False)
+    )
+    if still_open.rowcount != 1:
+        raise ResponseCompleted(response.id)
+    if answers:
+        rows = [{"response_id": response.id, "item_id": k, "value": _stored(v)} for k, v in answers.items()]
+        statement = _insert(Answer.__table__).values(rows)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["response_id", "item_id"], set_={"value": statement.excluded.value}))
+    statement = _insert(PageTiming.__table__).values(response_id=response.id, page=page, seconds=seconds)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["response_id", "page"],
+        set_={"seconds": PageTiming.__table__.c.seconds + statement.excluded.seconds}))
 
 
 def answers_of(response: Response) -> dict[str, int | str]:

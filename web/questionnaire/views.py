@@ -34,12 +34,12 @@ from ..personal_data import delete_response
 from ..reporting.downloads import prepare_profile_pdf, send_profile_pdf
 from ..research import norm_positions
 from ..responses import (
-    add_page_time,
+    ResponseCompleted,
     answers_of,
     instrument_of,
     missing_items,
     profile_of,
-    save_answers,
+    save_page,
 )
 from .forms import StartForm, page_form_class
 
@@ -110,19 +110,17 @@ def page(token: str, number: int):
         return _render_page(response, token, form, items, number, len(pages), missing=[])
 
     if response.completed_at is not None:
-        # Final once completed: re-posting a page must not move a team's totals.
-        return render_template(
-            "errors/error.html", status=409, title=_("This questionnaire is complete"),
-            message=_("Its answers can't be changed any more. Nothing was saved."),
-            link=(url_for("questionnaire.profile", token=token), _("See your profile")),
-        ), 409
-    submitted = _checked_page_submission(response, items, number)
-    action, answers, seconds = submitted
-    save_answers(response, answers)
-    add_page_time(response, number, seconds)
-    if action.startswith("lang:"):
-        session["lang"] = response.language = action.split(":", 1)[1]
+        return _already_complete(token)
+    action, answers, seconds = _checked_page_submission(response, items, number)
+    language = action.split(":", 1)[1] if action.startswith("lang:") else None
+    try:
+        save_page(response, number, answers, seconds, language=language)
+    except ResponseCompleted:  # completed by another request (another tab) since this one read it
+        db.session.rollback()
+        return _already_complete(token)
     db.session.commit()
+    if language:
+        session["lang"] = language
 
     if action == "later":
         return redirect(url_for("questionnaire.later", token=token))
@@ -141,6 +139,15 @@ def page(token: str, number: int):
     if number < len(pages):
         return redirect(url_for("questionnaire.page", token=token, number=number + 1))
     return _finish(response, token)
+
+
+def _already_complete(token: str):
+    # Final once completed: re-posting a page must not move a team's totals.
+    return render_template(
+        "errors/error.html", status=409, title=_("This questionnaire is complete"),
+        message=_("Its answers can't be changed any more. Nothing was saved."),
+        link=(url_for("questionnaire.profile", token=token), _("See your profile")),
+    ), 409
 
 
 def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
