@@ -71,6 +71,25 @@ def test_rendering_pdfs_is_limited_per_client_and_cached_ones_are_free(limited_a
     assert other.get(person.url("/profile.pdf?lang=sv")).status_code == 200
 
 
+def test_asking_again_while_a_pdf_is_being_made_costs_nothing_of_the_render_limit(limited_app):
+    # The "being prepared" page asks again every 2 s, and each ask counted as a render: a
+    # workshop behind one office address used up its limit waiting for its PDFs.
+    instrument = limited_app.extensions["instrument_bank"].current
+    limited_app.config["RENDER_RATE_LIMIT"] = "2 per minute"
+    person = Respondent(client_at(limited_app, "203.0.113.9"), instrument)
+    person.start()
+    person.complete(varied_answers(instrument))
+    slot = Path(limited_app.instance_path) / "render-slots" / ".render-slot-0"
+    slot.parent.mkdir(parents=True, exist_ok=True)
+    with open(slot, "a") as busy:
+        fcntl.flock(busy, fcntl.LOCK_EX)  # another gunicorn worker is rendering
+        waiting = [person.client.get(person.url("/profile.pdf?lang=en")).status_code for _ in range(5)]
+        fcntl.flock(busy, fcntl.LOCK_UN)
+    assert waiting == [202] * 5
+    assert person.client.get(person.url("/profile.pdf?lang=en")).status_code == 200  # rendered: 1
+    assert person.client.get(person.url("/profile.pdf?lang=sv")).status_code == 200  # rendered: 2
+
+
 def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument,
                                                                                    monkeypatch):
     from web.reporting import production

@@ -116,6 +116,24 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
     assert ready.status_code == 200 and ready.data.startswith(b"%PDF-")
 
 
+def test_only_the_request_that_queues_a_pdf_is_told_it_started_it(queued_app, respondent, instrument):
+    # What counts against a client's render limit (web/common/limits.py): asking again
+    # while a PDF is queued starts nothing.
+    from web.models import Response
+    from web.reporting.production import cached_profile_pdf
+
+    app, connection = queued_app
+    respondent.start(language="en")
+    respondent.complete(varied_answers(instrument))  # its English PDF is queued on completion
+    with app.test_request_context():
+        response = Response.by_token(respondent.token)
+        english, swedish = (cached_profile_pdf(response, language)[1] for language in ("en", "sv"))
+        assert report_queue.request_profile(response, "en", english)[1] is False
+        assert report_queue.request_profile(response, "sv", swedish)[1] is True
+        assert report_queue.request_profile(response, "sv", swedish)[1] is False
+    assert Queue(report_queue.QUEUE_NAME, connection=connection).count == 2
+
+
 def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
     import web.reporting.production as production
     from reports.chart_export import ChartExportError

@@ -1,7 +1,9 @@
 """Per-client limits on what costs the server: starting responses and
 rendering PDFs. A client is its address (behind a proxy, the address the
 proxy reports: PROXY_COUNT). Only what was actually done counts: a start
-that made a response, a download that rendered a PDF (a cached one is free).
+that made a response, a download that started a PDF's rendering (a cached one,
+and asking again while it is being made, are free; the PDF queued when a
+questionnaire is completed is paid for by the start that made the response).
 
 A whole workshop behind one office NAT must fit: START_RATE_LIMIT defaults to
 60 per 10 minutes, and a person renders one or two PDFs (two languages), so

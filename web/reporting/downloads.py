@@ -36,10 +36,14 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
         cached, key = cached_profile_pdf(response, language)
         if cached is not None:
             return cached
-    note_render()
+    # A request counts against the client's render limit only where it starts a PDF's work:
+    # the "being prepared" page asks again every 2 s, and a workshop behind one address
+    # would otherwise use up its limit by waiting.
     if queued:
         try:
-            job = queue.request_profile(response, language, key)
+            job, started = queue.request_profile(response, language, key)
+            if started:
+                note_render()
             return queue.wait_for_profile(response, language, key, job,
                                           wait if wait is not None else queue.RENDER_TIMEOUT)
         except RedisError as exc:
@@ -47,6 +51,7 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
     with render_slot() as slot:
         if slot is None:  # other PDFs are being made on this machine: the page asks again shortly
             return None
+        note_render()
         return render_profile(response, language)
 
 

@@ -75,8 +75,9 @@ def profile_job_id(owner: str, language: str, key: tuple) -> str:
     return f"pdf-{owner}-" + hashlib.sha256(repr((language, key)).encode()).hexdigest()[:16]
 
 
-def request_profile(response: Response, language: str, key: tuple) -> Job:
-    """Make sure a worker renders this PDF; raises RedisError when Redis is down."""
+def request_profile(response: Response, language: str, key: tuple) -> tuple[Job, bool]:
+    """Make sure a worker renders this PDF: its job, and whether this call queued it (False:
+    it was queued already). Raises RedisError when Redis is down."""
     queue = _queue()
     job_id = profile_job_id(response.token_hash, language, key)
     try:
@@ -87,13 +88,13 @@ def request_profile(response: Response, language: str, key: tuple) -> Job:
             job.delete()
             raise ChartExportError(f"the report worker could not render the PDF ({status})")
         if status != "finished":
-            return job
+            return job, False
     except (NoSuchJobError, InvalidJobOperation):
         pass
     # result_ttl=0: RQ deletes a finished job at once, so nothing of it is left in Redis
     # (the PDF itself goes into the report store, never through Redis).
     return queue.enqueue(RENDER_PROFILE, response.id, response.token_hash, language, job_id=job_id,
-                         job_timeout=RENDER_TIMEOUT, result_ttl=0, failure_ttl=600)
+                         job_timeout=RENDER_TIMEOUT, result_ttl=0, failure_ttl=600), True
 
 
 def wait_for_profile(response: Response, language: str, key: tuple, job: Job, wait: float) -> bytes | None:
