@@ -246,11 +246,16 @@ def test_plan_page_select_looks_like_the_fields_beside_it(live_server, browser, 
         context.close()
 
 
+@pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("width", [375, 1280])
-def test_footer_separators_never_start_a_line(live_server, page, width):
-    """A footer line began with "· För coacher": each dot stays with the link before it."""
+def test_footer_separators_never_start_a_line_and_links_never_break(live_server, page, width, language):
+    """A footer line began with "· För coacher": each dot stays with the link before it.
+    "For coaches" broke after "For" at 1280 px: a link is never split over two lines."""
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(live_server.url + "/?lang=sv")
+    page.goto(live_server.url + f"/?lang={language}")
+    broken = page.evaluate("""() => [...document.querySelectorAll('.site-footer a')]
+        .filter(a => a.getClientRects().length > 1).map(a => a.textContent)""")
+    assert broken == [], f"footer links split over two lines: {broken}"
     starts = page.evaluate("""() => {
         const p = document.querySelector('.site-footer p'); const left = p.getBoundingClientRect().left;
         const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT); const range = document.createRange(); const found = [];
