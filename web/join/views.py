@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-
 from ..common.join_codes import normalise_join_code
 from ..common.start import begin_response
 from ..common.limits import response_creation
