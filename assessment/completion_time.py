@@ -14,9 +14,12 @@ A model, not a measurement: no one's time on the pages is used."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from .instrument import Instrument
+if TYPE_CHECKING:  # Instrument.typical_minutes calls this module
+    from .instrument import Instrument
 
 WORDS_PER_MINUTE = 180.0
 READING_LOG_SD = 0.30
