@@ -147,12 +147,36 @@ def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_no
         with db.engine.begin() as other_tab:
             other_tab.execute(update(Response).where(Response.id == response.id).values(completed_at=func.now()))
         with pytest.raises(ResponseCompleted):
-            save_page(response, 1, {i.id: 5 for i in instrument.pages[0]}, 30.0, language="sv")
+            save_page(response, 1, {i.id: 5 for i in instrument.pages[0]}, 30.0, switch_to="sv")
         db.session.rollback()
-        db.session.commit()
     with app.app_context():
         response = Response.by_token(respondent.token)
         assert response.answers == [] and response.language == "en"
+        assert db.session.scalar(select(func.count()).select_from(PageTiming).where(PageTiming.response_id == response.id)) == 0
+
+
+def test_the_page_view_answers_409_when_another_tab_completes_the_response_meanwhile(app, respondent, instrument,
+                                                                                  monkeypatch):
+    from web.questionnaire import views
+
+    respondent.start()
+    fields = page_fields(respondent.client.get(respondent.url("/page/1")).text)
+
+    def completed_by_the_other_tab_first(response, *args, **kwargs):
+        with db.engine.begin() as other_tab:
+            other_tab.execute(update(Response).where(Response.id == response.id).values(completed_at=func.now()))
+        return save_page(response, *args, **kwargs)
+
+    save_page = views.save_page
+    monkeypatch.setattr(views, "save_page", completed_by_the_other_tab_first)
+    reply = respondent.client.post(respondent.url("/page/1"), data={
+        **fields, "action": "lang:sv", **{i.id: "5" for i in instrument.pages[0]}})
+    assert reply.status_code == 409 and "be changed any more" in reply.text
+    with respondent.client.session_transaction() as session:
+        assert session.get("lang") != "sv"
+    with app.app_context():
+        response = Response.by_token(respondent.token)
+        assert response.answers == [] and response.language == "en" and response.completed_at is not None
         assert db.session.scalar(select(func.count()).select_from(PageTiming).where(PageTiming.response_id == response.id)) == 0
 
 

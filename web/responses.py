@@ -75,59 +75,57 @@ def _answer(stored: int) -> int | str:
     return NOT_APPLICABLE if stored == NOT_APPLICABLE_VALUE else stored
 
 
+def _answers_upsert(response_id: int, answers: Mapping[str, int | str]):
+    rows = [{"response_id": response_id, "item_id": k, "value": _stored(v)} for k, v in answers.items()]
+    statement = _insert(Answer.__table__).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=["response_id", "item_id"], set_={"value": statement.excluded.value}
+    )
+
+
+def _page_time_upsert(response_id: int, page: int, seconds: float):
+    seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_PAGE))
+    statement = _insert(PageTiming.__table__).values(response_id=response_id, page=page, seconds=seconds)
+    return statement.on_conflict_do_update(
+        index_elements=["response_id", "page"],
+        set_={"seconds": PageTiming.__table__.c.seconds + statement.excluded.seconds},
+    )
+
+
 def save_answers(response: Response, answers: Mapping[str, int | str]) -> None:
     """Upsert answers (1–5 or "na"): one row per item, however often a page is submitted."""
     _still_open(response)
     if not answers:
         return
-    rows = [{"response_id": response.id, "item_id": k, "value": _stored(v)} for k, v in answers.items()]
-    statement = _insert(Answer.__table__).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["response_id", "item_id"], set_={"value": statement.excluded.value}
-    )
-    db.session.execute(statement)
+    db.session.execute(_answers_upsert(response.id, answers))
     response.updated_at = datetime.now(timezone.utc)
 
 
 def add_page_time(response: Response, page: int, seconds: float) -> None:
     _still_open(response)
-    seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_PAGE))
-    statement = _insert(PageTiming.__table__).values(
-        response_id=response.id, page=page, seconds=seconds
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["response_id", "page"],
-        set_={"seconds": PageTiming.__table__.c.seconds + statement.excluded.seconds},
-    )
-    db.session.execute(statement)
+    db.session.execute(_page_time_upsert(response.id, page, seconds))
 
 
 def save_page(response: Response, page: int, answers: Mapping[str, int | str], seconds: float,
-              *, language: str | None = None) -> None:
+              *, switch_to: str | None = None) -> None:
     """A questionnaire page as submitted: its answers, its reading time and the response's
-    last change (and language), refused if the response is completed, also when it was
-    completed by another request after this one read it.
+    last change (and language, when the page switched it), refused if the response is
+    completed, also when another request completed it after this one read it.
 
-    Three statements and nothing else: on SQLite the first write holds the database's one
-    write lock until the commit, and every other writer waits (bench/RESULTS.md)."""
+    The three statements are built before the first one runs: on SQLite the first write
+    holds the database's one write lock until the commit, and every other writer waits
+    (bench/RESULTS.md)."""
     _still_open(response)
-    seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_PAGE))
-    changes = {"updated_at": datetime.now(timezone.utc)} | ({"language": language} if language else {})
-    still_open = db.session.execute(
+    changes = {"updated_at": datetime.now(timezone.utc)} | ({"language": switch_to} if switch_to else {})
+    open_response = (
         update(Response).where(Response.id == response.id, Response.completed_at.is_(None)).values(changes)
         .execution_options(synchronize_session=False)
     )
-    if still_open.rowcount != 1:
+    writes = ([_answers_upsert(response.id, answers)] if answers else []) + [_page_time_upsert(response.id, page, seconds)]
+    if db.session.execute(open_response).rowcount != 1:
         raise ResponseCompleted(response.id)
-    if answers:
-        rows = [{"response_id": response.id, "item_id": k, "value": _stored(v)} for k, v in answers.items()]
-        statement = _insert(Answer.__table__).values(rows)
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["response_id", "item_id"], set_={"value": statement.excluded.value}))
-    statement = _insert(PageTiming.__table__).values(response_id=response.id, page=page, seconds=seconds)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["response_id", "page"],
-        set_={"seconds": PageTiming.__table__.c.seconds + statement.excluded.seconds}))
+    for statement in writes:
+        db.session.execute(statement)
 
 
 def answers_of(response: Response) -> dict[str, int | str]:

@@ -112,15 +112,15 @@ def page(token: str, number: int):
     if response.completed_at is not None:
         return _already_complete(token)
     action, answers, seconds = _checked_page_submission(response, items, number)
-    language = action.split(":", 1)[1] if action.startswith("lang:") else None
+    switch_to = action.split(":", 1)[1] if action.startswith("lang:") else None
     try:
-        save_page(response, number, answers, seconds, language=language)
+        save_page(response, number, answers, seconds, switch_to=switch_to)
     except ResponseCompleted:  # completed by another request (another tab) since this one read it
         db.session.rollback()
         return _already_complete(token)
     db.session.commit()
-    if language:
-        session["lang"] = language
+    if switch_to:
+        session["lang"] = switch_to
 
     if action == "later":
         return redirect(url_for("questionnaire.later", token=token))
