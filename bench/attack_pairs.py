@@ -14,8 +14,8 @@ $PWD/.venv /tmp/before/.venv`):
 Each run is one bench/loadtest.py (its own server, database and locust); the
 table gives every run's p95 and, per cell, the median and the worst. Target:
 participants' pages p95 (GET and POST) <= 300 ms in every run with attackers.
-Exit status 0 when the last --checkout (the version under test; the only one without
---checkout) met it; the others' verdicts are printed."""
+Exit status 0 when the version under test (the last --checkout, or this checkout without
+one) met it and nothing was lost or failed; the other checkouts' verdicts are printed."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def test_asking_again_while_a_pdf_is_being_made_costs_nothing_of_the_render_limi
     # The "being prepared" page asks again every 2 s, and each ask counted as a render: a
     # workshop behind one office address used up its limit waiting for its PDFs.
     instrument = limited_app.extensions["instrument_bank"].current
-    limited_app.config["RENDER_RATE_LIMIT"] = "2 per minute"
+    limited_app.config.update(RENDER_RATE_LIMIT="2 per minute", RENDER_SLOTS=1)
     person = Respondent(client_at(limited_app, "203.0.113.9"), instrument)
     person.start()
     person.complete(varied_answers(instrument))
