@@ -256,6 +256,9 @@ def main() -> int:
     parser.add_argument("--participants-after", type=float, default=0.0, metavar="SECONDS",
                         help="participants arrive this long after the attackers (a workshop starting during an attack)")
     parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
+    parser.add_argument("--busy-neighbours", type=int, default=0, metavar="N",
+                        help="N programs that keep a core busy at normal priority for the whole run: other work on a "
+                             "shared machine, made repeatable (a quiet machine and a noisy one differed tenfold)")
     parser.add_argument("--summary", metavar="FILE", help="also write the run's figures as JSON (bench/attack_pairs.py reads it)")
     parser.add_argument("--locust", default=str(BIN / "locust"),
                         help="the locust program (default: the project's .venv, as `make loadtest` installs it)")
@@ -292,6 +295,7 @@ def main() -> int:
             ["chrt", "--idle", "0", str(BIN / "rq"), "worker", "reports", "--url", args.redis, "--path", ".",
              "--worker-class", "rq.worker.SimpleWorker"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(work / f"rq-{n}.log", "w")))
+    neighbours: list[subprocess.Popen] = []
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         log_path = work / "acknowledged.json"
@@ -303,6 +307,7 @@ def main() -> int:
                       "LOADTEST_ATTACKERS": str(args.attacker),
                       "LOADTEST_PARTICIPANTS_AFTER": str(args.participants_after),
                       "LOADTEST_SPAWN_RATE": str(args.spawn_rate)}
+        neighbours += [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy_neighbours)]
         locust = subprocess.Popen(
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
@@ -320,6 +325,9 @@ def main() -> int:
         locust_cpu = wait_counting_cpu(locust, args.time_limit + 60)
         sampler.stopped.set()
     finally:
+        for neighbour in neighbours:
+            neighbour.kill()
+            neighbour.wait()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         for worker in report_workers:
@@ -347,6 +355,7 @@ def main() -> int:
         ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
         ("load average (1 min) before / after the run", f"{load_before} / {load_after}"),
         ("CPU time taken by the VM's host (steal)", f"{steal:.1f} s"),
+        ("busy neighbours (programs keeping a core busy)", str(args.busy_neighbours)),
         ("report workers (RQ, Redis)", str(args.report_workers)),
         ("participants arrived from / to", "{:.1f} / {:.1f} s".format(min(log["arrival_times"], default=float("nan")),
                                                                    max(log["arrival_times"], default=float("nan")))),
@@ -398,6 +407,7 @@ def main() -> int:
             return float(table[name]["95%"]) if name in table else None
         Path(args.summary).write_text(json.dumps({
             "db": args.db, "attackers": args.attacker, "load_before": float(load_before), "load_after": float(load_after), "steal_seconds": round(steal, 2),
+            "busy_neighbours": args.busy_neighbours,
             "finished": log["finished"], "participants": args.participants, "failed": failures,
             "page_get_p95": p95("page GET"), "page_post_p95": p95("page POST"),
             "server_get_p95": server_p95["GET"], "server_post_p95": server_p95["POST"], "locust_cpu_seconds": locust_cpu, "locust_nice": locust_nice, "team_poll_p95": p95("team view poll"),
