@@ -94,6 +94,19 @@ def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]], list[str]]
 LOAD_GENERATOR_NICE = -10
 
 
+# Other work on a shared machine: busy for 0-100 ms, idle for 0-100 ms, at normal priority. Never
+# busy all the time: that leaves idle-priority work (the PDFs) no moment at all (one such run
+# finished 5 of 60 participants, none of the rest got a PDF).
+NEIGHBOUR = """
+import random, time
+while True:
+    until = time.perf_counter() + random.uniform(0, 0.1)
+    while time.perf_counter() < until:
+        pass
+    time.sleep(random.uniform(0, 0.1))
+"""
+
+
 def _load_generator_first() -> None:
     # The 68 virtual browsers stand for machines of their own, but share the server's two cores
     # here. Ahead of the server in the queue for a core, locust reads each reply when it comes, so
@@ -257,8 +270,8 @@ def main() -> int:
                         help="participants arrive this long after the attackers (a workshop starting during an attack)")
     parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
     parser.add_argument("--busy-neighbours", type=int, default=0, metavar="N",
-                        help="N programs that keep a core busy at normal priority for the whole run: other work on a "
-                             "shared machine, made repeatable (a quiet machine and a noisy one differed tenfold)")
+                        help="N programs that each keep a core busy half the time at normal priority, in bursts: "
+                             "other work on a shared machine, made repeatable (a quiet machine and a noisy one differed tenfold)")
     parser.add_argument("--summary", metavar="FILE", help="also write the run's figures as JSON (bench/attack_pairs.py reads it)")
     parser.add_argument("--locust", default=str(BIN / "locust"),
                         help="the locust program (default: the project's .venv, as `make loadtest` installs it)")
@@ -307,7 +320,7 @@ def main() -> int:
                       "LOADTEST_ATTACKERS": str(args.attacker),
                       "LOADTEST_PARTICIPANTS_AFTER": str(args.participants_after),
                       "LOADTEST_SPAWN_RATE": str(args.spawn_rate)}
-        neighbours += [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy_neighbours)]
+        neighbours += [subprocess.Popen([sys.executable, "-c", NEIGHBOUR]) for _ in range(args.busy_neighbours)]
         locust = subprocess.Popen(
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
