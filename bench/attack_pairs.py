@@ -36,7 +36,7 @@ def one_run(db: str, attackers: int, args, checkout: Path = ROOT) -> dict:
     command = [sys.executable, str(checkout / "bench" / "loadtest.py"), "--participants", str(args.participants),
                "--attacker", str(attackers), "--report-workers", "0", "--db", db, "--summary", str(summary)]
     if args.busy_neighbours:
-        command += ["--busy-neighbours", str(args.busy_neighbours)]
+        command += ["--busy-neighbours", str(args.busy_neighbours), "--neighbours-nice", str(args.neighbours_nice)]
     if args.participants_after:
         command += ["--participants-after", str(args.participants_after), "--time-limit", str(args.time_limit)]
     finished = subprocess.run(command, cwd=checkout, capture_output=True, text=True)
@@ -61,6 +61,7 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="only runs with attackers")
     parser.add_argument("--busy-neighbours", type=int, default=0, metavar="N",
                         help="N programs keeping a core busy in every run (bench/loadtest.py)")
+    parser.add_argument("--neighbours-nice", type=int, default=0, metavar="N", help="their nice value (bench/loadtest.py)")
     parser.add_argument("--json", metavar="FILE", help="write every run's figures here too")
     args = parser.parse_args()
 

@@ -272,6 +272,9 @@ def main() -> int:
     parser.add_argument("--busy-neighbours", type=int, default=0, metavar="N",
                         help="N programs that each keep a core busy half the time at normal priority, in bursts: "
                              "other work on a shared machine, made repeatable (a quiet machine and a noisy one differed tenfold)")
+    parser.add_argument("--neighbours-nice", type=int, default=0, metavar="N",
+                        help="their nice value; -10 takes a core from the server whenever they want one, "
+                             "as a VM's host does when it takes the VM's cores (steal)")
     parser.add_argument("--summary", metavar="FILE", help="also write the run's figures as JSON (bench/attack_pairs.py reads it)")
     parser.add_argument("--locust", default=str(BIN / "locust"),
                         help="the locust program (default: the project's .venv, as `make loadtest` installs it)")
@@ -320,7 +323,8 @@ def main() -> int:
                       "LOADTEST_ATTACKERS": str(args.attacker),
                       "LOADTEST_PARTICIPANTS_AFTER": str(args.participants_after),
                       "LOADTEST_SPAWN_RATE": str(args.spawn_rate)}
-        neighbours += [subprocess.Popen([sys.executable, "-c", NEIGHBOUR]) for _ in range(args.busy_neighbours)]
+        neighbours += [subprocess.Popen([sys.executable, "-c", NEIGHBOUR], preexec_fn=lambda: os.nice(args.neighbours_nice))
+                       for _ in range(args.busy_neighbours)]
         locust = subprocess.Popen(
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
@@ -368,7 +372,7 @@ def main() -> int:
         ("gunicorn", f"{args.workers} workers × {args.threads} threads"),
         ("load average (1 min) before / after the run", f"{load_before} / {load_after}"),
         ("CPU time taken by the VM's host (steal)", f"{steal:.1f} s"),
-        ("busy neighbours (programs keeping a core busy)", str(args.busy_neighbours)),
+        ("busy neighbours (half-busy programs), their nice value", f"{args.busy_neighbours}, {args.neighbours_nice}"),
         ("report workers (RQ, Redis)", str(args.report_workers)),
         ("participants arrived from / to", "{:.1f} / {:.1f} s".format(min(log["arrival_times"], default=float("nan")),
                                                                    max(log["arrival_times"], default=float("nan")))),
@@ -420,7 +424,7 @@ def main() -> int:
             return float(table[name]["95%"]) if name in table else None
         Path(args.summary).write_text(json.dumps({
             "db": args.db, "attackers": args.attacker, "load_before": float(load_before), "load_after": float(load_after), "steal_seconds": round(steal, 2),
-            "busy_neighbours": args.busy_neighbours,
+            "busy_neighbours": args.busy_neighbours, "neighbours_nice": args.neighbours_nice,
             "finished": log["finished"], "participants": args.participants, "failed": failures,
             "page_get_p95": p95("page GET"), "page_post_p95": p95("page POST"),
             "server_get_p95": server_p95["GET"], "server_post_p95": server_p95["POST"], "locust_cpu_seconds": locust_cpu, "locust_nice": locust_nice, "team_poll_p95": p95("team view poll"),
