@@ -60,7 +60,7 @@ def main() -> int:
                         help="a checkout of the code to run (repeat to compare versions; default: this one)")
     parser.add_argument("--no-baseline", action="store_true", help="only runs with attackers")
     parser.add_argument("--busy-neighbours", type=int, default=0, metavar="N",
-                        help="N programs keeping a core busy in every run (bench/loadtest.py)")
+                        help="N programs keeping a core busy half the time in every run (bench/loadtest.py)")
     parser.add_argument("--neighbours-nice", type=int, default=0, metavar="N", help="their nice value (bench/loadtest.py)")
     parser.add_argument("--json", metavar="FILE", help="write every run's figures here too")
     args = parser.parse_args()

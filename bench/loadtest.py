@@ -94,7 +94,7 @@ def setup_workshop(env) -> tuple[str, str, int, str, list[list[str]], list[str]]
 LOAD_GENERATOR_NICE = -10
 
 
-# Other work on a shared machine: busy for 0-100 ms, idle for 0-100 ms, at normal priority. Never
+# Other work on a shared machine: busy for 0-100 ms, idle for 0-100 ms (--neighbours-nice). Never
 # busy all the time: that leaves idle-priority work (the PDFs) no moment at all (one such run
 # finished 5 of 60 participants, none of the rest got a PDF).
 NEIGHBOUR = """
@@ -270,7 +270,7 @@ def main() -> int:
                         help="participants arrive this long after the attackers (a workshop starting during an attack)")
     parser.add_argument("--no-limits", action="store_true", help="switch the per-client limits off (the baseline)")
     parser.add_argument("--busy-neighbours", type=int, default=0, metavar="N",
-                        help="N programs that each keep a core busy half the time at normal priority, in bursts: "
+                        help="N programs that each keep a core busy half the time, in bursts (at --neighbours-nice): "
                              "other work on a shared machine, made repeatable (a quiet machine and a noisy one differed tenfold)")
     parser.add_argument("--neighbours-nice", type=int, default=0, metavar="N",
                         help="their nice value; -10 takes a core from the server whenever they want one, "
@@ -323,8 +323,9 @@ def main() -> int:
                       "LOADTEST_ATTACKERS": str(args.attacker),
                       "LOADTEST_PARTICIPANTS_AFTER": str(args.participants_after),
                       "LOADTEST_SPAWN_RATE": str(args.spawn_rate)}
-        neighbours += [subprocess.Popen([sys.executable, "-c", NEIGHBOUR], preexec_fn=lambda: os.nice(args.neighbours_nice))
-                       for _ in range(args.busy_neighbours)]
+        for _ in range(args.busy_neighbours):  # one by one: each started is stopped in `finally`
+            neighbours.append(subprocess.Popen([sys.executable, "-c", NEIGHBOUR],
+                                               preexec_fn=lambda: os.setpriority(os.PRIO_PROCESS, 0, args.neighbours_nice)))
         locust = subprocess.Popen(
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.participants + 1 + args.attacker), "-r", str(args.spawn_rate + args.attacker), "-t", f"{args.time_limit}s",
