@@ -90,6 +90,25 @@ def test_asking_again_while_a_pdf_is_being_made_costs_nothing_of_the_render_limi
     assert person.client.get(person.url("/profile.pdf?lang=sv")).status_code == 200  # rendered: 2
 
 
+def test_with_a_report_queue_only_the_download_that_queues_a_pdf_counts(limited_app, redis_url):
+    from redis import Redis
+
+    instrument = limited_app.extensions["instrument_bank"].current
+    limited_app.config.update(RENDER_RATE_LIMIT="1 per minute", REDIS_URL=redis_url)
+    Redis.from_url(redis_url).flushdb()
+    try:
+        person = Respondent(client_at(limited_app, "203.0.113.10"), instrument)
+        person.start(language="en")
+        person.complete(varied_answers(instrument))  # queues the English PDF: paid for by the start
+        asking_again = [person.client.get(person.url("/profile.pdf?lang=en")).status_code for _ in range(3)]
+        swedish = person.client.get(person.url("/profile.pdf?lang=sv")).status_code  # queues it: the one render allowed
+        after = person.client.get(person.url("/profile.pdf?lang=sv")).status_code
+    finally:
+        Redis.from_url(redis_url).flushdb()
+    assert asking_again == [202] * 3 and swedish == 202  # had asking again counted, Swedish would be refused
+    assert after == 429  # the Swedish PDF's queuing was counted
+
+
 def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument,
                                                                                    monkeypatch):
     from web.reporting import production

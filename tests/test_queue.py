@@ -149,25 +149,3 @@ def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, resp
     reply = respondent.client.get(respondent.url("/profile.pdf"))
     assert reply.status_code == 503 and "We couldn&#39;t make the PDF just now" in reply.text
 
-
-def test_through_the_view_only_the_download_that_queues_a_pdf_counts_against_the_render_limit(tmp_path, redis_url, instrument):
-    from web.extensions import db
-
-    from .support import Respondent, make_app
-
-    Redis.from_url(redis_url).flushdb()
-    app = make_app(tmp_path / "limited", RATELIMIT_ENABLED=True, RENDER_RATE_LIMIT="1 per minute", REDIS_URL=redis_url)
-    try:
-        person = Respondent(app.test_client(), instrument)
-        person.start(language="en")
-        person.complete(varied_answers(instrument))  # queues the English PDF: paid for by the start
-        asking_again = [person.client.get(person.url("/profile.pdf?lang=en")).status_code for _ in range(3)]
-        swedish = person.client.get(person.url("/profile.pdf?lang=sv")).status_code  # queues it: the one render allowed
-        after = person.client.get(person.url("/profile.pdf?lang=sv")).status_code
-    finally:
-        Redis.from_url(redis_url).flushdb()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    assert asking_again == [202] * 3 and swedish == 202  # had asking again counted, Swedish would be refused
-    assert after == 429  # the Swedish PDF's queuing was counted
