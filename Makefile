@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-postgres check serve worker reminder-schedule bench loadtest system-deps translations migrate clean
+.PHONY: run test test-fast test-postgres check serve worker reminder-schedule bench loadtest system-deps translations migrate clean
 
 run: system-deps $(VENV)/.runtime translations migrate
 	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
@@ -16,6 +16,11 @@ run: system-deps $(VENV)/.runtime translations migrate
 TEST_PROCESSES ?= auto
 test: system-deps $(VENV)/.test translations check
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+
+# The fast tier: the domain and the reports laid out from it, no app, database or queue
+# (tests/domain/, well under a minute). Installs nothing: run `make test` once first.
+test-fast:
+	$(BIN)/python -m pytest -n 0 -q tests/domain
 
 check: $(VENV)/.test
 	$(BIN)/ruff check .
@@ -57,11 +62,13 @@ clean:
 	rm -rf $(VENV) instance/report-cache
 
 # Production serving: gunicorn, SECRET_KEY required, migrations applied first.
-# WEB_WORKERS and WEB_THREADS size it; each gunicorn worker starts its own chart browser on first use.
+# WEB_WORKERS and WEB_THREADS size it; the workers share one report server and chart browser
+# (reports/report_client.py). MALLOC_ARENA_MAX=2: glibc's default of up to 8 arenas per core lets
+# each worker thread keep freed memory of its own (not measured apart; bench/RESULTS.md, "Footprint").
 serve: system-deps $(VENV)/.runtime translations
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment"; exit 2; }
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_WORKERS:-2} --threads $${WEB_THREADS:-4} \
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(BIN)/gunicorn --bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_WORKERS:-2} --threads $${WEB_THREADS:-4} \
 	  --timeout 60 --graceful-timeout 20 --keep-alive 5 --access-logfile - 'app:create_app()'
 
 # A report worker for the RQ queue (needs REDIS_URL, and the same DATABASE_URL and JOBS_DIR as the web app).
@@ -71,7 +78,7 @@ worker: system-deps $(VENV)/.runtime translations
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
 	chrt --idle 0 $(BIN)/rq worker reports --url "$$REDIS_URL" --path . --worker-class rq.worker.SimpleWorker
 
-# RQ's cron scheduler: puts the daily reminder job (web/reminder_schedule.py) on the report queue,
+# RQ's cron scheduler: puts the daily reminder job (worker.send_reminders_job) on the report queue,
 # where `make worker` runs it. One is enough; a second one only enqueues a job that sends nothing twice.
 reminder-schedule: system-deps $(VENV)/.runtime
 	@test -n "$$REDIS_URL" || { echo "make reminder-schedule needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }

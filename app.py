@@ -5,15 +5,26 @@ register_* steps so that tests, the CLI and gunicorn build the same app."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+import cli
 from assessment import InstrumentError
 from assessment.bank import InstrumentBank
-from web.config import configure
+from config import configure
+from web import errors, extensions, log_redaction, request_checks, templating
+from web.coach.accounts.views import bp as coach_accounts
+from web.coach.workshops import downloads, paper, present, views  # noqa: F401  (their routes are on the blueprint)
+from web.coach.workshops.blueprint import bp as coach_workshops
+from web.followup.views import bp as followup
+from web.join.views import bp as join
+from web.questionnaire.views import bp as questionnaire
+from web.site import bp as site
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -42,8 +53,6 @@ def register_proxy(app: Flask) -> None:
     # Behind PROXY_COUNT reverse proxies, the client is the address they report
     # (per-client limits would otherwise count everybody as the proxy).
     if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
 
 
@@ -57,47 +66,27 @@ def register_instruments(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from web import extensions, templating
-
     extensions.init_app(app)
     templating.init_app(app)
 
 
 def register_request_checks(app: Flask) -> None:
     # Before the blueprints: their <int:…> routes take the bounded id converter.
-    from web.request_checks import register
-
-    register(app)
+    request_checks.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from web.coach.accounts.views import bp as coach_accounts
-    from web.coach.workshops import present, views  # noqa: F401  (their routes are on the blueprint)
-    from web.coach.workshops.blueprint import bp as coach_workshops
-    from web.join.views import bp as join
-    from web.followup.views import bp as followup
-    from web.questionnaire.views import bp as questionnaire
-    from web.site import bp as site
-
     for blueprint in (site, questionnaire, followup, join, coach_accounts, coach_workshops):
         app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from web.errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_logging(app: Flask) -> None:
-    import logging
-
-    from web.log_redaction import install
-
-    install(app.logger, logging.getLogger("werkzeug"))
+    log_redaction.install(app.logger, logging.getLogger("werkzeug"))
 
 
 def register_cli(app: Flask) -> None:
-    from web.commands import register
-
-    register(app)
+    cli.register(app)

@@ -1,8 +1,9 @@
 """The pure domain of the Tripwire self-assessment: instrument, scoring, bands,
 validity flags, interpretation and team summaries. No web framework in here."""
 
-from .answers import AnswerSet, AnswersError, check_answers, parse_answers
-from .instrument import Instrument, InstrumentError, load_instrument
+from .answers import AnswersError, AnswerSet, check_answers, parse_answers
+from .instrument import Instrument, InstrumentError
+from .loader import load_instrument
 from .profile import Flag, Profile, ScaleResult
 from .scoring import score_answers
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .instrument import Instrument, InstrumentError, load_instrument
+from .instrument import Instrument, InstrumentError
+from .loader import load_instrument
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,25 @@ A model, not a measurement: no one's time on the pages is used."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
-if TYPE_CHECKING:  # Instrument.typical_minutes calls this module
-    from .instrument import Instrument
+
+class _Item(Protocol):
+    text: Mapping[str, str]
+
+
+class Texts(Protocol):
+    """What the model reads of an instrument (assessment.instrument.Instrument has it all).
+    Named here rather than imported: Instrument.typical_minutes calls this module, and
+    importing Instrument back, even for type hints only, made an import cycle."""
+
+    items: Sequence[_Item]
+    pages: Sequence
+    languages: Sequence[str]
+    page_hint: Mapping[str, str] | None
+    instructions: Mapping[str, str] | None
 
 WORDS_PER_MINUTE = 180.0
 READING_LOG_SD = 0.30
@@ -36,7 +49,7 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def completion_seconds(instrument: Instrument, language: str, n: int = 20000, seed: int = 1) -> np.ndarray:
+def completion_seconds(instrument: Texts, language: str, n: int = 20000, seed: int = 1) -> np.ndarray:
     """n simulated respondents' times (s) for the whole questionnaire in this language."""
     rng = np.random.default_rng(seed)
     item_words = np.array([words(item.text[language]) for item in instrument.items])
@@ -49,7 +62,7 @@ def completion_seconds(instrument: Instrument, language: str, n: int = 20000, se
     return START_SECONDS + read_words / words_per_second + answering + pages * PAGE_SECONDS
 
 
-def typical_minutes(instrument: Instrument) -> int:
+def typical_minutes(instrument: Texts) -> int:
     """The model's median over the instrument's languages, in whole minutes: what the
     pages promise ("about N minutes"). About 50 ms: read it as `Instrument.typical_minutes`,
     kept with the instrument it was computed from."""

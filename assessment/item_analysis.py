@@ -41,6 +41,9 @@ BOOTSTRAP_RESAMPLES = 1000
 HIGHEST, LOWEST = 5, 1
 
 
+IM_FLAG = "impression_management_high"
+
+
 def not_enough(n: int) -> str:
     return f"not enough data (N = {n})"
 
@@ -129,7 +132,11 @@ def analyse_scale(
     scores = units_to_score(scale, x.mean(axis=1))
     sd = float(scores.std(ddof=1))
     alpha = cronbach_alpha(x)
-    omega = omega_total(x)
+    # A lie scale's scoring units are binary (flawless or not): a factor model on their phi
+    # correlations understates the loadings, so its omega would be biased. KR-20 (the alpha of
+    # binary units) alone is reported for it.
+    binary = _scoring(scale) == "extreme"
+    omega = None if binary else omega_total(x)
     items = _item_stats(scale, answer_sets)
     for row, r, deleted in zip(items, corrected_item_total(x), alpha_if_deleted(x)):
         row["item_total_r"] = _round(r)
@@ -147,6 +154,7 @@ def analyse_scale(
             if omega is not None and resamples
             else None,
             "resamples": resamples,
+            "note": "binary scoring units: KR-20 alone (omega on phi correlations would be biased)" if binary else None,
         },
         sem=_round(standard_error_of_measurement(sd, alpha), 1) if alpha is not None and 0 < alpha < 1 else None,
         distribution={
@@ -226,11 +234,15 @@ def item_means_by_language(
     }
 
 
-def _section(instrument, answer_sets, profiles, *, min_n, resamples, seed) -> dict[str, Any]:
+def _section(instrument, answer_sets, profiles, *, min_n, resamples, seed, validity_sets=None) -> dict[str, Any]:
+    """`validity_sets`: the answer sets the validity scale is analysed on, when they differ
+    (without flagged responses: excluded on the other flags only, never on its own score)."""
     return {
         "n": len(answer_sets),
         "scales": [
-            analyse_scale(scale, answer_sets, min_n=min_n, resamples=resamples, seed=seed) for scale in instrument.scales
+            analyse_scale(scale, validity_sets if validity_sets is not None and scale.kind == "validity" else answer_sets,
+                          min_n=min_n, resamples=resamples, seed=seed)
+            for scale in instrument.scales
         ],
         "correlations": correlations(instrument, profiles, min_n=min_n),
     }
@@ -252,6 +264,10 @@ def analyse(
     flagged = [bool(p.flags) for p in profiles]
     unflagged_sets = [a for a, f in zip(answer_sets, flagged) if not f]
     unflagged_profiles = [p for p, f in zip(profiles, flagged) if not f]
+    # The impression-management scale without flagged responses: excluded on the other flags
+    # only. Excluding on its own high score would cut its upper tail and its reliability with it.
+    other_flags = [any(f != IM_FLAG for f in p.flag_ids) for p in profiles]
+    validity_sets = [a for a, f in zip(answer_sets, other_flags) if not f]
     everyone = _section(instrument, answer_sets, profiles, min_n=min_n, resamples=resamples, seed=seed)
     return {
         "instrument": {"id": instrument.id, "version": instrument.version},
@@ -264,7 +280,8 @@ def analyse(
         "correlations": everyone["correlations"],
         "flag_rates": flag_rates(profiles, min_n=min_n),
         "excluding_flagged": _section(
-            instrument, unflagged_sets, unflagged_profiles, min_n=min_n, resamples=resamples, seed=seed
+            instrument, unflagged_sets, unflagged_profiles, min_n=min_n, resamples=resamples, seed=seed,
+            validity_sets=validity_sets,
         ),
         "item_means_by_language": item_means_by_language(instrument, answer_sets, min_n=min_n),
     }

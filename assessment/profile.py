@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .reliability import Reliability
+from .reliability import Reliability, RetestReliability
 
 # Why a scale has no score: fewer than two thirds of its items have a 1–5
 # answer, because questions were left out or answered "does not apply".
@@ -29,14 +29,18 @@ class ScaleResult:
     actions: tuple[str, ...] = ()
     exact: float | None = None  # the unrounded score
     interval: tuple[int, int] | None = None  # 90 %: exact ± 1.645 SEM, within 0–100
-    near_cut: bool = False  # the interval crosses a cut point
-    # The two bands whose boundary the interval crosses (the one nearest the score).
+    # "Near the boundary": a neighbouring band is at least NEAR_BOUNDARY_PROBABILITY likely
+    # (scoring.py) to hold the true score; the two bands of that boundary.
+    near_cut: bool = False
     near_boundary: tuple[str, str] | None = None
-    sem: float | None = None
+    # How likely each band is to hold the true score, given the reliability (behaviours, driver).
+    band_probabilities: Mapping[str, float] | None = None
+    sem: float | None = None  # of this score: from the answered items (Spearman–Brown)
     reliability: Reliability | None = None
     not_applicable: int = 0  # items answered "does not apply"
     needed: int = 0  # 1–5 answers needed for a score
     band_limits: tuple[tuple[int, int], ...] = ()
+    retest: RetestReliability | None = None  # the scale's retest reliability, for reliable change
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,9 @@ class Profile:
                     "interval": list(r.interval) if r.interval else None,
                     "near_cut": r.near_cut,
                     "near_boundary": list(r.near_boundary) if r.near_boundary else None,
+                    "band_probabilities": (
+                        {b: round(p, 3) for b, p in r.band_probabilities.items()} if r.band_probabilities else None
+                    ),
                     "sem": round(r.sem, 2) if r.sem is not None else None,
                     "reliability": r.reliability.to_dict() if r.reliability else None,
                     "band": r.band,

@@ -12,12 +12,16 @@ from typing import Mapping
 from .answers import AnswerSet
 from .instrument import BAND_IDS, Instrument, Scale
 from .profile import NOT_SCORABLE, TOO_MANY_NOT_APPLICABLE, Profile, ScaleResult
-from .reliability import Z_90, Reliability
+from .reliability import Z_90, Reliability, sem_for_answered
 from .validity import validity_flags
 
 # A scale is scored when at least this share of its items has a 1–5 answer.
 MIN_ANSWERED_SHARE = Fraction(2, 3)
 HIGHEST = 5
+# "Near the boundary" is said only where another band is at least this likely to hold the true
+# score (given the reliability): about one chance in three. questions/README.md gives the share
+# of honest people who see it under each respondent model.
+NEAR_BOUNDARY_PROBABILITY = 0.35
 
 
 def item_value(answer: int, reverse: bool) -> int:
@@ -54,20 +58,36 @@ def band_for(scale: Scale, score: Fraction | int) -> str:
 
 
 def interval_for(exact: Fraction, sem: float) -> tuple[int, int]:
-    """The 90 % interval, exact ± 1.645 SEM, clamped to 0–100 and shown as integers."""
+    """The 90 % confidence interval for the true score, exact ± 1.645 SEM, clamped to 0–100 and
+    shown as integers. It says where the score without measurement error lies, with 90 %
+    confidence given the reliability – not where a second answer would land."""
     half = Z_90 * sem
     return (shown_score(max(0.0, float(exact) - half)), shown_score(min(100.0, float(exact) + half)))
 
 
-def crossed_boundary(scale: Scale, exact: Fraction, interval: tuple[int, int]) -> tuple[str, str] | None:
-    """The band boundary the interval crosses (the one nearest the score), or None."""
-    low, high = interval
-    crossed = [
-        (abs(float(exact) - (start - 0.5)), (BAND_IDS[k], BAND_IDS[k + 1]))
-        for k, (start, _) in enumerate(scale.band_limits[1:])
-        if low < start <= high
-    ]
-    return min(crossed)[1] if crossed else None
+def _normal_cdf(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def band_probabilities(scale: Scale, exact: Fraction | float, sem: float) -> dict[str, float]:
+    """How likely each band is to hold the true score, the true score taken as normal around the
+    score with the SEM as its SD (the same model as the interval). Bands meet half a point below
+    their first whole score, as the shown score is rounded."""
+    edges = [start - 0.5 for start, _ in scale.band_limits[1:]]
+    below = [_normal_cdf((edge - float(exact)) / sem) for edge in edges]
+    cumulative = [0.0, *below, 1.0]
+    return {band: cumulative[k + 1] - cumulative[k] for k, band in enumerate(BAND_IDS)}
+
+
+def near_boundary_for(band: str, probabilities: dict[str, float]) -> tuple[str, str] | None:
+    """The boundary to the neighbouring band when that band is at least NEAR_BOUNDARY_PROBABILITY
+    likely (the likelier neighbour when both are), else None."""
+    k = BAND_IDS.index(band)
+    neighbours = [BAND_IDS[j] for j in (k - 1, k + 1) if 0 <= j < len(BAND_IDS)]
+    other = max(neighbours, key=lambda b: probabilities[b])
+    if probabilities[other] < NEAR_BOUNDARY_PROBABILITY:
+        return None
+    return tuple(sorted((band, other), key=BAND_IDS.index))  # type: ignore[return-value]
 
 
 def score_scale(
@@ -92,15 +112,20 @@ def score_scale(
         needed=needed_answers(scale),
         band_limits=scale.band_limits,
         reliability=reliability,
-        sem=reliability.sem if reliability else None,
+        sem=sem_for_answered(reliability, answered, len(scale.items)) if reliability and answered else (
+            reliability.sem if reliability else None),
+        retest=scale.retest,
     )
     if exact is None:
         reason = TOO_MANY_NOT_APPLICABLE if common["not_applicable"] else NOT_SCORABLE
         return ScaleResult(score=None, band=None, reason=reason, **common)
     score = shown_score(exact)
     band = scale.bands[band_for(scale, score)]
-    interval = interval_for(exact, reliability.sem) if reliability else None
-    boundary = crossed_boundary(scale, exact, interval) if interval else None
+    sem = common["sem"]
+    interval = interval_for(exact, sem) if sem else None
+    band_id = band_for(scale, score)
+    probabilities = band_probabilities(scale, exact, sem) if sem and scale.kind != "validity" else None
+    boundary = near_boundary_for(band_id, probabilities) if probabilities else None
     interpretation = band.interpretation[language]
     if boundary and scale.near_boundary:
         interpretation = scale.near_boundary["_".join(boundary)][language]
@@ -110,6 +135,7 @@ def score_scale(
         interval=interval,
         near_cut=boundary is not None,
         near_boundary=boundary,
+        band_probabilities=probabilities,
         band=band.id,
         band_label=band_labels[band.id][language],
         interpretation=interpretation,

@@ -5,7 +5,7 @@ Two steps. `release_of` aggregates completed profiles into a language-neutral
 may store it. `summarise_team` turns a release (or none) into the `TeamSummary`
 a page, PDF or CSV shows.
 
-Anonymous workshops (CONTRACTS.md §3 and the privacy page say the same):
+Anonymous workshops (the README's "Try a workshop" and the privacy page say the same):
 - no scores before `min_group` completions (configurable, never below
   LOWEST_MIN_GROUP);
 - a release is a snapshot that the next release replaces only once `min_group`
@@ -14,7 +14,11 @@ Anonymous workshops (CONTRACTS.md §3 and the privacy page say the same):
   until then; closing the workshop releases no smaller remainder (closing and
   reopening would otherwise reveal one person);
 - medians rounded to MEDIAN_STEP, so one person cannot move it onto their score;
-- the completed counter moves in steps of `min_group`, like the totals.
+- one size, the released one: the completed count a coach sees anywhere (page,
+  slide, PDF, JSON, CSV, xlsx) is the number of people in the release shown
+  (0 before the first release), never a live count a neighbouring figure could
+  be compared with. So there is no "in progress"
+  either: joined minus the live count would give the count away.
 """
 
 from __future__ import annotations
@@ -157,8 +161,12 @@ class TeamSummary:
     flagged: int = 0  # of `included`, profiles with at least one validity flag
 
     @property
-    def in_progress(self) -> Count:
-        return Count(max(0, self.joined - self.completed.high), max(0, self.joined - self.completed.low))
+    def in_progress(self) -> Count | None:
+        """Named workshops only: an anonymous workshop's completed count is the
+        released size, not a live count, so joined minus it means nothing."""
+        if self.anonymous:
+            return None
+        return Count.exact(max(0, self.joined - self.completed.low))
 
     @property
     def scales_shown(self) -> bool:
@@ -171,7 +179,7 @@ class TeamSummary:
     def to_dict(self) -> dict:
         return {
             "joined": self.joined,
-            "in_progress": self.in_progress.to_dict(),
+            "in_progress": self.in_progress.to_dict() if self.in_progress else None,
             "completed": self.completed.to_dict(),
             "included": self.included,
             "withheld": self.withheld,
@@ -210,9 +218,11 @@ def summarise_team(
     anonymous workshop the stored snapshot (None before the first), for a named
     one `release_of` the shared profiles."""
     min_group = checked_min_group(min_group)
-    shown = Count.coarse(completed, min_group) if anonymous else Count.exact(completed)
     if release is None or release.included == 0 or (anonymous and release.included < min_group):
+        shown = Count.exact(0 if anonymous else completed)
         return TeamSummary(joined, shown, 0, (), withheld=anonymous, anonymous=anonymous, min_group=min_group, paper=paper)
+    # Anonymous: the one size a coach sees is the release's (see the module's docstring).
+    shown = Count.exact(release.included) if anonymous else Count.exact(completed)
     scales = {s.id: s for s in instrument.scales}
     rows = tuple(
         TeamScale(

@@ -1,36 +1,54 @@
-"""Validity flags: signs that a protocol may be careless or polished. They are
+"""Validity notes: signs that a protocol may be careless or polished. They are
 shown beside the scores and never change them. Thresholds are data, set in the
-instrument's validity rules from the simulation harness (`flask simulate`) and
-documented in questions/README.md."""
+instrument's validity rules from the simulation harness (`flask simulate`,
+several structurally different respondent models) and documented in
+questions/README.md.
+
+No rule compares a person with a model's expected profile: a profile may be as
+uneven as the person is (high on one behaviour, low on the others) and no note
+will question it. `inconsistent` looks only at how the answers to the items of
+one scale disagree with each other."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from functools import lru_cache
 from statistics import median
 from typing import Mapping, Sequence
 
-import numpy as np
-
-from .instrument import ExpectedAnswers, Instrument, expected_covariance
+from .instrument import Instrument
 from .profile import Flag
 
-# The distance needs most of the questionnaire: with few answers it says little.
-MIN_SHARE_FOR_DISTANCE = 2 / 3
+# The within-scale spread needs most of the substantive items: with few answers it says little.
+MIN_SHARE_FOR_SPREAD = 2 / 3
+# A scale counts towards the spread with at least this many answers.
+MIN_ANSWERS_PER_SCALE = 3
+# The middle answer of the 1–5 scale ("Sometimes").
+MIDPOINT = 3
+# The late-pages spread needs at least this many behaviour and driver answers on those pages.
+MIN_LATE_ANSWERS = 6
 
 
 def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) -> int:
-    """Longest run of identical answers in presentation order; an unanswered item breaks a run."""
+    """Longest run of identical answers in presentation order that includes at least one
+    reverse-keyed item (where the instrument has any); an unanswered item breaks a run."""
+    needs_reverse = any(item.reverse for item in instrument.items)
     longest = run = 0
     previous = None
+    has_reverse = False
     for item in instrument.items:
         value = answers.get(item.id)
         if value is None:
-            run, previous = 0, None
+            run, previous, has_reverse = 0, None, False
             continue
-        run = run + 1 if value == previous else 1
+        if value == previous:
+            run += 1
+            has_reverse = has_reverse or item.reverse
+        else:
+            run, has_reverse = 1, item.reverse
         previous = value
-        longest = max(longest, run)
+        if has_reverse or not needs_reverse:
+            longest = max(longest, run)
     return longest
 
 
@@ -41,32 +59,73 @@ def identical_share(answers: Mapping[str, int]) -> float:
     return Counter(answers.values()).most_common(1)[0][1] / len(answers)
 
 
+def straight_lining_shares(instrument: Instrument, answers: Mapping[str, int]) -> tuple[float, float | None]:
+    """For the answer (1–5) given most often: its share of all answers, and its share of the
+    answers to the reverse-keyed items (None when the instrument has none or none is answered).
+    The same raw answer on the reverse-keyed items means the same answer whatever the question
+    says; a healthy seller's "Never" on every behaviour with the faults admitted does not."""
+    if not answers:
+        return 0.0, None
+    value, count = Counter(answers.values()).most_common(1)[0]
+    reverse = [answers[i.id] for i in instrument.items if i.reverse and i.id in answers]
+    return count / len(answers), (sum(1 for v in reverse if v == value) / len(reverse) if reverse else None)
+
+
 def pages_faster_than(item_seconds: Sequence[float], seconds: float) -> int:
     return sum(1 for s in item_seconds if s < seconds)
 
 
-@lru_cache(maxsize=16)
-def _reference(expected: ExpectedAnswers, item_scales: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    means, covariance = expected_covariance(expected, item_scales)
-    return means, covariance, np.linalg.inv(covariance)
-
-
-def mahalanobis_per_item(instrument: Instrument, answers: Mapping[str, int]) -> float | None:
-    """Squared Mahalanobis distance of the keyed answers from the pattern expected of an
-    honest respondent, divided by the number of answered items (about 1 when honest).
-    None when too few items are answered for the distance to mean anything."""
-    items = instrument.items
-    answered = [k for k, item in enumerate(items) if item.id in answers]
-    if not answered or len(answered) < MIN_SHARE_FOR_DISTANCE * len(items):
+def within_scale_spread(instrument: Instrument, answers: Mapping[str, int]) -> float | None:
+    """How much a person's answers to the items of one scale disagree with each other: the
+    pooled within-scale standard deviation of the keyed answers over the mean-scored scales
+    (behaviours and driver), in answer steps. Each scale's own mean is taken out first, so
+    the level of a scale – and how uneven the profile is – does not count at all. Honest
+    answers to items of one scale agree (about 0.6–0.9); uniformly random ones do not
+    (about 1.4). None when fewer than two thirds of these items have a 1–5 answer."""
+    scales = [s for s in instrument.scales if s.kind in ("behaviour", "driver") and s.scoring == "mean"]
+    total = sum(len(s.items) for s in scales)
+    answered = squares = degrees = 0
+    for scale in scales:
+        values = [6 - answers[i.id] if i.reverse else answers[i.id] for i in scale.items if i.id in answers]
+        answered += len(values)
+        if len(values) < MIN_ANSWERS_PER_SCALE:
+            continue
+        mean = sum(values) / len(values)
+        squares += sum((v - mean) ** 2 for v in values)
+        degrees += len(values) - 1
+    if not total or answered < MIN_SHARE_FOR_SPREAD * total or not degrees:
         return None
-    means, covariance, precision = _reference(instrument.validity.expected_answers, tuple(i.scale_id for i in items))
-    keyed = np.array([6 - answers[items[k].id] if items[k].reverse else answers[items[k].id] for k in answered], float)
-    if len(answered) == len(items):
-        deviation = keyed - means
-        return float(deviation @ precision @ deviation) / len(items)
-    # Some items unanswered: the distance within the answered items' own covariance.
-    deviation = keyed - means[answered]
-    return float(deviation @ np.linalg.solve(covariance[np.ix_(answered, answered)], deviation)) / len(answered)
+    return math.sqrt(squares / degrees)
+
+
+def late_spread(instrument: Instrument, answers: Mapping[str, int], pages: int) -> float | None:
+    """How far the answers on the last `pages` pages stray from the same scale's other answers:
+    the root mean square deviation of each late keyed answer from the mean of that scale's
+    answers on the earlier pages (behaviours and driver). Answering at random once tired shows
+    here while the whole-questionnaire spread still looks honest. None when the late pages hold
+    fewer than MIN_LATE_ANSWERS such answers or a scale has no earlier answer."""
+    scales = {s.id for s in instrument.scales if s.kind in ("behaviour", "driver") and s.scoring == "mean"}
+    late_items = {i.id for page in instrument.pages[-pages:] for i in page} if pages else set()
+    early: dict[str, list[int]] = {}
+    late: list[tuple[str, int]] = []
+    for item in instrument.items:
+        if item.scale_id not in scales or item.id not in answers:
+            continue
+        value = 6 - answers[item.id] if item.reverse else answers[item.id]
+        (late.append((item.scale_id, value)) if item.id in late_items else early.setdefault(item.scale_id, []).append(value))
+    late = [(s, v) for s, v in late if early.get(s)]
+    if len(late) < MIN_LATE_ANSWERS:
+        return None
+    return math.sqrt(sum((v - sum(early[s]) / len(early[s])) ** 2 for s, v in late) / len(late))
+
+
+def impression_management_counts(instrument: Instrument, answers: Mapping[str, int]) -> tuple[int, int]:
+    """(flawless answers, answered items) on the impression-management scale."""
+    scale = next((s for s in instrument.scales if s.kind == "validity"), None)
+    if scale is None:
+        return 0, 0
+    values = [6 - answers[i.id] if i.reverse else answers[i.id] for i in scale.items if i.id in answers]
+    return sum(1 for v in values if v == 5), len(values)
 
 
 def validity_flags(
@@ -81,8 +140,12 @@ def validity_flags(
     fired: list[tuple[str, dict]] = []
 
     run = longest_identical_run(instrument, answers)
-    share = identical_share(answers)
-    if run >= rules.straight_lining_run or share >= rules.straight_lining_share:
+    share, reverse_share = straight_lining_shares(instrument, answers)
+    same_on_reverse = reverse_share is None or reverse_share >= rules.straight_lining_reverse_share
+    # "Sometimes" is the commonest honest answer on a frequency scale: it needs a larger share.
+    dominant = Counter(answers.values()).most_common(1)[0][0] if answers else None
+    needed = rules.straight_lining_midpoint_share if dominant == MIDPOINT else rules.straight_lining_share
+    if run >= rules.straight_lining_run or (share >= needed and same_on_reverse):
         fired.append(
             (
                 "straight_lining",
@@ -90,7 +153,9 @@ def validity_flags(
                     "longest_run": run,
                     "run_threshold": rules.straight_lining_run,
                     "identical_share": round(share, 3),
-                    "share_threshold": rules.straight_lining_share,
+                    "share_threshold": needed,
+                    "reverse_keyed_share": None if reverse_share is None else round(reverse_share, 3),
+                    "reverse_keyed_threshold": rules.straight_lining_reverse_share,
                 },
             )
         )
@@ -113,12 +178,26 @@ def validity_flags(
             )
 
     if impression_management_band == "high":
-        fired.append(("impression_management_high", {}))
+        flawless, answered = impression_management_counts(instrument, answers)
+        if answered >= rules.impression_management_min_answered:
+            fired.append(("impression_management_high", {"flawless": flawless, "answered": answered}))
 
-    distance = mahalanobis_per_item(instrument, answers)
-    if distance is not None and distance >= rules.inconsistent_distance:
+    spread = within_scale_spread(instrument, answers)
+    late = late_spread(instrument, answers, rules.inconsistent_late_pages)
+    if (spread is not None and spread >= rules.inconsistent_spread) or (
+        late is not None and late >= rules.inconsistent_late_spread
+    ):
         fired.append(
-            ("inconsistent", {"distance_per_item": round(distance, 2), "threshold": rules.inconsistent_distance})
+            (
+                "inconsistent",
+                {
+                    "within_scale_sd": None if spread is None else round(spread, 2),
+                    "threshold": rules.inconsistent_spread,
+                    "late_pages_deviation": None if late is None else round(late, 2),
+                    "late_threshold": rules.inconsistent_late_spread,
+                    "late_pages": rules.inconsistent_late_pages,
+                },
+            )
         )
 
     return tuple(

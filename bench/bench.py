@@ -29,10 +29,14 @@ import plotly.io  # noqa: E402
 
 from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
 from assessment.team import release_of, summarise_team  # noqa: E402
+from cli.workshops import NAMES, synthetic_answers  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
 from reports.chart_export import ChartExporter  # noqa: E402
-from web.coach.workshops.cli import NAMES, synthetic_answers  # noqa: E402
+from services.reporting.store import ReportStore  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import footprint  # noqa: E402
 
 
 class NaiveChartExporter:
@@ -102,6 +106,11 @@ def main() -> None:
         print(f"  {what:<52} {ours:>12} {naive:>14}  {note}", flush=True)
 
     print(f"Tripwire benchmarks, {date.today()}, {platform.node()}, {platform.processor() or platform.machine()}")
+    # First, on a machine this benchmark has not yet loaded: make serve's footprint and cold start,
+    # each beside its budget (issue 29) and a baseline from this run (bench/footprint.py).
+    print("Footprint and cold start (bench/footprint.py):")
+    for what, ours, budget, naive, verdict in footprint.rows(pdfs=3, repeat=3 if not q else 1):
+        rows.append((what, ours, naive, f"budget {budget}: {verdict}"))
     print(f"  {'measure':<52} {'ours':>12} {'naive':>14}")
 
     lat = page_latency(instrument, 30 if q else 100)
@@ -118,13 +127,13 @@ def main() -> None:
     exporter = ChartExporter()
     reports = reports_for(instrument, 40)
     cold_start = time.perf_counter()
-    pdfmod.render_profile_pdf(reports[0], exporter)
+    pdfmod.render_profile_pdf_in_process(reports[0], exporter)
     cold = time.perf_counter() - cold_start
     naive = NaiveChartExporter()
-    naive_single = timed(lambda: pdfmod.render_profile_pdf(reports[1], naive), 1 if q else 3)
+    naive_single = timed(lambda: pdfmod.render_profile_pdf_in_process(reports[1], naive), 1 if q else 3)
     row("single PDF, cold (browser starts)", ms(cold), ms(statistics.median(naive_single)),
         "naive is cold every time")
-    warm = [timed(lambda r=r: pdfmod.render_profile_pdf(r, exporter), 1)[0] for r in reports[2:12 if q else 22]]
+    warm = [timed(lambda r=r: pdfmod.render_profile_pdf_in_process(r, exporter), 1)[0] for r in reports[2:12 if q else 22]]
     row("single PDF, warm (median)", ms(statistics.median(warm)), ms(statistics.median(naive_single)), "target ≤ 400 ms")
     charts = [timed(lambda r=r: exporter.svgs(pdfmod.profile_figures(r)), 1)[0] for r in reports[:10]]
     naive_charts = timed(lambda: naive.svgs(pdfmod.profile_figures(reports[0])), 1)
@@ -140,12 +149,11 @@ def main() -> None:
     warm_pool = [timed(lambda: list(render_profile_pdfs(reports[k:k + 20], exporter, processes=2)), 1)[0] / 20 for k in (0, 10, 20)]
     row("batch of 20 PDFs, warm layout pool, per report", ms(statistics.median(warm_pool)), naive_batch, batch_note)
 
-    from reports.cache import ReportCache
-
-    cache = ReportCache(tempfile.mkdtemp())
-    data = pdfmod.render_profile_pdf(reports[0], exporter)
-    cache.put("1", ("k",), data)
-    hits = timed(lambda: cache.get("1", ("k",)), 50)
+    # The app's own report store (services/reporting/store.py), as a repeat download reads it.
+    store = ReportStore(tempfile.mkdtemp(), tempfile.mkdtemp())
+    data = pdfmod.render_profile_pdf_in_process(reports[0], exporter)
+    store.put_pdf("1", ("k",), data, still_wanted=lambda: True)
+    hits = timed(lambda: store.cached_pdf("1", ("k",)), 50)
     row("repeat download (report cache hit)", ms(statistics.median(hits)), "–")
 
     team_reports = reports_for(instrument, 50, seed=9)
@@ -168,7 +176,7 @@ def main() -> None:
     zip_one = timed(lambda: zip_of(render_profile_pdfs(zip_reports, exporter, processes=1)), 1)[0]
     zip_pool = timed(lambda: zip_of(render_profile_pdfs(zip_reports, exporter, processes=2)), 1)[0]
     sample = 2 if q else 5
-    zip_naive_sample = timed(lambda: zip_of(pdfmod.render_profile_pdf(r, naive) for r in zip_reports[:sample]), 1)[0]
+    zip_naive_sample = timed(lambda: zip_of(pdfmod.render_profile_pdf_in_process(r, naive) for r in zip_reports[:sample]), 1)[0]
     zip_naive = f"{zip_naive_sample / sample * 50:.0f} s*"
     row("ZIP of 50 individual PDFs, one process", f"{zip_one:.1f} s", zip_naive,
         f"REPORT_PROCESSES=1 (default); *naive estimated from {sample} reports")

@@ -33,7 +33,7 @@ PARTICIPANTS_AFTER = float(os.environ.get("LOADTEST_PARTICIPANTS_AFTER", "0"))
 # Participant n arrives n / SPAWN_RATE seconds after that, with or without attackers. Locust's own
 # spawn rate covers all users, so it is raised by the number of attackers to start them at once;
 # left to it, a run with 8 attackers brought the 60 participants in 6 s instead of 15 s, and the
-# paired runs compared two different workshops (bench/RESULTS.md, 2026-12-03).
+# paired runs compared two different workshops (docs/decisions/0009-the-load-test-measures-the-server.md).
 SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "4"))
 _arrivals = iter(range(10**6))
 

@@ -1,11 +1,10 @@
 import logging
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
-from alembic import context
-
-from web.models import render_migration_item
+from services.models import render_migration_item
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

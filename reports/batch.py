@@ -27,13 +27,14 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from itertools import chain
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain
 from typing import Iterable, Iterator, Mapping
 
-from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
 from .chart_export import ChartExporter, default_chart_exporter
+from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
+from .report_client import ReportServerClient, ReportServerUnavailable
 
 # How long one PDF waits for a starting layout process before it is laid out here after all.
 START_WAIT = 20.0
@@ -69,7 +70,7 @@ class LayoutPool:
             if self._executor is not None and self._pid == os.getpid():
                 return
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["reports.lowest_priority", "reports.pdf"])
+            context.set_forkserver_preload(["reports.lowest_priority", "reports.pdf", "reports.layout"])
             executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_layout_process,
                                            initargs=(tuple(languages),))
             self._executor, self._pid = executor, os.getpid()
@@ -130,18 +131,28 @@ def layout_pool(processes: int) -> LayoutPool:
         return _pools.setdefault(processes, LayoutPool(processes))
 
 
-def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
-    """One PDF, as reports.pdf.render_profile_pdf makes it, but made whole in a
+def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None,
+                       server: ReportServerClient | None = None) -> bytes:
+    """One PDF, as reports.pdf.render_profile_pdf_in_process makes it, but made whole in a
     layout process at the lowest CPU priority: its charts by that process's own
     chart browser (started there, so at the lowest priority from its first instruction), and
     its layout. Made in a web process, a PDF held that process's GIL for the
     figures, the browser's replies and the layout (WeasyPrint is pure Python), so
-    every page the process served meanwhile waited (bench/RESULTS.md, "Attack
-    run"). This thread waits for the bytes without the GIL. The process's own
+    every page the process served meanwhile waited
+    (docs/decisions/0002-no-lowered-python-thread-in-a-web-process.md). This
+    thread waits for the bytes without the GIL. The process's own
     exporter gives the chart timeout; another one given (a test's) is used here,
     as is the process's when the layout process cannot start or dies."""
     own = default_chart_exporter()
     exporter = exporter or own
+    if exporter is own and server is not None:
+        # The host's report server (reports/report_client.py): one chart browser and one
+        # layout process for all the web workers, instead of one of each per worker.
+        try:
+            return server.call("profile_pdf", report, timeout=LAYOUT_TIMEOUT)
+        except ReportServerUnavailable as exc:
+            log.warning("%s; making this PDF in this process", exc)
+            return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
     if exporter is own:
         pool = layout_pool(1)
         pool.start(report.instrument.languages)

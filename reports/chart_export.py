@@ -17,11 +17,7 @@ import signal
 import threading
 from typing import Sequence
 
-import kaleido
 import plotly.graph_objects as go
-from choreographer.browsers import Chromium
-
-from .cpu_priority import lowest_priority_for_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -33,28 +29,6 @@ BROWSER_FIX = (
 
 class ChartExportError(RuntimeError):
     """Charts could not be exported; the message names the fix."""
-
-
-class _Kaleido(kaleido.Kaleido):
-    # kaleido 1.5 reloads the tab after every export, re-parsing plotly.js
-    # (~200 ms of a ~235 ms export on this machine). We reload every
-    # RELOAD_EVERY exports instead, which keeps the tab's memory bounded.
-    RELOAD_EVERY = 200
-
-    async def _return_kaleido_tab(self, tab) -> None:
-        self._exports = getattr(self, "_exports", 0) + 1
-        if self._exports % self.RELOAD_EVERY == 0:
-            await tab.reload()
-        await self.tabs_ready.put(tab)
-
-
-class _LowestPriorityChromium(Chromium):
-    # The browser process starts at the lowest priority and can never raise it (Chromium
-    # run as root raised its display threads to -8 above a lowered group). Only the browser:
-    # the exporter's Python threads stay at the web process's priority, because a lowered
-    # thread holding the interpreter lock held up the pages' threads (bench/gil_inversion.py).
-    def get_popen_args(self):
-        return {**super().get_popen_args(), "preexec_fn": lowest_priority_for_this_thread}
 
 
 def find_browser() -> str | None:
@@ -76,7 +50,7 @@ class ChartExporter:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._kaleido: _Kaleido | None = None
+        self._kaleido = None  # a reports.browser.ReusingKaleido once started
         self.restarts = 0
 
     # -- public ---------------------------------------------------------------
@@ -162,7 +136,11 @@ class ChartExporter:
         self._pid = os.getpid()
 
     async def _open_browser(self) -> None:
-        self._kaleido = _Kaleido(n=1, mathjax=False, timeout=self.timeout, browser_cls=_LowestPriorityChromium)
+        # kaleido and choreographer (0.1–0.3 s of import) only in a process that exports charts:
+        # see reports/browser.py and the per-file ignore in pyproject.toml.
+        from .browser import LowestPriorityChromium, ReusingKaleido
+
+        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout, browser_cls=LowestPriorityChromium)
         await self._kaleido.open()
 
     def _stop(self) -> None:

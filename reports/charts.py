@@ -10,13 +10,14 @@ from typing import Any, Mapping, Sequence
 import plotly.graph_objects as go
 
 from assessment import Instrument, Profile
-from assessment.answers import NOT_APPLICABLE
+from assessment.answers import NOT_APPLICABLE, AnswerSet
+from assessment.scoring import score_answers
 
 from .i18n import translations
 
 FONT = "DejaVu Sans"
-BAND_COLOURS = {"low": "#2e7d4f", "moderate": "#b26a00", "high": "#b3261e"}
-ZONE_COLOURS = {"low": "rgba(46,125,79,0.12)", "moderate": "rgba(178,106,0,0.14)", "high": "rgba(179,38,30,0.12)"}
+BAND_COLOURS = {"low": "#2e7d4f", "moderate": "#a05f00", "high": "#b3261e"}
+ZONE_COLOURS = {"low": "rgba(46,125,79,0.12)", "moderate": "rgba(160,95,0,0.14)", "high": "rgba(179,38,30,0.12)"}
 INK = "#1f2933"
 MUTED = "#52606d"
 
@@ -24,7 +25,8 @@ MUTED = "#52606d"
 def _figure(data: list[dict], layout: dict) -> go.Figure:
     """The figure, built once from plain data. plotly's property-by-property
     validation and update_layout's path lookups made the profile's summary chart
-    cost 36 ms of a 52 ms profile page (bench/RESULTS.md); built from dicts it
+    cost 36 ms of a 52 ms profile page
+    (docs/decisions/0005-charts-built-from-plain-dicts.md); built from dicts it
     takes under 1 ms. `_validate` is plotly's own (private) switch, so plotly stays
     pinned (requirements.txt); tests/test_charts.py rebuilds every chart with
     validation on, so a misspelt property still fails there, and fails if the
@@ -76,10 +78,12 @@ def _names_above_bars(names: Sequence[str]) -> tuple[list[dict], dict]:
     return annotations, {"showticklabels": False, "range": [len(names) - 0.65, -0.95], "tickvals": []}
 
 
-def profile_chart(profile: Profile) -> go.Figure:
+def profile_chart(profile: Profile, previous: Profile | None = None) -> go.Figure:
     """The three behaviours against their bands, with the driver beside them;
     each bar carries its 90 % interval as a whisker. The value sits above the
-    bar's right end, beside the name, where the whisker cannot cover it."""
+    bar's right end, beside the name, where the whisker cannot cover it.
+    After a retake, `previous` (the take before) marks each earlier score with a
+    hollow diamond on the bar."""
     _ = translations(profile.language).gettext
     results = [*profile.of_kind("behaviour"), *profile.of_kind("driver")]
     rows = list(range(len(results)))
@@ -105,6 +109,17 @@ def profile_chart(profile: Profile) -> go.Figure:
         },
         "hovertemplate": "%{customdata}<extra></extra>", "customdata": hover,
     }
+    traces = [bar]
+    if previous is not None:
+        before = [previous.scales.get(r.scale_id) for r in results]
+        shown = [(index, b.score) for index, b in enumerate(before) if b is not None and b.score is not None]
+        traces.append({
+            "type": "scatter", "mode": "markers", "x": [score for _i, score in shown], "y": [i for i, _s in shown],
+            "name": _("previous take"), "showlegend": False, "cliponaxis": False,
+            "marker": {"symbol": "diamond-open", "size": 13, "color": INK, "line": {"width": 2.2, "color": INK}},
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "customdata": [_("previous take") + f": {score}" for _i, score in shown],
+        })
     name_annotations, yaxis = _names_above_bars(names)
     # Named, so that a page too narrow for them beside the names can leave them out
     # (static/js/charts.js): the score table below says the same.
@@ -113,7 +128,7 @@ def profile_chart(profile: Profile) -> go.Figure:
          "yanchor": "bottom", "showarrow": False, "align": "right"}
         for index, label in enumerate(labels)
     ]
-    return _figure([bar], _layout(
+    return _figure(traces, _layout(
         70 + 74 * len(results),
         shapes=_band_zones([(r.scale_id, r.cut_points) for r in results], half_height=0.24),
         xaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
@@ -159,10 +174,13 @@ def _item_colour(value: int | None) -> str:
     return BAND_COLOURS["high"] if value >= 4 else BAND_COLOURS["moderate"] if value == 3 else BAND_COLOURS["low"]
 
 
-def _name_with_median(name: str, median: str, width: int = 36) -> str:
+def _name_with_median(name: str, median: str, width: int = 36, with_median: int = 48) -> str:
+    # A label of two lines grows upwards into the bar above (the annotation is anchored
+    # at its bottom), so the median stays on the name's line whenever it fits in
+    # `with_median` characters: "Rädsla att verka påträngande · median 54" is one line.
     lines = [f"<b>{line}</b>" for line in textwrap.wrap(name, width=width)]
     if median:
-        fits = len(textwrap.wrap(name, width=width)[-1]) + len(median) + 3 <= width
+        fits = len(textwrap.wrap(name, width=width)[-1]) + len(median) + 3 <= with_median
         lines[-1:] = [f"{lines[-1]} · {median}"] if fits else [lines[-1], median]
     return "<br>".join(lines)
 
@@ -217,7 +235,9 @@ def score_distribution_chart(scales: Sequence[tuple[str, Mapping[str, float]]], 
     ]
     return _figure(boxes, _layout(
         90 + 60 * len(scales),
-        xaxis={"title": {"text": _("Score (0–100): 10th, 25th, 50th, 75th and 90th percentile")},
+        # Short: on a phone the plot is about 200 px wide and the longer title was cut off;
+        # what the boxes and whiskers mean is said beside the chart (site/measurement.html).
+        xaxis={"title": {"text": _("Score (0–100)")},
                "range": [0, 100], "gridcolor": "#e4e7eb", "zeroline": False},
         yaxis={"autorange": "reversed"},
     ))
@@ -228,7 +248,7 @@ def to_json(fig: go.Figure) -> dict[str, Any]:
     return json.loads(fig.to_json(validate=False))
 
 
-SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#b26a00")
+SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#a05f00")
 
 
 def change_chart(history: Any) -> go.Figure:
@@ -264,3 +284,44 @@ def change_chart(history: Any) -> go.Figure:
         showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
         margin={"l": 10, "r": 40, "t": 10, "b": 110},
     ))
+
+
+def before_after_chart(scales: Sequence[Any], before_n: int, after_n: int, language: str) -> go.Figure:
+    """A workshop and its follow-up session: each scale's team median then and now,
+    side by side on the 0–100 scale over its band zones. Medians only (as the team
+    views may show them, rounded in anonymous workshops), never a person's score."""
+    _ = translations(language).gettext
+    ngettext = translations(language).ngettext
+    rows = [s for s in scales if (s.before and s.before.median is not None) or (s.after and s.after.median is not None)]
+    positions = list(range(len(rows)))
+    series = []
+    for label, side, n, colour, offset in ((_("Then"), "before", before_n, "#8a96a3", -0.12), (_("Now"), "after", after_n, "#1f5fa8", 0.12)):
+        values = [getattr(s, side).median if getattr(s, side) and getattr(s, side).median is not None else None for s in rows]
+        series.append({
+            "type": "bar", "orientation": "h", "name": ngettext("%(label)s (%(n)s person)", "%(label)s (%(n)s people)", n) % {"label": label, "n": n},
+            "x": values, "y": [p + offset for p in positions], "width": 0.22, "marker": {"color": colour},
+            "text": [f"{v:.0f}" if v is not None else "" for v in values], "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": label + ": %{x:.0f}<extra></extra>",
+        })
+    cut_points = [(s.scale_id, (s.before or s.after).cut_points) for s in rows]
+    annotations, yaxis = _names_above_bars([f"<b>{s.name}</b>" for s in rows])
+    return _figure(series, _layout(
+        110 + 74 * len(rows),
+        barmode="overlay",
+        shapes=_band_zones(cut_points, half_height=0.3),
+        xaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Team median (0–100)")}, "gridcolor": "#e4e7eb",
+               "zeroline": False},
+        yaxis=yaxis,
+        annotations=annotations,
+        showlegend=True,
+        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        margin={"l": 10, "r": 24, "t": 36, "b": 44},
+    ))
+
+
+def warm_up(instrument: Instrument) -> None:
+    """Build and serialise one profile chart, so that plotly's figure classes (imported on
+    first use, ~11 MiB) are loaded now: in gunicorn's master before the workers are forked
+    from it, they are then shared instead of loaded into each worker (bench/RESULTS.md)."""
+    answers = {item.id: 3 for page in instrument.pages for item in page}
+    to_json(profile_chart(score_answers(instrument, AnswerSet(instrument.languages[0], answers))))

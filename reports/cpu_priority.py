@@ -5,12 +5,12 @@ SCHED_IDLE rather than nice 19 alone: the kernel lets a nice-19 task finish its 
 before a page's thread that wakes up gets the core, and a page on PostgreSQL wakes up
 about ten times (once per query's reply); under an attack of PDF downloads that put the
 participants' pages at 310/380 ms p95 in 2 of 5 runs, where SQLite (no such wake-ups)
-stayed under 250 ms (bench/RESULTS.md, 2026-12-03). A SCHED_IDLE task gives way to any
-normal task at once, and still gets every moment the pages leave idle.
+stayed under 250 ms (docs/decisions/0001-report-work-at-idle-priority.md).
+A SCHED_IDLE task gives way to any normal task at once, and still gets every moment the pages leave idle.
 
 Only a thread that runs no Python in a web process may be lowered: a lowered Python thread
 that holds the interpreter lock when a page's thread wakes up keeps the page waiting until
-it gets a core again (bench/gil_inversion.py). Report work therefore runs in processes of
+it gets a core again (bench/investigations/gil_inversion.py). Report work therefore runs in processes of
 its own (layout processes, the chart browser, report workers), lowered as a whole."""
 
 from __future__ import annotations

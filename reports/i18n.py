@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
@@ -35,20 +38,25 @@ FORMAT_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
 def long_date(day, language: str) -> str:
     """A date as people write it in `language`: "27 november 2026", "27 November 2026"."""
-    from babel.dates import format_date
-
     return format_date(day, format="long", locale=FORMAT_LOCALES.get(language, language))
 
 
 def decimal(value: float, language: str) -> str:
     """A number with the language's decimal mark: "37,5" in Swedish, "37.5" in English."""
-    from babel.numbers import format_decimal
-
     return format_decimal(value, format="#,##0.##", locale=FORMAT_LOCALES.get(language, language))
 
 
 def fixed(value: float, language: str, places: int = 2) -> str:
     """A number with exactly `places` decimals and the language's decimal mark and minus sign."""
-    from babel.numbers import format_decimal
-
     return format_decimal(value, format="0." + "0" * places, locale=FORMAT_LOCALES.get(language, language))
+
+
+def format_filters(language: Callable[[], str]) -> dict[str, Callable]:
+    """The template filters for dates and numbers, the same in pages and PDFs:
+    `long_date`, `decimal`, `fixed2`, `fixed` (with places), each in the language `language()` names."""
+    return {
+        "long_date": lambda day: long_date(day, language()),
+        "decimal": lambda value: decimal(value, language()),
+        "fixed2": lambda value: fixed(value, language()),
+        "fixed": lambda value, places=2: fixed(value, language(), places),
+    }

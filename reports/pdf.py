@@ -3,8 +3,6 @@ blank paper questionnaire. Input is domain data; no request objects in here."""
 
 from __future__ import annotations
 
-import atexit
-import gc
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -12,24 +10,20 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment import Instrument, Profile
-from assessment.suggestions import suggested_steps
 from assessment.followup import History, Plan
 from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
+from assessment.suggestions import suggested_steps
 
 from . import charts
 from .chart_export import ChartExporter, default_chart_exporter
-from .i18n import decimal, fixed, long_date, translations
+from .i18n import format_filters, translations
 from .svg import slim_svg
 
 # Bump when the layout changes: it is part of every cache key.
 REPORT_VERSION = "2"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -63,21 +57,8 @@ def _environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)
-    env.filters["long_date"] = lambda d: long_date(d, language)
-    env.filters["decimal"] = lambda value: decimal(value, language)
-    env.filters["fixed2"] = lambda value: fixed(value, language)
+    env.filters.update(format_filters(lambda: language))
     return env
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> FontConfiguration:
-    return FontConfiguration()
-
-
-@lru_cache(maxsize=1)
-def _stylesheet() -> CSS:
-    # Parsed once per process instead of once per report.
-    return CSS(filename=str(TEMPLATES / "pdf" / "report.css"), font_config=_fonts())
 
 
 def warm_up(languages: Iterable[str]) -> None:
@@ -88,38 +69,13 @@ def warm_up(languages: Iterable[str]) -> None:
     _write_pdf('<html lang="en"><title>warm-up</title><p>Åsa Öström</p></html>')
 
 
-@atexit.register
-def _release_fonts() -> None:
-    # Pango objects still alive when the interpreter shuts down are freed after
-    # cffi has unloaded Pango, and the process crashes on exit (seen in make bench).
-    # Freed here, while the libraries are still loaded.
-    _stylesheet.cache_clear()
-    _fonts.cache_clear()
-    gc.collect()
-
-
-class _ChartFetcher(URLFetcher):
-    """Hands WeasyPrint the report's own charts (`chart:NAME` URLs) and refuses
-    every other URL: a report never reads a file or the network, whatever text
-    ends up in it. Passing charts this way also spares encoding them into the
-    HTML and parsing them back out."""
-
-    def __init__(self, images: Mapping[str, str]):
-        super().__init__()
-        self.images = images
-
-    def fetch(self, url, headers=None):
-        svg = self.images.get(url)
-        if svg is None:
-            raise ValueError(f"a report loads only its own charts, not {url!r}")
-        return URLFetcherResponse(url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"})
-
-
 def _write_pdf(html: str, chart_images: Mapping[str, str] | None = None) -> bytes:
-    document = HTML(string=html, base_url=str(TEMPLATES / "pdf"), url_fetcher=_ChartFetcher(chart_images or {}))
-    return document.write_pdf(
-        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_fonts(), pdf_identifier=False,
-    )
+    # WeasyPrint (0.5 s of import, Pango and its fonts) is loaded by the first layout, not by
+    # every process that imports this module for ProfileReport or the figures (the web workers,
+    # every flask command): see reports/layout.py and the per-file ignore in pyproject.toml.
+    from . import layout
+
+    return layout.write_pdf(html, chart_images)
 
 
 def _chart_svgs(exporter: ChartExporter, figures: Sequence) -> list[str]:
@@ -172,21 +128,27 @@ def lay_out_profile_pdf(report: ProfileReport, chart_images: Mapping[str, str]) 
     return _write_pdf(profile_html(report), chart_images)
 
 
-def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
+def render_profile_pdf_in_process(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
+    """One PDF made whole in this thread (charts, then layout). A web process uses
+    reports.batch.render_profile_pdf instead, which keeps the layout off its threads."""
     return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
 
 
 def render_team_pdf(team: Any, instrument: Instrument, language: str, *, title: str, held_on: date,
                     grid: Sequence[Any] | None, exporter: ChartExporter | None = None,
                     before_after: Any = None) -> bytes:
-    images = {}
+    figures = {}
     if team.scales_shown:
-        figure = charts.team_distribution_chart(team, instrument, language)
-        images[chart_url("distribution")] = _chart_svgs(exporter or default_chart_exporter(), [figure])[0]
+        figures[chart_url("distribution")] = charts.team_distribution_chart(team, instrument, language)
+    if before_after is not None and before_after.scales and not (before_after.before.withheld and before_after.after.withheld):
+        figures[chart_url("before-after")] = charts.before_after_chart(
+            before_after.scales, before_after.before.included, before_after.after.included, language)
+    images = dict(zip(figures, _chart_svgs(exporter or default_chart_exporter(), list(figures.values())))) if figures else {}
     html = _environment(language).get_template("pdf/team.html").render(
         lang=language, team=team, instrument=instrument, title=title, held_on=held_on,
-        distribution_chart=chart_url("distribution") if images else None, grid=grid,
+        distribution_chart=chart_url("distribution") if chart_url("distribution") in images else None, grid=grid,
         scales={s.id: s for s in instrument.scales}, before_after=before_after,
+        before_after_chart=chart_url("before-after") if chart_url("before-after") in images else None,
     )
     return _write_pdf(html, images)
 
@@ -212,3 +174,15 @@ def render_technical_note_pdf(analysis: Mapping[str, Any], instrument: Instrumen
         distribution_chart=chart_url("distribution") if images else None,
     )
     return _write_pdf(html, images)
+
+
+def render_coach_edition_pdf(profile: Profile, instrument: Instrument, guide: Any, *, name: str | None,
+                             title: str, taken_on: date, team_size: int) -> bytes:
+    """A coach's edition of one shared profile (assessment/coach_guide.py): validity notes
+    with what to ask, a conversation guide and, in named workshops, where the person sits
+    in the team by bands. No charts, so no browser: quick enough to make in the request."""
+    html = _environment(profile.language).get_template("pdf/coach_edition.html").render(
+        lang=profile.language, profile=profile, instrument=instrument, guide=guide, name=name, title=title,
+        taken_on=taken_on, team_size=team_size, scales={s.id: s for s in instrument.scales},
+    )
+    return _write_pdf(html)

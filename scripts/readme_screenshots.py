@@ -18,7 +18,16 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from app import create_app  # noqa: E402
 from tests.support import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, LiveServer, Respondent, create_workshop, join_and_complete, login, make_coach, varied_answers)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    Respondent,
+    create_workshop,
+    join_and_complete,
+    login,
+    make_coach,
+    varied_answers,
+)
 
 
 def main() -> None:

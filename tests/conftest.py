@@ -1,5 +1,5 @@
 """Fixtures in the flaskr style: `app`, `client`, `runner`, a live server and
-Chromium for browser tests, and a private Redis. Helpers are in support.py.
+Chromium for browser tests, and a private Redis. Helpers are in the support package.
 
 A run is hermetic: the environment variables that would point at shared state
 are removed for the session, every app gets its own instance folder, the run
@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from . import support
+from .support import app as support_app
+from .support import free_port, login, make_coach, varied_answers
+from .support.mail import Inbox
 
 REPOSITORY_INSTANCE = support.ROOT / "instance"
 
@@ -37,14 +41,17 @@ def hermetic_run(tmp_path_factory):
             patch.delenv(name, raising=False)
         # For apps made outside make_app: subprocesses (gunicorn, report workers) and restarts.
         patch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-        # The first app's freshly migrated SQLite database, copied for every later app (support.make_app).
-        support.SQLITE_TEMPLATE_DIR = tmp_path_factory.mktemp("migrated-sqlite")
+        # One report server (and chart browser) for all the apps of this test process, as one per host
+        # serves make serve's workers; each app's own instance folder would start one per test.
+        patch.setenv("REPORT_SERVER_SOCKET", str(tmp_path_factory.mktemp("report-server") / "socket"))
+        # The first app's freshly migrated SQLite database, copied for every later app (support_app.make_app).
+        support_app.SQLITE_TEMPLATE_DIR = tmp_path_factory.mktemp("migrated-sqlite")
         test_database_url = os.environ.get("TEST_DATABASE_URL")
         if test_database_url:
             with support.PostgresSchema(test_database_url) as schema:
-                support.RUN_DATABASE_URL = schema.url
+                support_app.RUN_DATABASE_URL = schema.url
                 yield
-                support.RUN_DATABASE_URL = None
+                support_app.RUN_DATABASE_URL = None
         else:
             yield
 
@@ -58,7 +65,7 @@ def redis_url():
 
 @pytest.fixture
 def app(tmp_path):
-    from web.extensions import db
+    from services.db import db
 
     app = support.make_app(tmp_path)
     yield app
@@ -110,3 +117,60 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def coach(app, client):
+    """A logged-in coach's test client (the `client` fixture, logged in). Defined here only:
+    tests/test_suite_layout.py fails if a test module defines its own."""
+    login(client, *make_coach(app))
+    return client
+
+
+# Shared by the follow-up tests (a finished respondent) and the mail tests (a local
+# SMTP server and an app sending to it); once defined in test modules that others imported.
+@pytest.fixture
+def done(respondent, instrument):
+    respondent.start(name="Karin")
+    respondent.complete(varied_answers(instrument))
+    return respondent
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def inbox(smtp_port):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp_port):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_port, SMTP_SECURITY="none",
+                      MAIL_FROM="uppfoljning@example.org", PUBLIC_URL="https://tripwire.example.org")
+    return app
+
+
+@pytest.fixture
+def queued_app(app, monkeypatch, tmp_path, redis_url):
+    """The app and the environment a report worker process gets, on the run's own Redis."""
+    from redis import Redis
+
+    import worker as report_worker
+
+    url = redis_url
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    app.config["REDIS_URL"] = url
+    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret",
+                        "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"), "REDIS_URL": url}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(report_worker, "_app", None)
+    yield app, connection
+    connection.flushdb()

@@ -32,3 +32,13 @@ def simulated_answers(instrument, n: int, *, seed: int = 0, language: str = "en"
 
 def straight_liner(instrument, language: str = "en", value: int = 3):
     return AnswerSet(language=language, answers={i.id: value for i in instrument.items}, item_seconds=(6.0,))
+
+
+def unflagged_answers(instrument, n: int, **options):
+    """n simulated answer sets none of which carries a validity flag: the evidence counts no
+    flagged response (services/evidence.py), so tests that count N use these."""
+    from assessment import score_answers
+
+    sets = [a for a in simulated_answers(instrument, 3 * n, **options) if not score_answers(instrument, a).flags][:n]
+    assert len(sets) == n
+    return sets

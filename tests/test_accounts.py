@@ -161,3 +161,18 @@ def test_a_failed_login_still_offers_sign_up_where_it_is_allowed(app, client):
     reply = login(client, email, "not the password")
     assert reply.status_code == 401 and "The e-mail or password isn&#39;t right." in reply.text
     assert 'href="/coach/signup"' in reply.text, "the wrong password hides the way to sign up"
+
+
+def test_a_long_passphrase_is_a_password_like_any_other(app):
+    """Found in the attack replay of issue 25: 73–200 characters gave a 500 (zxcvbn refuses
+    more than 72) on sign-up, change and reset. A long passphrase is set and logs in."""
+    email, password = make_coach(app)
+    mine = app.test_client()
+    login(mine, email, password)
+    passphrase = "tulpaner och snö i december, kaffe på perrongen och ett tåg som aldrig kommer fram"
+    assert 72 < len(passphrase) <= 200
+    page = mine.get("/coach/password")
+    reply = mine.post("/coach/password", data={"csrf_token": csrf_of(page.text), "current": password,
+                                               "new": passphrase, "confirm": passphrase})
+    assert reply.status_code == 302, reply.text[:300]
+    assert login(app.test_client(), email, passphrase).status_code == 302

@@ -11,31 +11,19 @@ import pytest
 from sqlalchemy import func, select, update
 
 from assessment.team import Count, checked_min_group, release_of, summarise_team
-from web.extensions import db
-from web.models import Answer, PageTiming, Response
+from services.db import db
+from services.models import Answer, PageTiming, Response
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, page_fields
-
-
-@pytest.fixture
-def coach(app, client):
-    email, password = make_coach(app)
-    login(client, email, password)
-    return client
-
-
-def level_answers(instrument, level: int, wobble: int = 0) -> dict[str, int]:
-    """Everyone answers around `level`; `wobble` makes people differ a little."""
-    return {item.id: min(5, max(1, level + ((k + wobble) % 3 == 0) * (1 if level < 5 else -1)))
-            for k, item in enumerate(instrument.items)}
-
-
-def key_in_paper(coach, workshop_id, answers) -> str:
-    page = coach.get(f"/coach/workshops/{workshop_id}/paper")
-    reply = coach.post(f"/coach/workshops/{workshop_id}/paper", data={
-        "csrf_token": csrf_of(page.text), "name": "", "language": "en", **{k: str(v) for k, v in answers.items()}})
-    assert reply.status_code == 200, reply.text[:300]
-    return reply.text.split("/response/")[1].split('"')[0]
+from .support import (
+    create_workshop,
+    csrf_of,
+    join_and_complete,
+    login,
+    make_app,
+    make_coach,
+    page_fields,
+)
+from .support.workshops import key_in_paper, level_answers
 
 
 def participant(app, instrument, code, answers):
@@ -55,7 +43,7 @@ def figures(seen: dict) -> tuple:
 
 
 def exact_scores(app, tokens) -> list[dict[str, float]]:
-    from web.responses import profile_of
+    from services.responses import profile_of
 
     with app.app_context():
         return [{s.scale_id: s.score for s in profile_of(Response.by_token(t)).of_kind("behaviour", "driver")} for t in tokens]
@@ -69,7 +57,7 @@ def test_paper_extremes_and_one_participant_show_nothing(app, coach, instrument)
     seen = team(coach, workshop_id)
     # Before: the median of {1,1,x,5,5} was the participant's exact score on every scale.
     assert seen["summary"]["withheld"] is True and seen["summary"]["scales"] == [] and seen["chart"] is None
-    assert seen["summary"]["completed"] == {"low": 0, "high": 4} and seen["summary"]["paper"] == 4
+    assert seen["summary"]["completed"] == {"low": 0, "high": 0} and seen["summary"]["paper"] == 4
     rows = list(csv.reader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
     assert len(rows) == 1
     page = coach.get(f"/coach/workshops/{workshop_id}").text
@@ -138,7 +126,7 @@ def test_a_self_test_is_final_once_completed_too(app, respondent, instrument):
 def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_nothing(app, respondent, instrument):
     # One tab finishes the questionnaire while another tab's page is on its way: that request
     # read an open response, so the check in Python passes; the write itself must refuse.
-    from web.responses import ResponseCompleted, save_page
+    from services.responses import ResponseCompleted, save_page
 
     respondent.start()
     with app.test_request_context():
@@ -185,8 +173,9 @@ def test_one_more_completion_changes_nothing_the_coach_sees(app, coach, instrume
     people = [participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k)) for k in range(5)]
     sixth = join_and_complete(app.test_client(), instrument, code, complete=False)
     first = team(coach, workshop_id)
-    assert first["summary"]["included"] == 5 and first["summary"]["completed"] == {"low": 5, "high": 9}
-    assert first["summary"]["joined"] == 6 and first["summary"]["in_progress"] == {"low": 0, "high": 1}
+    # The one size a coach sees is the release's: no live count, so no "in progress" beside it.
+    assert first["summary"]["included"] == 5 and first["summary"]["completed"] == {"low": 5, "high": 5}
+    assert first["summary"]["joined"] == 6 and first["summary"]["in_progress"] is None
     # Polling right before and right after one more person completes, then after
     # one deletes: every figure, count and chart stays as it was.
     sixth.complete(level_answers(instrument, 5))
@@ -198,7 +187,7 @@ def test_one_more_completion_changes_nothing_the_coach_sees(app, coach, instrume
     assert after_deletion["summary"]["joined"] == 5  # that someone left shows; what they answered does not
     assert figures(after_deletion) == figures(first)
     html = coach.get(f"/coach/workshops/{workshop_id}").text
-    assert 'data-count="completed">5–9<' in html
+    assert 'data-count="completed">5<' in html and 'data-count="in_progress"' not in html
     # Closing (and reopening and closing again) releases no remainder smaller than the group.
     token = csrf_of(html)
     coach.post(f"/coach/workshops/{workshop_id}/close", data={"csrf_token": token})
@@ -213,13 +202,13 @@ def test_one_more_completion_changes_nothing_the_coach_sees(app, coach, instrume
     # people (and one gone) in a single step.
     participant(app, instrument, code, level_answers(instrument, 4))
     released = team(coach, workshop_id)["summary"]
-    assert released["included"] == 9 and released["completed"] == {"low": 5, "high": 9}
+    assert released["included"] == 9 and released["completed"] == {"low": 9, "high": 9}
     assert all(sum(s["band_counts"].values()) == 9 for s in released["scales"])
 
 
 def test_medians_are_rounded_and_no_scores_travel():
     from assessment import AnswerSet, load_instrument, score_answers
-    from web.config import ROOT
+    from config import ROOT
 
     instrument = load_instrument(ROOT / "questions" / "v1")
     profiles = [score_answers(instrument, AnswerSet("en", level_answers(instrument, level, wobble=level))) for level in (1, 2, 3, 4, 5)]
@@ -227,7 +216,7 @@ def test_medians_are_rounded_and_no_scores_travel():
     assert all(s.median % 10 == 0 for s in release.scales)
     assert "score" not in release.to_json().replace("not_scorable", "")
     summary = summarise_team(instrument, release, language="en", joined=7, completed=5, anonymous=True, min_group=5)
-    assert str(summary.completed) == "5–9" and str(summary.in_progress) == "0–2"
+    assert str(summary.completed) == "5" and summary.in_progress is None  # the released size, not the live 7
     assert summarise_team(instrument, release, language="en", joined=5, completed=5, anonymous=True, min_group=6).withheld
     named = summarise_team(instrument, release_of(instrument, profiles, anonymous=False), language="en",
                            joined=5, completed=5, anonymous=False)
@@ -250,7 +239,7 @@ def test_the_minimum_group_comes_from_configuration(tmp_path, instrument):
     for k in range(6):
         participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k))
     html = client.get(f"/coach/workshops/{workshop_id}").text
-    assert "appear once at least 7 have completed" in html and 'data-count="completed">0–6<' in html
+    assert "appear once at least 7 have completed" in html and 'data-count="completed">0<' in html
     assert team(client, workshop_id)["summary"]["withheld"] is True
     participant(app, instrument, code, level_answers(instrument, 3))
     assert team(client, workshop_id)["summary"]["included"] == 7
@@ -271,7 +260,7 @@ def test_the_setting_refuses_a_bad_value_at_start(tmp_path, monkeypatch):
 def test_no_template_carries_the_threshold():
     import re
 
-    from web.config import ROOT
+    from config import ROOT
 
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
@@ -281,8 +270,8 @@ def test_no_template_carries_the_threshold():
 def test_of_two_simultaneous_polls_only_the_first_release_is_kept(app, coach, instrument):
     """A poll that started before another one stored a release must not replace
     it with its own: the coach would see two releases one person apart."""
-    from web.models import Workshop
-    from web.team import _current_release
+    from services.models import Workshop
+    from services.workshops import _current_release
 
     workshop_id, code = create_workshop(coach)
     for k in range(5):
@@ -317,6 +306,6 @@ def test_the_team_pdf_and_csv_follow_the_same_rules(app, coach, instrument):
     for k in range(4):
         participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k))
     text = pdf_text()
-    assert "Completed 5–9" in text and "rounded to the nearest 10" in text and "fewer than" not in text
+    assert "In the results 5" in text and "rounded to the nearest 10" in text and "fewer than" not in text
     rows = list(csv.DictReader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
     assert rows and all(row["completed"] == "5" and float(row["median"]) % 10 == 0 for row in rows)

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from .support import create_workshop, csrf_of, login, make_app, make_coach, varied_answers
+from .support import (
+    create_workshop,
+    csrf_of,
+    login,
+    make_app,
+    make_coach,
+    varied_answers,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,11 +80,11 @@ def test_a_guesser_is_stopped_per_address(tmp_path):
 def test_the_join_budget_meets_the_year_for_a_guesser_with_100_addresses(tmp_path):
     """The figures in the code comment of web/join/views.py, recomputed from the
     alphabet, the code length and the configured limit."""
+    from flask import Flask
     from limits import parse_many
 
-    from web.common.join_codes import ALPHABET, LENGTH
-    from web.config import configure  # noqa: F401 - the default lives there
-    from flask import Flask
+    from config import configure  # noqa: F401 - the default lives there
+    from services.workshops import ALPHABET, LENGTH
 
     app = Flask("probe", instance_path=str(tmp_path))
     configure(app, {"SECRET_KEY": "x"})

@@ -22,7 +22,7 @@ def test_instrument_export(runner, instrument):
     result = runner.invoke(args=["instrument"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert data["id"] == "tripwire" and data["version"] == "2" and data["languages"] == ["sv", "en"]
+    assert data["id"] == "tripwire" and data["version"] == "3" and data["languages"] == ["sv", "en"]
     assert data["not_applicable"] == {"value": "na", "label": {"sv": "Inte aktuellt för mig", "en": "Does not apply to me"}}
     assert [o["value"] for o in data["response_options"]] == [1, 2, 3, 4, 5]
     assert {s["id"] for s in data["scales"]} == {s.id for s in instrument.scales}
@@ -31,7 +31,7 @@ def test_instrument_export(runner, instrument):
     # "does not apply" per item, from the item bank: everyday faults always apply
     offered = {i["id"]: i["not_applicable"] for s in data["scales"] for i in s["items"]}
     assert offered["pc1"] is True and offered["im1"] is False
-    assert sorted(k for k, v in offered.items() if not v) == [f"im{k}" for k in range(1, 7)]
+    assert sorted(k for k, v in offered.items() if not v) == [f"im{k}" for k in range(1, 9)]
 
 
 def test_score_prints_the_profile(runner, instrument, tmp_path):

@@ -11,15 +11,30 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from redis import Redis
 from sqlalchemy import select
 
-from web.extensions import db
-from web.models import ReportJob
+from reports.report_client import usable_socket_path
+from services.db import db
+from services.models import ReportJob
 
-from .support import (ROOT, HttpBrowser, command_of, descendants_of, thread_priorities, LOWEST, create_workshop, csrf_of, free_port, join_and_complete, login, make_coach,
-                      varied_answers)
+from .support import (
+    LOWEST,
+    ROOT,
+    HttpBrowser,
+    command_of,
+    create_workshop,
+    csrf_of,
+    free_port,
+    join_and_complete,
+    login,
+    make_coach,
+    thread_priorities,
+    varied_answers,
+)
+
 
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
@@ -99,8 +114,9 @@ def test_flask_run_without_a_secret_key_refuses_like_gunicorn(tmp_path):
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
-    from app import create_app
     from flask_migrate import upgrade
+
+    from app import create_app
 
     served_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with served_app.app_context():
@@ -148,26 +164,40 @@ def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
         assert token not in content, f"the private token is in gunicorn's {name} log"
 
 
-def test_gunicorn_workers_start_their_layout_process_at_the_lowest_priority(tmp_path):
-    # Started on the first download instead, its imports (at normal priority, in the forkserver)
-    # competed with a workshop's first pages (bench/RESULTS.md). No PDF is asked for here.
+def test_gunicorn_workers_share_one_report_server_at_the_lowest_priority(tmp_path):
+    # Started on the first download instead, its imports competed with a workshop's first pages
+    # (docs/decisions/0003-layout-process-starts-with-each-gunicorn-worker.md). One per host (docs/decisions/0012-one-report-server-per-host.md), not one per worker (issue 29: a chart browser and a layout
+    # process per worker put make serve at 1.1 GB). No PDF is asked for here.
     port = free_port()
+    socket_path = str(tmp_path / "rs" / "socket")
     env = clean_env(SECRET_KEY="serve-test", DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite'}",
-                    REPORT_CACHE_DIR=str(tmp_path / "cache"), JOBS_DIR=str(tmp_path / "jobs"))
+                    REPORT_CACHE_DIR=str(tmp_path / "cache"), JOBS_DIR=str(tmp_path / "jobs"),
+                    REPORT_SERVER_SOCKET=socket_path)
+    served_socket = usable_socket_path(socket_path)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2",
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
          "app:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def report_servers():
+        return [int(p.name) for p in Path("/proc").iterdir()
+                if p.name.isdigit() and "reports.report_server" in command_of(int(p.name))
+                and served_socket in command_of(int(p.name))]
+
     try:
-        forkservers, layout = [], []
+        found = []
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not layout:
-            workers = [pid for pid in descendants_of(server.pid) if "gunicorn" in command_of(pid)]
-            forkservers = [pid for w in workers for pid in descendants_of(w) if "forkserver" in command_of(pid)]
-            layout = [pid for f in forkservers for pid in descendants_of(f)]
+        while time.monotonic() < deadline and not (found and os.path.exists(served_socket)):
+            found = report_servers()
             time.sleep(0.25)
-        assert layout, "no layout process was started with the gunicorn worker"
-        priorities = thread_priorities(forkservers + layout)  # a short-lived helper already gone is left out
+        time.sleep(2)  # the second worker has asked by now, and found it running
+        found = report_servers()
+        assert len(found) == 1, f"{len(found)} report servers for two workers"
+        priorities = thread_priorities(found)
         assert priorities and set(priorities.values()) == {LOWEST}, priorities
     finally:
         stop(server)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and report_servers():
+        time.sleep(0.25)
+    assert not report_servers(), "the report server outlived the app that started it"

@@ -2,41 +2,30 @@
 N = 200, norms are frozen only from N = 300 and then shown beside scores, and
 the public measurement page never shows anything about fewer than 30 people."""
 
+import io
 import json
+import os
 import re
 from datetime import date
+from pathlib import Path
 
+import numpy as np
 from pypdf import PdfReader
-import io
 from sqlalchemy import select
 
-from web.extensions import db
 from assessment.norms import NormPosition
-from web.models import NormTable, Response
+from services.db import db
+from services.models import NormTable, Response
 
+from .simulated import straight_liner, unflagged_answers
 from .support import Respondent, login, make_coach, varied_answers
-from .simulated import simulated_answers
-from .test_research import jsonl, write
+from .support.research import analyse, import_simulated, jsonl, write
 
 
-def import_simulated(runner, instrument, tmp_path, n, *, language="en", seed=0, prefix="s", start=0, honest=False):
-    sets = simulated_answers(instrument, n, seed=seed, language=language, honest=honest)
-    path = write(tmp_path, jsonl(sets, prefix=prefix, start=start), f"{prefix}{start}.jsonl")
-    result = runner.invoke(args=["import-responses", path])
-    assert result.exit_code == 0, result.output
-
-
-def analyse(runner):
-    result = runner.invoke(args=["item-analysis", "--json", "--resamples", "0"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
-
-
-def scale_sections(html):
-    """The text of each scale's section on the profile page, by scale id."""
-    parts = re.split(r'<section class="card scale-section" aria-labelledby="scale-([a-z_]+)">', html)
-    return {parts[k]: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", parts[k + 1].split("</section>")[0]))
-            for k in range(1, len(parts), 2)}
+def reliability_notes(html):
+    """The reliability sentence per scale, behind "How sure are these numbers?" on the profile."""
+    return {m.group(1): re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(2)))
+            for m in re.finditer(r'data-reliability="([a-z_]+)">(.*?)</td>', html, re.S)}
 
 
 def norm_notes(html):
@@ -48,8 +37,8 @@ def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, 
     person.start()
     person.complete(varied_answers(instrument))
     import_simulated(runner, instrument, tmp_path, 199, seed=21)
-    assert analyse(runner)["n"] == 199
-    before = scale_sections(client.get(person.url("/profile")).text)
+    assert analyse(runner, accept=False)["n"] == 199  # not published: 200 comes next, a step of one
+    before = reliability_notes(client.get(person.url("/profile")).text)
     assert "(a provisional value, not yet computed from real responses)" in before["weak_close"]
     assert all("stored responses" not in text for text in before.values())
 
@@ -57,22 +46,35 @@ def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, 
     analysis = analyse(runner)
     assert analysis["n"] == 200
     alpha = next(s for s in analysis["scales"] if s["id"] == "weak_close")["alpha"]["value"]
-    after = scale_sections(client.get(person.url("/profile")).text)
+    after = reliability_notes(client.get(person.url("/profile")).text)
     assert f"Reliability {alpha:.2f}, computed from 200 stored responses" in after["weak_close"]
     assert "provisional" not in after["weak_close"]
 
 
 def test_the_interval_uses_the_data_sem(app, runner, instrument, tmp_path, client):
+    from assessment import score_answers
+
     person = Respondent(client, instrument)
     person.start()
     person.complete(varied_answers(instrument))
-    import_simulated(runner, instrument, tmp_path, 200, seed=23)
-    scale = next(s for s in analyse(runner)["scales"] if s["id"] == "postponing_contact")
+    import_simulated(runner, instrument, tmp_path, 240, seed=23)
+    # careless answers widen the SD: straight-liners on every page (each a different value, so no near-duplicate twins)
+    careless = [straight_liner(instrument, value=v) for v in (1, 2, 3, 4, 5)]
+    assert all(score_answers(instrument, a).flags for a in careless)
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(careless, prefix="c"), "careless.jsonl")])
+    analysis = analyse(runner)
+    # the data-based SEM comes from the responses without flags (#26): the selection leaves them out first
+    assert analysis["provenance"]["left_out"]["flagged"] == len(careless)
+    scale = next(s for s in analysis["excluding_flagged"]["scales"] if s["id"] == "postponing_contact")
+    assert scale["n"] == analysis["n"] == 240
+    clean = [score_answers(instrument, a).scales["postponing_contact"].exact
+             for a in unflagged_answers(instrument, 240, seed=23)]
+    assert abs(scale["sd"] - float(np.std(clean, ddof=1))) <= 0.05  # the analysis rounds the SD to one decimal
     with app.app_context():
-        from web.responses import profile_of
+        from services.responses import profile_of
 
         result = profile_of(Response.by_token(person.token)).scales["postponing_contact"]
-    assert result.reliability.source == "data" and result.reliability.n == 200
+    assert result.reliability.source == "data" and result.reliability.n == scale["n"]
     assert result.sem == scale["sd"] * (1 - scale["alpha"]["value"]) ** 0.5
 
 
@@ -85,6 +87,8 @@ def test_freeze_norms_and_the_percentile_beside_the_score(app, client, runner, i
     import_simulated(runner, instrument, tmp_path, 320 - 299, language="sv", seed=32, prefix="more", honest=True)
     frozen = runner.invoke(args=["freeze-norms", "--version", instrument.version, "--language", "sv"])
     assert frozen.exit_code == 0, frozen.output
+    candidate_id = frozen.output.split("accept-evidence norms ")[1].split()[0]
+    assert runner.invoke(args=["accept-evidence", "norms", candidate_id]).exit_code == 0
     with app.app_context():
         table = db.session.scalar(select(NormTable))
         assert table.language == "sv" and table.n >= 300 and table.frozen_on == date.today()
@@ -98,7 +102,7 @@ def test_freeze_norms_and_the_percentile_beside_the_score(app, client, runner, i
     html = client.get(swedish.url("/profile?lang=en")).text
     lines = norm_notes(html)
     with app.app_context():
-        from web.responses import profile_of
+        from services.responses import profile_of
 
         score = profile_of(Response.by_token(swedish.token)).scales["weak_close"].score
     percent = data["percent_below"][int(score)]
@@ -158,3 +162,6 @@ def test_technical_note_pdf_for_coaches(app, client, runner, instrument, tmp_pat
     wc = next(s for s in analysis["scales"] if s["id"] == "weak_close")
     assert "Reliabilitet per skala" in text and f"{wc['alpha']['value']:.2f}" in text
     assert "Vad som ännu inte är känt" in text
+    assert "den mittersta hälften av poängen" in text, "the chart's boxes explained (its axis title is short now)"
+    if os.environ.get("SHOTS_DIR"):
+        Path(os.environ["SHOTS_DIR"], "technical-note-sv.pdf").write_bytes(reply.data)

@@ -4,7 +4,7 @@ locally served plotly chart draws, and axe-core finds nothing in sv and en."""
 import pytest
 
 from .support import axe_violations, tab_to, varied_answers
-from .test_evidence import analyse, import_simulated
+from .support.research import analyse, import_simulated
 
 pytestmark = pytest.mark.browser
 

@@ -18,12 +18,20 @@ from pypdf import PdfReader
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from web.extensions import db
-from web.models import ReportJob
-from web.reporting import queue as report_queue
-from web.reporting import worker as report_worker
+import worker as report_worker
+from services.db import db
+from services.models import ReportJob
+from services.reporting import queue as report_queue
 
-from .support import create_workshop, csrf_of, free_port, join_and_complete, login, make_app, make_coach
+from .support import (
+    create_workshop,
+    csrf_of,
+    free_port,
+    join_and_complete,
+    login,
+    make_app,
+    make_coach,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

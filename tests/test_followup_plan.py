@@ -4,47 +4,21 @@ file read back by two independent iCalendar parsers."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import re
 
 import icalendar
 import markupsafe
 import pytest
 import vobject
 
-from web.extensions import db
-from web.models import Plan, PlanAction, Reminder, Response
+from assessment.followup import on_a_weekday
+from services.db import db
+from services.models import PlanActionRow, PlanRow, Reminder, Response
 
 from .support import Respondent, csrf_of, make_app, varied_answers
-
-
-def plan_data(html, **overrides):
-    data = {
-        "csrf_token": csrf_of(html),
-        "actions-0-scale_id": "weak_close",
-        "actions-0-situation": "a meeting is about to end without a next step",
-        "actions-0-step": "propose a date before we hang up",
-        "actions-1-scale_id": "", "actions-1-situation": "", "actions-1-step": "",
-        "actions-2-scale_id": "", "actions-2-situation": "", "actions-2-step": "",
-        "follow_up": "30", "follow_up_on": "", "email": "",
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def done(respondent, instrument):
-    respondent.start(name="Karin")
-    respondent.complete(varied_answers(instrument))
-    return respondent
-
-
-def make_plan(done, **overrides):
-    page = done.client.get(done.url("/plan"))
-    assert page.status_code == 200
-    return done.client.post(done.url("/plan"), data=plan_data(page.text, **overrides))
+from .support.followup import _ics, make_plan, plan_data
 
 
 def test_plan_is_saved_and_shown_on_the_profile(app, done):
@@ -54,10 +28,10 @@ def test_plan_is_saved_and_shown_on_the_profile(app, done):
     profile = done.client.get(done.url("/profile")).text
     assert "When a meeting is about to end without a next step, I will propose a date before we hang up." in profile
     assert "When I send a quote, I will book the follow-up call in the same e-mail." in profile
-    due = date.today() + timedelta(days=30)
+    due = on_a_weekday(date.today() + timedelta(days=30))
     assert f"Follow-up on {due.day} {due:%B} {due.year}" in profile
     with app.app_context():
-        plan = db.session.scalars(db.select(Plan)).one()
+        plan = db.session.scalars(db.select(PlanRow)).one()
         assert plan.follow_up_on == due and [a.scale_id for a in plan.actions] == ["weak_close", None]
 
 
@@ -65,11 +39,15 @@ def test_the_plan_page_offers_the_suggestions_of_the_highest_scores(app, done):
     page = done.client.get(done.url("/plan")).text
     assert 'list="step-suggestions"' in page
     with app.app_context():
-        from web.responses import profile_of
+        from services.responses import profile_of
 
         profile = profile_of(Response.by_token(done.token))
     top = max(profile.of_kind("behaviour"), key=lambda r: r.score)
-    assert f'<option value="{top.actions[0]}">' in page.replace("&#34;", '"')
+    from assessment.plan_steps import plan_steps
+
+    first = plan_steps()[top.scale_id][0]  # completions of "I will …", not the profile's imperatives
+    assert f'<option value="{first.step["en"]}">' in page.replace("&#39;", "'")
+    assert f'<option value="{top.actions[0]}">' not in page.replace("&#34;", '"')
 
 
 @pytest.mark.parametrize("change, problem", [
@@ -97,7 +75,7 @@ def test_bad_input_is_named_and_the_saved_plan_is_kept(app, done, change, proble
 
 
 def test_a_chosen_date_and_a_reminder_address_are_stored_and_the_address_can_be_removed(app, done):
-    chosen = date.today() + timedelta(days=45)
+    chosen = on_a_weekday(date.today() + timedelta(days=45))
     make_plan(done, follow_up="date", follow_up_on=chosen.isoformat(), email="karin@example.com")
     with app.app_context():
         reminder = db.session.get(Reminder, Response.by_token(done.token).id)
@@ -116,7 +94,7 @@ def test_the_plan_needs_the_csrf_token(app, done):
     reply = done.client.post(done.url("/plan"), data=data)
     assert reply.status_code == 400
     with app.app_context():
-        assert db.session.scalars(db.select(Plan)).all() == []
+        assert db.session.scalars(db.select(PlanRow)).all() == []
 
 
 def test_plan_of_an_unfinished_response_goes_back_to_the_questionnaire(respondent):
@@ -130,25 +108,20 @@ def test_deleting_the_response_deletes_plan_and_reminder(app, done):
     page = done.client.get(done.url("/delete"))
     done.client.post(done.url("/delete"), data={"csrf_token": csrf_of(page.text)})
     with app.app_context():
-        assert db.session.scalars(db.select(Plan)).all() == []
-        assert db.session.scalars(db.select(PlanAction)).all() == []
+        assert db.session.scalars(db.select(PlanRow)).all() == []
+        assert db.session.scalars(db.select(PlanActionRow)).all() == []
         assert db.session.scalars(db.select(Reminder)).all() == []
 
 
 # --- the calendar file ------------------------------------------------------------
 
 
-def _ics(done, lang="en"):
-    reply = done.client.get(done.url(f"/follow-up.ics?lang={lang}"))
-    assert reply.status_code == 200 and reply.mimetype == "text/calendar"
-    assert "attachment" in reply.headers["Content-Disposition"]
-    return reply.data
 
 
 def test_calendar_file_read_back_by_icalendar(app, done):
     make_plan(done, follow_up="60")
     data = _ics(done)
-    due = date.today() + timedelta(days=60)
+    due = on_a_weekday(date.today() + timedelta(days=60))
     calendar = icalendar.Calendar.from_ical(data)
     events = calendar.walk("VEVENT")
     assert len(events) == 1
@@ -162,8 +135,7 @@ def test_calendar_file_read_back_by_icalendar(app, done):
     assert alarms[0].decoded("trigger") == -timedelta(minutes=30)
     description = str(event["DESCRIPTION"])
     assert "When a meeting is about to end without a next step, I will propose a date before we hang up." in description
-    retake = f"http://localhost/response/{done.token}/retake"
-    assert retake in description and str(event["URL"]) == retake
+    assert "Take the questionnaire again to see what's changed:\nhttp" in description and "/retake/" in description
     # Stable: the same UID on a second download, a higher SEQUENCE after the plan changed
     make_plan(done, follow_up="60", **{"actions-0-step": "ask for a date"})
     again = icalendar.Calendar.from_ical(_ics(done)).walk("VEVENT")[0]
@@ -174,7 +146,7 @@ def test_calendar_file_read_back_by_vobject_in_swedish(app, done):
     make_plan(done, follow_up="14")
     calendar = vobject.readOne(_ics(done, "sv").decode("utf-8"), validate=True)
     event = calendar.vevent
-    due = date.today() + timedelta(days=14)
+    due = on_a_weekday(date.today() + timedelta(days=14))
     start = event.dtstart.value
     assert start.date() == due and (start.hour, start.minute) == (9, 0)
     # vobject builds its own tzinfo from the file's VTIMEZONE: the offset must match the real zone's
@@ -185,10 +157,23 @@ def test_calendar_file_read_back_by_vobject_in_swedish(app, done):
     assert calendar.vtimezone.tzid.value == "Europe/Stockholm"
     assert event.valarm.trigger.value == -timedelta(minutes=30)
     assert event.valarm.action.value == "DISPLAY"
-    assert f"/response/{done.token}/retake" in event.description.value
+    assert "Svara på frågorna igen och se vad som har ändrats:\nhttp" in event.description.value
     assert "Din plan:" in event.description.value and "ska jag propose a date" in event.description.value
     assert "Uppföljning" in event.summary.value
     assert event.uid.value.endswith("@snubbeltrad")
+
+
+def test_the_calendar_file_holds_no_private_link(app, done):
+    """Issue 25, F6: the event went into shared work calendars carrying the permanent private
+    link (profile, every answer, the delete page)."""
+    make_plan(done, follow_up="30")
+    for language in ("en", "sv"):
+        data = _ics(done, language)
+        unfolded = data.replace(b"\r\n ", b"").decode()
+        assert done.token not in unfolded and "/response/" not in unfolded
+        event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+        # Only the limited retake link (tests/test_calendar_links.py follows it)
+        assert re.fullmatch(r"http://localhost/retake/[A-Za-z0-9_-]{43}", str(event["URL"]))
 
 
 def test_time_zone_is_configurable(tmp_path):
@@ -268,7 +253,7 @@ def test_a_plan_whose_follow_up_date_has_passed_can_be_edited_and_saved(app, don
     assert make_plan(done, follow_up="14").status_code == 302
     passed = date.today() - timedelta(days=3)
     with app.app_context():
-        db.session.scalars(db.select(Plan)).one().follow_up_on = passed
+        db.session.scalars(db.select(PlanRow)).one().follow_up_on = passed
         db.session.commit()
     page = done.client.get(done.url("/plan")).text
     # The passed date is not offered again (it could not be saved); the usual choice is.
@@ -277,4 +262,4 @@ def test_a_plan_whose_follow_up_date_has_passed_can_be_edited_and_saved(app, don
     assert [re.search(r'value="([^"]+)"', tag).group(1) for tag in checked if "checked" in tag] == ["30"]
     assert make_plan(done).status_code == 302
     with app.app_context():
-        assert db.session.scalars(db.select(Plan)).one().follow_up_on == date.today() + timedelta(days=30)
+        assert db.session.scalars(db.select(PlanRow)).one().follow_up_on == on_a_weekday(date.today() + timedelta(days=30))

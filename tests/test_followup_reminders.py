@@ -6,80 +6,30 @@ or after the last attempt; retake links expire."""
 
 from __future__ import annotations
 
-import asyncio
-import email
 import os
 import subprocess
 import sys
 from datetime import date, timedelta
-from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from web.extensions import db
-from web.models import Reminder, RetakeLink
+from assessment.followup import on_a_weekday
+from services.db import db
+from services.models import Reminder, RetakeLink
 
-from .support import ROOT, Respondent, csrf_of, free_port, varied_answers
-from .test_followup_plan import make_plan
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self, delay: float = 0.0, refuse: str | None = None, refusal: str = "550 5.1.1 mailbox unavailable"):
-        self.messages: list[email.message.EmailMessage] = []
-        self.delay = delay
-        self.refuse = refuse
-        self.refusal = refusal
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse and address == self.refuse:
-            return self.refusal
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
-
-
-@pytest.fixture
-def inbox(smtp_port):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(app, smtp_port):
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_port, SMTP_SECURITY="none",
-                      MAIL_FROM="uppfoljning@example.org", PUBLIC_URL="https://tripwire.example.org")
-    return app
-
-
-def person_with_reminder(client, instrument, address, language="en", days="14", name=""):
-    person = Respondent(client, instrument)
-    person.start(name=name, language=language)
-    person.complete(varied_answers(instrument))
-    client.get(person.url(f"/profile?lang={language}"))
-    assert make_plan(person, email=address, follow_up=days).status_code == 302
-    return person
+from .support import ROOT, csrf_of
+from .support.mail import (
+    Inbox,
+    person_with_reminder,
+)
 
 
 def test_due_reminder_is_sent_once_in_the_persons_language_and_the_address_deleted(mail_app, client, instrument, runner, inbox):
-    person_with_reminder(client, instrument, "asa@example.com", language="sv", days="14")
-    person_with_reminder(client, instrument, "bob@example.com", language="en", days="30")
-    day = date.today() + timedelta(days=14)
+    person_with_reminder(client, instrument, "asa@example.com", language="sv", days="14", inbox=inbox)
+    person_with_reminder(client, instrument, "bob@example.com", language="en", days="30", inbox=inbox)
+    day = on_a_weekday(date.today() + timedelta(days=14))
 
     early = runner.invoke(args=["send-reminders", "--as-of", (day - timedelta(days=1)).isoformat()])
     assert early.exit_code == 0 and "Sent 0 reminders" in early.output and inbox.messages == []
@@ -90,7 +40,7 @@ def test_due_reminder_is_sent_once_in_the_persons_language_and_the_address_delet
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
     assert message["To"] == "asa@example.com" and message["From"] == "uppfoljning@example.org"
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()
     assert "Uppföljning" in message["Subject"] or "uppföljning" in message["Subject"]
     assert "propose a date before we hang up" in body  # the plan, in the person's own words
     link = next(line for line in body.splitlines() if line.startswith("https://tripwire.example.org/retake/"))
@@ -118,7 +68,7 @@ def test_due_reminder_is_sent_once_in_the_persons_language_and_the_address_delet
 
 def test_smtp_outage_leaves_the_reminder_due_and_is_reported(mail_app, client, instrument, runner, smtp_port):
     person_with_reminder(client, instrument, "asa@example.com")
-    day = (date.today() + timedelta(days=14)).isoformat()
+    day = on_a_weekday(date.today() + timedelta(days=14)).isoformat()
     down = runner.invoke(args=["send-reminders", "--as-of", day])
     assert down.exit_code == 1
     assert "Not sent (still due" in down.output and f"127.0.0.1:{smtp_port}" in down.output
@@ -145,7 +95,7 @@ def test_an_address_refused_for_good_is_deleted_while_the_others_are_sent(mail_a
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        result = runner.invoke(args=["send-reminders", "--as-of", (date.today() + timedelta(days=14)).isoformat()])
+        result = runner.invoke(args=["send-reminders", "--as-of", on_a_weekday(date.today() + timedelta(days=14)).isoformat()])
     finally:
         controller.stop()
     assert result.exit_code == 1 and "Sent 1 reminder " in result.output and "550" in result.output
@@ -157,13 +107,13 @@ def test_an_address_refused_for_good_is_deleted_while_the_others_are_sent(mail_a
 
 
 def test_a_temporary_refusal_stays_due_for_at_most_the_last_attempt(mail_app, client, instrument, runner, smtp_port):
-    from web.reminders import MAX_ATTEMPTS
+    from services.followup.reminders import MAX_ATTEMPTS
 
     person_with_reminder(client, instrument, "full@example.com")
     inbox = Inbox(refuse="full@example.com", refusal="452 4.2.2 mailbox full")
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    day = date.today() + timedelta(days=14)
+    day = on_a_weekday(date.today() + timedelta(days=14))
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             result = runner.invoke(args=["send-reminders", "--as-of", (day + timedelta(days=attempt - 1)).isoformat()])
@@ -184,10 +134,10 @@ def test_a_retake_link_stops_working_after_retake_link_days_and_purge_deletes_it
 
     from sqlalchemy import update
 
-    person_with_reminder(client, instrument, "asa@example.com")
-    sent = runner.invoke(args=["send-reminders", "--as-of", (date.today() + timedelta(days=14)).isoformat()])
+    person_with_reminder(client, instrument, "asa@example.com", inbox=inbox)
+    sent = runner.invoke(args=["send-reminders", "--as-of", on_a_weekday(date.today() + timedelta(days=14)).isoformat()])
     assert sent.exit_code == 0, sent.output
-    body = inbox.messages[0].get_content()
+    body = inbox.messages[0].get_body(("plain",)).get_content()
     path = next(line for line in body.splitlines() if "/retake/" in line).removeprefix("https://tripwire.example.org")
     assert client.get(path).status_code == 200
     days = mail_app.config["RETAKE_LINK_DAYS"]
@@ -220,7 +170,7 @@ def test_two_concurrent_runs_send_each_reminder_exactly_once(mail_app, client, i
     }
     env.pop("SECRET_KEY", None)
     command = [sys.executable, "-m", "flask", "--app", "app", "send-reminders",
-               "--as-of", (date.today() + timedelta(days=14)).isoformat()]
+               "--as-of", on_a_weekday(date.today() + timedelta(days=14)).isoformat()]
     try:
         runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]
@@ -237,7 +187,7 @@ def test_two_concurrent_runs_send_each_reminder_exactly_once(mail_app, client, i
 
 
 def test_deleting_the_response_deletes_the_pending_address(mail_app, client, instrument, runner, inbox):
-    person = person_with_reminder(client, instrument, "asa@example.com")
+    person = person_with_reminder(client, instrument, "asa@example.com", inbox=inbox)
     page = client.get(person.url("/delete"))
     client.post(person.url("/delete"), data={"csrf_token": csrf_of(page.text)})
     with mail_app.app_context():
@@ -256,47 +206,27 @@ def test_bad_as_of_and_missing_configuration_are_named(app, runner):
     assert unconfigured.exit_code == 2 and "SMTP_HOST" in unconfigured.output and "PUBLIC_URL" in unconfigured.output
 
 
-
-@pytest.fixture
-def queued_app(app, monkeypatch, tmp_path, redis_url):
-    """The app and the environment a report worker process gets, on the run's own Redis."""
-    from redis import Redis
-
-    from web.reporting import worker as report_worker
-
-    url = redis_url
-    connection = Redis.from_url(url)
-    connection.flushdb()
-    app.config["REDIS_URL"] = url
-    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret",
-                        "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"), "REDIS_URL": url}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(report_worker, "_app", None)
-    yield app, connection
-    connection.flushdb()
-
-
 def test_rq_cron_schedules_the_daily_job_and_a_report_worker_sends(queued_app, client, instrument, smtp_port, inbox, monkeypatch):
     """With REDIS_URL: RQ's cron scheduler registers the job from scripts/reminder_cron.py, and a
     `make worker` SimpleWorker running it sends what is due today."""
     from rq import Queue
     from rq.cron import CronScheduler
 
-    from web.reporting.queue import QUEUE_NAME
-    from web.reminder_schedule import send_reminders_job
+    from services.reporting.queue import QUEUE_NAME
+    from worker import send_reminders_job
 
-    from .test_queue import work_until
+    from .support.jobs import work_until
 
     app, connection = queued_app
     for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
                         "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org"}.items():
         monkeypatch.setenv(name, value)
-    person_with_reminder(client, instrument, "due@example.com")
+    person_with_reminder(client, instrument, "due@example.com", inbox=inbox)
     with app.app_context():
         reminder = db.session.scalars(select(Reminder)).one()
         reminder.due_on = date.today() - timedelta(days=1)  # already due
         db.session.commit()
-    person_with_reminder(client, instrument, "later@example.com")
+    person_with_reminder(client, instrument, "later@example.com", inbox=inbox)
 
     scheduler = CronScheduler(connection=connection)
     scheduler.load_config_from_file(str(ROOT / "scripts" / "reminder_cron.py"))
@@ -349,7 +279,7 @@ def test_reminders_over_tls_with_a_login(mail_app, client, instrument, runner, s
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port, authenticator=authenticate,
                             auth_require_tls=security == "starttls", **tls)
     person_with_reminder(client, instrument, "asa@example.com")
-    day = (date.today() + timedelta(days=14)).isoformat()
+    day = on_a_weekday(date.today() + timedelta(days=14)).isoformat()
     mail_app.config.update(SMTP_SECURITY=security, SMTP_USER="mailer", SMTP_PASSWORD="wrong", SMTP_CA_FILE=None)
     controller.start()
     try:

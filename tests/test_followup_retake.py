@@ -1,6 +1,8 @@
 """Retake and compare: a retake is a new response linked to the previous one;
-its profile and PDF show then and now with the reliable change index, computed
-here by hand from the answers and the instrument's reliabilities."""
+its profile and PDF show then and now with the change score (standardised
+regression-based change), computed here by hand from the answers and the
+instrument's provisional retest reliabilities; takes of different versions are
+never compared."""
 
 from __future__ import annotations
 
@@ -14,81 +16,85 @@ import pytest
 from pypdf import PdfReader
 
 from assessment import AnswerSet, score_answers
-from assessment.followup import Take, compare_results, history, reliable_change
+from assessment.followup import (
+    CLEAR_CHANGE_Z,
+    Take,
+    compare_results,
+    history,
+    regression_based_change,
+)
 from assessment.profile import ScaleResult
-from web.extensions import db
-from web.models import PlanAction, Response, Retake
+from assessment.reliability import RetestReliability
+from services.db import db
+from services.models import PlanActionRow, Response, Retake
 
 from .support import Respondent, csrf_of
-from .test_followup_plan import make_plan
+from .support.followup import NOW, THEN, answers_for, by_hand, make_plan, retake
 
 BEHAVIOUR_VALUES = {"postponing_contact": 5, "weak_close": 5, "abandoned_follow_up": 5}
 
 
-def answers_for(instrument, keyed: dict[str, list[int] | int], default: int = 2) -> dict[str, int]:
-    """Answers giving each scale's items these keyed values (before reverse keying)."""
-    answers = {}
-    for scale in instrument.scales:
-        wanted = keyed.get(scale.id, default)
-        values = wanted if isinstance(wanted, list) else [wanted] * len(scale.items)
-        for item, value in zip(scale.items, values):
-            answers[item.id] = 6 - value if item.reverse else value
-    return answers
 
 
-def by_hand(instrument, keyed_then, keyed_now, scale_id):
-    """Score each take and the RCI the slow way: mean → 0–100, SEM = SD·√(1 − r)."""
-    scale = instrument.scale(scale_id)
 
-    def score(keyed):
-        wanted = keyed.get(scale_id, 2)
-        values = wanted[:len(scale.items)] if isinstance(wanted, list) else [wanted] * len(scale.items)
-        return (sum(values) / len(values) - 1) / 4 * 100
 
-    sem = scale.reliability.sd * math.sqrt(1 - scale.reliability.value)
-    then, now = score(keyed_then), score(keyed_now)
-    return then, now, (now - then) / (math.sqrt(2) * sem)
+def verdict_for(z: float) -> str:
+    return ("clearly lower than last time" if z <= -CLEAR_CHANGE_Z else
+            "clearly higher than last time" if z >= CLEAR_CHANGE_Z else "no clear change")
 
 
 # --- the pure domain ---------------------------------------------------------------
 
+RETEST = RetestReliability(value=0.8, mean=40.0, sd=15.0, source="provisional", basis="a test")
 
-def result(scale_id="weak_close", exact=50.0, sem=8.0):
+
+def result(scale_id="weak_close", exact=50.0, sem=8.0, retest=RETEST):
     return ScaleResult(scale_id, "behaviour", "Weak close", round(exact), "moderate", 6, 6, (37.5, 62.5),
-                       exact=exact, sem=sem)
+                       exact=exact, sem=sem, retest=retest)
 
 
-def test_rci_with_one_sem_is_the_difference_over_root_two_sem():
-    change = compare_results(result(exact=50.0), result(exact=25.0))
-    assert change.difference == -25.0
-    assert change.rci == pytest.approx(-25 / (1.4142135623730951 * 8.0))  # −2.2097
-    assert change.real and change.direction == "lower" and not change.sems_differ
-    small = compare_results(result(exact=50.0), result(exact=40.0))
-    assert small.rci == pytest.approx(-0.8839, abs=1e-4) and not small.real and small.direction is None
+def test_the_regression_based_change_on_dudeks_worked_example():
+    """Dudek (1979), Psychological Bulletin 86, 335–337: a test with mean 500, SD 100 and
+    reliability .90; a person scoring 700. The retest score expected of that person is
+    500 + .9 × (700 − 500) = 680 (regression to the mean), and the standard error of that
+    prediction is 100 × √(1 − .9²) = 43.6 (Dudek's SE of prediction). A retest of 700 is then
+    z = (700 − 680) / 43.6 = 0.46: no change, although the score did not come down."""
+    retest = RetestReliability(value=0.9, mean=500.0, sd=100.0, source="provisional", basis="Dudek 1979")
+    z, expected, se = regression_based_change(700.0, 700.0, retest)
+    assert expected == pytest.approx(680.0)
+    assert se == pytest.approx(43.589, abs=0.001)
+    assert z == pytest.approx(0.4588, abs=1e-4)
+    # the plain difference would be 0: the SRB score sees that staying at 700 is slightly above expectation
+    z_low, expected_low, _ = regression_based_change(400.0, 400.0, retest)
+    assert expected_low == pytest.approx(410.0) and z_low == pytest.approx(-0.2294, abs=1e-4)
 
 
-def test_rci_with_different_sems_uses_the_root_of_their_squares():
-    change = compare_results(result(exact=40.0, sem=6.0), result(exact=65.0, sem=8.0))
-    assert change.sems_differ and change.se_difference == pytest.approx(10.0)  # √(36 + 64)
-    assert change.rci == pytest.approx(2.5) and change.direction == "higher"
+def test_a_high_first_score_coming_down_by_regression_alone_is_no_clear_change():
+    """Jacobson–Truax with an SEM of 4 would call 85 → 70 a real change (15 / (√2 × 4) = 2.65);
+    the SRB expectation for a first score of 85 is already 40 + .8 × 45 = 76, so 70 is
+    z = (70 − 76) / (15 × √(1 − .64)) = −0.67: no clear change."""
+    change = compare_results(result(exact=85.0, sem=4.0), result(exact=70.0, sem=4.0))
+    assert change.expected == pytest.approx(76.0) and change.se_difference == pytest.approx(9.0)
+    assert change.rci == pytest.approx(-6 / 9) and change.direction is None and not change.real
 
 
-def test_rci_exactly_at_the_threshold_is_real_and_just_below_is_noise():
-    sem = 10.0
-    at = compare_results(result(exact=50.0, sem=sem), result(exact=50.0 + 1.96 * math.sqrt(2) * sem, sem=sem))
-    below = compare_results(result(exact=50.0, sem=sem), result(exact=50.0 + 1.95 * math.sqrt(2) * sem, sem=sem))
-    assert at.real and not below.real
+def test_a_clear_change_is_at_the_threshold_and_not_just_below():
+    expected, se = 40 + 0.8 * (50 - 40), 15 * math.sqrt(1 - 0.64)  # 48, 9
+    at = compare_results(result(exact=50.0), result(exact=expected - CLEAR_CHANGE_Z * se))
+    below = compare_results(result(exact=50.0), result(exact=expected - (CLEAR_CHANGE_Z - 0.01) * se))
+    assert at.real and at.direction == "lower" and not below.real and below.direction is None
+    up = compare_results(result(exact=50.0), result(exact=expected + CLEAR_CHANGE_Z * se))
+    assert up.direction == "higher"
 
 
-def test_no_verdict_without_a_score_or_a_sem():
+def test_no_verdict_without_a_score_or_a_retest_reliability():
     unscored = replace(result(), score=None, exact=None)
     assert compare_results(unscored, result()).rci is None
-    assert compare_results(replace(result(), sem=None), result()).rci is None
-    with pytest.raises(ValueError):
-        reliable_change(1, 0, 2, 0)
+    assert compare_results(result(retest=None), result(retest=None)).rci is None
+    assert compare_results(result(), result(), comparable=False).rci is None
 
 
-def test_history_across_instrument_versions_keeps_only_shared_scales(instrument):
+def test_history_across_instrument_versions_judges_no_change(instrument):
     answers = answers_for(instrument, BEHAVIOUR_VALUES)
     then = score_answers(instrument, AnswerSet("en", answers))
     shrunk = replace(instrument, version="99", scales=tuple(s for s in instrument.scales if s.id != "weak_close"))
@@ -97,25 +103,17 @@ def test_history_across_instrument_versions_keeps_only_shared_scales(instrument)
     assert found.questions_changed
     assert "weak_close" not in found.scale_ids and "postponing_contact" in found.scale_ids
     assert found.dropped_scales == (then.scales["weak_close"].name,)
+    assert all(not c.comparable and c.rci is None and c.direction is None for c in found.changes)
     same = history([Take(date(2026, 1, 1), then), Take(date(2026, 2, 1), then)])
     assert not same.questions_changed and same.dropped_scales == ()
+    assert all(c.comparable and c.rci is not None for c in same.changes)
 
 
 # --- through the web ---------------------------------------------------------------------
 
 
-def retake(client, previous: Respondent) -> Respondent:
-    page = client.get(previous.url("/retake"))
-    assert page.status_code == 200
-    reply = client.post(previous.url("/retake"), data={"csrf_token": csrf_of(page.text)})
-    assert reply.status_code == 302 and "/page/1" in reply.location
-    new = Respondent(client, previous.instrument)
-    new.token = reply.location.split("/response/")[1].split("/")[0]
-    return new
 
 
-THEN = {"postponing_contact": 5, "weak_close": 5, "abandoned_follow_up": 4, "fear_of_pushiness": 3}
-NOW = {"postponing_contact": 2, "weak_close": 4, "abandoned_follow_up": 4, "fear_of_pushiness": [4] + [3] * 20}
 
 
 def rci_cells(html):
@@ -135,23 +133,25 @@ def test_retake_shows_then_and_now_with_the_rci_computed_by_hand(app, client, in
     second.complete(answers_for(instrument, NOW))
 
     html = client.get(second.url("/profile?lang=en")).text
-    assert "Then and now" in html
+    assert "data-change-summary" in html
     cells = rci_cells(html)
     verdicts = set()
     for scale_id in ("postponing_contact", "weak_close", "abandoned_follow_up", "fear_of_pushiness"):
         then, now, rci = by_hand(instrument, THEN, NOW, scale_id)
         assert cells[scale_id] == f"{rci:.2f}", scale_id
-        row = html.split(f'data-change="{scale_id}"')[1].split("</tr>")[0]
-        expected = ("clearly lower than last time" if rci <= -1.96 else
-                    "clearly higher than last time" if rci >= 1.96 else "within measurement noise")
+        row = html.split(f'data-change="{scale_id}"')[1].split("</li>")[0]
+        expected = ("clearly lower than on" if rci <= -CLEAR_CHANGE_Z else
+                    "clearly higher than on" if rci >= CLEAR_CHANGE_Z else "we can't tell yet")
         assert expected in row, (scale_id, rci)
         verdicts.add(expected)
-    assert verdicts == {"clearly lower than last time", "within measurement noise"}, "both verdicts are exercised"
+    assert verdicts == {"clearly lower than on", "we can't tell yet"}, "both verdicts are exercised"
+    # The change, with its direction, comes before any index (issue 27 §5).
+    assert html.index("a real improvement") < html.index("data-rci=") and html.index("data-change-summary") < html.index("scale-section")
     assert "Your whole history" not in html
 
     # the old take stays as it was
     old_profile = client.get(first.url("/profile?lang=en")).text
-    assert "Then and now" not in old_profile and "Your profile" in old_profile
+    assert "data-change-summary" not in old_profile and "Your profile" in old_profile
 
 
 def test_plan_ticks_from_last_time_are_stored(app, client, instrument):
@@ -166,7 +166,7 @@ def test_plan_ticks_from_last_time_are_stored(app, client, instrument):
     reply = client.post(second.url("/ticks"), data={"csrf_token": csrf_of(html), "done-1": "yes", "done-2": "no"})
     assert reply.status_code == 302
     with app.app_context():
-        ticks = db.session.scalars(db.select(PlanAction).order_by(PlanAction.position)).all()
+        ticks = db.session.scalars(db.select(PlanActionRow).order_by(PlanActionRow.position)).all()
         assert [(a.response_id, a.done) for a in ticks] == [(Response.by_token(first.token).id, True)] * 1 + [
             (Response.by_token(first.token).id, False)]
     html = client.get(second.url("/profile")).text
@@ -219,7 +219,7 @@ def test_the_pdfs_show_the_plan_and_the_comparison_page(app, client, instrument)
     comparison = " ".join(pages[start:start + 2])  # the chart and table may run onto a second page
     _, _, rci = by_hand(instrument, THEN, NOW, "postponing_contact")
     assert f"{rci:.2f}" in comparison and "clearly lower than last time" in comparison
-    assert "within measurement noise" in comparison and "did you do it?" in comparison
+    assert "no clear change" in comparison and "did you do it?" in comparison
 
 
 def test_retake_across_instrument_versions_says_the_questions_changed(app, client, instrument):
@@ -239,16 +239,13 @@ def test_retake_across_instrument_versions_says_the_questions_changed(app, clien
         assert Response.by_token(second.token).instrument_version == instrument.version
     html = client.get(second.url("/profile?lang=en")).text
     assert "The questions changed between your takes" in html
+    assert "the scores are not comparable" in html
     shared = {s.id for s in old.scales} & {s.id for s in instrument.scales}
     cells = rci_cells(html)
     assert set(cells) == shared - {"impression_management"}
-    # by hand: 100 then (all keyed 5), 25 now (all keyed 2); each take's SEM from its own version
-    sem_then = old.scale("postponing_contact").reliability.sd * math.sqrt(1 - old.scale("postponing_contact").reliability.value)
-    sem_now = instrument.scale("postponing_contact").reliability.sd * math.sqrt(1 - instrument.scale("postponing_contact").reliability.value)
-    differ = not math.isclose(sem_then, sem_now)
-    expected = (25 - 100) / (math.sqrt(sem_then**2 + sem_now**2) if differ else math.sqrt(2) * sem_then)
-    assert cells["postponing_contact"] == f"{expected:.2f}"
-    assert ("different standard errors of measurement" in html) == differ
+    assert set(cells.values()) == {"–"}  # no change score across versions
+    assert html.count("not comparable: the questions changed") == len(cells)
+    assert "clearly lower" not in html and "no clear change" not in html
 
 
 def test_ticks_on_a_first_take_say_there_is_no_earlier_plan(client, instrument):

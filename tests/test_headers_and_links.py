@@ -6,20 +6,12 @@ from __future__ import annotations
 
 import io
 
-import pytest
 import segno
 
 from .support import create_workshop, csrf_of, join_and_complete, login, make_coach
 
 PUBLIC = "https://tripwire.example.org"
 EVIL = {"Host": "evil.example"}
-
-
-@pytest.fixture
-def coach(app):
-    client = app.test_client()
-    login(client, *make_coach(app))
-    return client
 
 
 def forged_host_client(app):

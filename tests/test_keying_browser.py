@@ -7,10 +7,17 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from web.models import Response
-from web.responses import answers_of
+from services.models import Response
+from services.responses import answers_of
 
-from .support import axe_violations, create_workshop, login, make_coach, tab_to, varied_answers
+from .support import (
+    axe_violations,
+    create_workshop,
+    login,
+    make_coach,
+    tab_to,
+    varied_answers,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +65,7 @@ def test_keying_grid_by_keyboard_under_40_seconds_per_form(live_server, browser,
         assert seconds < 40
         assert page.locator("[data-keyed]").inner_text().startswith("1 paper form")
         assert paper_answers(app, "Per Papper") == ({k: v for k, v in answers.items()}, "en")
-        assert page.evaluate("document.activeElement.id") == "name", "ready for the next form"
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'name'", timeout=10000)  # ready for the next form
         assert page.locator("#answer_string").input_value() == ""
 
         # The next form, tabbing through the grid: a blank and a "does not apply".
@@ -84,6 +91,9 @@ def test_keying_grid_by_keyboard_under_40_seconds_per_form(live_server, browser,
         assert f"this questionnaire has {len(instrument.items)}" in page.locator(".error-summary").inner_text()
         assert axe_violations(page) == []
         page.fill("#answer_string", "7" + string[1:4] + "9" + string[5:])
+        # Live, before saving: the cells that are no answer are marked and named in one line.
+        expect(page.locator("[data-live-problems]")).to_contain_text("Check questions 1, 5:")
+        assert page.locator(".cell-input[aria-invalid=true]").count() == 2
         page.click("form.keying button[type=submit]")
         page.wait_for_selector(".error-summary")
         assert page.locator(".error-summary li").all_inner_texts() == ["Questions 1, 5: use 1–5, n for “does not apply” or - for a blank."]

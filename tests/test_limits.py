@@ -8,14 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from .support import Respondent, create_workshop, csrf_of, login, make_app, make_coach, varied_answers
+from .support import (
+    Respondent,
+    create_workshop,
+    csrf_of,
+    login,
+    make_app,
+    make_coach,
+    varied_answers,
+)
 
 
 @pytest.fixture
 def limited_app(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     yield app
-    from web.extensions import db
+    from services.db import db
 
     with app.app_context():
         db.session.remove()
@@ -111,7 +119,7 @@ def test_with_a_report_queue_only_the_download_that_queues_a_pdf_counts(limited_
 
 def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument,
                                                                                    monkeypatch):
-    from web.reporting import production
+    from services.reporting import production
 
     respondent.start()
     respondent.complete(varied_answers(instrument))
@@ -123,7 +131,8 @@ def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_pag
         patched.setattr(production, "profile_report", lambda *a: pytest.fail("worked out the profile"))
         waiting = respondent.client.get(respondent.url("/profile.pdf"))
         fcntl.flock(busy, fcntl.LOCK_UN)
-    assert waiting.status_code == 202 and waiting.headers["Refresh"] == "2"
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "2"
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in waiting.text
     ready = respondent.client.get(respondent.url("/profile.pdf"))
     assert ready.status_code == 200 and ready.data.startswith(b"%PDF-")
 
@@ -137,3 +146,49 @@ def test_behind_a_proxy_the_client_is_the_forwarded_address(tmp_path):
     for forwarded, expected in (("192.0.2.1", 302), ("192.0.2.2", 302), ("192.0.2.1", 429)):
         proxy.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded
         assert start(proxy) == expected, forwarded
+
+
+def test_retakes_count_against_the_same_limit_as_starts(limited_app):
+    """Issue 25, F4: 150 retakes went through in 2.5 s while /start answered 429."""
+    from services.db import db
+    from services.models import RetakeLink, hash_token, new_token
+
+    instrument = limited_app.extensions["instrument_bank"].current
+    limited_app.config["START_RATE_LIMIT"] = "4 per minute"
+    flood = client_at(limited_app, "198.51.100.20")
+    person = Respondent(flood, instrument)
+    person.start(name="Åsa")  # 1
+    person.complete(varied_answers(instrument))
+    link = new_token()
+    with limited_app.app_context():
+        from services.models import Response
+
+        db.session.add(RetakeLink(token_hash=hash_token(link), response_id=Response.by_token(person.token).id))
+        db.session.commit()
+
+    def retake(path):
+        return flood.post(path, data={"csrf_token": csrf_of(flood.get(path).text)}).status_code
+
+    assert retake(person.url("/retake")) == 302  # 2
+    assert retake(f"/retake/{link}") == 302  # 3
+    assert start(flood) == 302  # 4: starts and retakes share one budget
+    assert [retake(person.url("/retake")), retake(f"/retake/{link}"), start(flood)] == [429, 429, 429]
+    other = client_at(limited_app, "198.51.100.21")
+    assert other.post(f"/retake/{link}", data={"csrf_token": csrf_of(other.get(f"/retake/{link}").text)}).status_code == 302
+
+
+def test_heavy_pages_go_through_the_per_client_limiter(limited_app):
+    """Issue 25, F14: the measurement page, profiles and plans had no limit."""
+    instrument = limited_app.extensions["instrument_bank"].current
+    limited_app.config["HEAVY_PAGE_RATE_LIMIT"] = "4 per minute"
+    person = Respondent(client_at(limited_app, "198.51.100.29"), instrument)
+    person.start()
+    person.complete(varied_answers(instrument))
+    client = client_at(limited_app, "198.51.100.30")
+    statuses = [client.get("/about/measurement").status_code, client.get(person.url("/profile")).status_code,
+                client.get(person.url("/plan")).status_code, client.get("/about/measurement").status_code]
+    assert statuses == [200] * 4  # one budget for all heavy pages
+    assert [client.get(p).status_code for p in ("/about/measurement", person.url("/profile"), person.url("/plan"))] == [429] * 3
+    assert client.get("/about").status_code == 200  # a light page is not limited
+    other = client_at(limited_app, "198.51.100.31")
+    assert other.get("/about/measurement").status_code == 200 and other.get(person.url("/profile")).status_code == 200

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import inspect, select, text
 
-from web.extensions import db
-from web.models import Coach
+from services.db import db
+from services.models import Coach
 
 from .support import make_coach
 
@@ -43,7 +43,7 @@ def test_the_migrations_build_the_schema_the_models_describe(app):
 
 
 def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
-    # Autogenerate would write `web.models.UTCDateTime()` into the migration without
+    # Autogenerate would write `services.models.UTCDateTime()` into the migration without
     # importing it: the next upgrade stops with a NameError. The migration stores what
     # the type stores, a timezone-aware DateTime.
     import shutil

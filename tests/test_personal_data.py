@@ -3,7 +3,7 @@ cached PDFs, workshop ZIPs and report jobs in Redis, after each kind of
 deletion (self-deletion, workshop deletion, `flask purge`), also when the
 deletion lands while that person's PDF is being rendered.
 
-`traces()` looks for the person independently of web/personal_data.py: every
+`traces()` looks for the person independently of services/personal_data.py: every
 table with a response_id, every file under the report folders (PDF text read
 back, ZIP members opened) and every key and value in the test Redis database."""
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import stat
 import threading
-import time
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,13 +22,19 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select, text, update
 
-import web.reporting.production as production
-from web.extensions import db
-from web.models import ReportJob, Response
-from web.reporting import queue as report_queue
-from web.reporting import worker as report_worker
+import services.reporting.production as production
+import worker as report_worker
+from services.db import db
+from services.models import ReportJob, Response
+from services.reporting import queue as report_queue
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_coach, varied_answers
+from .support import (
+    create_workshop,
+    csrf_of,
+    join_and_complete,
+    varied_answers,
+)
+from .support.workshops import make_zip
 
 NAME = "Zelda Quist"
 
@@ -83,26 +88,6 @@ def owner_of(app, token: str) -> tuple[int, str]:
         return response.id, response.token_hash
 
 
-@pytest.fixture
-def coach(app):
-    client = app.test_client()
-    login(client, *make_coach(app))
-    return client
-
-
-def make_zip(coach, workshop_id: int) -> dict:
-    coach.post(f"/coach/workshops/{workshop_id}/reports.zip",
-               data={"csrf_token": csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)})
-    with coach.application.app_context():
-        job_id = db.session.scalar(select(ReportJob.id).order_by(ReportJob.id.desc()))
-    for _ in range(240):
-        state = coach.get(f"/coach/workshops/{workshop_id}/jobs/{job_id}.json").get_json()
-        if state["status"] not in ("queued", "running"):
-            return state
-        time.sleep(0.25)
-    raise AssertionError(f"the ZIP was not made: {state}")
-
-
 def workshop_with_zip(app, coach, instrument):
     """A named workshop where Zelda and Bo shared their profiles, Zelda downloaded
     hers, and the coach made the ZIP of both."""
@@ -121,15 +106,20 @@ def workshop_with_zip(app, coach, instrument):
 
 def test_self_deletion_leaves_nothing_and_withdraws_the_coachs_zip(app, coach, instrument):
     workshop_id, zelda, state, response_id, owner = workshop_with_zip(app, coach, instrument)
+    edition = f"/coach/workshops/{workshop_id}/responses/{response_id}/coach.pdf"
+    assert NAME in pdf_text(coach.get(edition).data)  # her coach's edition, also downloaded singly
     confirm = zelda.client.get(zelda.url("/delete"))
     assert zelda.client.post(zelda.url("/delete"), data={"csrf_token": csrf_of(confirm.text)}).status_code == 302
-    assert traces(app, response_id, owner) == []
+    assert traces(app, response_id, owner) == []  # also no cached coach's edition, no ZIP member with her
+    assert coach.get(edition).status_code == 404
     assert coach.get(state["download"]).status_code == 404  # the ZIP made before is no longer served
     after = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
     assert after["status"] == "expired" and "Make it again" in after["error"]
-    again = make_zip(coach, workshop_id)  # a new ZIP holds only Bo
-    members = zipfile.ZipFile(io.BytesIO(coach.get(again["download"]).data)).namelist()
-    assert again["status"] == "done" and len(members) == 1 and "bo-berg" in members[0]
+    again = make_zip(coach, workshop_id)  # a new ZIP holds only Bo: his profile and his coach's edition
+    archive = zipfile.ZipFile(io.BytesIO(coach.get(again["download"]).data))
+    members = sorted(archive.namelist())
+    assert again["status"] == "done" and [m.rsplit("-", 3)[0] for m in members] == ["coach-edition-bo-berg", "profile-bo-berg"]
+    assert not any(NAME in pdf_text(archive.read(m)) for m in members)
 
 
 def test_workshop_deletion_leaves_nothing(app, coach, instrument):

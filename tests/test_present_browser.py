@@ -4,7 +4,15 @@ join in another browser, big enough for the back of the room, offline, axe-clean
 import pytest
 from playwright.sync_api import expect
 
-from .support import Respondent, axe_violations, create_workshop, join_and_complete, login, make_coach, varied_answers
+from .support import (
+    Respondent,
+    axe_violations,
+    create_workshop,
+    join_and_complete,
+    login,
+    make_coach,
+    varied_answers,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,17 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from web.extensions import db
-from web.models import Answer, PageTiming, Response
+from services.db import db
+from services.models import Answer, PageTiming, Response
 
-from .support import Respondent, checked_answers, csrf_of, make_app, page_fields, varied_answers
+from .support import (
+    Respondent,
+    checked_answers,
+    csrf_of,
+    make_app,
+    page_fields,
+    varied_answers,
+)
 
 
 def stored(app):
@@ -32,7 +39,7 @@ def test_start_and_join_pages_say_how_long_from_the_one_model(app, client):
     from .support import create_workshop, login, make_coach
 
     minutes = typical_minutes(app.extensions["instrument_bank"].current)
-    assert f"takes about {minutes} minutes" in client.get("/?lang=en").text
+    assert f"about {minutes} minutes" in client.get("/?lang=en").text
     login(client, *make_coach(app))
     _, code = create_workshop(client, language="sv")
     assert f"ungefär {minutes} minuter" in client.get(f"/join/{code}?lang=sv").text

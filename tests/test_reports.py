@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-import unicodedata
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -14,16 +13,28 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assessment import AnswerSet, load_instrument, score_answers
+from assessment import load_instrument
 from reports import charts
 from reports.batch import layout_pool, render_profile_pdfs
-from reports.pdf import ProfileReport, _write_pdf, profile_figures, render_blank_questionnaire_pdf, render_profile_pdf
-from reports.chart_export import ChartExportError, ChartExporter, default_chart_exporter
+from reports.chart_export import ChartExporter, ChartExportError, default_chart_exporter
+from reports.pdf import (
+    _write_pdf,
+    profile_figures,
+    render_blank_questionnaire_pdf,
+    render_profile_pdf_in_process,
+)
 from reports.svg import slim_svg
 
-from .support import LOWEST, SCHED_IDLE, QUESTIONS, command_of, descendants_of, thread_priorities, varied_answers
-
-HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
+from .support import (
+    LOWEST,
+    QUESTIONS,
+    SCHED_IDLE,
+    command_of,
+    descendants_of,
+    thread_priorities,
+    varied_answers,
+)
+from .support.reports import HOSTILE, pdf_text, report_for
 
 
 @pytest.fixture(scope="module")
@@ -31,23 +42,12 @@ def bank():
     return load_instrument(QUESTIONS / "v1")
 
 
-def report_for(bank, language, name=HOSTILE, answers=None, seconds=()):
-    answers = answers or varied_answers(bank)
-    profile = score_answers(bank, AnswerSet(language, answers, name, seconds))
-    return ProfileReport(profile, bank, answers, name, date(2026, 11, 27))
-
-
-def pdf_text(data: bytes) -> tuple[PdfReader, list[str]]:
-    reader = PdfReader(BytesIO(data))
-    return reader, [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
-
-
 @pytest.fixture(scope="module")
 def swedish_pdf(bank):
     answers = varied_answers(bank)
     answers.update(wc1=5, wc2=5, wc3=5, wc4=4, wc5=5, wc6=4, wc7=5)
     report = report_for(bank, "sv", answers=answers, seconds=(1.0,))
-    return report, render_profile_pdf(report)
+    return report, render_profile_pdf_in_process(report)
 
 
 def test_swedish_report_reads_back(swedish_pdf):
@@ -78,7 +78,7 @@ def test_swedish_report_reads_back(swedish_pdf):
 
 
 def test_english_report_uses_english_words(bank):
-    _, pages = pdf_text(render_profile_pdf(report_for(bank, "en", name=None)))
+    _, pages = pdf_text(render_profile_pdf_in_process(report_for(bank, "en", name=None)))
     text = "\n".join(pages)
     assert "Your profile" in text and "Anonymous" in text and "Weak closes" in text
     assert "Page 1 of" in text and "Svaga avslut" not in text
@@ -125,7 +125,7 @@ def test_not_scorable_scale_is_said_in_the_report(bank):
     answers = varied_answers(bank)
     for item_id in ("af1", "af2", "af3"):
         del answers[item_id]
-    _, pages = pdf_text(render_profile_pdf(report_for(bank, "en", answers=answers)))
+    _, pages = pdf_text(render_profile_pdf_in_process(report_for(bank, "en", answers=answers)))
     text = " ".join(" ".join(pages).split())
     assert "Not scored: only 4 of the 7 questions on this scale were answered, and a score needs at least 5." in text
 
@@ -191,14 +191,14 @@ def _five_reports(bank):
 @pytest.mark.parametrize("processes", [1, 2, 3])  # 3: a new pool, whose layout processes are still starting
 def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(bank, processes):
     reports = _five_reports(bank)
-    one_by_one = [render_profile_pdf(r) for r in reports]
+    one_by_one = [render_profile_pdf_in_process(r) for r in reports]
     assert len(set(one_by_one)) == 5
     assert list(render_profile_pdfs(reports, processes=processes)) == one_by_one
 
 
 def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
     reports = _five_reports(bank) * 2
-    expected = [render_profile_pdf(r) for r in reports]
+    expected = [render_profile_pdf_in_process(r) for r in reports]
     pool = layout_pool(2)
     pool.start(bank.languages)
     assert pool.wait_until_ready(60)
@@ -220,7 +220,7 @@ def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority
     from reports import batch, pdf
 
     report = report_for(bank, "sv", name="Åsa")
-    expected = render_profile_pdf(report)
+    expected = render_profile_pdf_in_process(report)
     pool = layout_pool(1)
     pool.start(report.instrument.languages)
     assert pool.wait_until_ready(60)
@@ -293,7 +293,7 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
 def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(bank):
     # Run as root, Chromium raised its own threads and processes (display -8, foreground 0,
     # background 5) above a lowered group within seconds, and its charts then took CPU from the
-    # participants' pages (bench/RESULTS.md, 2026-12-03): every thread is read, after every export.
+    # participants' pages (docs/decisions/0001-report-work-at-idle-priority.md): every thread is read, after every export.
     exporter = ChartExporter()
     figure = charts.profile_chart(report_for(bank, "en").profile)
     raised: dict[tuple[int, int], tuple[int, int]] = {}  # any thread seen above the lowest priority
@@ -306,11 +306,13 @@ def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(b
                 if priority != LOWEST:
                     raised[thread] = priority
         processes = {pid for pid, _ in threads}
-        assert len(processes) >= 3 and len(threads) > len(processes), threads
+        # The launcher and Chromium, whose renderer, network service and the rest are threads of
+        # its one process (--single-process, reports/browser.py): all of them were read.
+        assert len(processes) >= 2 and len(threads) > 10, threads
         assert raised == {}
         # Not one thread of the exporting (web) process is lowered, the exporter's own included:
         # a lowered thread there that holds the interpreter lock holds up the pages' threads
-        # until it gets a core again (bench/gil_inversion.py).
+        # until it gets a core again (bench/investigations/gil_inversion.py).
         own = thread_priorities([os.getpid()])
         assert len(own) > 1 and all(nice < 19 and policy != SCHED_IDLE for nice, policy in own.values()), own
     finally:
@@ -351,19 +353,29 @@ def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
 def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
     import threading
 
-    exporter = ChartExporter(timeout=10)
+    # 30 s a chart: on a loaded CI machine (two test processes, PostgreSQL, other browsers) the
+    # restarted browser's first charts once took longer than 10 s, and the retry gave up.
+    exporter = ChartExporter(timeout=30)
     figure = charts.profile_chart(report_for(bank, "en").profile)
     exporter.svgs([figure])
     pid = exporter.browser_pid
     result = {}
-    batch = threading.Thread(target=lambda: result.update(svgs=exporter.svgs([figure] * 30)))
+
+    def export_batch():
+        try:
+            result["svgs"] = exporter.svgs([figure] * 30)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below, with its reason
+            result["error"] = repr(exc)
+
+    batch = threading.Thread(target=export_batch)
     batch.start()
     deadline = time.monotonic() + 30
     while exporter.exported < 5 and time.monotonic() < deadline:
         time.sleep(0.005)
     assert batch.is_alive()  # some of the 30 are done, the rest not yet
     os.killpg(pid, signal.SIGKILL)
-    batch.join(60)
+    batch.join(120)
+    assert "error" not in result, result["error"]
     assert len(result["svgs"]) == 30 and all(s.startswith("<svg") for s in result["svgs"])
     assert exporter.restarts == 1 and exporter.browser_pid != pid
     assert exporter.svgs([figure])[0].startswith("<svg")  # and the next request succeeds
@@ -374,7 +386,7 @@ def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
 
 
 def test_download_is_private_named_safely_and_cached(app, respondent, instrument, monkeypatch):
-    import web.reporting.production as production
+    import services.reporting.production as production
 
     calls = []
     real = production.render_profile_pdf
@@ -394,7 +406,7 @@ def test_download_is_private_named_safely_and_cached(app, respondent, instrument
 
 
 def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch):
-    import web.reporting.production as production
+    import services.reporting.production as production
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     monkeypatch.setattr(production, "chart_exporter", lambda: ChartExporter(timeout=2))

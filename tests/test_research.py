@@ -6,32 +6,21 @@ import re
 
 from sqlalchemy import func, select
 
-from web.extensions import db, instrument_bank
-from web.models import Answer, PageTiming, Response
-from web.research import counted_n
+from services.db import db
+from services.instruments import instrument_bank
+from services.models import Answer, PageTiming, Response
+from services.research import counted_n
 
-from .support import Respondent, create_workshop, csrf_of, login, make_coach, varied_answers
-from .simulated import simulated_answers, straight_liner
-
-
-def jsonl(answer_sets, *, consent=True, prefix="s", start=0, completed_at="2026-11-02T10:00:00Z"):
-    lines = []
-    for k, a in enumerate(answer_sets, start):
-        line = {"language": a.language, "answers": dict(a.answers), "seconds_per_item": 6.0}
-        if consent is not None:
-            line["research_consent"] = consent
-        if prefix:
-            line["external_id"] = f"{prefix}{k}"
-        if completed_at:
-            line["completed_at"] = completed_at
-        lines.append(json.dumps(line))
-    return "\n".join(lines) + "\n"
-
-
-def write(tmp_path, text, name="responses.jsonl"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+from .simulated import simulated_answers, straight_liner, unflagged_answers
+from .support import (
+    Respondent,
+    create_workshop,
+    csrf_of,
+    login,
+    make_coach,
+    varied_answers,
+)
+from .support.research import jsonl, write
 
 
 def responses_count(app):
@@ -129,7 +118,7 @@ def test_import_keeps_does_not_apply_and_page_times(runner, app, instrument, tmp
     result = runner.invoke(args=["import-responses", write(tmp_path, json.dumps(line) + "\n")])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from web.research import answer_sets_of, counted_responses
+        from services.research import answer_sets_of, counted_responses
 
         (answer_set,) = answer_sets_of(instrument, counted_responses(instrument))
         assert answer_set.not_applicable == {items[0]} and items[0] not in answer_set.answers
@@ -137,7 +126,7 @@ def test_import_keeps_does_not_apply_and_page_times(runner, app, instrument, tmp
 
 
 def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(runner, app, instrument, tmp_path):
-    sets = simulated_answers(instrument, 40, seed=3)
+    sets = unflagged_answers(instrument, 40, seed=3)
     runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets[:31], prefix="yes"), "a.jsonl")])
     runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets[31:], consent=False, prefix="no"), "b.jsonl")])
     with app.app_context():
@@ -149,7 +138,7 @@ def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(run
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["n"] == 31
     with app.app_context():
-        from web.personal_data import delete_response
+        from services.personal_data import delete_response
 
         delete_response(db.session.scalar(select(Response).where(Response.external_id == "yes0")))
     result = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
@@ -161,14 +150,14 @@ def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(run
 
 
 def test_item_analysis_report_and_language_filter(runner, instrument, tmp_path):
-    sets = simulated_answers(instrument, 40, seed=11, language="sv") + simulated_answers(instrument, 35, seed=12)
-    sets.append(straight_liner(instrument))
+    sets = unflagged_answers(instrument, 40, seed=11, language="sv") + unflagged_answers(instrument, 35, seed=12)
+    sets.append(straight_liner(instrument))  # flagged: left out of the evidence (services/evidence.py)
     runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets))])
     text = runner.invoke(args=["item-analysis", "--resamples", "20"]).output
-    assert "N = 76 consenting, completed responses" in text
-    assert re.search(r"weak_close\s+76\s+[\d.]+\s+[\d.]+\s+\.\d\d \[\.\d\d, \.\d\d\]", text), text
+    assert "N = 75 consenting, completed responses" in text and "left out: flagged 1," in text
+    assert re.search(r"weak_close\s+75\s+[\d.]+\s+[\d.]+\s+\.\d\d \[\.\d\d, \.\d\d\]", text), text
     assert "Scales, without flagged responses" in text and "Items of weak_close" in text
-    assert "Item means by language (sv N = 40, en N = 36)" in text
+    assert "Item means by language (sv N = 40, en N = 35)" in text
     only = json.loads(runner.invoke(args=["item-analysis", "--json", "--language", "sv", "--resamples", "0"]).output)
     assert only["n"] == 40 and only["language"] == "sv"
     bad = runner.invoke(args=["item-analysis", "--version", "v9"])
@@ -200,13 +189,13 @@ def simulated_jsonl(answer_sets, **kwargs):
 def test_simulated_responses_count_in_nothing_people_are_shown(runner, app, instrument, tmp_path):
     # The README offers simulated data to try the evidence pages; counted, 200 of them would have
     # set the reliability behind real people's intervals, and 300 their percentiles.
-    runner.invoke(args=["import-responses", write(tmp_path, jsonl(simulated_answers(instrument, 3, seed=4), prefix="p"),
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(unflagged_answers(instrument, 3, seed=4), prefix="p"),
                                                   "people.jsonl")])
     imported = runner.invoke(args=["import-responses", write(tmp_path, simulated_jsonl(
         simulated_answers(instrument, 40, seed=5), prefix="sim-1-"), "sim.jsonl")])
     assert imported.exit_code == 0 and "Imported 40 responses" in imported.output, imported.output
     with app.app_context():
-        from web.models import ItemAnalysis
+        from services.models import ItemAnalysis
 
         assert {s: n for s, n in db.session.execute(select(Response.source, func.count()).group_by(Response.source))} \
             == {"import": 3, "simulated": 40}
@@ -285,3 +274,53 @@ def test_migration_marks_simulated_imports_made_before_and_drops_what_was_comput
                            "paper-3": "import", "sim-9-1-x": "import"}
         for table in ("item_analyses", "norm_tables"):
             assert [v for (v,) in db.session.execute(text(f"SELECT instrument_version FROM {table}"))] == [other]
+
+
+# --- issue #26: one take per person; the data-based SEM without flagged responses
+
+
+def test_a_chain_of_retakes_counts_once_with_its_latest_take(runner, app, instrument, tmp_path):
+    from services.models import Retake
+    from services.research import counted_responses
+
+    # unflagged: the item analysis also leaves flagged responses out (services/evidence.py), and this is about retakes
+    sets = unflagged_answers(instrument, 32, seed=4)
+    runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets, prefix="p"))])
+    with app.app_context():
+        by_external = {r.external_id: r.id for r in db.session.scalars(select(Response))}
+        # p1 retakes p0, p2 retakes p1: one person, three takes; p3 is retaken by an unfinished take
+        db.session.add_all([Retake(response_id=by_external["p1"], previous_id=by_external["p0"]),
+                            Retake(response_id=by_external["p2"], previous_id=by_external["p1"])])
+        unfinished = Response(token_hash="u" * 64, instrument_id=instrument.id, instrument_version=instrument.version,
+                              language="en", research_consent=True)
+        db.session.add(unfinished)
+        db.session.flush()
+        db.session.add(Retake(response_id=unfinished.id, previous_id=by_external["p3"]))
+        db.session.commit()
+        counted = {r.external_id for r in counted_responses(instrument)}
+    assert "p0" not in counted and "p1" not in counted and {"p2", "p3"} <= counted and len(counted) == 30
+    result = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
+    assert result["n"] == 30
+
+
+def test_the_data_based_sem_leaves_flagged_responses_out(app, instrument):
+    from datetime import datetime, timezone
+
+    from services.models import ItemAnalysis
+    from services.research import data_reliabilities
+
+    def scale(scale_id, alpha, sd, n):
+        return {"id": scale_id, "n": n, "alpha": {"value": alpha}, "sd": sd}
+
+    ids = [s.id for s in instrument.scales]
+    result = {"n": 260, "computed_at": "2026-12-01T10:00:00+00:00",
+              "scales": [scale(s, 0.80, 18.1, 260) for s in ids],  # careless answers widen the SD
+              "excluding_flagged": {"n": 230, "scales": [scale(s, 0.82, 16.5, 230) for s in ids]}}
+    with app.app_context():
+        # accepted by an operator: only accepted runs are used (issue 25, flask accept-evidence)
+        db.session.add(ItemAnalysis(instrument_id=instrument.id, instrument_version=instrument.version, language=None,
+                                    n=260, computed_at=datetime.now(timezone.utc), result=json.dumps(result),
+                                    accepted_at=datetime.now(timezone.utc)))
+        db.session.commit()
+        found = data_reliabilities(instrument)
+    assert found["weak_close"].sd == 16.5 and found["weak_close"].value == 0.82 and found["weak_close"].n == 230

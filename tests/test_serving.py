@@ -12,8 +12,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from web.extensions import db
-from web.models import Answer, Response
+from services.db import db
+from services.models import Answer, Response
 
 from .support import CSRF, ROOT, SHOWN, TRANSPORT_ERRORS, HttpBrowser, free_port
 

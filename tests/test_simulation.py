@@ -1,16 +1,24 @@
-"""The simulation harness: its model does what questions/README.md says, every
-respondent goes through the real engine, and `flask simulate` prints it."""
+"""The simulation harness: its respondent models do what questions/README.md says,
+every respondent goes through the real engine, and `flask simulate` prints it."""
 
 import json
 
 import numpy as np
 import pytest
-import yaml
 
-import assessment.simulation as simulation
+import assessment.simulation.run as simulation_run
 from assessment import load_instrument
 from assessment.bank import InstrumentBank
-from assessment.simulation import MODELS, RESPONDENT_TYPES, Population, expected_answers, simulate
+from assessment.simulation import (
+    CALIBRATION_MODELS,
+    HELD_OUT_MODEL,
+    HELD_OUT_MODELS,
+    MODELS,
+    RESPONDENT_TYPES,
+    Population,
+    simulate,
+)
+from assessment.simulation import calibration as simulation_calibration
 
 from .support import QUESTIONS
 
@@ -59,13 +67,13 @@ def test_respondent_types_do_what_their_names_say(population):
 
 def test_every_respondent_is_scored_by_the_real_engine(monkeypatch):
     calls = []
-    real = simulation.score_answers
+    real = simulation_run.score_answers
 
     def counting(instrument, answer_set, **kw):
         calls.append(answer_set)
         return real(instrument, answer_set, **kw)
 
-    monkeypatch.setattr(simulation, "score_answers", counting)
+    monkeypatch.setattr(simulation_run, "score_answers", counting)
     report = simulate(CURRENT, n=50, seed=5, types=["honest", "uniform_random"])
     # Each respondent once, plus the honest retest.
     assert len(calls) == 50 * 2 + 50
@@ -83,13 +91,48 @@ def test_a_seeded_run_is_reproducible():
     assert third != first
 
 
-def test_expected_answers_in_the_file_are_the_models():
-    """The reference the `inconsistent` flag uses is what `--expected-answers` prints (model 'main')."""
-    for instrument in InstrumentBank.load(QUESTIONS).instruments.values():
-        printed = expected_answers(instrument, MODELS["main"], n=4000, draws=20, seed=31)
-        stored = {s: (m, sd, r) for s, m, sd, r in instrument.validity.expected_answers.scales}
-        for row in printed["scales"]:
-            assert stored[row["scale"]] == pytest.approx((row["mean"], row["sd"], row["r"]), abs=0.05)
+def test_the_models_differ_in_structure_and_one_is_held_out():
+    assert len(CALIBRATION_MODELS) >= 3 and HELD_OUT_MODEL not in CALIBRATION_MODELS
+    assert MODELS[HELD_OUT_MODEL].held_out and not any(MODELS[m].held_out for m in CALIBRATION_MODELS)
+    rng = np.random.default_rng(11)
+    # uneven: many people high on exactly one behaviour and low on the other two
+    uneven = Population.build(CURRENT, MODELS["uneven"], rng)
+    traits = uneven.traits(4000, rng)
+    behaviour = [k for k, s in enumerate(CURRENT.scales) if s.kind == "behaviour"]
+    one_high = ((traits[:, behaviour] > 0.6).sum(axis=1) == 1) & ((traits[:, behaviour] < -0.3).sum(axis=1) == 2)
+    assert one_high.mean() > 0.3
+    plain = Population.build(CURRENT, MODELS["main"], rng).traits(4000, rng)
+    assert (((plain[:, behaviour] > 0.6).sum(axis=1) == 1) & ((plain[:, behaviour] < -0.3).sum(axis=1) == 2)).mean() < 0.1
+    # styles: extreme responders use the ends, midpoint responders the middle
+    styled = Population.build(CURRENT, MODELS["styles"], rng)
+    styles = styled.styles(6000, rng)
+    keyed = styled.keyed_answers(styled.traits(6000, rng), rng, styles)
+    ends = np.isin(keyed, (1, 5)).mean(axis=1)
+    middle = (keyed == 3).mean(axis=1)
+    assert ends[styles.kind == "extreme"].mean() > ends[styles.kind == "plain"].mean() + 0.15
+    assert middle[styles.kind == "midpoint"].mean() > middle[styles.kind == "plain"].mean() + 0.15
+    # heterogeneous: each fault its own "Never" base rate
+    hetero = Population.build(CURRENT, MODELS["heterogeneous"], rng)
+    never = (hetero.keyed_answers(hetero.traits(8000, rng), rng) == 5)[:, hetero.reverse].mean(axis=0)
+    assert never.max() - never.min() > 0.08 and 0.01 < never.min() and never.max() < 0.3
+
+
+def test_the_personal_model_gives_everyone_their_own_thresholds_and_pace():
+    # held out: added after the thresholds were chosen, used to check them only
+    assert "personal" in HELD_OUT_MODELS and MODELS["personal"].held_out
+    assert not set(HELD_OUT_MODELS) & set(CALIBRATION_MODELS)
+    rng = np.random.default_rng(5)
+    pop = Population.build(CURRENT, MODELS["personal"], rng)
+    styles = pop.styles(3000, rng)
+    # a continuum, not three classes: nearly everyone's thresholds differ from everyone else's
+    assert len(np.unique(styles.offsets.round(6), axis=0)) > 2900 and np.std(styles.raw_shift) > 0.15
+    widths = styles.offsets[:, 3] - styles.offsets[:, 0]
+    assert widths.min() < -0.8 and widths.max() > 0.8  # some squeeze the scale towards the ends, some widen it
+    # honest readers from three paces: the quick ones read at about 3.2 s per item
+    medians = np.median(pop.page_seconds(6000, 5.0, rng, MODELS["personal"].reading_mixture), axis=1)
+    assert 0.10 < (medians < 3.6).mean() < 0.30 and 0.12 < (medians > 7.0).mean() < 0.35
+    plain = np.median(pop.page_seconds(6000, 5.0, rng), axis=1)
+    assert (plain < 3.6).mean() < (medians < 3.6).mean()
 
 
 def test_simulate_command_prints_the_table(runner):
@@ -110,11 +153,16 @@ def test_simulate_command_json_and_versions(runner):
     assert set(data["scales"]) == {s.id for s in load_instrument(QUESTIONS / "v1").scales}
 
 
-def test_simulate_command_prints_expected_answers(runner):
-    result = runner.invoke(args=["simulate", "--expected-answers", "--version", "1"])
+def test_simulate_command_runs_every_model_over_several_seeds(runner):
+    result = runner.invoke(args=["simulate", "--all-models", "--seeds", "2", "--n", "50", "--json"])
     assert result.exit_code == 0, result.output
-    data = yaml.safe_load(result.output)["expected_answers"]
-    assert {row["scale"] for row in data["scales"]} == {s.id for s in load_instrument(QUESTIONS / "v1").scales}
+    data = json.loads(result.output)
+    assert [d["model"] for d in data] == [*CALIBRATION_MODELS, *HELD_OUT_MODELS]
+    assert data[-1]["held_out"] and data[0]["seeds"] == [12, 13]
+    honest = data[0]["types"]["honest"]["any"]
+    assert honest["min"] <= honest["mean"] <= honest["max"]
+    text = runner.invoke(args=["simulate", "--model", "styles", "--seeds", "2", "--n", "50"]).output
+    assert "model 'styles'" in text and "seeds 12, 13" in text and "near-boundary" in text
 
 
 def test_simulate_command_refuses_an_unknown_version(runner):
@@ -127,21 +175,23 @@ def test_simulate_command_refuses_an_unknown_version(runner):
 
 SMALL_N = 400
 SEED = 12
-# From `flask --app app simulate --n 2500 --seed 12` (model 'main') on the current version.
+# From `flask --app app simulate --all-models --n 500 --seeds 5 --seed 12`: model 'main', the means
+# over seeds 12–16 (questions/README.md, "Per-model results").
 RECORDED = {
-    ("honest", "any"): 0.048,
-    ("honest", "impression_management_high"): 0.025,
-    ("uniform_random", "any"): 0.998,
-    ("uniform_random", "any_untimed"): 0.996,
+    ("honest", "any"): 0.022,
+    ("honest", "impression_management_high"): 0.012,
+    ("uniform_random", "any"): 0.893,
+    ("uniform_random", "any_untimed"): 0.809,
     ("straight_lining", "any"): 1.000,
-    ("straight_lining_noisy", "any"): 0.999,
-    ("rushed", "any"): 0.862,
-    ("random_last_pages", "any"): 0.636,
-    ("random_last_pages", "any_untimed"): 0.524,
-    ("faking_good", "any"): 0.418,
-    ("acquiescent", "any"): 0.102,
+    ("straight_lining_noisy", "any"): 0.974,
+    ("rushed", "any"): 0.537,
+    ("random_last_pages", "any"): 0.556,
+    ("random_last_pages", "any_untimed"): 0.448,
+    ("faking_good", "any"): 0.320,
+    ("faking_good_3sd", "any"): 0.643,
+    ("acquiescent", "any"): 0.009,
 }
-# Issue #12's targets: (type, rate, at most / at least, value).
+# Issue #26's targets met under 'main': (type, rate, at most / at least, value).
 TARGETS = [
     ("honest", "any", "max", 0.06),
     ("honest", "impression_management_high", "max", 0.03),
@@ -176,18 +226,21 @@ def test_targets_hold_in_the_seeded_run(small_run):
         assert got <= value + slack if kind == "max" else got >= value - slack, (type_id, rate, got, value)
     least = small_run.honest["impression_management_least_reluctant_quarter"]
     assert least <= 0.05 + _tolerance(0.05)
+    # an unchanged person told of a clear change on any of the four scales
+    assert small_run.honest["unchanged_any_clear_change"] <= 0.10 + _tolerance(0.10)
 
 
 def test_simulate_command_prints_the_calibration_table(runner):
     result = runner.invoke(args=["simulate", "--calibrate", "--n", "60", "--seed", "4", "--json"])
     assert result.exit_code == 0, result.output
     tables = json.loads(result.output)["tables"]
-    distance = tables["inconsistent_distance"]
+    spread = tables["inconsistent_spread"]
     # A stricter threshold never flags more people of any type than a looser one.
-    for looser, stricter in zip(list(distance)[:-1], list(distance)[1:]):
-        assert all(distance[stricter][t] <= distance[looser][t] for t in distance[looser])
-    assert distance["1.8"]["uniform_random"] > distance["1.8"]["honest"]
-    assert "honest, least reluctant quarter" in next(iter(tables["impression_management_high_from"].values()))
+    for looser, stricter in zip(list(spread)[:-1], list(spread)[1:]):
+        assert all(spread[stricter][t] <= spread[looser][t] for t in spread[looser])
+    assert spread["1.3"]["uniform_random"] > spread["1.3"]["honest"]
+    assert set(tables) >= {"inconsistent_late_spread", "straight_lining_midpoint_share", "straight_lining_reverse_share"}
+    assert "honest, least reluctant quarter" in next(iter(tables["impression_management_flawless"].values()))
 
 
 def test_simulate_command_prints_the_impression_management_roc(runner):
@@ -196,18 +249,20 @@ def test_simulate_command_prints_the_impression_management_roc(runner):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     rows = {r["rule"]: r for r in data["rows"]}
-    assert data["n_per_type"] == 200 and data["seed"] == 4 and len(rows) == len(simulation.IM_RULES) + 1
-    # k-of-6 cuts are nested: a stricter cut never flags more people of any kind
-    for looser, stricter in (("≥ 3 Never", "≥ 4 Never (v2's high band)"), ("≥ 4 Never (v2's high band)", "≥ 5 Never")):
-        for key in ("honest_im", "faking_good_im", "honest_any"):
+    m = len(CURRENT.scale("impression_management").items)
+    assert data["n_per_type"] == 200 and data["seed"] == 4 and len(rows) == len(simulation_calibration.im_rules(m)) + 1
+    # k-of-m cuts are nested: a stricter cut never flags more people of any kind
+    for looser, stricter in (("≥ 5 Never", "≥ 6 Never"), ("≥ 6 Never", "≥ 7 Never")):
+        for key in ("honest_im", "faking_good_im", "faking_good_3sd_im", "honest_any"):
             assert rows[stricter][key] <= rows[looser][key]
     # every rule flags fakers more often than honest people, and any flag includes the IM flag
     for row in rows.values():
         assert row["faking_good_im"] > row["honest_im"] and row["faking_good_any"] >= row["faking_good_im"]
+        assert row["faking_good_3sd_im"] >= row["faking_good_im"] - 0.05
     ceiling = data["rows"][-1]
     assert ceiling["rule"].startswith("ceiling") and abs(ceiling["honest_im"] - 0.03) <= 0.01
     text = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "4"]).output
-    assert "| ≥ 4 Never (v2's high band) |" in text and "N = 60 per type, seed 4" in text
+    assert "| ≥ 6 Never |" in text and "N = 60 per type, seed 4" in text
     v1 = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--version", "1"])
     assert v1.exit_code == 2 and "lie-scale" in v1.output
 

@@ -6,21 +6,13 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from web.extensions import db
-from web.models import PageTiming, Response
+from services.db import db
+from services.models import PageTiming, Response
 
-from .support import create_workshop, join_and_complete, login, make_coach
-
-
-@pytest.fixture
-def coach(app, client):
-    email, password = make_coach(app)
-    login(client, email, password)
-    return client
+from .support import create_workshop, join_and_complete
 
 
 def read_calmly(app, token: str) -> None:
@@ -32,7 +24,7 @@ def read_calmly(app, token: str) -> None:
 
 
 def flagged_of(app, tokens) -> int:
-    from web.responses import profile_of
+    from services.responses import profile_of
 
     with app.app_context():
         return sum(1 for t in tokens if profile_of(Response.by_token(t)).flags)

@@ -58,6 +58,7 @@ def test_private_link_notice_stays_when_page_one_has_errors_and_can_be_copied(li
         page.click("button[value=next]")  # nothing ticked
         page.wait_for_selector(".error-summary")
         assert page.locator(".resume-box .link-field").input_value() == link, "the one-time notice is kept"
+        page.click(".resume-box summary")  # one short line opens it (issue 27 §2)
         assert layout_problems(page) == []
         field = page.locator(".resume-box .link-field")
         box, card = field.bounding_box(), page.locator(".resume-box").bounding_box()
@@ -77,7 +78,7 @@ def test_download_pdf_is_near_the_top_of_the_profile(live_server, browser, instr
     page = context.new_page()
     try:
         page.goto(live_server.url + done.url("/profile"))
-        top = page.locator("a[data-pdf-top]")
+        top = page.locator("a#pdf-top")
         assert top.get_attribute("href").endswith("/profile.pdf")
         assert top.bounding_box()["y"] + top.bounding_box()["height"] <= 740, "visible without scrolling"
     finally:

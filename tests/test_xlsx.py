@@ -7,7 +7,7 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from web.models import Response
+from services.models import Response
 
 from .support import create_workshop, join_and_complete, login, make_coach
 
@@ -24,7 +24,7 @@ def test_named_workshop_xlsx_reads_back(app, client, instrument):
     assert book.sheetnames == ["Svar", "Frågor", "Skalor"]
     sheet = book["Svar"]
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["Namn", "Klar (UTC)", "Språk", "Källa"]
+    assert header[:5] == ["Namn", "Klar (Europe/Stockholm)", "Språk", "Källa", "Validitetsanmärkningar"]
     assert "Uppskjuten kontakt: poäng" in header and "Fråga 1" in header
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
@@ -37,7 +37,16 @@ def test_named_workshop_xlsx_reads_back(app, client, instrument):
     assert isinstance(score, int) and 0 <= score <= 100
     with app.app_context():
         stored = Response.query.filter_by(respondent_name="Åsa Öström").one().completed_at
-    assert abs((row[1].value - stored.replace(tzinfo=None)).total_seconds()) < 1
+    # Local time in the zone the header names (FOLLOW_UP_TIMEZONE), and words, not codes.
+    from zoneinfo import ZoneInfo
+    local = stored.astimezone(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
+    assert abs((row[1].value - local).total_seconds()) < 1 and local != stored.replace(tzinfo=None)
+    assert row[2].value == "engelska" and row[3].value == "på webben"
+    assert rows['=HYPERLINK("http://x")'][2].value == "svenska"
+    low = row[header.index("Uppskjuten kontakt: intervall från")].value
+    high = row[header.index("Uppskjuten kontakt: intervall till")].value
+    assert isinstance(low, int) and low <= score <= high
+    assert row[header.index("Uppskjuten kontakt: nära en gräns mellan två nivåer")].value in ("ja", "nej")
     assert all(isinstance(row[header.index(f"Fråga {n}")].value, int) for n in range(1, len(instrument.items) + 1))
     questions = book["Frågor"]
     assert [c.value for c in questions[1]] == ["Fråga", "Skala", "Text", "Omvänd"]

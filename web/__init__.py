@@ -1,2 +1,3 @@
-"""The thin web layer: blueprints, forms, models and extensions. It calls the
-domain (assessment/) and the reports (reports/) and holds no logic of theirs."""
+"""The web layer, HTTP only: blueprints, forms, error pages, request checks,
+template helpers and the HTTP side of downloads. What the app does with stored
+data is in services/; the domain in assessment/, reports in reports/."""

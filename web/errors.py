@@ -9,8 +9,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from reports.chart_export import ChartExportError
-
-from .extensions import db, login_manager
+from services.db import db
+from web.extensions import login_manager
 
 
 def _forget_the_database() -> None:

@@ -2,51 +2,26 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
 
-from assessment.bank import InstrumentBank
-
-from .language import remember_language_from_query, select_locale
+from services.accounts import load_coach
+from services.db import db
+from web.language import remember_language_from_query, select_locale
 
 # Pages (and their JSON and files) that show a person's results or a coach's workshops.
 PRIVATE_PATHS = ("/response/", "/coach", "/retake/")
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets readers work while one writer commits; the busy timeout makes a
-    # second writer wait instead of failing; SQLite enforces foreign keys only
-    # when asked, per connection.
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
 
 
 def init_app(app: Flask) -> None:
@@ -55,7 +30,8 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    login_manager.login_view = "coach.login"
+    login_manager.user_loader(load_coach)
+    login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
     limiter.init_app(app)
 
@@ -78,6 +54,3 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
-
-def instrument_bank() -> InstrumentBank:
-    return current_app.extensions["instrument_bank"]

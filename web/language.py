@@ -20,6 +20,20 @@ def language_choices() -> list[SelectChoice]:
             for code in languages()]
 
 
+def chosen_language() -> str | None:
+    """The language this visitor asked for (?lang= now, or earlier in this session), if any."""
+    for asked in (request.args.get("lang"), session.get("lang")):
+        if asked in languages():
+            return asked
+    return None
+
+
+def page_language(default: str) -> str:
+    """A page that belongs to something with a language of its own (a workshop's join
+    page): the visitor's choice, else `default`, not the browser's."""
+    return chosen_language() or default
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector: the language this request asks for (?lang=),
     else the one chosen in this session, else the browser's."""

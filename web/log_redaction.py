@@ -11,8 +11,11 @@ import re
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-# Tokens are secrets.token_urlsafe(32): 43 characters. Join codes (6) and ids stay readable.
-_PRIVATE_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}")
+# Tokens are secrets.token_urlsafe(32): 43 characters; a paper form's token is 20 (typed from a
+# slip, services/models.py new_paper_token), so whatever follows /response/, /retake/ or the
+# slip's /p/ is private too. Join codes (6) and ids stay readable.
+_PRIVATE_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}|(?<=/response/)[^/?#\s\"]+|(?<=/retake/)[^/?#\s\"]+"
+                              r"|(?<=/p/)[^/?#\s\"]+")
 REDACTED = "[private]"
 
 

@@ -6,17 +6,35 @@ from pathlib import Path
 
 import plotly
 from babel import Locale
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_from_directory,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import text
 
 from assessment.team import MEDIAN_STEP
+from reports import charts
+from reports.pdf import render_technical_note_pdf
+from services.db import db
+from services.filenames import file_name
+from services.followup.confirmations import CONFIRM_DAYS
+from services.followup.reminders import MAX_ATTEMPTS as REMINDER_ATTEMPTS
+from services.instruments import instrument_bank
+from services.research import (
+    DATA_RELIABILITY_MIN_N,
+    PUBLISH_STEP,
+    latest_item_analysis,
+    norms_summary,
+)
 
-from .extensions import db, instrument_bank
-from .filenames import file_name
+from .common.limits import heavy_pages
 from .language import current_language
-from .reminders import MAX_ATTEMPTS as REMINDER_ATTEMPTS
 
 bp = Blueprint("site", __name__)
 
@@ -28,7 +46,27 @@ def privacy():
     return render_template("site/privacy.html", retention_days=current_app.config["RETENTION_DAYS"],
                            min_group=current_app.config["ANONYMOUS_MIN_GROUP"], median_step=MEDIAN_STEP,
                            zip_hours=f"{current_app.config['ZIP_RETENTION_HOURS']:g}",
-                           reminder_attempts=REMINDER_ATTEMPTS, retake_link_days=current_app.config["RETAKE_LINK_DAYS"])
+                           reminder_attempts=REMINDER_ATTEMPTS, retake_link_days=current_app.config["RETAKE_LINK_DAYS"],
+                           confirm_days=CONFIRM_DAYS, operator=_operator())
+
+
+def _operator() -> dict:
+    config = current_app.config
+    return {"name": config["OPERATOR_NAME"], "email": config["OPERATOR_EMAIL"], "address": config["OPERATOR_ADDRESS"],
+            "processors": config["OPERATOR_PROCESSORS"], "authority": config["OPERATOR_SUPERVISORY_AUTHORITY"]}
+
+
+@bp.get("/about")
+def about():
+    bank = instrument_bank()
+    versions = sorted({version for (_id, version) in bank.instruments}, key=lambda v: (len(v), v))
+    return render_template("site/about.html", operator=_operator(), versions=versions,
+                           current_version=bank.current.version)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("site/accessibility.html", operator=_operator())
 
 
 @bp.get("/favicon.ico")
@@ -45,18 +83,22 @@ def plotly_js():
 
 
 @bp.get("/about/measurement")
+@heavy_pages
 def measurement():
     """What the stored, consenting answers show about the current version:
     aggregates from the cached `flask item-analysis` run, never about fewer than
     MIN_N people and never about one person."""
-    from reports import charts
-
-    from .research import DATA_RELIABILITY_MIN_N, latest_item_analysis, norms_summary
-
     instrument = instrument_bank().current
     language = current_language()
     analysis = latest_item_analysis(instrument)
     names = {s.id: s.name[language] for s in instrument.scales}
+    item_texts = {item.id: item.text[language] for item in instrument.items}
+    flag_names = {
+        "straight_lining": _("The same answer to very many questions"),
+        "too_fast": _("Answered very fast"),
+        "impression_management_high": _("A very favourable picture of oneself"),
+        "inconsistent": _("Answers that contradict each other"),
+    }
     shown = [s for s in (analysis or {}).get("scales", []) if not s["withheld"]]
     chart = (
         charts.to_json(charts.score_distribution_chart([(names[s["id"]], s["distribution"]) for s in shown], language))
@@ -64,7 +106,8 @@ def measurement():
     )
     return render_template(
         "site/measurement.html", instrument=instrument, analysis=analysis, names=names, shown=shown,
-        chart=chart, norms=norms_summary(instrument), data_min_n=DATA_RELIABILITY_MIN_N,
+        item_texts=item_texts, flag_names=flag_names,
+        chart=chart, norms=norms_summary(instrument), data_min_n=DATA_RELIABILITY_MIN_N, publish_step=PUBLISH_STEP,
         language_names={code: Locale.parse(code).get_display_name(language) for code in instrument.languages},
     )
 
@@ -73,10 +116,6 @@ def measurement():
 @login_required
 def technical_note():
     """The measurement page as a PDF, for coaches."""
-    from reports.pdf import render_technical_note_pdf
-
-    from .research import latest_item_analysis, norms_summary
-
     instrument = instrument_bank().current
     analysis = latest_item_analysis(instrument)
     if analysis is None:

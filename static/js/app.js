@@ -20,4 +20,36 @@ document.addEventListener("DOMContentLoaded", () => {
       if (done) done.hidden = false;
     });
   });
+  // The phone's share sheet for one's own private link, where the browser has one.
+  document.querySelectorAll("[data-share]").forEach((button) => {
+    if (!navigator.share) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const field = document.getElementById(button.dataset.share);
+      try {
+        await navigator.share({ title: button.dataset.shareTitle, url: field.value });
+      } catch (e) {
+        // cancelled, or not allowed: the link is still on the page to copy
+      }
+    });
+  });
+  // An error clears as soon as its field is fixed: the message, the red mark and the
+  // error summary's line for it (the server checks again on submit).
+  document.addEventListener("input", (event) => clearFixed(event.target));
+  document.addEventListener("change", (event) => clearFixed(event.target));
+  function clearFixed(field) {
+    const box = field.closest && field.closest(".field-error");
+    if (!box || !(field.value || "").trim()) return;
+    if (field.type === "radio" && !field.checked) return;
+    box.classList.remove("field-error");
+    box.querySelectorAll(".error-message").forEach((message) => message.remove());
+    box.querySelectorAll("[aria-invalid]").forEach((input) => input.removeAttribute("aria-invalid"));
+    const summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.querySelectorAll("a[href]").forEach((link) => {
+      const target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target && box.contains(target)) link.closest("li").remove();
+    });
+    if (!summary.querySelector("li")) summary.remove();
+  }
 });

@@ -12,8 +12,21 @@ window.drawChart = function (element, figure) {
     if (labelsOverlap(element)) {
       return Plotly.relayout(element, { annotations: (layout.annotations || []).filter((a) => a.name !== "score") });
     }
+  }).then(() => {
+    // A name and its median share a line where they fit (a two-line label grows into the
+    // bar above on a projector); on a narrow phone the median goes to a line of its own.
+    if (labelsTooWide(element)) {
+      const annotations = (element.layout.annotations || []).map((a) =>
+        Object.assign({}, a, { text: typeof a.text === "string" ? a.text.replace(" · ", "<br>") : a.text }));
+      return Plotly.relayout(element, { annotations: annotations });
+    }
   }).then(() => { element.dataset.rendered = "true"; });
 };
+
+function labelsTooWide(element) {
+  const right = element.getBoundingClientRect().right;
+  return Array.from(element.querySelectorAll(".annotation-text")).some((t) => t.getBoundingClientRect().right > right + 1);
+}
 
 function labelsOverlap(element) {
   const boxes = Array.from(element.querySelectorAll(".annotation-text")).map((t) => t.getBoundingClientRect()).filter((r) => r.width > 0);

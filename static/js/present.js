@@ -85,7 +85,12 @@
 
   function update(data) {
     deck.querySelector('[data-count="joined"]').textContent = data.joined;
-    deck.querySelector('[data-count="completed"]').textContent = data.completed;
+    deck.querySelector('[data-count="completed"]').textContent = data.size.value;
+    // The words come from the server (templates/_team_size.html), the same as the page's.
+    deck.querySelectorAll("[data-size-reason], [data-size-phrase]").forEach((el) => {
+      el.textContent = data.size.reason;
+      el.hidden = !data.included;
+    });
     const shown = data.included > 0 && data.scales.length > 0;
     setWhen(deck.querySelector('[data-slide="team"]'), Boolean(data.chart), data.withheld, !data.withheld && !data.included);
     const changed = JSON.stringify(data.chart) !== JSON.stringify(teamChart);

@@ -54,7 +54,14 @@
       const link = template.content.firstElementChild.cloneNode(true);
       link.href = link.href.replace(/\/0\.pdf$/, "/" + row.id + ".pdf");
       const td = document.createElement("td");
+      td.className = "pdf-links";
       td.appendChild(link);
+      const coachTemplate = document.getElementById("coach-link-template");
+      if (coachTemplate) {
+        const coachLink = coachTemplate.content.firstElementChild.cloneNode(true);
+        coachLink.href = coachLink.href.replace(/\/0\/coach\.pdf$/, "/" + row.id + "/coach.pdf");
+        td.append(" ", coachLink);
+      }
       tr.appendChild(td);
       body.appendChild(tr);
     });
@@ -63,10 +70,12 @@
   function update(data) {
     const s = data.summary;
     setText('[data-count="joined"]', s.joined);
-    setText('[data-count="in_progress"]', count(s.in_progress));
-    setText('[data-count="completed"]', count(s.completed));
-    team.querySelector("[data-withheld]").hidden = !s.withheld;
-    team.querySelector("[data-empty-state]").hidden = s.withheld || s.included > 0;
+    if (s.in_progress) setText('[data-count="in_progress"]', count(s.in_progress));
+    // The words come from the server (templates/_team_size.html), the same as the page's.
+    setText('[data-count="completed"]', data.size.value);
+    setText("[data-size-reason]", data.size.reason);
+    team.querySelector("[data-size-reason]").hidden = !data.size.reason.trim();
+    team.querySelector("[data-empty-state]").hidden = s.anonymous || s.included > 0;
     setText('[data-count="flagged"]', s.flagged);
     setText('[data-count="included"]', s.included);
     team.querySelectorAll("[data-flagged]").forEach((el) => { el.hidden = !s.scales.length; });

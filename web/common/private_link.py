@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 
-from ..models import Response
+from services.models import Response
 
 
 def response_or_404(token: str) -> Response:

@@ -3,26 +3,36 @@ joining a workshop and the coach's paper entry."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, session, url_for
+from flask import abort, current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from assessment.answers import NOT_APPLICABLE
+from services.db import db
+from services.evidence import client_bucket
+from services.models import Response, Retake
+from services.responses import create_response
 
-from ..extensions import db
-from ..models import Response, Retake
 from .links import absolute_url
-from ..responses import create_response
 
 VALID_VALUES = {"1", "2", "3", "4", "5"}
 
 
-def begin_response(language: str, name: str | None, *, previous: Response | None = None, **options):
+def request_client_bucket() -> str | None:
+    """The coarse bucket of this request's client (services/evidence.py), never the address."""
+    return client_bucket(get_remote_address(), current_app.config.get("SECRET_KEY") or "")
+
+
+def begin_response(language: str, name: str | None, *, previous: Response | None = None, by_link: bool = True,
+                   **options):
     """Create the response, remember its language, show the private
     continue-later link once, and send the respondent to page 1. With
-    `previous`, the new response is a retake of that one."""
+    `previous`, the new response is a retake of that one (`by_link`: named by something that
+    does not open it, so the new one may not change or delete it)."""
     response, token = create_response(language, name, **options)
+    response.client_bucket = request_client_bucket()
     if previous is not None:
-        db.session.add(Retake(response_id=response.id, previous_id=previous.id))
+        db.session.add(Retake(response_id=response.id, previous_id=previous.id, by_link=by_link))
     db.session.commit()
     session["lang"] = language
     flash(absolute_url("questionnaire.resume", token=token), "resume-link")

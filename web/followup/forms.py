@@ -8,11 +8,26 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, RadioField, SelectField, StringField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Length, Optional
 
-from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, FOLLOW_UP_DAYS, MAX_PLAN_ACTIONS
+from assessment.followup import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    FOLLOW_UP_DAYS,
+    MAX_PLAN_ACTIONS,
+    on_a_weekday,
+)
+
+from ..common.forms import sendable_address
 
 MAX_TEXT = 300
 LATEST_FOLLOW_UP_DAYS = 366
@@ -38,7 +53,7 @@ class PlanForm(FlaskForm):
                              description=_l("Only if you chose “On a date I choose”."))
     email = StringField(
         _l("E-mail for one reminder (optional)"),
-        validators=[Optional(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.com."))],
+        validators=[Optional(), Length(max=254), sendable_address],
         description=_l("On the follow-up date we'll send you one reminder with a link to take the "
                        "questionnaire again. We keep the address only until that reminder has gone "
                        "out or you delete your answers, and use it for nothing else. Leave it empty "
@@ -92,9 +107,17 @@ class PlanForm(FlaskForm):
         return errors
 
     def follow_up_date(self, today: date) -> date | None:
+        """The chosen day, moved to the next weekday (issue 27 §6)."""
         if self.follow_up.data == "date":
-            return self.follow_up_on.data
-        return today + timedelta(days=int(self.follow_up.data))
+            return on_a_weekday(self.follow_up_on.data) if self.follow_up_on.data else None
+        return on_a_weekday(today + timedelta(days=int(self.follow_up.data)))
+
+    def show_dates(self, today: date, format_day) -> None:
+        """Each "in N days" choice with the weekday it falls on, beside it."""
+        self.follow_up.choices = [
+            SelectChoice(str(d), _("%(days)s days: %(date)s", days=d, date=format_day(on_a_weekday(today + timedelta(days=d)))))
+            for d in FOLLOW_UP_DAYS
+        ] + [SelectChoice("date", _("On a date I choose"))]
 
     def all_errors(self) -> list[tuple[str, str]]:
         """Field validator messages as (field id, message)."""

@@ -17,36 +17,46 @@ from flask import (
     url_for,
 )
 from flask import Response as HttpResponse
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, PlanAction
+from assessment.plan_steps import as_completion, steps_for
 from reports.calendar import event_uid, follow_up_ics
-from reports.i18n import fixed, long_date
+from services.db import db
+from services.filenames import file_name
+from services.followup import confirmations
+from services.followup.calendar_links import calendar_retake_link
+from services.followup.confirmations import CONFIRM_DAYS, MAX_CONFIRMATION_MAILS
+from services.followup.plans import (
+    needs_confirmation,
+    plan_of,
+    plan_row,
+    reminder_of,
+    save_plan,
+    tick,
+)
+from services.followup.reminders import confirmations_configured, send_confirmation
+from services.followup.retakes import (
+    may_change_previous,
+    previous_of,
+    retake_link_expired,
+    start_retake,
+)
+from services.followup.schedule import CONFIRMATION_JOB
+from services.models import Reminder, Response, RetakeLink, hash_token
+from services.reporting import queue
+from services.responses import profile_of
 
 from ..common.forms import ConfirmForm
+from ..common.limits import heavy_pages, response_creation
 from ..common.links import absolute_url
 from ..common.private_link import response_or_404
-from ..extensions import db
-from ..filenames import file_name
+from ..common.start import request_client_bucket
 from ..language import current_language
-from ..models import Response, RetakeLink, hash_token
-from ..plans import plan_of, plan_row, reminder_of, save_plan, tick
-from ..responses import profile_of
-from ..retakes import previous_of, retake_link_expired, start_retake
 from .forms import PlanForm
 
 bp = Blueprint("followup", __name__)
-
-
-# The same filter names as the PDF templates have, so templates/followup/ partials serve both.
-@bp.app_template_filter("long_date")
-def _long_date(day) -> str:
-    return long_date(day, current_language())
-
-
-@bp.app_template_filter("fixed2")
-def _fixed2(value) -> str:
-    return fixed(value, current_language())
 
 
 def completed_or_redirect(token: str) -> Response:
@@ -62,12 +72,46 @@ def _ranked(response) -> list:
     return sorted(profile.of_kind("behaviour", "driver"), key=lambda r: -(r.score or 0))
 
 
+def deliver_confirmation(response_id: int) -> None:
+    """Right after the address was saved: on the queue with REDIS_URL (the job carries the
+    response id, never the address: RQ keeps a job's arguments), else here (the page waits at
+    most the inline timeout); a failure leaves it for the next send-reminders run."""
+    if not confirmations_configured():
+        return
+    if queue.queued():
+        try:
+            queue.enqueue(CONFIRMATION_JOB, response_id, job_timeout=60, result_ttl=0, failure_ttl=86400)
+            return
+        except Exception as exc:  # noqa: BLE001 - Redis down: send it here instead
+            current_app.logger.warning("could not queue a confirmation e-mail: %s", type(exc).__name__)
+    try:
+        why = send_confirmation(response_id)
+    except Exception as exc:  # noqa: BLE001 - the plan is saved; the next send-reminders run retries
+        db.session.rollback()
+        why = f"could not build or send it ({type(exc).__name__})"
+    if why is not None:
+        current_app.logger.warning("confirmation e-mail for reminder #%s not sent yet: %s", response_id, why)
+
+
+def weekday_date(day: date) -> str:
+    """"Monday 21 December" / "måndag 21 december": a follow-up day beside its choice."""
+    return format_date(day, "EEEE d MMMM")
+
+
+def _previous_plan(response):
+    """The plan of the take before this one, when this is a retake."""
+    previous = previous_of(response)
+    return plan_of(previous) if previous is not None else None
+
+
 @bp.route("/response/<token>/plan", methods=["GET", "POST"])
+@heavy_pages
 def plan(token: str):
     response = completed_or_redirect(token)
     today = date.today()
     existing = plan_row(response)
     reminder = reminder_of(response)
+    from_last_time = False
     if request.method == "GET" and existing is not None:
         # A follow-up date that has passed cannot be saved again: offer the usual choice instead.
         kept_date = existing.follow_up_on > today
@@ -77,27 +121,45 @@ def plan(token: str):
             "follow_up_on": existing.follow_up_on if kept_date else None,
             "email": reminder.email if reminder else "",
         })
+    elif request.method == "GET" and (last := _previous_plan(response)) is not None:
+        # A retake: the plan from last time, to keep or update (issue 27 §4).
+        form = PlanForm(data={"actions": [{"scale_id": a.scale_id or "", "situation": a.situation, "step": a.step}
+                                          for a in last.actions]})
+        from_last_time = True
     else:
         form = PlanForm()
     ranked = _ranked(response)
     form.set_behaviours([(r.scale_id, r.name) for r in ranked])
+    form.show_dates(today, weekday_date)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         valid = form.validate()
         errors = form.all_errors() + (form.plan_errors(today, current_app.config["RETENTION_DAYS"]) if valid else [])
+        email = (form.email.data or "").strip() or None
+        new_address = not errors and needs_confirmation(response, email)
+        if new_address and existing is not None and existing.confirmation_mails >= MAX_CONFIRMATION_MAILS:
+            message = _("We've sent confirmation e-mails to %(n)s addresses for this plan, and send no more. "
+                        "Keep the address you have, or leave the field empty.", n=MAX_CONFIRMATION_MAILS)
+            form.email.errors = [*form.email.errors, message]
+            errors.append((form.email.id, message))
         if not errors:
             actions = [
-                PlanAction(e.form.situation.data.strip(), e.form.step.data.strip(), e.form.scale_id.data or None)
+                PlanAction(as_completion(e.form.situation.data), as_completion(e.form.step.data), e.form.scale_id.data or None)
                 for e in form.actions if (e.form.situation.data or "").strip()
             ]
-            email = (form.email.data or "").strip() or None
             save_plan(response, actions, form.follow_up_date(today), email, current_language())
             db.session.commit()
             flash(_("Your plan is saved."), "success")
+            if new_address:
+                deliver_confirmation(response.id)
+                flash(_("We've sent a confirmation link to the address. The reminder goes out only once you've "
+                        "opened it, within %(days)s days.", days=CONFIRM_DAYS), "success")
             return redirect(url_for("questionnaire.profile", token=token) + "#plan-title")
+    behaviours = [r for r in ranked if r.kind == "behaviour" and r.score is not None]
     return render_template(
         "followup/plan.html", response=response, token=token, form=form, errors=errors,
-        suggestions=[r for r in ranked if r.kind == "behaviour" and r.actions], has_plan=existing is not None,
+        suggestions=behaviours[:2], steps=steps_for([r.scale_id for r in behaviours[:2]]),
+        has_plan=existing is not None, from_last_time=from_last_time,
     ), (422 if errors else 200)
 
 
@@ -107,11 +169,15 @@ def calendar_file(token: str):
     row = plan_row(response)
     if row is None:
         abort(404, description=_("Make a plan first: the calendar event holds your plan and its follow-up date."))
+    # A limited retake link, never the private one: that opens everything, and a calendar is
+    # often shared (issue 25, F6).
+    link = calendar_retake_link(response, row)
+    db.session.commit()
     data = follow_up_ics(
         plan_of(response), language=current_language(),
-        retake_url=absolute_url("followup.retake", token=token),
         uid=event_uid(response.token_hash, "snubbeltrad"), sequence=row.revision, stamp=row.updated_at,
         tz_name=current_app.config["FOLLOW_UP_TIMEZONE"],
+        retake_url=absolute_url("followup.retake_by_link", link=link.token), link_works_until=link.works_until,
     )
     filename = file_name(current_language(), "follow-up", row.follow_up_on.isoformat(), ext="ics")
     return HttpResponse(data, mimetype="text/calendar", headers={
@@ -123,15 +189,18 @@ def _retake_page(previous: Response, form: ConfirmForm, back_url: str | None):
     return render_template("followup/retake.html", previous=previous, form=form, back_url=back_url)
 
 
-def _begin_retake(previous: Response):
-    response, new_token = start_retake(previous)
+def _begin_retake(previous: Response, by_link: bool = False):
+    response, new_token = start_retake(previous, by_link)
+    response.client_bucket = request_client_bucket()
     db.session.commit()
     session["lang"] = response.language
     flash(absolute_url("questionnaire.resume", token=new_token), "resume-link")
     return redirect(url_for("questionnaire.page", token=new_token, number=1))
 
 
+# A retake makes a response as a start does: the same per-client limit (issue 25, F4).
 @bp.route("/response/<token>/retake", methods=["GET", "POST"])
+@response_creation
 def retake(token: str):
     previous = completed_or_redirect(token)
     form = ConfirmForm()
@@ -141,6 +210,7 @@ def retake(token: str):
 
 
 @bp.route("/retake/<link>", methods=["GET", "POST"])
+@response_creation
 def retake_by_link(link: str):
     row = db.session.get(RetakeLink, hash_token(link)) if link and len(link) <= 100 else None
     previous = db.session.get(Response, row.response_id) if row else None
@@ -156,7 +226,7 @@ def retake_by_link(link: str):
         ), 410
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        return _begin_retake(previous)
+        return _begin_retake(previous, by_link=True)  # the link does not open the earlier take: nor may its retake change it
     return _retake_page(previous, form, None)
 
 
@@ -168,6 +238,9 @@ def ticks(token: str):
     form = ConfirmForm()
     if previous is None:
         abort(404, description=_("This profile has no earlier take whose plan you could tick off."))
+    if not may_change_previous(response):
+        abort(403, description=_("This take was started from a reminder link or a follow-up code, which can't change your earlier "
+                                 "profile. Tick off your plan on that profile, with its private link."))
     if not form.validate():
         abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
     done = {}
@@ -181,3 +254,24 @@ def ticks(token: str):
     db.session.commit()
     flash(_("Saved what you did."), "success")
     return redirect(url_for("questionnaire.profile", token=token) + "#then-now-title")
+
+
+@bp.route("/reminder/confirm/<token>", methods=["GET", "POST"])
+def confirm_reminder(token: str):
+    """The link in the confirmation e-mail (web/reminders.py CONFIRM_PATH). Opening it shows a
+    button; only the POST confirms, so a mail scanner that opens links confirms nothing."""
+    reminder = confirmations.find(Reminder, token)
+    if reminder is None:
+        return render_template(
+            "errors/error.html", status=404, title=_("This link doesn't work"),
+            message=_("The confirmation link works once, for %(days)s days. If the address was confirmed "
+                      "already, the reminder will come; otherwise enter the address again on your plan.",
+                      days=CONFIRM_DAYS),
+        ), 404
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        confirmations.confirm(reminder)
+        db.session.commit()
+        return render_template("followup/confirmed.html", due_on=reminder.due_on)
+    return render_template("followup/confirm.html", form=form, due_on=reminder.due_on,
+                           expires_on=confirmations.expires_on(reminder))

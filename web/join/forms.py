@@ -22,15 +22,21 @@ class ParticipantForm(FlaskForm):
     share_with_coach = BooleanField(
         _l("Share my answers and profile with the coach"),
         description=_l("The coach then sees every answer you give, your scores, bands and any notes on your answers – "
-                       "in the workshop's team view, in a spreadsheet download (CSV) and as your PDF report. "
+                       "in the workshop's team view, in its spreadsheet downloads (Excel and CSV), as your PDF report "
+                       "and in a coach's edition of it with notes for a conversation with you. Never your plan, "
+                       "nor any other time you've taken it – except, in a follow-up session, the profile you "
+                       "shared in the first session, if you give its follow-up code. "
                        "Leave it unticked and the coach sees only that you took part."),
     )
     language = RadioField(_l("Language of the questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
     research_consent = research_consent_field()
-    # Only in a named follow-up session: matches this response to the person's earlier one.
+    # Only in a named follow-up session: links this take to the person's shared take of the
+    # first session (services/followup/linking.py). The field keeps its old name.
     previous_link = StringField(
-        _l("Your private link from the first session (optional)"), validators=[Optional(), Length(max=300)],
-        description=_l("Paste it to see your own then-and-now after the questionnaire; if you share your profile, "
-                       "your coach sees whether your scores changed beyond measurement noise."),
+        _l("Your follow-up code from the first session (optional)"), validators=[Optional(), Length(max=300)],
+        description=_l("It's on the profile you shared in the first session (for example K7QMD-3WXPA); its link or "
+                       "the link in your reminder e-mail work too. You then see your own then-and-now. If you "
+                       "share this profile too, your coach sees your scores from the first session beside "
+                       "today's and whether each changed clearly – nothing else from before: no plan, no other take."),
     )

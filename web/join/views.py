@@ -3,21 +3,33 @@ starts the questionnaire as part of it."""
 
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..common.join_codes import normalise_join_code
+from services.db import db
+from services.followup.linking import NotLinkable, earlier_take, opens_the_take
+from services.instruments import instrument_bank
+from services.models import Response, Workshop
+from services.workshops import co_facilitators, normalise_join_code
+from web.extensions import limiter
+
+from ..common.limits import link_attempts_left, note_link_failure, response_creation
 from ..common.start import begin_response
-from ..common.limits import response_creation
-from ..extensions import db, instrument_bank, limiter
-from ..models import Response, Workshop
+from ..language import page_language
 from .forms import JoinCodeForm, ParticipantForm
 
 bp = Blueprint("join", __name__, url_prefix="/join")
-PRIVATE_LINK = re.compile(r"/response/([A-Za-z0-9_-]{20,100})(?:[/?#]|$)")
 
 
 def _failure_limit() -> str:
@@ -25,7 +37,8 @@ def _failure_limit() -> str:
 
 
 def _code_failed(response) -> bool:
-    return response.status_code >= 400
+    # A refused follow-up code or link counts against its own limit (web/common/limits.py), not here.
+    return response.status_code >= 400 and not g.get("link_refused")
 
 
 # Only failed attempts count, per client address, in one budget for both ways
@@ -67,11 +80,12 @@ def workshop(code: str):
     if workshop is None:
         abort(404, description=_("There's no workshop with this code. Check it with your coach."))
     if not workshop.is_open:
-        return render_template("join/closed.html", workshop=workshop), 410
+        with force_locale(page_language(workshop.language)):
+            return render_template("join/closed.html", workshop=workshop), 410
     form = ParticipantForm(language=workshop.language if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
         named = workshop.named
-        previous = _earlier_response(form.previous_link) if named and workshop.follow_up_of_id else None
+        previous = _earlier_take(workshop, form.previous_link) if named and workshop.follow_up_of_id else None
         if form.previous_link.errors:
             return _join_page(workshop, form, 400)
         return begin_response(
@@ -81,25 +95,35 @@ def workshop(code: str):
             share_with_coach=bool(form.share_with_coach.data) if named else False,
             research_consent=bool(form.research_consent.data),
             previous=previous,
+            by_link=not opens_the_take(form.previous_link.data),
         )
     return _join_page(workshop, form, 400 if form.errors else 200)
 
 
 def _join_page(workshop: Workshop, form: ParticipantForm, status: int):
     instrument = instrument_bank().current
-    return render_template("join/workshop.html", workshop=workshop, form=form, instrument_size=len(instrument.items),
-                           minutes=instrument.typical_minutes), status
+    # In the workshop's language unless the participant chose one (the language switch).
+    with force_locale(page_language(workshop.language)):
+        return render_template("join/workshop.html", workshop=workshop, form=form, instrument_size=len(instrument.items),
+                               minutes=instrument.typical_minutes, coaches=1 + len(co_facilitators(workshop))), status
 
 
-def _earlier_response(field) -> Response | None:
-    """The completed response of the earlier session a pasted private link opens (else an error on the field)."""
-    text = (field.data or "").strip()
-    if not text:
+def _earlier_take(workshop: Workshop, field) -> Response | None:
+    """The earlier take the typed follow-up code or link names, if services/followup/linking.py
+    allows linking it here; else one error on the field, the same whatever the reason."""
+    if not (field.data or "").strip():
         return None
-    match = PRIVATE_LINK.search(text)
-    response = Response.by_token(match.group(1)) if match else None
-    if response is None or response.completed_at is None:
-        field.errors.append(_("That isn't the private link of a completed questionnaire. Copy the "
-                              "whole link from your first profile page, or leave the field empty."))
+    if not link_attempts_left():
+        g.link_refused = True
+        field.errors.append(_("Too many codes that didn't match have come from your network. Leave the field "
+                              "empty to join now, or try again in an hour."))
         return None
-    return response
+    try:
+        return earlier_take(workshop, field.data)
+    except NotLinkable:
+        g.link_refused = True
+        note_link_failure()
+        field.errors.append(_("That doesn't match a profile you shared in the first session. Check the follow-up "
+                              "code on that profile (or use its link, or the link in your reminder e-mail), "
+                              "or leave the field empty."))
+        return None

@@ -6,7 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, StopValidation
 
-from .passwords import MAX_LENGTH, password_problem
+from services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+
+# The rule, shown under a new-password field before anyone types (not only after a failure).
+PASSWORD_RULE = _l("At least %(n)s characters and not easy to guess: a few unrelated words work well.", n=MIN_LENGTH)
 
 
 class StrongPassword:
@@ -19,7 +22,8 @@ class StrongPassword:
         if self.email_field:
             email = form[self.email_field].data or ""
         else:
-            email = getattr(current_user, "email", "") or ""
+            # the logged-in coach's, or the account a reset link belongs to (form.account_email)
+            email = getattr(form, "account_email", None) or getattr(current_user, "email", "") or ""
         problem = password_problem(field.data or "", email=email)
         if problem:
             raise StopValidation(problem)
@@ -34,6 +38,7 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(message=_l("Enter your current password."))])
     new = PasswordField(
         _l("New password"),
+        description=PASSWORD_RULE,
         validators=[InputRequired(message=_l("Enter a new password.")), StrongPassword()],
     )
     confirm = PasswordField(
@@ -46,5 +51,22 @@ class SignupForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254), Email(message=_l("Enter a valid e-mail address."))])
     password = PasswordField(
         _l("Password"),
+        description=PASSWORD_RULE,
         validators=[InputRequired(message=_l("Enter a password.")), StrongPassword(email_field="email")],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(message=_l("Enter your e-mail address.")), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(
+        _l("New password"),
+        description=PASSWORD_RULE,
+        validators=[InputRequired(message=_l("Enter a new password.")), StrongPassword()],
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[InputRequired(message=_l("Repeat the new password.")), EqualTo("new", message=_l("The two new passwords don't match."))],
     )

@@ -1,22 +1,48 @@
-"""Coach accounts: login, logout, change password, and sign-up only when
-ALLOW_SIGNUP is set. Login attempts are rate-limited per address, and failed
-ones per account too."""
+"""Coach accounts: login, logout, change password, password reset by e-mail, and
+sign-up only when ALLOW_SIGNUP is set. Login attempts are rate-limited per address,
+and failed ones per account too; reset requests per address and per account."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ...extensions import db, limiter
-from .. import URL_PREFIX
-from .coaches import create_coach, end_all_sessions, find_coach
-from .forms import ChangePasswordForm, LoginForm, SignupForm
-from .passwords import DUMMY_HASH, check_password, hash_password
+from services.accounts import create_coach, end_all_sessions, find_coach
+from services.db import db
+from services.password_resets import (
+    RESET_MINUTES,
+    coach_of_reset,
+    forget_resets,
+    request_reset,
+    reset_by_mail_possible,
+    use_reset,
+)
+from services.passwords import DUMMY_HASH, check_password, hash_password
+from web.extensions import limiter
+from web.language import current_language
 
-bp = Blueprint("coach", __name__, url_prefix=URL_PREFIX)
+from .. import URL_PREFIX
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
+
+bp = Blueprint("accounts", __name__, url_prefix=URL_PREFIX)
 
 
 def safe_next(target: str | None) -> str:
@@ -79,7 +105,7 @@ def logout():
     db.session.commit()
     logout_user()
     flash(_("You're logged out."), "success")
-    return redirect(url_for("coach.login"))
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -94,6 +120,7 @@ def change_password():
             coach = current_user._get_current_object()
             coach.password_hash = hash_password(form.new.data)
             end_all_sessions(coach)
+            forget_resets(coach)  # a reset link mailed before no longer works
             db.session.commit()
             _start_session(coach)  # this session goes on, with the new version
             flash(_("Your password has been changed."), "success")
@@ -106,7 +133,8 @@ def change_password():
 @limiter.limit("5 per minute", methods=["POST"])
 def signup():
     if not current_app.config["ALLOW_SIGNUP"]:
-        abort(404)
+        # Said, not a bare 404: whoever runs the site creates coach accounts.
+        return render_template("coach/accounts/signup_off.html"), 404
     form = SignupForm()
     if form.validate_on_submit():
         if find_coach(form.email.data):
@@ -116,3 +144,41 @@ def signup():
             return redirect(url_for("workshops.index"))
     status = 400 if form.errors else 200
     return render_template("coach/accounts/signup.html", form=form), status
+
+
+def _reset_key() -> str:
+    return "reset-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+# Per address, known or not (so the limit says nothing about accounts): no mail-bombing a coach.
+@limiter.limit("3 per hour", key_func=_reset_key, methods=["POST"], scope="reset-account")
+def forgot_password():
+    """The same answer for every address: whether an account has it is not said, and
+    the mail is made after the answer (services/password_resets.py)."""
+    form = ForgotPasswordForm()
+    possible = reset_by_mail_possible()
+    if possible and form.validate_on_submit():
+        request_reset(form.email.data, current_language())
+        return render_template("coach/accounts/forgot_sent.html", minutes=RESET_MINUTES)
+    status = 400 if form.errors else 200
+    return render_template("coach/accounts/forgot.html", form=form, possible=possible), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str):
+    """Opening the link changes nothing (a mail scanner may open it); the form does."""
+    coach = coach_of_reset(token)
+    if coach is None:
+        return render_template("coach/accounts/reset_invalid.html", minutes=RESET_MINUTES), 404
+    form = ResetPasswordForm()
+    form.account_email = coach.email
+    if form.validate_on_submit():
+        if use_reset(token, form.new.data) is None:  # used meanwhile, in another tab
+            return render_template("coach/accounts/reset_invalid.html", minutes=RESET_MINUTES), 404
+        flash(_("Your password has been changed. Log in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.errors else 200
+    return render_template("coach/accounts/reset.html", form=form), status

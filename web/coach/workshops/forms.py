@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, StringField
+from wtforms import BooleanField, DateField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -39,3 +39,10 @@ class FollowUpForm(FlaskForm):
     # The presenter's closing slide announces this date, so the coach sets it; a month is the usual gap.
     held_on = DateField(_l("Date of the follow-up session"), default=lambda: date.today() + timedelta(days=30),
                         validators=[InputRequired(message=_l("Enter the date of the follow-up session, e.g. 2027-01-31."))])
+
+
+class ShareForm(FlaskForm):
+    email = EmailField(_l("E-mail of the other coach's account"), validators=[
+        InputRequired(message=_l("Enter the e-mail address of the coach to share with.")), Length(max=254)],
+        description=_l("They see and can do everything you can here, also the profiles shared before, "
+                       "except deleting the workshop and sharing it on."))

@@ -3,19 +3,19 @@ what the team view may show (team_of), never a name or a grid."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from assessment.suggestions import discussion_order
-from reports import charts
+from services.followup.teams import follow_ups_of
+from services.instruments import instrument_bank
+from services.workshops import team_of
 
 from ...common.links import absolute_url
-from ...extensions import instrument_bank
-from ...language import current_language
-from ...team import team_of
-from ...team_followup import follow_ups_of
-from .blueprint import bp, join_url, owned_workshop
+from ...language import language_arg, language_choices, language_for_file_only
+from .blueprint import bp, join_url, owned_workshop, size_words, team_chart
 
 # Discussion prompts per scale: questions a group can talk about without anyone
 # having to say their own score.
@@ -48,7 +48,7 @@ def _deck(workshop, language):
     summary, _grid = team_of(workshop, language)
     return {
         "summary": summary,
-        "chart": charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, language)) if summary.included else None,
+        "chart": team_chart(summary, language),
         "discussion": discussion_order(summary.scales),
     }
 
@@ -59,28 +59,44 @@ def _follow_up_date(workshop):
     return sessions[0].held_on if sessions else None
 
 
+def room_language(workshop) -> str:
+    """The room's language: the workshop's, unless the presenter's switch (?lang=) asks
+    for another. It is the projector's only: the coach's own pages keep theirs."""
+    language_for_file_only()
+    return language_arg(workshop.language)
+
+
 @bp.get("/workshops/<int:workshop_id>/present")
 @login_required
 def present(workshop_id: int):
     workshop = owned_workshop(workshop_id)
-    language = current_language()
-    deck = _deck(workshop, language)
-    return render_template(
-        "coach/workshops/present.html", workshop=workshop, join_url=join_url(workshop),
-        join_base=absolute_url("join.enter_code"), prompts=PROMPTS, generic_prompts=GENERIC_PROMPTS,
-        timer_minutes=TIMER_MINUTES, scales=instrument_bank().current.scales_of_kind("behaviour", "driver"), follow_up_on=_follow_up_date(workshop), **deck,
-    )
+    language = room_language(workshop)
+    with force_locale(language):
+        deck = _deck(workshop, language)
+        return render_template(
+            "coach/workshops/present.html", workshop=workshop, join_url=join_url(workshop),
+            join_base=absolute_url("join.enter_code"), prompts=PROMPTS, generic_prompts=GENERIC_PROMPTS,
+            timer_minutes=TIMER_MINUTES, scales=instrument_bank().current.scales_of_kind("behaviour", "driver"),
+            follow_up_on=_follow_up_date(workshop), size=size_words(deck["summary"]),
+            room_languages=[(choice, url_for("workshops.present", workshop_id=workshop.id, lang=choice.value))
+                            for choice in language_choices()],
+            json_url=url_for("workshops.present_json", workshop_id=workshop.id, lang=language), **deck,
+        )
 
 
 @bp.get("/workshops/<int:workshop_id>/present.json")
 @login_required
 def present_json(workshop_id: int):
     workshop = owned_workshop(workshop_id)
-    deck = _deck(workshop, current_language())
+    language = room_language(workshop)
+    with force_locale(language):
+        deck = _deck(workshop, language)
+        size = size_words(deck["summary"])
     summary = deck["summary"]
     return {
         "joined": summary.joined,
-        "completed": str(summary.completed),
+        "completed": size["value"],
+        "size": size,
         "withheld": summary.withheld,
         "included": summary.included,
         "scales": [

@@ -1,73 +1,100 @@
-"""A coach's workshops: create, show the join code, live team view, downloads,
-paper mode. (A participant joins through web/join.) Every route loads the workshop through owned_workshop(), which answers
-404 for anyone else's workshop."""
+"""A coach's workshops: the list, creating one, its page with the live team view,
+follow-up sessions, closing, deleting and sharing with co-facilitators. Downloads are in
+downloads.py, paper mode in paper.py, the presenter in present.py (a participant joins
+through web/join). Every route loads the workshop through owned_workshop() (its owner and
+co-facilitators; 404 for anyone else) or, for deleting and sharing, owner_workshop() (403
+for a co-facilitator)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime, timezone
 
 import segno
 from flask import Response as HttpResponse
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from assessment.answers import NOT_APPLICABLE
-from assessment.instrument import FLAG_IDS
 from reports import charts
-from reports.pdf import render_blank_questionnaire_pdf, render_team_pdf
-from reports.spreadsheet import SheetRow, workshop_xlsx
-
-from ...common.forms import ConfirmForm
-from ...common.join_codes import unused_join_code
-from ...common.start import VALID_VALUES
-from ...extensions import db, instrument_bank
-from ...filenames import file_name
-from ...language import current_language, language_arg
-from ...models import ReportJob, Response, Workshop
-from ...personal_data import delete_workshop
-from ...reporting import queue as report_queue
-from ...reporting.downloads import (
-    job_error_text,
-    pdf_download,
-    prepare_profile_pdf,
-    send_profile_pdf,
-    zip_bytes,
-    zip_download,
-)
-from ...reporting.production import chart_exporter
-from ...responses import answers_of, create_response, profile_of, save_answers
-from ...team import shared_responses, team_of
-from ...team_followup import (
+from services.db import db
+from services.followup.teams import (
     before_after,
     create_follow_up,
     earlier_session,
     follow_ups_of,
 )
-from .blueprint import bp, join_url, owned_workshop
-from .forms import FollowUpForm, PaperEntryForm, WorkshopForm
+from services.models import Workshop
+from services.personal_data import delete_workshop
+from services.workshops import (
+    SharingError,
+    co_facilitators,
+    share_workshop,
+    team_of,
+    unshare_workshop,
+    unused_join_code,
+    workshops_of,
+)
+from web.downloads import (
+    job_error_text,
+)
+from web.extensions import limiter
+
+from ...common.forms import ConfirmForm
+from ...language import current_language
+from .blueprint import (
+    bp,
+    join_url,
+    owned_workshop,
+    owner_workshop,
+    size_words,
+    team_chart,
+)
+from .downloads import latest_job
+from .forms import FollowUpForm, ShareForm, WorkshopForm
 
 
 @bp.get("/")
 @login_required
 def index():
-    workshops = db.session.scalars(
-        select(Workshop).where(Workshop.coach_id == current_user.id).order_by(Workshop.held_on.desc(), Workshop.id.desc())
-    ).all()
-    # The counts as the team view shows them: anonymous workshops' completions as ranges.
+    workshops = workshops_of(current_user.id)
+    # The counts as the team view shows them: anonymous workshops' the released size.
     language = current_language()
     summaries = {w.id: team_of(w, language)[0] for w in workshops}
-    return render_template("coach/workshops/index.html", workshops=workshops, summaries=summaries)
+    return render_template("coach/workshops/index.html", workshops=sessions_in_order(workshops), summaries=summaries)
+
+
+def sessions_in_order(workshops: list[Workshop]) -> list[tuple[Workshop, int]]:
+    """Each workshop followed by its follow-up sessions (oldest first), with their depth:
+    a follow-up sits under the workshop it follows up, not as an unrelated row."""
+    listed = {w.id for w in workshops}
+    children: dict[int, list[Workshop]] = {}
+    for w in workshops:
+        if w.follow_up_of_id in listed:
+            children.setdefault(w.follow_up_of_id, []).append(w)
+    ordered: list[tuple[Workshop, int]] = []
+
+    def add(workshop: Workshop, depth: int) -> None:
+        ordered.append((workshop, depth))
+        for child in sorted(children.get(workshop.id, []), key=lambda c: (c.held_on, c.id)):
+            add(child, depth + 1)
+
+    for w in workshops:
+        if w.follow_up_of_id not in listed:
+            add(w, 0)
+    return ordered
 
 
 @bp.route("/workshops/new", methods=["GET", "POST"])
 @login_required
 def create():
-    form = WorkshopForm()
+    # A new workshop starts in the language the coach is using (they can pick another).
+    form = WorkshopForm(language=current_language()) if request.method == "GET" else WorkshopForm()
+    form.privacy_mode.description = _(
+        "Anonymous: the team's results appear once %(n)s have completed and change only when %(n)s more have, "
+        "so that no one person's answers can be told apart. Named: you see the profiles people choose to share.",
+        n=current_app.config["ANONYMOUS_MIN_GROUP"])
     if form.validate_on_submit():
         workshop = Workshop(
             coach_id=current_user.id,
@@ -89,35 +116,52 @@ def show(workshop_id: int):
     return _show_page(owned_workshop(workshop_id), FollowUpForm())
 
 
-def _show_page(workshop: Workshop, follow_up_form: FollowUpForm):
+def _show_page(workshop: Workshop, follow_up_form: FollowUpForm, share_form: ShareForm | None = None):
     summary, grid = team_of(workshop, current_language())
+    owner = workshop.coach_id == current_user.id
     return render_template(
         "coach/workshops/show.html",
         workshop=workshop,
-        before_after=before_after(workshop, current_language(), after=summary),
+        before_after=(ba := before_after(workshop, current_language(), after=summary)),
+        before_after_chart=_before_after_chart(ba, current_language()),
         earlier=earlier_session(workshop),
         follow_ups=follow_ups_of(workshop),
         join_url=join_url(workshop),
         summary=summary,
         grid=grid,
-        chart=charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, current_language())) if summary.included else None,
+        chart=team_chart(summary, current_language()),
         confirm=ConfirmForm(),
         latest_job=latest_job(workshop),
         job_error=job_error_text,
         follow_up_form=follow_up_form,
-    ), 422 if follow_up_form.errors else 200
+        is_owner=owner,
+        share_form=share_form or ShareForm(),
+        co_facilitators=co_facilitators(workshop),
+    ), 422 if follow_up_form.errors or (share_form is not None and share_form.errors) else 200
+
+
+def _before_after_chart(ba, language: str):
+    if ba is None or not ba.scales or (ba.before.withheld and ba.after.withheld):
+        return None
+    return charts.to_json(charts.before_after_chart(ba.scales, ba.before.included, ba.after.included, language))
 
 
 @bp.post("/workshops/<int:workshop_id>/follow-up")
 @login_required
 def follow_up(workshop_id: int):
     workshop = owned_workshop(workshop_id)
+    if workshop.follow_up_of_id is not None:
+        # A follow-up's follow-up would compare with the follow-up, not the first
+        # workshop: the page offers none; a later session comes from the first workshop.
+        abort(409, description=_("This is already a follow-up session. Create another one from the first workshop."))
     form = FollowUpForm()
     if not form.validate():
         if "csrf_token" in form.errors:
             abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
         return _show_page(workshop, form)
-    later = create_follow_up(workshop, _("Follow-up of %(title)s", title=workshop.title), form.held_on.data)
+    with force_locale(workshop.language):  # the session's name is the room's, not the coach's screen's
+        title = _("Follow-up of %(title)s", title=workshop.title)
+    later = create_follow_up(workshop, title, form.held_on.data)
     db.session.commit()
     flash(_("The follow-up session is ready. Give the participants its own code."), "success")
     return redirect(url_for("workshops.show", workshop_id=later.id))
@@ -131,7 +175,8 @@ def team_json(workshop_id: int):
     summary, grid = team_of(workshop, language)
     return {
         "summary": summary.to_dict(),
-        "chart": charts.to_json(charts.team_distribution_chart(summary, instrument_bank().current, language)) if summary.included else None,
+        "size": size_words(summary),
+        "chart": team_chart(summary, language),
         "grid": [
             {"id": row.response_id, "name": row.name,
              "scores": {k: {"score": v[0], "band": v[1], "interval": v[2], "near": v[3]} for k, v in row.scores.items()}}
@@ -177,7 +222,7 @@ def reopen(workshop_id: int):
 @bp.route("/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
+    workshop = owner_workshop(workshop_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         delete_workshop(workshop)
@@ -188,238 +233,34 @@ def delete(workshop_id: int):
                            responses=summary.joined + summary.paper)
 
 
-@bp.get("/workshops/<int:workshop_id>/team.pdf")
+@bp.post("/workshops/<int:workshop_id>/share")
 @login_required
-def team_pdf(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
-    language = language_arg(workshop.language)
-    summary, grid = team_of(workshop, language)
-    pdf = render_team_pdf(
-        summary, instrument_bank().current, language, title=workshop.title,
-        held_on=workshop.held_on, grid=grid if workshop.named else None, exporter=chart_exporter(),
-        before_after=before_after(workshop, language, after=summary),
-    )
-    return pdf_download(pdf, file_name(language, "team", workshop.title, workshop.held_on.isoformat(), ext="pdf"))
-
-
-@bp.get("/workshops/<int:workshop_id>/responses/<int:response_id>.pdf")
-@login_required
-def participant_pdf(workshop_id: int, response_id: int):
-    workshop = owned_workshop(workshop_id)
-    response = next((r for r in shared_responses(workshop) if r.id == response_id), None)
-    if response is None:
-        abort(404)
-    return send_profile_pdf(response, language_arg(response.language),
-                            back_url=url_for("workshops.show", workshop_id=workshop.id))
-
-
-@bp.post("/workshops/<int:workshop_id>/reports.zip")
-@login_required
-def start_zip(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
-    if not ConfirmForm().validate():
-        abort(400)
-    if not shared_responses(workshop):
-        flash(_("Nobody has shared a profile with you yet."), "error")
-        return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    job = report_queue.start_zip_job(workshop, language_arg(workshop.language))
-    return redirect(url_for("workshops.show", workshop_id=workshop.id, job=job.id) + "#downloads")
-
-
-@bp.get("/workshops/<int:workshop_id>/jobs/<int:job_id>.json")
-@login_required
-def job_status(workshop_id: int, job_id: int):
-    workshop = owned_workshop(workshop_id)
-    job = job_of(workshop, job_id)
-    return {
-        "status": job.status, "done": job.done, "total": job.total, "error": job_error_text(job),
-        "download": url_for("workshops.job_download", workshop_id=workshop.id, job_id=job.id) if job.status == "done" else None,
-    }
-
-
-@bp.get("/workshops/<int:workshop_id>/jobs/<int:job_id>/download")
-@login_required
-def job_download(workshop_id: int, job_id: int):
-    workshop = owned_workshop(workshop_id)
-    job = job_of(workshop, job_id)
-    data = zip_bytes(job)
-    if data is None:
-        abort(404, description=job_error_text(job) or _("This ZIP isn't ready yet."))
-    name = file_name(workshop.language, "profiles", workshop.title, workshop.held_on.isoformat(), ext="zip")
-    return zip_download(data, name)
-
-
-def latest_job(workshop: Workshop) -> ReportJob | None:
-    job = db.session.scalar(
-        select(ReportJob).where(ReportJob.workshop_id == workshop.id).order_by(ReportJob.id.desc()).limit(1)
-    )
-    return report_queue.check_lost(job)
-
-
-def job_of(workshop: Workshop, job_id: int) -> ReportJob:
-    job = db.session.get(ReportJob, job_id)
-    if job is None or job.workshop_id != workshop.id:
-        abort(404)
-    return report_queue.check_lost(job)
-
-
-@bp.get("/workshops/<int:workshop_id>/scores.csv")
-@login_required
-def scores_csv(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
-    language = language_arg(workshop.language)
-    instrument = instrument_bank().current
-    out = io.StringIO()
-    writer = csv.writer(out)
-    if workshop.named:
-        scales = [s.id for s in instrument.scales]
-        items = [i.id for i in instrument.items]
-        writer.writerow(["name", "completed_at", "language", "source", "instrument_id", "instrument_version"]
-                        + [f"{s}_score" for s in scales] + [f"{s}_band" for s in scales]
-                        + [f"{s}_{part}" for s in scales for part in ("exact", "interval_low", "interval_high", "near_cut")]
-                        + [f"flag_{f}" for f in FLAG_IDS] + items)
-        for response in shared_responses(workshop):
-            profile = profile_of(response, language)
-            answers = answers_of(response)
-            writer.writerow(
-                [_csv_text(response.respondent_name or ""), _iso_utc(response.completed_at), response.language, response.source,
-                 response.instrument_id, response.instrument_version]
-                + [_num(profile.scales[s].score) for s in scales] + [profile.scales[s].band or "" for s in scales]
-                + [value for s in scales for value in _uncertainty_columns(profile.scales[s])]
-                + [int(f in profile.flag_ids) for f in FLAG_IDS]
-                + [answers.get(i, "") for i in items]
-            )
-    else:
-        summary, _grid = team_of(workshop, language)
-        writer.writerow(["scale", "instrument_id", "instrument_version", "completed", "median", "low", "moderate", "high", "not_scorable",
-                         "with_validity_note"])
-        for row in summary.scales:
-            writer.writerow([row.scale_id, instrument.id, instrument.version, summary.included, _num(row.median),
-                             row.band_counts["low"], row.band_counts["moderate"], row.band_counts["high"], row.not_scorable,
-                             summary.flagged])
-    data = "\ufeff" + out.getvalue()  # a BOM, so that Excel reads UTF-8 and shows å, ä, ö
-    name = file_name(language, "scores", workshop.title, workshop.held_on.isoformat(), ext="csv")
-    return HttpResponse(data.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
-
-
-@bp.get("/workshops/<int:workshop_id>/scores.xlsx")
-@login_required
-def scores_xlsx(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
-    language = language_arg(workshop.language)
-    instrument = instrument_bank().current
-    if workshop.named:
-        rows = [
-            SheetRow(response.respondent_name, response.completed_at, response.language, response.source,
-                     profile_of(response, language), answers_of(response))
-            for response in shared_responses(workshop)
-        ]
-        data = workshop_xlsx(instrument, language, title=workshop.title, rows=rows, team=None)
-    else:
-        data = workshop_xlsx(instrument, language, title=workshop.title, rows=None, team=team_of(workshop, language)[0])
-    name = file_name(language, "scores", workshop.title, workshop.held_on.isoformat(), ext="xlsx")
-    return HttpResponse(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
-
-
-def _uncertainty_columns(result) -> list[str | int]:
-    low, high = result.interval or (None, None)
-    return [_num(result.exact), _num(low), _num(high), int(result.near_cut)]
-
-
-def _num(value) -> str:
-    return "" if value is None else f"{value:g}"
-
-
-def _iso_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()  # ISO 8601 with its time zone
-
-
-def _csv_text(text: str) -> str:
-    # A name starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@bp.get("/workshops/<int:workshop_id>/questionnaire.pdf")
-@login_required
-def blank_questionnaire(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
-    language = language_arg(workshop.language)
-    pdf = render_blank_questionnaire_pdf(instrument_bank().current, language)
-    return pdf_download(pdf, file_name(language, "questionnaire", workshop.title, ext="pdf"))
-
-
-@bp.route("/workshops/<int:workshop_id>/paper", methods=["GET", "POST"])
-@login_required
-def paper_entry(workshop_id: int):
-    workshop = owned_workshop(workshop_id)
-    instrument = instrument_bank().current
-    form = PaperEntryForm(language=workshop.language)
-    problems, typed, saved = [], {}, None
-    if request.method == "POST":
-        typed, problems = keyed_answers(request.form, instrument)
-        if form.validate() and not problems:
-            response, token = create_response(
-                form.language.data, (form.name.data or "").strip() or None, workshop_id=workshop.id,
-                share_with_coach=bool(form.share_with_coach.data) and workshop.named, source="paper",
-            )
-            save_answers(response, typed)
-            response.completed_at = datetime.now(timezone.utc)
-            db.session.commit()
-            prepare_profile_pdf(response, response.language)
-            saved = {"response": response, "token": token, "profile": profile_of(response, response.language)}
-            form, typed = PaperEntryForm(formdata=None, language=form.language.data), {}
-    keyed = db.session.scalar(select(func.count(Response.id)).where(Response.workshop_id == workshop.id, Response.source == "paper"))
-    return render_template(
-        "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
-        typed=typed, problems=problems, saved=saved, keyed=keyed,
-    ), (422 if problems or form.errors else 200)
-
-
-BLANK_KEYS = {"", "-", "0", "."}
-NOT_APPLICABLE_KEYS = {"n", "na", "x"}
-
-
-def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str]]:
-    """The answers of a keyed-in paper form: one field per item (1–5, n for
-    "does not apply", - or empty for a blank) or the whole form typed as one
-    string. Returns the answers and one message per problem, not per item."""
-    items = instrument.items
-    allowed = {"csrf_token", "name", "share_with_coach", "language", "answer_string"}
-    unexpected = sorted(set(form_data) - {item.id for item in items} - allowed)
-    if unexpected:
-        abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
-                                 fields=", ".join(unexpected)[:200]))
-    string = "".join((form_data.get("answer_string") or "").split())
-    if string:
-        keys = list(string.lower().replace("na", "n"))
-        if len(keys) != len(items):
-            return {}, [_("You typed %(typed)s answers; this questionnaire has %(total)s. Type one character per question: 1–5, n for “does not apply”, - for a blank.",
-                          typed=len(keys), total=len(items))]
-    else:
-        keys = [(form_data.get(item.id) or "").strip().lower() for item in items]
-    answers, wrong, not_offered = {}, [], []
-    for number, (item, key) in enumerate(zip(items, keys), 1):
-        if key in BLANK_KEYS:
-            continue
-        if key in VALID_VALUES:
-            answers[item.id] = int(key)
-        elif key in NOT_APPLICABLE_KEYS and item.offers_not_applicable:
-            answers[item.id] = NOT_APPLICABLE
-        elif key in NOT_APPLICABLE_KEYS and instrument.offers_not_applicable:
-            not_offered.append(str(number))  # the paper form has no such box for this question
+@limiter.limit("20 per hour")
+def share(workshop_id: int):
+    workshop = owner_workshop(workshop_id)
+    if workshop.follow_up_of_id is not None:
+        # Shared with its first workshop, so a co-facilitator never sees a before/after of a session not theirs.
+        abort(409, description=_("Sharing is set on the first workshop and covers its follow-up sessions."))
+    form = ShareForm()
+    if form.validate():
+        try:
+            coach = share_workshop(workshop, form.email.data)
+        except SharingError as exc:
+            form.email.errors.append(str(exc))
         else:
-            wrong.append(str(number))
-    problems = []
-    if wrong:
-        problems.append(_("Questions %(numbers)s: use 1–5, n for “does not apply” or - for a blank.", numbers=", ".join(wrong))
-                        if instrument.offers_not_applicable else
-                        _("Questions %(numbers)s: use 1–5, or - for a blank.", numbers=", ".join(wrong)))
-    if not_offered:
-        problems.append(ngettext("Question %(numbers)s has no “does not apply” box on the form: use 1–5, or - for a blank.",
-                                 "Questions %(numbers)s have no “does not apply” box on the form: use 1–5, or - for a blank.",
-                                 len(not_offered), numbers=", ".join(not_offered)))
-    if not wrong and not not_offered and not answers:
-        problems.append(_("No answers were keyed in."))
-    return answers, problems
+            flash(_("Shared with %(email)s.", email=coach.email), "success")
+            return redirect(url_for("workshops.show", workshop_id=workshop.id) + "#sharing")
+    elif "csrf_token" in form.errors:
+        abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
+    return _show_page(workshop, FollowUpForm(), form)
+
+
+@bp.post("/workshops/<int:workshop_id>/share/<int:coach_id>/remove")
+@login_required
+def unshare(workshop_id: int, coach_id: int):
+    workshop = owner_workshop(workshop_id)
+    if not ConfirmForm().validate():
+        abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
+    unshare_workshop(workshop, coach_id)
+    flash(_("The workshop is no longer shared with that coach."), "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id) + "#sharing")

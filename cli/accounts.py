@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from services.accounts import checked_email, create_coach, find_coach
+from services.passwords import password_problem
+
+
+@click.command("create-coach")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_coach_command(email: str, password_stdin: bool):
+    """Create a coach account (the password is prompted for)."""
+    try:
+        email = checked_email(email)
+    except ValueError as exc:
+        click.echo(f"Error: {email!r} is not an e-mail address: {exc}", err=True)
+        sys.exit(2)
+    if find_coach(email):
+        click.echo(f"Error: a coach with e-mail {email} exists already", err=True)
+        sys.exit(2)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with current_app.test_request_context():  # the shared messages, in English
+        problem = password_problem(password, email=email)
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(2)
+    create_coach(email, password)
+    click.echo(f"Created coach {email}")

@@ -1,0 +1,45 @@
+"""kaleido and the Chromium it drives, as reports/chart_export.py starts them: the one
+module that imports kaleido and choreographer, imported when a process starts its chart
+browser (the report server, a report worker, a PDF command), not by every process that
+imports chart_export (issue 29, bench/RESULTS.md "Footprint")."""
+
+from __future__ import annotations
+
+import kaleido
+from choreographer.browsers import Chromium
+
+from .cpu_priority import lowest_priority_for_this_thread
+
+
+class ReusingKaleido(kaleido.Kaleido):
+    # kaleido 1.5 reloads the tab after every export, re-parsing plotly.js
+    # (~200 ms of a ~235 ms export on this machine). We reload every
+    # RELOAD_EVERY exports instead, which keeps the tab's memory bounded.
+    RELOAD_EVERY = 200
+
+    async def _return_kaleido_tab(self, tab) -> None:
+        self._exports = getattr(self, "_exports", 0) + 1
+        if self._exports % self.RELOAD_EVERY == 0:
+            await tab.reload()
+        await self.tabs_ready.put(tab)
+
+
+class LowestPriorityChromium(Chromium):
+    # The browser process starts at the lowest priority and can never raise it (Chromium
+    # run as root raised its display threads to -8 above a lowered group). Only the browser:
+    # the exporter's Python threads stay at the web process's priority, because a lowered
+    # thread holding the interpreter lock held up the pages' threads (bench/investigations/gil_inversion.py).
+    def get_popen_args(self):
+        return {**super().get_popen_args(), "preexec_fn": lowest_priority_for_this_thread}
+
+    # One Chromium process instead of ten (browser, zygotes, GPU, network, storage, renderers):
+    # the renderer, the network service and the rest run as threads of the browser process.
+    # On this machine the browser's PSS after the profile charts fell from ~340 to ~220 MiB
+    # and a warm export stayed ~0.2 s (bench/RESULTS.md, "Footprint"). Chromium calls the
+    # mode unsupported; an export that fails is retried once on a restarted browser (svgs()).
+    # V8's lite mode (no optimising compiler) held ~16 MiB less for plotly.js, and a warm export
+    # took as long within the noise of this machine (bench/RESULTS.md).
+    FEWER_PROCESSES = ("--single-process", "--no-zygote", "--js-flags=--lite-mode")
+
+    def get_cli(self):
+        return [*super().get_cli(), *self.FEWER_PROCESSES]

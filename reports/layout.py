@@ -1,0 +1,65 @@
+"""Page layout with WeasyPrint: the one module that imports it, imported by
+reports/pdf.py when the first PDF is laid out (in the report server, a report
+worker, a PDF command), so that the processes that only import reports.pdf for
+its data and figures (the web workers, every other flask command) never load
+WeasyPrint, Pango and the fonts (issue 29, bench/RESULTS.md "Footprint")."""
+
+from __future__ import annotations
+
+import atexit
+import gc
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PDF_VARIANT = "pdf/ua-1"
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> CSS:
+    # Parsed once per process instead of once per report.
+    return CSS(filename=str(TEMPLATES / "pdf" / "report.css"), font_config=_fonts())
+
+
+@atexit.register
+def _release_fonts() -> None:
+    # Pango objects still alive when the interpreter shuts down are freed after
+    # cffi has unloaded Pango, and the process crashes on exit (seen in make bench).
+    # Freed here, while the libraries are still loaded.
+    _stylesheet.cache_clear()
+    _fonts.cache_clear()
+    gc.collect()
+
+
+class _ChartFetcher(URLFetcher):
+    """Hands WeasyPrint the report's own charts (`chart:NAME` URLs) and refuses
+    every other URL: a report never reads a file or the network, whatever text
+    ends up in it. Passing charts this way also spares encoding them into the
+    HTML and parsing them back out."""
+
+    def __init__(self, images: Mapping[str, str]):
+        super().__init__()
+        self.images = images
+
+    def fetch(self, url, headers=None):
+        svg = self.images.get(url)
+        if svg is None:
+            raise ValueError(f"a report loads only its own charts, not {url!r}")
+        return URLFetcherResponse(url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"})
+
+
+def write_pdf(html: str, chart_images: Mapping[str, str] | None = None) -> bytes:
+    document = HTML(string=html, base_url=str(TEMPLATES / "pdf"), url_fetcher=_ChartFetcher(chart_images or {}))
+    return document.write_pdf(
+        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_fonts(), pdf_identifier=False,
+    )

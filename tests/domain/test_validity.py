@@ -1,0 +1,306 @@
+"""Validity flags: each fires at its threshold and not one step short, none
+changes a score, the texts say which way the scores may be off, and the rules
+in the instrument file are validated on load. Runs on every version in the bank."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from assessment import (
+    AnswersError,
+    AnswerSet,
+    InstrumentError,
+    load_instrument,
+    parse_answers,
+    score_answers,
+)
+from assessment.bank import InstrumentBank
+from assessment.validity import late_spread, within_scale_spread
+
+from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
+
+BANK = InstrumentBank.load(QUESTIONS)
+VERSIONS = sorted(BANK.instruments.values(), key=lambda i: int(i.version))
+
+
+@pytest.fixture(params=VERSIONS, ids=lambda i: f"v{i.version}")
+def instrument(request):
+    return request.param
+
+
+def flags(instrument, answers, seconds=()):
+    return score_answers(instrument, AnswerSet(language="en", answers=answers, item_seconds=seconds)).flag_ids
+
+
+def test_varied_answers_raise_no_flag(instrument):
+    assert flags(instrument, varied_answers(instrument), seconds=(5.0,) * len(instrument.pages)) == ()
+
+
+# --- straight_lining on the share of identical answers
+
+
+def _one_answer_dominating(instrument, count: int) -> dict[str, int]:
+    """`count` answers of 3 spread over the questionnaire, the rest 2/4, so that no long run forms."""
+    items = [i.id for i in instrument.items]
+    others = len(items) - count
+    forward = [k for k, i in enumerate(instrument.items) if not i.reverse]
+    step = len(forward) / others
+    other_positions = {forward[int(k * step)] for k in range(others)}
+    assert len(other_positions) == others
+    return {item: (2 + 2 * (k % 2) if k in other_positions else 3) for k, item in enumerate(items)}
+
+
+def test_straight_lining_fires_on_the_share_of_identical_answers(instrument):
+    rules = instrument.validity
+    # the dominant answer here is "Sometimes" (3): it needs the midpoint share
+    needed = math.ceil(rules.straight_lining_midpoint_share * len(instrument.items))
+    answers = _one_answer_dominating(instrument, needed)
+    profile = score_answers(instrument, AnswerSet("en", answers))
+    assert "straight_lining" in profile.flag_ids
+    detail = next(f.detail for f in profile.flags if f.id == "straight_lining")
+    assert detail["longest_run"] < rules.straight_lining_run  # the share, not a run, fired
+    assert detail["identical_share"] == round(needed / len(instrument.items), 3)
+    assert "straight_lining" not in flags(instrument, _one_answer_dominating(instrument, needed - 1))
+
+
+# --- too_fast on the pages
+
+
+def test_too_fast_fires_on_enough_fast_pages_even_when_the_median_is_slow(instrument):
+    rules = instrument.validity
+    pages = len(instrument.pages)
+    fast = rules.too_fast_page_seconds_per_item - 0.01
+    seconds = [fast] * rules.too_fast_pages + [6.0] * (pages - rules.too_fast_pages)
+    answers = varied_answers(instrument)
+    profile = score_answers(instrument, AnswerSet("en", answers, item_seconds=tuple(seconds)))
+    detail = next(f.detail for f in profile.flags if f.id == "too_fast")
+    assert detail["median_seconds_per_item"] >= rules.too_fast_seconds_per_item
+    assert detail["fast_pages"] == rules.too_fast_pages
+    seconds[0] = rules.too_fast_page_seconds_per_item  # exactly at the threshold is not faster
+    assert "too_fast" not in flags(instrument, answers, tuple(seconds))
+
+
+def test_too_fast_median_rule_still_holds(instrument):
+    limit = instrument.validity.too_fast_seconds_per_item
+    answers = varied_answers(instrument)
+    assert "too_fast" in flags(instrument, answers, (limit - 0.1, limit - 0.1, 30.0))
+    assert "too_fast" not in flags(instrument, answers, (limit - 0.1, limit, 30.0))
+    assert "too_fast" not in flags(instrument, answers, ())
+
+
+# --- straight_lining needs the same answer on the reverse-keyed faults
+
+
+def test_the_same_answer_everywhere_but_the_faults_is_not_straight_lining():
+    """A healthy seller: "Never" on every behaviour and driver item, the faults admitted."""
+    for instrument in VERSIONS:
+        if not any(i.reverse for i in instrument.items):
+            continue
+        rules = instrument.validity
+        # every other fault, so that no run of identical answers forms across two faults
+        reverse = [i for i in instrument.items if i.reverse]
+        reverse = reverse[::2] + reverse[1::2]
+        answers = {i.id: (3 if i.reverse else 1) for i in instrument.items}
+        assert "straight_lining" not in flags(instrument, answers)
+        # one step short of firing and firing: the same "Never" on just under / at the share of the faults
+        needed = math.ceil(rules.straight_lining_reverse_share * len(reverse))
+        for i in reverse[: needed - 1]:
+            answers[i.id] = 1
+        assert "straight_lining" not in flags(instrument, answers), instrument.version
+        answers[reverse[needed - 1].id] = 1
+        profile = score_answers(instrument, AnswerSet("en", answers))
+        assert "straight_lining" in profile.flag_ids, instrument.version
+        detail = next(f.detail for f in profile.flags if f.id == "straight_lining")
+        assert detail["reverse_keyed_share"] == round(needed / len(reverse), 3)
+
+
+# --- inconsistent: answers to the items of one scale disagreeing with each other
+
+
+def _spread_by_hand(instrument, answers) -> float:
+    """Pooled within-scale SD computed independently of assessment.validity."""
+    squares, df = 0.0, 0
+    for scale in instrument.scales_of_kind("behaviour", "driver"):
+        x = np.array([answers[i.id] for i in scale.items if i.id in answers], float)
+        squares += ((x - x.mean()) ** 2).sum()
+        df += len(x) - 1
+    return math.sqrt(squares / df)
+
+
+def _crossing(instrument):
+    """Walk from answers that agree within each scale towards a zig-zag one item at a time;
+    return the first answers whose spread reaches the threshold and the ones just before."""
+    threshold = instrument.validity.inconsistent_spread
+    answers = {i.id: 3 for i in instrument.items}
+    seen: dict[str, int] = {}
+    for item in (i for i in instrument.items if not i.reverse):
+        before = dict(answers)
+        seen[item.scale_id] = seen.get(item.scale_id, 0) + 1
+        answers[item.id] = 1 if seen[item.scale_id] % 2 else 5
+        if within_scale_spread(instrument, answers) >= threshold:
+            return answers, before
+    raise AssertionError("the zig-zag pattern never reached the threshold")
+
+
+def test_inconsistent_fires_at_the_threshold_and_not_one_answer_short(instrument):
+    flagged, short = _crossing(instrument)
+    profile = score_answers(instrument, AnswerSet("en", flagged))
+    assert "inconsistent" in profile.flag_ids
+    detail = next(f.detail for f in profile.flags if f.id == "inconsistent")
+    assert detail["within_scale_sd"] == pytest.approx(_spread_by_hand(instrument, flagged), abs=0.006)
+    assert detail["threshold"] == instrument.validity.inconsistent_spread
+    assert "inconsistent" not in flags(instrument, short)
+    assert _spread_by_hand(instrument, short) < instrument.validity.inconsistent_spread
+
+
+def test_an_uneven_but_consistent_profile_is_not_inconsistent(instrument):
+    """Every scale at its own level, however far apart: no disagreement within a scale."""
+    levels = {"postponing_contact": 5, "weak_close": 1, "abandoned_follow_up": 1, "fear_of_pushiness": 5}
+    answers = {i.id: levels.get(i.scale_id, 3) for i in instrument.items}
+    assert within_scale_spread(instrument, answers) == 0
+    assert "inconsistent" not in flags(instrument, answers)
+
+
+def test_inconsistent_needs_two_thirds_of_the_items(instrument):
+    flagged, _ = _crossing(instrument)
+    substantive = [i.id for s in instrument.scales_of_kind("behaviour", "driver") for i in s.items]
+    keep = math.ceil(2 / 3 * len(substantive))
+    enough = {i: flagged[i] for i in substantive[:keep]}
+    too_few = {i: flagged[i] for i in substantive[: keep - 1]}
+    assert within_scale_spread(instrument, enough) is not None
+    assert within_scale_spread(instrument, too_few) is None
+    assert "inconsistent" not in flags(instrument, too_few)
+
+
+def test_inconsistent_fires_on_the_late_pages_at_the_threshold_and_not_one_answer_short():
+    """Random answering once tired: the last pages stray from the same scale's earlier answers
+    while the whole questionnaire's spread stays below its own threshold."""
+    for instrument in VERSIONS:
+        rules = instrument.validity
+        if not rules.inconsistent_late_pages:
+            continue
+        late = {i.id for page in instrument.pages[-rules.inconsistent_late_pages:] for i in page}
+        answers = {i.id: (2 if i.reverse else 3) for i in instrument.items}  # faults admitted "Rarely"
+        before, flagged, swing = None, None, 0
+        for item in (i for i in instrument.items if i.id in late and not i.reverse):
+            before = dict(answers)
+            answers[item.id] = 5 if swing % 2 == 0 else 1
+            swing += 1
+            if late_spread(instrument, answers, rules.inconsistent_late_pages) >= rules.inconsistent_late_spread:
+                flagged = answers
+                break
+        assert flagged is not None, instrument.version
+        assert within_scale_spread(instrument, flagged) < rules.inconsistent_spread  # the late rule alone
+        profile = score_answers(instrument, AnswerSet("en", flagged))
+        assert "inconsistent" in profile.flag_ids, instrument.version
+        detail = next(f.detail for f in profile.flags if f.id == "inconsistent")
+        assert detail["late_pages_deviation"] >= rules.inconsistent_late_spread
+        assert late_spread(instrument, before, rules.inconsistent_late_pages) < rules.inconsistent_late_spread
+        assert "inconsistent" not in flags(instrument, before), instrument.version
+
+
+# --- flags never change scores; texts say which way the scores may be off
+
+
+def test_no_flag_changes_a_score(instrument):
+    flagged, _ = _crossing(instrument)
+    fast = (0.5,) * len(instrument.pages)
+    with_flags = score_answers(instrument, AnswerSet("en", flagged, item_seconds=fast))
+    without_timing = score_answers(instrument, AnswerSet("en", flagged))
+    assert {"inconsistent", "too_fast"} <= set(with_flags.flag_ids)
+    assert "too_fast" not in without_timing.flag_ids
+    for scale in instrument.scales:
+        keyed = [(6 - flagged[i.id]) if i.reverse else flagged[i.id] for i in scale.items]
+        assert with_flags.scales[scale.id] == without_timing.scales[scale.id]
+        if getattr(scale, "scoring", "mean") == "mean":
+            exact = getattr(with_flags.scales[scale.id], "exact", None) or with_flags.scales[scale.id].score
+            assert exact == pytest.approx((sum(keyed) / len(keyed) - 1) / 4 * 100, abs=0.05)
+
+
+CARELESS = ("straight_lining", "too_fast", "inconsistent")
+
+
+def test_flag_texts_state_the_direction_of_the_possible_bias(instrument):
+    texts = instrument.validity.flag_texts
+    for flag in CARELESS:
+        assert "either direction" in texts[flag]["en"], flag
+        assert "åt vilket håll som helst" in texts[flag]["sv"], flag
+    assert "lower than reality" in texts["impression_management_high"]["en"]
+    assert "lägre än verkligheten" in texts["impression_management_high"]["sv"]
+    for text in texts.values():
+        assert "higher than reality" not in text["en"]
+
+
+# --- the rules in the instrument file
+
+
+def _break_rules(tmp_path, change) -> str:
+    folder = copy_bank(tmp_path)
+    edit_yaml(folder / "instrument.yaml", lambda d: change(d["validity"]))
+    with pytest.raises(InstrumentError) as err:
+        load_instrument(folder)
+    return str(err.value)
+
+
+def test_the_retired_model_profile_rule_is_refused(tmp_path):
+    message = _break_rules(tmp_path, lambda v: v.__setitem__("inconsistent_distance", 1.8))
+    assert "'inconsistent_distance' is retired" in message
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("straight_lining_share", 0.4, "'straight_lining_share' must be above 0.5"),
+        ("too_fast_page_seconds_per_item", 9.0, "at most 'too_fast_seconds_per_item'"),
+        ("too_fast_pages", 0, "'too_fast_pages' must be at least 1"),
+        ("inconsistent_spread", 0.4, "'inconsistent_spread' must be above 0.5 and below 2"),
+        ("inconsistent_spread", "high", "'inconsistent_spread' must be int or float"),
+        ("straight_lining_reverse_share", 0, "'straight_lining_reverse_share' must be above 0"),
+        ("impression_management_min_answered", 99, "'impression_management_min_answered' must be 1–"),
+    ],
+)
+def test_rules_with_bad_thresholds_are_refused(tmp_path, key, value, message):
+    assert message in _break_rules(tmp_path, lambda v: v.__setitem__(key, value))
+
+
+# --- timings in answers files
+
+
+def _file(instrument, **extra) -> str:
+    return json.dumps({"language": "en", "answers": varied_answers(instrument), **extra})
+
+
+def test_answers_file_takes_seconds_per_page(instrument):
+    pages = instrument.pages
+    seconds = [6.0 * len(p) for p in pages]
+    seconds[0] = 1.0 * len(pages[0])
+    answer_set = parse_answers(instrument, _file(instrument, seconds_per_page=seconds))
+    assert answer_set.item_seconds == pytest.approx([1.0] + [6.0] * (len(pages) - 1))
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"seconds_per_page": [30.0]}, "'seconds_per_page' has 1 entries; the questionnaire has"),
+        ({"seconds_per_page": "fast"}, "'seconds_per_page' must be a list of seconds"),
+        ({"seconds_per_page": [-1.0]}, "'seconds_per_page' must be a list of seconds"),
+        ({"seconds_per_page": [True]}, "'seconds_per_page' must be a list of seconds"),
+        ({"seconds_per_page": [], "seconds_per_item": 4}, "not both"),
+    ],
+)
+def test_bad_seconds_per_page_is_refused(instrument, extra, message):
+    with pytest.raises(AnswersError, match=message):
+        parse_answers(instrument, _file(instrument, **extra))
+
+
+def test_sometimes_needs_the_larger_share_and_other_answers_the_plain_one():
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    assert rules.straight_lining_midpoint_share > rules.straight_lining_share
+    plain = math.ceil(rules.straight_lining_share * len(v3.items))
+    threes = _one_answer_dominating(v3, plain)
+    assert "straight_lining" not in flags(v3, threes)  # 80 % "Sometimes": short of 85 %
+    twos = {k: {3: 2, 2: 3}.get(v, v) for k, v in threes.items()}  # the same pattern, "Rarely" dominating
+    assert "straight_lining" in flags(v3, twos)

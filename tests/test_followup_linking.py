@@ -1,0 +1,192 @@
+"""Issue 25, F1/F7: linking a follow-up take to an earlier one. Only a take the
+person shared with this coach in the named workshop the session follows up can
+be linked; everything else gets one refusal; wrong codes have a limit of their
+own; the coach's PDF carries nothing beyond the linked pair of shared takes."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from services.db import db
+from services.models import Response, Retake, RetakeLink, hash_token, new_token
+
+from .support import Respondent, create_workshop, csrf_of, login, make_app, make_coach
+from .support.followup import NOW, THEN, answers_for, create_follow_up, join, make_plan
+from .support.workshops import make_zip
+
+REFUSAL = "doesn't match a profile you shared in the first session"
+
+
+def field_error(html: str) -> str:
+    return re.search(r'id="previous_link-error">(.*?)</p>', html, re.S).group(1)
+
+
+def self_test(client, instrument) -> Respondent:
+    person = Respondent(client, instrument)
+    person.start(name="Åsa")
+    person.complete(answers_for(instrument, THEN))
+    return person
+
+
+def code_on_profile(person) -> str:
+    return re.search(r"data-follow-up-code>([A-Z0-9-]+)<", person.client.get(person.url("/profile")).text).group(1)
+
+
+def test_only_a_take_shared_in_the_followed_up_named_workshop_can_be_linked(app, coach, instrument):
+    kickoff_id, kickoff = create_workshop(coach, title="Kickoff", privacy="named")
+    _, anonymous = create_workshop(coach, title="Anon", privacy="anonymous")
+    _, other_named = create_workshop(coach, title="Another named", privacy="named")
+    rival = app.test_client()
+    login(rival, *make_coach(app, "rival@example.com", "another long password"))
+    _, rivals = create_workshop(rival, title="Rival's", privacy="named")
+    _, follow_up = create_follow_up(coach, kickoff_id)
+
+    people = app.test_client()
+    private = self_test(people, instrument)
+    in_anonymous = join(people, instrument, anonymous, keyed=THEN)
+    unshared = join(people, instrument, kickoff, name="Åsa", share=False, keyed=THEN)
+    at_rival = join(people, instrument, rivals, name="Åsa", keyed=THEN)
+    elsewhere = join(people, instrument, other_named, name="Åsa", keyed=THEN)
+    shared = join(people, instrument, kickoff, name="Åsa", keyed=THEN)
+
+    # None of these has a code to show; the shared take in a named workshop has.
+    assert "data-follow-up-code" not in people.get(private.url("/profile")).text
+    assert "data-follow-up-code" not in people.get(in_anonymous.url("/profile")).text
+    assert "data-follow-up-code" not in people.get(unshared.url("/profile")).text
+
+    refusals = set()
+    for take in (private, in_anonymous, unshared, at_rival, elsewhere):
+        for typed in (f"http://localhost/response/{take.token}/profile", take.token and f"/response/{take.token}"):
+            reply = join(people, instrument, follow_up, name="Åsa", previous_link=typed, keyed=NOW)
+            assert reply.status_code == 400, "an unshared, anonymous, private or other coach's take was linked"
+            refusals.add(field_error(reply.text))
+    # a code from a take shared elsewhere, and a made-up code
+    for typed in (code_on_profile(at_rival), code_on_profile(elsewhere), "ABCDE-FGHJK"):
+        reply = join(people, instrument, follow_up, name="Åsa", previous_link=typed, keyed=NOW)
+        assert reply.status_code == 400
+        refusals.add(field_error(reply.text))
+    assert len(refusals) == 1, "one refusal, whatever the reason: no oracle"
+    assert REFUSAL.replace("'", "&#39;") in refusals.pop()
+    with app.app_context():
+        assert db.session.scalars(select(Retake)).all() == []
+
+    # The right take, named three ways: its code (typed loosely), its private link, the reminder's retake link.
+    retake_token = new_token()
+    with app.app_context():
+        shared_id = Response.by_token(shared.token).id
+        db.session.add(RetakeLink(token_hash=hash_token(retake_token), response_id=shared_id))
+        db.session.commit()
+    code = code_on_profile(shared)
+    assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", code)
+    for typed in (code.lower().replace("-", " "), f"http://localhost/response/{shared.token}/profile",
+                  f"https://example.org/retake/{retake_token}"):
+        linked = join(people, instrument, follow_up, name="Åsa", previous_link=typed, keyed=NOW)
+        assert isinstance(linked, Respondent), linked.text[:300]
+        with app.app_context():
+            assert db.session.get(Retake, Response.by_token(linked.token).id).previous_id == shared_id
+
+
+def test_wrong_codes_have_their_own_limit_and_never_lock_an_office_out(tmp_path, instrument):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, JOIN_FAILURE_LIMIT="5 per hour",
+                   FOLLOW_UP_LINK_FAILURE_LIMIT="3 per hour")
+    coach = app.test_client()
+    login(coach, *make_coach(app))
+    kickoff_id, kickoff = create_workshop(coach, title="Kickoff", privacy="named")
+    _, follow_up = create_follow_up(coach, kickoff_id)
+    office = app.test_client()
+    office.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    first = join(office, instrument, kickoff, name="Åsa", keyed=THEN)
+    code = code_on_profile(first)
+    for _ in range(8):  # more than either limit
+        assert join(office, instrument, follow_up, name="X", previous_link="WRONG-CODE1").status_code == 400
+    # the link budget is spent: the right code is refused with a message saying why, but nobody is locked out
+    spent = join(office, instrument, follow_up, name="Åsa", previous_link=code)
+    assert spent.status_code == 400 and "Too many codes" in spent.text
+    assert isinstance(join(office, instrument, follow_up, name="Bo", keyed=NOW), Respondent)
+    assert isinstance(join(office, instrument, follow_up, name="Cy", keyed=NOW), Respondent)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def pdf_text_of(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def pdf_text(reply) -> str:
+    assert reply.status_code == 200, reply.status_code
+    return pdf_text_of(reply.data)
+
+
+def test_the_coachs_pdf_carries_only_the_linked_pair_and_no_plan(app, coach, instrument):
+    kickoff_id, kickoff = create_workshop(coach, title="Kickoff", privacy="named")
+    follow_up_id, follow_up = create_follow_up(coach, kickoff_id)
+    people = app.test_client()
+    first = join(people, instrument, kickoff, name="Åsa", keyed=THEN)
+    make_plan(first, **{"actions-0-situation": "a secret first situation", "actions-0-step": "a secret first step"})
+    now = join(people, instrument, follow_up, name="Åsa", previous_link=code_on_profile(first), keyed=NOW)
+    make_plan(now, **{"actions-0-situation": "a secret second situation", "actions-0-step": "a secret second step"})
+
+    own = pdf_text(people.get(now.url("/profile.pdf?lang=en")))
+    # The person's own PDF has their new plan; the earlier one only for whoever holds that take's
+    # private link, not through a code (test_a_take_linked_by_code_sees_the_earlier_scores_but_never_its_plan).
+    assert "secret second situation" in own and "secret first situation" not in own
+
+    with app.app_context():
+        response_id = Response.by_token(now.token).id
+    text = pdf_text(coach.get(f"/coach/workshops/{follow_up_id}/responses/{response_id}.pdf?lang=en"))
+    assert "Then and now" in text, "the linked pair of shared takes is the coach's to see"
+    assert "secret" not in text, "no plan, no earlier plan in the coach's render"
+    assert "did you do it?" not in text
+    state = make_zip(coach, follow_up_id)
+    assert state["status"] == "done"
+    zipped = zipfile.ZipFile(io.BytesIO(coach.get(state["download"]).data))
+    profile = next(m for m in zipped.namelist() if m.startswith("profile-"))
+    text = pdf_text_of(zipped.read(profile))
+    assert "Then and now" in text and "secret" not in text, "the ZIP is a coach's render too"
+
+    # Had the person stopped sharing the first take, the coach would not see it beside the new one.
+    with app.app_context():
+        db.session.get(Response, Response.by_token(first.token).id).share_with_coach = False
+        db.session.commit()
+    text = pdf_text(coach.get(f"/coach/workshops/{follow_up_id}/responses/{response_id}.pdf?lang=en"))
+    assert "Then and now" not in text
+
+
+def test_the_share_consent_says_what_the_coach_sees(app, coach, instrument):
+    kickoff_id, _ = create_workshop(coach, title="Kickoff", privacy="named")
+    _, follow_up = create_follow_up(coach, kickoff_id)
+    people = app.test_client()
+    for language, words in (("en", ("every answer", "Never your plan", "follow-up code")),
+                            ("sv", ("varje svar", "Aldrig din plan", "uppföljningskod"))):
+        page = people.get(f"/join/{follow_up}?lang={language}").text
+        hint = page.split('id="share_with_coach-hint"')[1].split("</p>")[0]
+        assert all(word in hint for word in words), (language, hint)
+    assert csrf_of(page)
+
+
+def test_a_take_linked_by_code_sees_the_earlier_scores_but_never_its_plan(app, coach, instrument):
+    """Found in the attack replay of issue 25: whoever typed a follow-up code saw the earlier
+    take's plan ("Your plan from last time …"), though the card promised its scores only. A
+    code may have been passed on; the private link is the person's own and still shows it."""
+    kickoff_id, kickoff = create_workshop(coach, title="Kickoff", privacy="named")
+    _, follow_up = create_follow_up(coach, kickoff_id)
+    asa = join(app.test_client(), instrument, kickoff, name="Åsa", keyed=THEN)
+    assert make_plan(asa, **{"actions-0-step": "ring tre kunder före lunch"}).status_code == 302
+    code = code_on_profile(asa)
+
+    by_code = join(app.test_client(), instrument, follow_up, name="Bo", previous_link=code, keyed=NOW)
+    page = by_code.client.get(by_code.url("/profile?lang=en")).text
+    assert "Then and now" in page or "then and now" in page.lower()
+    assert "ring tre kunder" not in page
+    pdf = pdf_text_of(by_code.client.get(by_code.url("/profile.pdf?lang=en")).data)
+    assert "ring tre kunder" not in pdf
+
+    by_private_link = join(app.test_client(), instrument, follow_up, name="Åsa",
+                           previous_link=f"http://localhost/response/{asa.token}/profile", keyed=NOW)
+    assert "ring tre kunder" in by_private_link.client.get(by_private_link.url("/profile?lang=en")).text

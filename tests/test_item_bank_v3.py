@@ -1,0 +1,191 @@
+"""Instrument version 3 (issue #26): the item bank's rules beyond what the loader
+enforces, every item the issue named revised, the construct map and change table
+in questions/README.md, and the validity notes on concrete honest people: the
+article's three personas and a healthy seller, at a reading pace, get no note."""
+
+import re
+
+import pytest
+
+from assessment import AnswerSet, InstrumentError, load_instrument, score_answers
+from assessment.bank import InstrumentBank
+
+from .support import QUESTIONS, edit_yaml
+
+BEHAVIOURS = ("postponing_contact", "weak_close", "abandoned_follow_up")
+# Motive clauses, judging or leading words (INSTRUMENT-REVIEW.md). The article's own words for
+# the feeling (tjatig, störa, påträngande, framfusig; nag, disturb) belong in the driver, whose
+# items are feelings: only the behaviour items must stay free of them.
+JUDGING = {
+    "en": [r"so as not to", r"\bshould\b", r"tell myself", r"just as well", r"settle for", r"don't want to",
+           r"do not want to", r"\bbecause\b", r"even when"],
+    "sv": [r"för att inte", r"\bborde\b", r"intalar", r"lika gärna", r"nöjer mig", r"vill inte", r"eftersom",
+           r"även när"],
+}
+FEELING_WORDS = {"en": [r"\bnag", r"clingy", r"disturb", r"pushy", r"forward"],
+                 "sv": [r"tjat", r"klängig", r"störa", r"påträngande", r"framfusig"]}
+PHONE_WORDS = {"en": r"\bcall(s|ing)?\b|\bphone\b", "sv": r"\bring(a|er|t)?\b|telefon|\bmobil"}
+# Items the issue named (#26) and must differ from v2 in the language(s) it named.
+REVISED = {"pc1": "sv", "pc2": "both", "pc3": "both", "pc4": "both", "pc6": "both", "wc1": "both", "wc5": "sv",
+           "wc7": "both", "af4": "both", "af7": "both", "af8": "both", "fp6": "both", "im2": "sv", "im6": "both"}
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return InstrumentBank.load(QUESTIONS)
+
+
+@pytest.fixture(scope="module")
+def v3(bank):
+    return bank.current
+
+
+def test_v3_is_current_and_keeps_the_limits(v3):
+    assert v3.version == "3" and len(v3.items) <= 40
+    for scale_id in BEHAVIOURS:
+        assert 6 <= len(v3.scale(scale_id).items) <= 8
+    im = v3.scale("impression_management")
+    assert 6 <= len(im.items) <= 8 and im.scoring == "extreme" and all(i.reverse for i in im.items)
+    assert not any(i.reverse for s in v3.scales_of_kind("behaviour", "driver") for i in s.items)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_behaviour_items_have_no_motive_judging_or_feeling_words(v3, language):
+    for scale in v3.scales_of_kind("behaviour"):
+        for item in scale.items:
+            for pattern in JUDGING[language] + FEELING_WORDS[language]:
+                assert not re.search(pattern, item.text[language], re.IGNORECASE), (item.id, pattern)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_driver_may_use_the_articles_words_but_no_judging_ones(v3, language):
+    driver = v3.scale("fear_of_pushiness").items
+    for item in driver:
+        for pattern in JUDGING[language]:
+            assert not re.search(pattern, item.text[language], re.IGNORECASE), (item.id, pattern)
+    used = {p for p in FEELING_WORDS[language] for i in driver if re.search(p, i.text[language], re.IGNORECASE)}
+    assert len(used) >= 3, used  # the article's words are where they belong
+    # not wanting to disturb at the wrong moment (the issue's coverage gap)
+    assert any(re.search(r"störa.*fel tillfälle" if language == "sv" else r"disturb.*wrong moment", i.text[language])
+               for i in driver)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_behaviour_and_driver_items_are_channel_neutral(v3, language):
+    for scale in v3.scales_of_kind("behaviour", "driver"):
+        for item in scale.items:
+            assert not re.search(PHONE_WORDS[language], item.text[language], re.IGNORECASE), item.id
+
+
+def test_no_two_items_of_a_scale_stand_side_by_side(v3):
+    scales = [item.scale_id for item in v3.items]
+    assert all(a != b for a, b in zip(scales, scales[1:]))
+    assert len({item.text["en"] for item in v3.items}) == len({item.text["sv"] for item in v3.items}) == len(v3.items)
+
+
+def test_every_item_the_issue_named_is_revised(bank, v3):
+    v2 = {i.id: i for i in bank.get("tripwire", "2").items}
+    now = {i.id: i for i in v3.items}
+    for item_id, languages in REVISED.items():
+        for language in ("sv", "en") if languages == "both" else (languages,):
+            assert now[item_id].text[language] != v2[item_id].text[language], (item_id, language)
+    # the items the issue read as ambiguous now carry their direction in the text
+    assert "skjuter fram" not in now["pc6"].text["sv"]
+    for item_id in ("pc3", "pc4"):
+        assert "although I have time" in now[item_id].text["en"] and "fast jag h" in now[item_id].text["sv"]
+    assert "between my follow-ups" not in now["af7"].text["en"]  # no longer assumes two follow-ups
+
+
+def test_the_faults_are_everyday_ones_not_rare_events(v3):
+    """Borrowing, presents and the last biscuit are rare within three months (#26): gone."""
+    texts = " ".join(i.text["en"] for i in v3.scale("impression_management").items)
+    for rare in ("borrowed", "present", "biscuit"):
+        assert rare not in texts
+
+
+def test_every_item_has_a_row_in_the_construct_map_and_the_change_table(v3):
+    readme = (QUESTIONS / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## Version 3"):readme.index("## Version 2")]
+    construct = part[part.index("### Construct map"):part.index("### Changes from v2 to v3")]
+    changes = part[part.index("### Changes from v2 to v3"):]
+    for item in v3.items:
+        assert re.search(rf"^\| {item.id} \|", construct, re.MULTILINE), item.id
+        assert re.search(rf"\| {item.id} \|", changes), item.id
+
+
+def test_a_v3_item_without_its_swedish_text_stops_loading(tmp_path):
+    import shutil
+
+    folder = tmp_path / "v3"
+    shutil.copytree(QUESTIONS / "v3", folder)
+    edit_yaml(folder / "items.yaml", lambda d: d["items"][1]["text"].pop("sv"))
+    with pytest.raises(InstrumentError, match=r"items.yaml: item 'pc2': 'text' has no text in 'sv'"):
+        load_instrument(folder)
+
+
+# --- concrete honest people get no note -------------------------------------------------
+
+READING_PACE = 5.5  # seconds per item
+
+
+def _person(instrument, levels: dict[str, int], faults: int = 3) -> AnswerSet:
+    answers = {i.id: faults if i.scale_id == "impression_management" else levels[i.scale_id] for i in instrument.items}
+    return AnswerSet("en", answers, None, (READING_PACE,) * len(instrument.pages))
+
+
+def _persona(own: str, high: int, low: int) -> dict[str, int]:
+    return {s: (high if s in (own, "fear_of_pushiness") else low) for s in (*BEHAVIOURS, "fear_of_pushiness")}
+
+
+@pytest.mark.parametrize("version", ["3", "2"])
+@pytest.mark.parametrize("own", BEHAVIOURS)
+@pytest.mark.parametrize("high, low", [(4, 2), (5, 1)])
+def test_the_articles_pure_personas_get_no_note(bank, version, own, high, low):
+    instrument = bank.get("tripwire", version)
+    profile = score_answers(instrument, _person(instrument, _persona(own, high, low)))
+    assert profile.flag_ids == ()
+    assert profile.scales[own].band == "high"
+    assert {profile.scales[o].band for o in BEHAVIOURS if o != own} == {"low"}
+
+
+@pytest.mark.parametrize("version", ["3", "2"])
+def test_a_healthy_seller_gets_no_note(bank, version):
+    """ "Never" to every behaviour and driver item, the everyday faults admitted "Sometimes"."""
+    instrument = bank.get("tripwire", version)
+    profile = score_answers(instrument, _person(instrument, {s: 1 for s in (*BEHAVIOURS, "fear_of_pushiness")}))
+    assert profile.flag_ids == ()
+    assert all(profile.scales[s].score == 0 for s in BEHAVIOURS)
+
+
+# --- the impression-management note: proportional, never on fewer than five answered ---------
+
+
+def _faults(instrument, flawless: int, answered: int) -> AnswerSet:
+    answers = {i.id: 3 for i in instrument.items if i.scale_id != "impression_management"}
+    faults = instrument.scale("impression_management").items
+    for k, item in enumerate(faults[:answered]):
+        answers[item.id] = 1 if k < flawless else 3  # raw 1 = "Never" to a fault: flawless
+    return AnswerSet("en", answers)
+
+
+def test_the_im_note_fires_at_its_share_and_not_one_flawless_answer_short(v3):
+    m = len(v3.scale("impression_management").items)
+    needed = 6  # 6 of 8 (cut 75, questions/README.md)
+    assert "impression_management_high" in score_answers(v3, _faults(v3, needed, m)).flag_ids
+    assert "impression_management_high" not in score_answers(v3, _faults(v3, needed - 1, m)).flag_ids
+
+
+def test_a_blank_fault_is_counted_proportionally(bank):
+    """v2 on paper: one fault left blank used to make 3 "Never" of 5 a flag."""
+    v2 = bank.get("tripwire", "2")
+    assert "impression_management_high" not in score_answers(v2, _faults(v2, 3, 5)).flag_ids
+    assert "impression_management_high" in score_answers(v2, _faults(v2, 4, 5)).flag_ids
+    assert "impression_management_high" in score_answers(v2, _faults(v2, 4, 6)).flag_ids
+    assert "impression_management_high" not in score_answers(v2, _faults(v2, 3, 6)).flag_ids
+
+
+def test_the_im_note_never_fires_on_fewer_than_five_answered(bank):
+    v2 = bank.get("tripwire", "2")
+    four = score_answers(v2, _faults(v2, 4, 4))
+    assert four.scales["impression_management"].band == "high"  # the scale is still scored and shown
+    assert "impression_management_high" not in four.flag_ids

@@ -1,0 +1,65 @@
+"""The host's report server (reports/report_client.py, reports/report_server.py): one
+process and one Chromium making profile PDFs for every web worker (issue 29)."""
+
+import os
+import socket
+
+import pytest
+
+from assessment import load_instrument
+from reports.pdf import render_profile_pdf_in_process
+from reports.report_client import (
+    ReportServerClient,
+    ReportServerError,
+    usable_socket_path,
+)
+
+from .support import QUESTIONS, command_of, descendants_of
+from .support.reports import pdf_text, report_for
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_instrument(QUESTIONS / "v1")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    client = ReportServerClient(str(tmp_path_factory.mktemp("rs") / "socket"), ("sv", "en"))
+    client.start()
+    return client
+
+
+def test_the_report_server_makes_the_pdf_this_process_makes(server, bank):
+    report = report_for(bank, "sv")
+    there, here = pdf_text(server.call("profile_pdf", report)), pdf_text(render_profile_pdf_in_process(report))
+    assert len(there[0].pages) == len(here[0].pages) == 6
+    assert there[1] == here[1]  # the same text read back, page by page (the name's <script> escaped alike)
+
+
+def test_a_second_client_finds_the_running_server_and_starts_none(server, bank):
+    before = [pid for pid in descendants_of(os.getpid()) if "reports.report_server" in command_of(pid)]
+    again = ReportServerClient(server.socket_path, ("sv", "en"))
+    assert again.call("profile_pdf", report_for(bank, "en"))[:5] == b"%PDF-"
+    after = [pid for pid in descendants_of(os.getpid()) if "reports.report_server" in command_of(pid)]
+    assert len(after) == len(before) >= 1
+
+
+def test_it_runs_only_the_one_request_it_knows(server):
+    with pytest.raises(ReportServerError, match="unknown request 'os.system'"):
+        server.call("os.system", "true")
+
+
+def test_its_socket_is_for_this_user_only(server):
+    folder = os.path.dirname(server.socket_path)
+    assert os.stat(folder).st_mode & 0o777 == 0o700
+    assert os.stat(server.socket_path).st_mode & 0o077 == 0
+    with socket.socket(socket.AF_UNIX) as probe:  # and it answers there
+        probe.connect(server.socket_path)
+
+
+def test_a_socket_path_too_long_for_unix_sockets_is_moved_to_the_temporary_folder(tmp_path):
+    long = str(tmp_path / ("x" * 120) / "socket")
+    moved = usable_socket_path(long)
+    assert len(os.fsencode(moved)) <= 100 and moved == usable_socket_path(long)
+    assert usable_socket_path("/tmp/short/socket") == "/tmp/short/socket"
