@@ -9,12 +9,14 @@ threads (kaleido issue #444), so we run our own event loop in one thread."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import logging
 import os
 import shutil
 import signal
 import threading
+import time
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -29,6 +31,42 @@ BROWSER_FIX = (
 
 class ChartExportError(RuntimeError):
     """Charts could not be exported; the message names the fix."""
+
+
+class _BrowserOutput(logging.Handler):
+    """The last lines Chromium wrote to its standard error. choreographer feeds them to the
+    logger "browser_proc" at DEBUG, which a default set-up drops; kept here, they go into the
+    error when a browser does not start (CI once saw Chromium "close immediately after
+    starting" and nothing more), and they stay out of the application's own log."""
+
+    KEEP = 40
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: collections.deque[str] = collections.deque(maxlen=self.KEEP)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage().strip())
+
+    def last(self, count: int = 6) -> str:
+        lines = [line for line in self.lines if line][-count:]
+        return " | ".join(lines) if lines else "nothing"
+
+
+_browser_output_lock = threading.Lock()
+_browser_output: _BrowserOutput | None = None
+
+
+def _browser_output_log() -> _BrowserOutput:
+    global _browser_output
+    with _browser_output_lock:
+        if _browser_output is None:
+            _browser_output = _BrowserOutput()
+            logger = logging.getLogger("browser_proc")
+            logger.setLevel(logging.DEBUG)
+            logger.propagate = False
+            logger.addHandler(_browser_output)
+        return _browser_output
 
 
 def find_browser() -> str | None:
@@ -51,7 +89,8 @@ class ChartExporter:
         self._pid: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido = None  # a reports.browser.ReusingKaleido once started
-        self.restarts = 0
+        self.restarts = 0  # browsers replaced after a failed export
+        self.start_failures = 0  # starts that failed and were tried again
 
     # -- public ---------------------------------------------------------------
 
@@ -110,6 +149,12 @@ class ChartExporter:
             future.cancel()
             raise TimeoutError(f"no answer from the browser within {timeout:g} s") from None
 
+    # A browser that fails to start is started once more, after a pause: a start can fail
+    # for a moment's reason (CI once saw Chromium exit at once on a loaded machine, which
+    # neither the same machine nor a loaded one showed again).
+    START_ATTEMPTS = 2
+    START_PAUSE = 1.0
+
     def _ensure_started(self) -> None:
         if self._kaleido is not None and self._pid == os.getpid():
             return
@@ -119,15 +164,32 @@ class ChartExporter:
         browser = find_browser()
         if browser is None:
             raise ChartExportError(f"no Chromium found for chart export: {BROWSER_FIX}")
+        output = _browser_output_log()
+        for attempt in range(1, self.START_ATTEMPTS + 1):
+            output.lines.clear()
+            try:
+                self._start(browser)
+                return
+            except Exception as exc:
+                self._stop()
+                said = output.last()
+                if attempt < self.START_ATTEMPTS:
+                    log.warning("the chart browser did not start (%s; it wrote: %s); starting it once more", _describe(exc), said)
+                    self.start_failures += 1
+                    time.sleep(self.START_PAUSE)
+                    continue
+                raise ChartExportError(
+                    f"the chart browser ({browser}) did not start, {self.START_ATTEMPTS} times: {_describe(exc)}; "
+                    f"it wrote: {said}; {BROWSER_FIX}"
+                ) from exc
+
+    def _start(self, browser: str) -> None:
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="chart-export", daemon=True).start()
         previous = os.environ.get("BROWSER_PATH")
         os.environ["BROWSER_PATH"] = browser
         try:
             self._run(self._open_browser(), self.start_timeout)
-        except Exception as exc:
-            self._stop()
-            raise ChartExportError(f"the chart browser ({browser}) did not start: {_describe(exc)}; {BROWSER_FIX}") from exc
         finally:
             if previous is None:
                 os.environ.pop("BROWSER_PATH", None)

@@ -16,7 +16,12 @@ from pypdf import PdfReader
 from assessment import load_instrument
 from reports import charts
 from reports.batch import layout_pool, render_profile_pdfs
-from reports.chart_export import ChartExporter, ChartExportError, default_chart_exporter
+from reports.chart_export import (
+    ChartExporter,
+    ChartExportError,
+    default_chart_exporter,
+    find_browser,
+)
 from reports.pdf import (
     _write_pdf,
     profile_figures,
@@ -288,6 +293,40 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
     with pytest.raises(ChartExportError, match="did not start"):
         exporter.svgs([charts.go.Figure()])
     assert time.monotonic() - started < 20
+
+
+def test_a_browser_that_exits_at_start_is_started_once_more(bank, monkeypatch, tmp_path):
+    # CI once saw Chromium "close immediately after starting" on a loaded machine: the first
+    # start here fails as such a start does (it says why and exits), the second is real Chromium.
+    real = find_browser()
+    starts = tmp_path / "starts"
+    flaky = tmp_path / "flaky-browser"
+    flaky.write_text(
+        "#!/bin/sh\n"
+        f"echo start >> {starts}\n"
+        f'if [ "$(wc -l < {starts})" -eq 1 ]; then echo "FATAL: could not open the profile (first start)" >&2; exit 1; fi\n'
+        f'exec {real} "$@"\n'
+    )
+    flaky.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(flaky))
+    exporter = ChartExporter(timeout=30)
+    try:
+        assert exporter.svgs([charts.profile_chart(report_for(bank, "en").profile)])[0].startswith("<svg")
+        assert exporter.start_failures == 1 and exporter.restarts == 0
+        assert starts.read_text().count("start") == 2
+    finally:
+        exporter.close()
+
+
+def test_a_browser_that_never_starts_says_what_it_wrote(monkeypatch, tmp_path):
+    broken = tmp_path / "broken-browser"
+    broken.write_text('#!/bin/sh\necho "FATAL: no usable sandbox, code 42" >&2\nexit 1\n')
+    broken.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(broken))
+    exporter = ChartExporter(timeout=5, start_timeout=10)
+    with pytest.raises(ChartExportError, match=r"did not start, 2 times.*it wrote: .*no usable sandbox, code 42.*apt-get install chromium"):
+        exporter.svgs([charts.go.Figure()])
+    assert exporter.start_failures == 1
 
 
 def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(bank):
