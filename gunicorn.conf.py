@@ -17,6 +17,7 @@ def when_ready(server):
     # Then everything made so far is moved out of the collector's reach, so that a collection
     # in a worker does not touch (and so copy) the pages it shares with the master.
     from reports.charts import warm_up
+    from services.passwords import dummy_hash
 
     app = server.app.wsgi()
     for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("pdf/")):
@@ -25,6 +26,7 @@ def when_ready(server):
         except Exception as exc:  # noqa: BLE001 - compiled on first use instead, as without this
             server.log.warning("template %s not compiled before forking: %s", name, exc)
     warm_up(app.extensions["instrument_bank"].current)
+    dummy_hash()  # so that no worker's first unknown-e-mail login takes longer than a known one's
     gc.collect()
     gc.freeze()
 

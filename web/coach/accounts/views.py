@@ -29,7 +29,7 @@ from services.password_resets import (
     reset_by_mail_possible,
     use_reset,
 )
-from services.passwords import DUMMY_HASH, check_password, hash_password
+from services.passwords import check_password, dummy_hash, hash_password
 from web.extensions import limiter
 from web.language import current_language
 
@@ -91,7 +91,7 @@ def login():
             _start_session(coach)
             return redirect(safe_next(request.args.get("next")))
         if coach is None:
-            check_password(DUMMY_HASH, form.password.data)
+            check_password(dummy_hash(), form.password.data)
         form.password.errors.append(_("The e-mail or password isn't right."))
         return render_template("coach/accounts/login.html", form=form, signup=signup), 401
     status = 400 if form.errors else 200
