@@ -12,7 +12,18 @@ from assessment import InstrumentError
 from cli.responses import checked_language, fail, read_text
 from services.imports import ImportError_, import_rows, read_import
 from services.instruments import instrument_bank
-from services.research import NORMS_MIN_N, NormsRefused, freeze_norms, run_item_analysis
+from services.research import (
+    NORMS_MIN_N,
+    NormsRefused,
+    NoSuchCandidate,
+    StepTooSmall,
+    accept,
+    candidate,
+    change_from_published,
+    freeze_norms,
+    provenance_of,
+    run_item_analysis,
+)
 
 
 def _instrument(version: str | None):
@@ -165,8 +176,6 @@ def print_provenance(provenance: dict) -> None:
 
 
 def _print_candidate(kind: str, candidate_id: int) -> None:
-    from services.research import candidate, change_from_published
-
     click.echo(f"\nStored as candidate {kind} #{candidate_id}; nothing people see has changed. If accepted:")
     for line in change_from_published(kind, candidate(kind, candidate_id)):
         click.echo(f"  {line}")
@@ -180,15 +189,6 @@ def _print_candidate(kind: str, candidate_id: int) -> None:
 def accept_evidence_command(kind: str, candidate_id: int):
     """Publish a candidate item analysis or norm table, after showing its provenance and
     what it changes: from then on pages, intervals and percentiles use it."""
-    from services.research import (
-        NoSuchCandidate,
-        StepTooSmall,
-        accept,
-        candidate,
-        change_from_published,
-        provenance_of,
-    )
-
     try:
         row = candidate(kind, candidate_id)
     except NoSuchCandidate as exc:
@@ -227,8 +227,6 @@ def freeze_norms_command(version: str, language: str):
     click.echo(
         f"Froze norms for {instrument.id} {instrument.version} in {language}: N = {table.n}, dated {table.frozen_on}."
     )
-    from services.research import provenance_of
-
     print_provenance(provenance_of("norms", table))
     _print_candidate("norms", table.id)
 
