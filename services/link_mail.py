@@ -26,7 +26,7 @@ from flask import current_app
 from reports.i18n import translations
 from services.db import db
 from services.followup import confirmations
-from services.followup.mail import MailConfigError, SmtpSettings
+from services.followup.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import LinkMail, Response, hash_token
 
@@ -136,14 +136,7 @@ def confirm_and_send(row: LinkMail, confirm_token: str, link_for: Callable[[str]
     try:
         settings = SmtpSettings.from_config(current_app.config)
         mail = link_message(row, sender=settings.sender, link=link_for(private_token))
-        smtp = settings.connect(timeout=confirmations.INLINE_SMTP_TIMEOUT)
-        try:
-            smtp.send_message(mail)
-        finally:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        send_mail(settings, mail, timeout=confirmations.INLINE_SMTP_TIMEOUT)
     except (OSError, smtplib.SMTPException, MailConfigError, AddressError) as exc:
         db.session.rollback()
         raise LinkMailNotSent(type(exc).__name__) from None

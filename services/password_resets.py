@@ -29,7 +29,7 @@ from sqlalchemy import delete
 from reports.i18n import translations
 from services.accounts import end_all_sessions, find_coach
 from services.db import db
-from services.followup.mail import MailConfigError, SmtpSettings
+from services.followup.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import Coach, CoachPasswordReset, hash_token, new_token
 from services.passwords import hash_password
@@ -111,22 +111,13 @@ def send_reset(coach_id: int, language: str, smtp: smtplib.SMTP | None = None) -
         db.session.rollback()
         return f"the address fails the address check: {exc}"
     db.session.commit()
-    own = smtp is None
     try:
-        if own:
-            smtp = settings.connect(timeout=SMTP_TIMEOUT)
-        smtp.send_message(mail)
+        send_mail(settings, mail, timeout=SMTP_TIMEOUT, smtp=smtp)
     except (OSError, smtplib.SMTPException) as exc:
         forget_resets(coach)  # a link nobody received is no use to keep
         db.session.commit()
         log.warning("password reset mail for coach #%s not sent: %s", coach.id, type(exc).__name__)
         return f"{type(exc).__name__}: the reset e-mail could not be sent"
-    finally:
-        if own and smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return None
 
 

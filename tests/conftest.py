@@ -14,6 +14,8 @@ import os
 import pytest
 from aiosmtpd.controller import Controller
 
+from assessment import load_instrument
+
 from . import support
 from .support import app as support_app
 from .support import free_port, login, make_coach, varied_answers
@@ -87,6 +89,13 @@ def runner(app):
 @pytest.fixture
 def instrument(app):
     return app.extensions["instrument_bank"].current
+
+
+@pytest.fixture(scope="module")
+def bank():
+    """Instrument v1 from questions/, without an app: what the report tests render
+    (tests/support/reports.py report_for). A module that means another bank defines its own."""
+    return load_instrument(support.QUESTIONS / "v1")
 
 
 @pytest.fixture

@@ -47,6 +47,26 @@ def test_a_new_password_ends_every_other_session(app):
     assert other_device.get("/coach/").status_code == 302
 
 
+def test_the_change_password_form_asks_for_the_current_password_first_and_checks_the_new_one(app):
+    """ChangePasswordForm and ResetPasswordForm share their new-password fields (forms.new_password_fields);
+    the current password stays the first field and the first error in the summary."""
+    email, password = make_coach(app)
+    client = app.test_client()
+    login(client, email, password)
+    page = client.get("/coach/password")
+    assert "At least 12 characters" in page.text  # the rule, before anyone types
+    empty = client.post("/coach/password", data={"csrf_token": csrf_of(page.text)})
+    messages = ["Enter your current password.", "Enter a new password.", "Repeat the new password."]
+    assert empty.status_code == 400
+    assert [empty.text.index(m) for m in messages] == sorted(empty.text.index(m) for m in messages)
+    mismatch = client.post("/coach/password", data={"csrf_token": csrf_of(page.text), "current": password,
+                                                    "new": "tulpaner i december", "confirm": "tulpaner i januari"})
+    assert mismatch.status_code == 400 and "The two new passwords don&#39;t match." in mismatch.text
+    weak = client.post("/coach/password", data={"csrf_token": csrf_of(page.text), "current": password,
+                                                "new": "password1234", "confirm": "password1234"})
+    assert weak.status_code == 400 and "too easy to guess" in weak.text
+
+
 def test_login_renews_the_session_and_the_csrf_token(app):
     email, password = make_coach(app)
     client = app.test_client()

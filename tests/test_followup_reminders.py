@@ -7,9 +7,11 @@ or after the last attempt; retake links expire."""
 from __future__ import annotations
 
 import os
+import smtplib
 import subprocess
 import sys
 from datetime import date, timedelta
+from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from assessment.followup import on_a_weekday
 from services.db import db
+from services.followup.mail import SMTP_TIMEOUT, quitting, send_mail
 from services.models import Reminder, RetakeLink
 
 from .support import ROOT, csrf_of
@@ -297,3 +300,48 @@ def test_reminders_over_tls_with_a_login(mail_app, client, instrument, runner, s
     assert [m["To"] for m in inbox.messages] == ["asa@example.com"]
     # smtplib tries each mechanism the server offers (PLAIN, then LOGIN) before giving up on a password.
     assert logins == [(b"mailer", False), (b"mailer", False), (b"mailer", True)]
+
+
+class RecordingSmtp:
+    """An SMTP connection that records what is done with it; sending raises `fails` when given."""
+
+    def __init__(self, fails: Exception | None = None, quit_fails: bool = False):
+        self.sent, self.quits, self.fails, self.quit_fails = [], 0, fails, quit_fails
+
+    def send_message(self, message):
+        if self.fails is not None:
+            raise self.fails
+        self.sent.append(message)
+
+    def quit(self):
+        self.quits += 1
+        if self.quit_fails:
+            raise smtplib.SMTPServerDisconnected("gone already")
+
+
+class RecordingSettings:
+    def __init__(self, smtp: RecordingSmtp):
+        self.smtp, self.timeouts = smtp, []
+
+    def connect(self, timeout):
+        self.timeouts.append(timeout)
+        return self.smtp
+
+
+def test_send_mail_always_quits_its_own_connection_and_leaves_a_given_one_open():
+    message = EmailMessage()
+    own = RecordingSettings(RecordingSmtp(quit_fails=True))
+    send_mail(own, message, timeout=7)  # a server that hung up before QUIT does not make the mail unsent
+    assert (own.timeouts, own.smtp.sent, own.smtp.quits) == ([7], [message], 1)
+
+    refusing = RecordingSettings(RecordingSmtp(fails=smtplib.SMTPDataError(554, b"no")))
+    with pytest.raises(smtplib.SMTPDataError):  # the caller decides what a refusal means
+        send_mail(refusing, message)
+    assert (refusing.timeouts, refusing.smtp.quits) == ([SMTP_TIMEOUT], 1)
+
+    shared, unused = RecordingSmtp(), RecordingSettings(RecordingSmtp())
+    send_mail(unused, message, smtp=shared)  # a run's connection: the run quits it, once, at its end
+    assert (shared.sent, shared.quits, unused.timeouts) == ([message], 0, [])
+    with quitting(shared):
+        pass
+    assert shared.quits == 1

@@ -5,6 +5,7 @@ cached; HSTS goes with secure cookies."""
 from __future__ import annotations
 
 import io
+import re
 
 import segno
 
@@ -71,3 +72,16 @@ def test_hsts_only_with_secure_cookies(app):
     assert "Strict-Transport-Security" not in client.get("/privacy").headers
     app.config["SESSION_COOKIE_SECURE"] = True
     assert client.get("/privacy").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_the_workshop_downloads_are_private_attachments_with_their_names(app, coach, instrument):
+    """web/downloads.attachment gives every download its headers: the scores as CSV and xlsx here."""
+    workshop_id, code = create_workshop(coach, title="Säljteamet", privacy="named", language="sv")
+    join_and_complete(app.test_client(), instrument, code, name="Åsa", share=True)
+    for ext, content_type in [("csv", "text/csv; charset=utf-8"),
+                              ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]:
+        reply = coach.get(f"/coach/workshops/{workshop_id}/scores.{ext}")
+        assert reply.status_code == 200, ext
+        disposition = reply.headers["Content-Disposition"]
+        assert re.fullmatch(rf'attachment; filename="resultat-saljteamet-\d{{4}}-\d{{2}}-\d{{2}}\.{ext}"', disposition), disposition
+        assert (reply.headers["Content-Type"], reply.headers["Cache-Control"]) == (content_type, "private, no-store")

@@ -6,7 +6,6 @@ import socket
 
 import pytest
 
-from assessment import load_instrument
 from reports.pdf import render_profile_pdf_in_process
 from reports.report_client import (
     ReportServerClient,
@@ -14,13 +13,8 @@ from reports.report_client import (
     usable_socket_path,
 )
 
-from .support import QUESTIONS, command_of, descendants_of
+from .support import command_of, descendants_of
 from .support.reports import pdf_text, report_for
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_instrument(QUESTIONS / "v1")
 
 
 @pytest.fixture(scope="module")

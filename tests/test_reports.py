@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assessment import load_instrument
 from reports import charts
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.chart_export import (
@@ -32,7 +31,6 @@ from reports.svg import slim_svg
 
 from .support import (
     LOWEST,
-    QUESTIONS,
     SCHED_IDLE,
     command_of,
     descendants_of,
@@ -40,11 +38,6 @@ from .support import (
     varied_answers,
 )
 from .support.reports import HOSTILE, pdf_text, report_for
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_instrument(QUESTIONS / "v1")
 
 
 @pytest.fixture(scope="module")

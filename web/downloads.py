@@ -1,6 +1,6 @@
 """HTTP replies for reports: a personal PDF (from the store, rendered now, or
 "being prepared" while a report worker makes it), a workshop ZIP and its
-progress. The only module here that knows about requests."""
+progress, and the attachment headers of every private download (PDF, ZIP, CSV, xlsx, ics). The only module here that knows about requests."""
 
 from __future__ import annotations
 
@@ -97,15 +97,20 @@ def prepare_profile_pdf(response: Response, language: str) -> None:
         log.warning("report queue unreachable; the PDF is made when it is downloaded: %s", exc)
 
 
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ICS = "text/calendar"
+
+
+def attachment(data: bytes | str, filename: str, mimetype: str) -> HttpResponse:
+    """A file to save under `filename`, kept in no cache: every download here holds someone's
+    answers, a workshop's or a person's (file_name() makes `filename` safe to quote)."""
+    return HttpResponse(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
 def pdf_download(data: bytes, filename: str) -> HttpResponse:
-    return HttpResponse(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(data, filename, "application/pdf")
 
 
 def send_profile_pdf(response: Response, language: str, back_url: str, audience: str = PERSON):
@@ -131,8 +136,7 @@ def zip_bytes(job: ReportJob) -> bytes | None:
 
 
 def zip_download(data: bytes, filename: str) -> HttpResponse:
-    return HttpResponse(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+    return attachment(data, filename, "application/zip")
 
 
 def job_error_text(job: ReportJob) -> str | None:

@@ -20,6 +20,7 @@ from typing import Callable
 
 from reports.i18n import translations
 from services.db import db
+from services.followup.mail import send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import ConfirmableAddress, hash_token, new_token
 
@@ -128,19 +129,10 @@ def send(row: ConfirmableAddress, *, language: str, settings, path: str, smtp: s
     row.confirm_token_hash = hash_token(token)
     row.confirm_sent_at = now()
     db.session.flush()
-    own = smtp is None
     try:
-        if own:
-            smtp = settings.connect(timeout=INLINE_SMTP_TIMEOUT)
-        smtp.send_message(mail)
+        send_mail(settings, mail, timeout=INLINE_SMTP_TIMEOUT, smtp=smtp)
     except (OSError, smtplib.SMTPException) as exc:
         row.confirm_token_hash = row.confirm_sent_at = None  # not sent: the next run tries again
         db.session.flush()
         return f"{type(exc).__name__}: the confirmation e-mail could not be sent"
-    finally:
-        if own and smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return None

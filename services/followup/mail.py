@@ -1,13 +1,16 @@
-"""The SMTP transport of reminder e-mails: settings from the configuration,
-a connection (STARTTLS, implicit TLS or a local relay), and what a refusal means."""
+"""The SMTP transport of every e-mail (reminders, confirmations, private links, password
+resets): settings from the configuration, a connection (STARTTLS, implicit TLS or a local
+relay) that is always quit, and what a refusal means."""
 
 from __future__ import annotations
 
 import os
 import smtplib
 import ssl
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Iterator
 
 SMTP_TIMEOUT = 30
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -84,6 +87,30 @@ class SmtpSettings:
             smtp.close()  # a refused certificate or password must not leave the connection open
             raise
         return smtp
+
+
+@contextmanager
+def quitting(smtp: smtplib.SMTP) -> Iterator[smtplib.SMTP]:
+    """Use an open connection, then always quit it, however the use ended; a server that
+    has hung up already changes nothing (the caller's errors are the ones that count)."""
+    try:
+        yield smtp
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+
+
+def send_mail(settings: SmtpSettings, message: EmailMessage, *, timeout: float = SMTP_TIMEOUT,
+              smtp: smtplib.SMTP | None = None) -> None:
+    """Send one message over `smtp` (its owner quits it), or else over a connection of its own,
+    opened with `timeout` and always quit. Connection and sending errors reach the caller."""
+    if smtp is not None:
+        smtp.send_message(message)
+        return
+    with quitting(settings.connect(timeout=timeout)) as own:
+        own.send_message(message)
 
 
 def refused_for_good(exc: Exception) -> bool:

@@ -26,7 +26,12 @@ from sqlalchemy import delete, or_, select, update
 
 from services.db import db
 from services.followup import confirmations, reminder_mail
-from services.followup.mail import MailConfigError, SmtpSettings, refused_for_good  # noqa: F401  (MailConfigError: callers' import)
+from services.followup.mail import (  # noqa: F401  (MailConfigError: callers' import)
+    MailConfigError,
+    SmtpSettings,
+    quitting,
+    refused_for_good,
+)
 from services.followup.plans import as_plan
 from services.followup.reminder_mail import ReminderContent
 from services.instruments import instrument_bank
@@ -154,7 +159,7 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
         outcome.failed += [(response_id, due_on, why) for response_id, due_on in due]
         outcome.confirmations_failed += [(response_id, why) for response_id in unconfirmed]
         return outcome
-    try:
+    with quitting(smtp):
         for response_id in unconfirmed:  # e.g. the mail server was down when the address was given
             try:
                 why = send_confirmation(response_id, settings, smtp)
@@ -178,11 +183,6 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
                 error, kind = failure
                 {"failed": outcome.failed, "dropped": outcome.dropped, "skipped": outcome.skipped}[kind].append(
                     (response_id, due_on, error))
-    finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
     return outcome
 
 

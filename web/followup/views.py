@@ -16,7 +16,6 @@ from flask import (
     session,
     url_for,
 )
-from flask import Response as HttpResponse
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -47,6 +46,7 @@ from services.followup.schedule import CONFIRMATION_JOB
 from services.models import Reminder, Response, RetakeLink, hash_token
 from services.reporting import queue
 from services.responses import profile_of
+from web.downloads import ICS, attachment
 
 from ..common.forms import ConfirmForm
 from ..common.limits import heavy_pages, response_creation
@@ -180,9 +180,7 @@ def calendar_file(token: str):
         retake_url=absolute_url("followup.retake_by_link", link=link.token), link_works_until=link.works_until,
     )
     filename = file_name(current_language(), "follow-up", row.follow_up_on.isoformat(), ext="ics")
-    return HttpResponse(data, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store",
-    })
+    return attachment(data, filename, ICS)
 
 
 def _retake_page(previous: Response, form: ConfirmForm, back_url: str | None):

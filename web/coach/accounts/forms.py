@@ -34,8 +34,11 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password.")), Length(max=MAX_LENGTH)])
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[InputRequired(message=_l("Enter your current password."))])
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """The new password, typed twice, and their checks: the fields `new` and `confirm` of
+    every form that sets a password for a coach who has an account. A function, not a base
+    form: WTForms orders fields by when they were made, and a field a subclass adds (the
+    current password) would come after these, and so would its error in the summary."""
     new = PasswordField(
         _l("New password"),
         description=PASSWORD_RULE,
@@ -45,6 +48,12 @@ class ChangePasswordForm(FlaskForm):
         _l("New password again"),
         validators=[InputRequired(message=_l("Repeat the new password.")), EqualTo("new", message=_l("The two new passwords don't match."))],
     )
+    return new, confirm
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(message=_l("Enter your current password."))])
+    new, confirm = new_password_fields()
 
 
 class SignupForm(FlaskForm):
@@ -61,12 +70,4 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    new = PasswordField(
-        _l("New password"),
-        description=PASSWORD_RULE,
-        validators=[InputRequired(message=_l("Enter a new password.")), StrongPassword()],
-    )
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[InputRequired(message=_l("Repeat the new password.")), EqualTo("new", message=_l("The two new passwords don't match."))],
-    )
+    new, confirm = new_password_fields()

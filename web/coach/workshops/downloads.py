@@ -5,7 +5,6 @@ owned_workshop() (its owner and co-facilitators; 404 for anyone else)."""
 
 from __future__ import annotations
 
-from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -33,6 +32,9 @@ from services.workshops import (
     team_of,
 )
 from web.downloads import (
+    CSV,
+    XLSX,
+    attachment,
     job_error_text,
     pdf_download,
     send_profile_pdf,
@@ -149,8 +151,7 @@ def scores_csv(workshop_id: int):
     else:
         data = workshop_csv(instrument, rows=None, team=team_of(workshop, language)[0])
     name = file_name(language, "scores", workshop.title, workshop.held_on.isoformat(), ext="csv")
-    return HttpResponse(data, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+    return attachment(data, name, CSV)
 
 
 def _sheet_rows(workshop: Workshop, language: str) -> list[SheetRow]:
@@ -173,7 +174,6 @@ def scores_xlsx(workshop_id: int):
     else:
         data = workshop_xlsx(instrument, language, title=workshop.title, rows=None, team=team_of(workshop, language)[0])
     name = file_name(language, "scores", workshop.title, workshop.held_on.isoformat(), ext="xlsx")
-    return HttpResponse(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+    return attachment(data, name, XLSX)
 
 
