@@ -12,6 +12,10 @@ baseline measured in the same run. Part of `make bench`; alone:
 - cold start: `flask --app app score FILE`, wall time, against a bare
   `python -c "import flask, sqlalchemy, wtforms, yaml"` (the median of each).
 - one `flask --app app report FILE -o OUT.pdf`, cold.
+- PDF cost: `flask --app app report` on 20 and on 60 answers files, each in a fresh
+  process; the marginal cost per report is (T60 − T20) / 40 (budget ≤ 150 ms), the cold
+  batch's cost per report is T20 / 20 with the process start, against one naive plotly
+  chart export (`plotly.io.write_image`) in a fresh process (budget: at least 8× faster).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from tests.support import CSRF, SHOWN, HttpBrowser, free_port  # noqa: E402
 MIB = 1024 * 1024
 BUDGET_FOOTPRINT_MIB = 500
 BUDGET_SCORE_FACTOR = 2.0
+BUDGET_MARGINAL_PDF_MS = 150
+BUDGET_COLD_BATCH_FACTOR = 8.0
 IDLE_WAIT = 66  # reports/report_server.py: BROWSER_IDLE (60 s) + two of its checks (2 s each) + 2 s
 
 
@@ -283,6 +289,39 @@ def cold_start(repeat: int) -> dict:
             "report": report}
 
 
+NAIVE_EXPORT = """
+import plotly.graph_objects as go, plotly.io as pio
+fig = go.Figure(go.Bar(x=["a", "b", "c", "d"], y=[40, 55, 70, 30]))
+pio.write_image(fig, {out!r}, format="svg")
+"""
+
+
+def pdf_cost(repeat: int) -> dict:
+    """Wall times of fresh `flask report` processes on 20 and 60 answers files, and of a
+    naive one-chart export in a fresh process, interleaved so that load hits all alike."""
+    work = Path(tempfile.mkdtemp(prefix="pdfcost-"))
+    env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
+    env.pop("FLASK_DEBUG", None)
+    from assessment import load_instrument
+    from cli.workshops import synthetic_answers
+
+    instrument = load_instrument(ROOT / "questions" / "v3")
+    rng = random.Random(7)
+    files = []
+    for k in range(60):
+        path = work / f"a{k:02d}.json"
+        path.write_text(json.dumps({"language": "sv", "answers": synthetic_answers(instrument, rng)}), encoding="utf-8")
+        files.append(str(path))
+    flask = [str(BIN / "flask"), "--app", "app"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    t20, t60, naive = [], [], []
+    for k in range(repeat):
+        t20.append(wall(flask + ["report", *files[:20], "-o", str(work / f"out20-{k}")], env, ROOT))
+        t60.append(wall(flask + ["report", *files, "-o", str(work / f"out60-{k}")], env, ROOT))
+        naive.append(wall([str(BIN / "python"), "-c", NAIVE_EXPORT.format(out=str(work / f"naive-{k}.svg"))], env, ROOT))
+    return {"t20": statistics.median(t20), "t60": statistics.median(t60), "naive": statistics.median(naive)}
+
+
 # --- the table ---------------------------------------------------------------------------
 
 
@@ -314,6 +353,16 @@ def rows(pdfs: int = 3, repeat: int = 3) -> list[tuple[str, str, str, str, str]]
     print(f"      = {factor:.1f}× the bare import of flask, sqlalchemy, wtforms, yaml")
     row("flask --help, cold", f"{cs['help']:.2f} s", "–", f"{cs['bare']:.2f} s bare", None)
     row("flask report FILE (one PDF), cold", f"{cs['report']:.2f} s", "–", "–", None)
+    pc = pdf_cost(repeat)
+    marginal_ms = (pc["t60"] - pc["t20"]) / 40 * 1000
+    row("PDF batch, marginal cost per report", f"{marginal_ms:,.0f} ms", f"≤ {BUDGET_MARGINAL_PDF_MS} ms",
+        f"{pc['naive'] * 1000:,.0f} ms naive", marginal_ms <= BUDGET_MARGINAL_PDF_MS)
+    print(f"      (T60 − T20) / 40 with fresh `flask report` processes: T20 {pc['t20']:.1f} s, T60 {pc['t60']:.1f} s")
+    cold_ms = pc["t20"] / 20 * 1000
+    speedup = pc["naive"] * 1000 / cold_ms
+    row("cold batch of 20, per report (process start in)", f"{cold_ms:,.0f} ms",
+        f"≥ {BUDGET_COLD_BATCH_FACTOR:g}× naive", f"{pc['naive'] * 1000:,.0f} ms naive", speedup >= BUDGET_COLD_BATCH_FACTOR)
+    print(f"      = {speedup:.1f}× faster per report than one naive chart export in a fresh process")
     return out
 
 
@@ -321,7 +370,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pdfs", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only-pdf-cost", action="store_true", help="only the PDF cost rows")
     args = parser.parse_args()
+    if args.only_pdf_cost:
+        pc = pdf_cost(args.repeat)
+        print(f"T20 {pc['t20']:.2f} s, T60 {pc['t60']:.2f} s, naive {pc['naive']:.2f} s: marginal "
+              f"{(pc['t60'] - pc['t20']) / 40 * 1000:.0f} ms, cold batch {pc['t20'] / 20 * 1000:.0f} ms per report "
+              f"= {pc['naive'] / (pc['t20'] / 20):.1f}× naive")
+        return
     rows(args.pdfs, args.repeat)
 
 
