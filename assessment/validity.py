@@ -128,6 +128,22 @@ def impression_management_counts(instrument: Instrument, answers: Mapping[str, i
     return sum(1 for v in values if v == 5), len(values)
 
 
+def impression_management_weighted_score(
+    instrument: Instrument, answers: Mapping[str, int], weights: Mapping[int, float]
+) -> tuple[float, int]:
+    """(weighted score, answered items) on the impression-management scale: the sum of each
+    answered fault's weight for its keyed answer (5 = "Never", the flawless one), scaled to all
+    of the scale's items when some are blank, so a blank fault counts proportionally. A candidate
+    rule of the simulation harness (`flask simulate --im-roc`); the note uses the high band."""
+    scale = next((s for s in instrument.scales if s.kind == "validity"), None)
+    if scale is None:
+        return 0.0, 0
+    values = [6 - answers[i.id] if i.reverse else answers[i.id] for i in scale.items if i.id in answers]
+    if not values:
+        return 0.0, 0
+    return sum(weights[v] for v in values) * len(scale.items) / len(values), len(values)
+
+
 def validity_flags(
     instrument: Instrument,
     answers: Mapping[str, int],

@@ -129,9 +129,15 @@ def format_calibration(data: dict[str, Any]) -> str:
 
 
 def format_im_roc(data: dict[str, Any]) -> str:
+    seeds = data["seeds"]
+    where = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}–{seeds[-1]}, mean over the seeds"
+    weights = ", ".join(f"{label} {data['weights'][value]:+.1f}" for value, label in
+                        ((5, "Never"), (4, "Rarely"), (3, "Sometimes"), (2, "Often"), (1, "Almost always")))
     lines = [
         f"Impression-management flag rules on {data['instrument']}, model '{data['model']}', "
-        f"N = {data['n_per_type']} per type, seed {data['seed']} (Never = the flawless answer to an everyday fault).",
+        f"N = {data['n_per_type']} per type, {where} (Never = the flawless answer to an everyday fault).",
+        f"Weighted answers: the sum over the faults of {weights} (scaled to all faults when some are blank; "
+        "pooled log-likelihood ratios of the five choosing models). The note itself: the high band.",
         "",
     ]
     head = ["rule", "honest IM", "least reluctant quarter", "faking 2 SD (IM)", "faking 2 SD (any)",
@@ -158,7 +164,8 @@ def format_im_roc(data: dict[str, Any]) -> str:
 @click.option("--calibrate", "calibration", is_flag=True,
               help="Print each validity index's rate per respondent type at candidate thresholds instead.")
 @click.option("--im-roc", "im_roc", is_flag=True,
-              help="Print candidate impression-management flag rules side by side (honest vs faking good) instead.")
+              help="Print candidate impression-management flag rules side by side (honest vs faking good) instead; "
+                   "with --seeds the means over the seeds, with --all-models every model.")
 @with_appcontext
 def simulate_command(n: int, seed: int, seeds: int, version: str | None, model: str, all_models: bool,
                      as_json: bool, calibration: bool, im_roc: bool):
@@ -172,11 +179,15 @@ def simulate_command(n: int, seed: int, seeds: int, version: str | None, model: 
         except InstrumentError as exc:
             raise click.UsageError(f"{exc}; versions: {', '.join(v for _, v in bank.instruments)}") from None
     if im_roc:
+        names = [*CALIBRATION_MODELS, *HELD_OUT_MODELS] if all_models else [model]
         try:
-            data = impression_management_roc(instrument, n=n, seed=seed, model=MODELS[model])
+            results = [impression_management_roc(instrument, n=n, seed=seed, seeds=seeds, model=MODELS[m]) for m in names]
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
-        click.echo(json.dumps(data, indent=2) if as_json else format_im_roc(data))
+        if as_json:
+            click.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2))
+        else:
+            click.echo("\n\n".join(format_im_roc(r) for r in results))
         return
     if calibration:
         data = calibrate(instrument, n=n, seed=seed, model=MODELS[model])

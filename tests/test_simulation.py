@@ -19,6 +19,14 @@ from assessment.simulation import (
     simulate,
 )
 from assessment.simulation import calibration as simulation_calibration
+from assessment.simulation.calibration import (
+    IM_ANSWER_WEIGHTS,
+    IM_WEIGHTED_THRESHOLD,
+    IM_WEIGHTED_THRESHOLDS,
+    im_weighted_rule,
+    pooled_answer_log_ratios,
+)
+from assessment.validity import impression_management_weighted_score
 
 from .support import QUESTIONS
 
@@ -250,7 +258,14 @@ def test_simulate_command_prints_the_impression_management_roc(runner):
     data = json.loads(result.output)
     rows = {r["rule"]: r for r in data["rows"]}
     m = len(CURRENT.scale("impression_management").items)
-    assert data["n_per_type"] == 200 and data["seed"] == 4 and len(rows) == len(simulation_calibration.im_rules(m)) + 1
+    assert data["n_per_type"] == 200 and data["seed"] == 4 and data["seeds"] == [4]
+    assert len(rows) == len(simulation_calibration.im_rules(m)) + len(IM_WEIGHTED_THRESHOLDS) + 1
+    # the weighted rule's thresholds are nested too
+    weighted = [r for r in data["rows"] if r["rule"].startswith("weighted answers")]
+    assert len(weighted) == len(IM_WEIGHTED_THRESHOLDS)
+    for looser, stricter in zip(weighted, weighted[1:]):
+        for key in ("honest_im", "faking_good_im", "faking_good_3sd_im", "honest_any"):
+            assert stricter[key] <= looser[key]
     # k-of-m cuts are nested: a stricter cut never flags more people of any kind
     for looser, stricter in (("≥ 5 Never", "≥ 6 Never"), ("≥ 6 Never", "≥ 7 Never")):
         for key in ("honest_im", "faking_good_im", "faking_good_3sd_im", "honest_any"):
@@ -263,8 +278,76 @@ def test_simulate_command_prints_the_impression_management_roc(runner):
     assert ceiling["rule"].startswith("ceiling") and abs(ceiling["honest_im"] - 0.03) <= 0.01
     text = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "4"]).output
     assert "| ≥ 6 Never |" in text and "N = 60 per type, seed 4" in text
+    assert f"| weighted answers ≥ {IM_WEIGHTED_THRESHOLD:g} (chosen at seed 21) |" in text and "Never +1.4" in text
     v1 = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--version", "1"])
     assert v1.exit_code == 2 and "lie-scale" in v1.output
+
+
+def test_the_im_roc_averages_over_seeds(runner):
+    one = json.loads(runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "4", "--json"]).output)
+    five = json.loads(runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "5", "--json"]).output)
+    both = json.loads(runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "4", "--seeds", "2",
+                                          "--json"]).output)
+    assert both["seeds"] == [4, 5]
+    for a, b, mean in zip(one["rows"], five["rows"], both["rows"]):
+        assert mean["faking_good_im"] == pytest.approx((a["faking_good_im"] + b["faking_good_im"]) / 2)
+    text = runner.invoke(args=["simulate", "--im-roc", "--n", "60", "--seed", "4", "--seeds", "2"]).output
+    assert "seeds 4–5, mean over the seeds" in text
+
+
+# --- the weighted impression-management rule (a candidate of the ROC; the note keeps the high band) ---
+
+def _faults_answered(raw: list[int | None]) -> dict[str, int]:
+    """Raw answers to the faults in order (1 = "Never", the flawless answer; None = blank)."""
+    answers = {i.id: 3 for i in CURRENT.items if i.scale_id != "impression_management"}
+    faults = CURRENT.scale("impression_management").items
+    answers.update({item.id: value for item, value in zip(faults, raw) if value is not None})
+    return answers
+
+
+def _weighted(raw: list[int | None]) -> tuple[float, int, bool]:
+    score, answered = impression_management_weighted_score(CURRENT, _faults_answered(raw), IM_ANSWER_WEIGHTS)
+    enough = CURRENT.validity.impression_management_min_answered
+    return score, answered, bool(im_weighted_rule(score, answered, IM_WEIGHTED_THRESHOLD, enough))
+
+
+def test_the_weighted_im_rule_fires_at_its_threshold_and_not_one_step_short():
+    """By hand: Never +1.4, Rarely +0.1, Sometimes −0.9, Often −1.8, Almost always −2.8; threshold 6.6."""
+    assert IM_WEIGHTED_THRESHOLD == 6.6
+    never, rarely, sometimes, often = 1, 2, 3, 4  # raw answers to a reverse-keyed fault
+    at = _weighted([never] * 6 + [sometimes] * 2)  # 6 × 1.4 − 2 × 0.9 = 6.6
+    assert at[0] == pytest.approx(6.6) and at[2]
+    one_worse = _weighted([never] * 6 + [sometimes, often])  # 8.4 − 0.9 − 1.8 = 5.7
+    assert one_worse[0] == pytest.approx(5.7) and not one_worse[2]
+    one_never_less = _weighted([rarely] + [never] * 5 + [sometimes] * 2)  # 7.0 + 0.1 − 1.8 = 5.3
+    assert one_never_less[0] == pytest.approx(5.3) and not one_never_less[2]
+    # five "Never" fire with the other three "Rarely" (7.3), not with one of them "Sometimes" (6.3)
+    assert _weighted([never] * 5 + [rarely] * 3)[2]
+    assert not _weighted([never] * 5 + [rarely] * 2 + [sometimes])[2]
+    # six "Never" are always a note under the kept rule (6 of 8); here not when the other two are "Often"
+    assert _weighted([never] * 6 + [often] * 2)[0] == pytest.approx(4.8)
+    assert not _weighted([never] * 6 + [often] * 2)[2]
+
+
+def test_the_weighted_im_rule_counts_blank_faults_proportionally_and_never_under_five_answered():
+    never, sometimes = 1, 3
+    seven = _weighted([never] * 6 + [sometimes, None])  # (8.4 − 0.9) × 8/7
+    assert seven[:2] == (pytest.approx(7.5 * 8 / 7), 7) and seven[2]
+    six = _weighted([never] * 4 + [sometimes] * 2 + [None] * 2)  # (5.6 − 1.8) × 8/6
+    assert six[:2] == (pytest.approx(3.8 * 8 / 6), 6) and not six[2]
+    five = _weighted([never] * 5 + [None] * 3)  # 7.0 × 8/5
+    assert five[:2] == (pytest.approx(11.2), 5) and five[2]
+    four = _weighted([never] * 4 + [None] * 4)  # the same share, but four answered: never flagged
+    assert four[:2] == (pytest.approx(11.2), 4) and not four[2]
+    assert _weighted([None] * 8) == (0.0, 0, False)
+
+
+def test_the_im_weights_are_the_pooled_log_likelihood_ratios_of_the_choosing_models():
+    """Not fitted on one model, and the held-out one is not among them."""
+    derived = pooled_answer_log_ratios(CURRENT)  # the five choosing models, N = 4,000, seed 21
+    assert {answer: round(value, 1) for answer, value in derived.items()} == IM_ANSWER_WEIGHTS
+    assert [IM_ANSWER_WEIGHTS[a] for a in (5, 4, 3, 2, 1)] == sorted(IM_ANSWER_WEIGHTS.values(), reverse=True)
+    assert HELD_OUT_MODEL not in CALIBRATION_MODELS
 
 
 def test_honest_does_not_apply_is_drawn_only_where_the_item_offers_it(population):

@@ -14,13 +14,14 @@ from ..scoring import score_answers
 from ..validity import (
     MIDPOINT,
     impression_management_counts,
+    impression_management_weighted_score,
     late_spread,
     longest_identical_run,
     pages_faster_than,
     straight_lining_shares,
     within_scale_spread,
 )
-from .models import MODELS, Model
+from .models import CALIBRATION_MODELS, MODELS, Model
 from .population import Population, phi, scoring_rule
 from .respondents import FAKING_SHIFTS
 from .run import ITEM_DRAWS, answer_set, draw_sample, exact_of, populations, rate
@@ -47,7 +48,7 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
     out: dict[str, dict[str, np.ndarray]] = {}
     for type_id in types:
         rows: dict[str, list] = {k: [] for k in ("spread", "late", "midpoint", "share", "reverse_share", "run", "median", "seconds",
-                                                 "never", "rarely", "answered", "reluctance", "flags", "llr")}
+                                                 "never", "rarely", "answered", "weighted", "reluctance", "flags", "llr")}
         for pop, size in zip(pops, sizes):
             sample = draw_sample(pop, type_id, size, rng)
             if im_scale is not None and scoring_rule(im_scale) == "extreme":
@@ -75,6 +76,7 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
                 rows["never"].append(never)
                 rows["rarely"].append(rarely)
                 rows["answered"].append(answered)
+                rows["weighted"].append(impression_management_weighted_score(instrument, answers.answers, IM_ANSWER_WEIGHTS)[0])
                 profile = score_answers(instrument, answers)
                 known = [exact_of(profile.scales[b]) for b in behaviour if exact_of(profile.scales[b]) is not None]
                 rows["reluctance"].append(sum(known) / len(known) if known else np.nan)
@@ -135,6 +137,53 @@ def calibrate(
             "seed": seed, "too_fast_pages": rules.too_fast_pages, "tables": tables}
 
 
+# --- impression management: a weighted rule ------------------------------------------------------
+
+# The weight of each keyed answer to an everyday fault (5 = "Never", the flawless answer): the log
+# of how much more often a faker (desirability +2 SD) gives it than an honest person, each share
+# the mean over the five choosing models (`pooled_answer_log_ratios`, N = 4,000 per type and model,
+# seed 21), rounded to 0.1. Not fitted on one model, and 'personal' is not among them. One weight
+# per answer, not per fault: in every model the faults are exchangeable (each one's "Never" rate
+# is drawn afresh with the items), so no model says which fault is the stronger evidence.
+IM_ANSWER_WEIGHTS = {5: 1.4, 4: 0.1, 3: -0.9, 2: -1.8, 1: -2.8}
+# The weighted rule's candidate thresholds (on the score scaled to all eight faults). 6.6 (e.g. six
+# "Never" and two "Sometimes"): the highest 2-SD catch in the worst choosing model with honest IM
+# ≤ 3 % and its least reluctant quarter ≤ 5 % in each of the five, from the IM answers alone (seed
+# 21, N = 4,000). Over seeds 12–16 it breaks the honest targets under 'styles' and 'personal', and
+# still misses the faking targets: the note keeps the high band (questions/README.md).
+IM_WEIGHTED_THRESHOLD = 6.6
+IM_WEIGHTED_THRESHOLDS = (6.0, 6.3, IM_WEIGHTED_THRESHOLD, 7.0, 7.3)
+
+
+def im_weighted_rule(weighted, answered, threshold: float, min_answered: int):
+    """The weighted candidate rule (arrays or numbers): the weighted answers, scaled to all faults
+    (`impression_management_weighted_score`), at least `threshold`, with at least `min_answered`
+    faults answered – as the note never fires on fewer than the file's minimum."""
+    return (np.asarray(answered) >= min_answered) & (np.asarray(weighted) >= threshold - 1e-9)
+
+
+def pooled_answer_log_ratios(
+    instrument: Instrument, *, models=CALIBRATION_MODELS, n: int = 4000, seed: int = 21, faker: str = "faking_good",
+    item_draws: int = ITEM_DRAWS,
+) -> dict[int, float]:
+    """Per keyed answer 1–5 to the impression-management items: log(share among `faker` / share
+    among honest respondents), each share the mean over `models` – where IM_ANSWER_WEIGHTS come from."""
+    im = next(k for k, s in enumerate(instrument.scales) if s.kind == "validity")
+    shares: dict[str, list[np.ndarray]] = {"honest": [], faker: []}
+    for name in models:
+        rng = np.random.default_rng(seed)
+        pops, sizes = populations(instrument, MODELS[name], n, rng, item_draws)
+        for type_id in shares:
+            counts = np.zeros(5)
+            for pop, size in zip(pops, sizes):
+                raw = draw_sample(pop, type_id, size, rng).raw
+                keyed = np.where(pop.reverse[None, :], 6 - raw, raw)[:, pop.factor == im]
+                counts += np.bincount(keyed.ravel() - 1, minlength=5)
+            shares[type_id].append(counts / counts.sum())
+    honest, faking = np.mean(shares["honest"], axis=0), np.mean(shares[faker], axis=0)
+    return {answer: float(np.log(faking[answer - 1] / honest[answer - 1])) for answer in range(1, 6)}
+
+
 # --- impression management: candidate flag rules side by side (an ROC) -------------------------
 
 def im_rules(m: int) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
@@ -171,17 +220,26 @@ def faker_log_likelihood_ratio(pop: Population, keyed: np.ndarray, shift: float)
 
 
 def impression_management_roc(
-    instrument: Instrument, *, n: int = 2500, seed: int = 12, model: Model = MODELS["main"], item_draws: int = ITEM_DRAWS
+    instrument: Instrument, *, n: int = 2500, seed: int = 12, seeds: int = 1, model: Model = MODELS["main"],
+    item_draws: int = ITEM_DRAWS,
 ) -> dict[str, Any]:
     """For each candidate rule: the honest IM-flag rate (overall and in the least reluctant
     quarter), the faking-good catch rate at 2 and 3 SD (the rule alone, and with the other flags),
-    and the honest any-flag rate. The last row is the ceiling: the likelihood-ratio test with the
-    model's true item parameters at 3 % of honest respondents."""
+    and the honest any-flag rate – with the IM note given by that rule instead of the file's. The
+    last row is the ceiling: the likelihood-ratio test with the model's true item parameters at
+    3 % of honest respondents. With several seeds (seed, seed+1, …) each figure is the mean over them."""
     im_scale = next(s for s in instrument.scales if s.kind == "validity")
     if scoring_rule(im_scale) != "extreme":
         raise ValueError(f"{instrument.id} v{instrument.version}: the ROC is for a lie-scale (extreme) IM scale")
+    runs = [_roc_rows(instrument, n, s, model, item_draws, len(im_scale.items)) for s in range(seed, seed + seeds)]
+    rows = [{"rule": first["rule"], **{k: float(np.mean([run[j][k] for run in runs])) for k in first if k != "rule"}}
+            for j, first in enumerate(runs[0])]
+    return {"instrument": f"{instrument.id} v{instrument.version}", "model": model.name, "n_per_type": n, "seed": seed,
+            "seeds": list(range(seed, seed + seeds)), "weights": IM_ANSWER_WEIGHTS, "rows": rows}
+
+
+def _roc_rows(instrument: Instrument, n: int, seed: int, model: Model, item_draws: int, m: int) -> list[dict[str, Any]]:
     data = _indices(instrument, model, n, seed, item_draws, types=("honest", *FAKING_SHIFTS))
-    m = len(im_scale.items)
     for d in data.values():
         d["other"] = np.array([any(f != "impression_management_high" for f in flags) for flags in d["flags"]])
     honest, f2, f3 = data["honest"], data["faking_good"], data["faking_good_3sd"]
@@ -195,11 +253,17 @@ def impression_management_roc(
 
     rows = [row(name, rule(honest["never"], honest["rarely"]), rule(f2["never"], f2["rarely"]), rule(f3["never"], f3["rarely"]))
             for name, rule in im_rules(m).items()]
+    enough = instrument.validity.impression_management_min_answered
+    for t in IM_WEIGHTED_THRESHOLDS:
+        hits = [im_weighted_rule(d["weighted"], d["answered"], t, enough) for d in (honest, f2, f3)]
+        chosen = " (chosen at seed 21)" if t == IM_WEIGHTED_THRESHOLD else ""
+        rows.append(row(f"weighted answers ≥ {t:g}{chosen}", *hits))
     cut = float(np.quantile(honest["llr"], 1 - ORACLE_HONEST_RATE))
     rows.append(row(f"ceiling: likelihood ratio with the true item parameters, honest {ORACLE_HONEST_RATE:.0%}",
                     honest["llr"] > cut, f2["llr"] > cut, f3["llr"] > cut))
-    return {"instrument": f"{instrument.id} v{instrument.version}", "model": model.name, "n_per_type": n, "seed": seed,
-            "rows": rows}
+    return rows
 
 
-__all__ = ["CANDIDATES", "calibrate", "faker_log_likelihood_ratio", "im_rules", "impression_management_roc", "phi"]
+__all__ = ["CANDIDATES", "IM_ANSWER_WEIGHTS", "IM_WEIGHTED_THRESHOLD", "IM_WEIGHTED_THRESHOLDS", "calibrate",
+           "faker_log_likelihood_ratio", "im_rules", "im_weighted_rule", "impression_management_roc", "phi",
+           "pooled_answer_log_ratios"]
