@@ -104,6 +104,25 @@ def test_the_presenter_speaks_the_workshops_language_with_a_switch(app, coach, i
     assert '<html lang="en"' in visitor.get(f"/join/{code}?lang=en").text, "the participant's own choice wins"
 
 
+def test_the_thank_you_slide_tells_a_named_workshop_to_bring_the_follow_up_code(app, coach):
+    """A named workshop with a follow-up: the last slide says that a shared profile carries
+    the follow-up code to bring along, in the room's language. Without a follow-up, or in
+    an anonymous workshop (no code, services/followup/linking.py), it says nothing of a code."""
+    coach.get("/coach/?lang=en")
+    named_id, _code = create_workshop(coach, title="Kickoff", privacy="named", language="sv")
+    anonymous_id, _code = create_workshop(coach, title="Anon", language="en")
+    assert "data-follow-up-code-note" not in coach.get(f"/coach/workshops/{named_id}/present").text
+    for workshop_id in (named_id, anonymous_id):
+        page = coach.get(f"/coach/workshops/{workshop_id}").text
+        coach.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": csrf_of(page), "held_on": "2027-01-31"})
+    close = re.compile(r'<section class="slide" data-slide="close".*?</section>', re.S)
+    swedish = close.search(coach.get(f"/coach/workshops/{named_id}/present").text).group(0)
+    assert "Om du delade din profil står det en uppföljningskod i den: ta med koden till uppföljningen." in swedish
+    english = close.search(coach.get(f"/coach/workshops/{named_id}/present?lang=en").text).group(0)
+    assert "If you shared your profile, it shows a follow-up code: bring it to the follow-up session." in english
+    assert "follow-up code" not in close.search(coach.get(f"/coach/workshops/{anonymous_id}/present").text).group(0)
+
+
 def test_follow_up_sessions_sit_under_their_workshop_and_offer_no_follow_up_of_their_own(app, coach):
     coach.get("/coach/?lang=en")
     first_id, _code = create_workshop(coach, title="Kickoff", privacy="named")

@@ -160,7 +160,11 @@ def test_technical_note_pdf_for_coaches(app, client, runner, instrument, tmp_pat
     text = re.sub(r"\s+", " ", text)
     assert "Teknisk rapport" in text
     wc = next(s for s in analysis["scales"] if s["id"] == "weak_close")
-    assert "Reliabilitet per skala" in text and f"{wc['alpha']['value']:.2f}" in text
+    # Swedish decimals have a comma (the walk found "0.81" for "0,81"), as the Swedish profile's.
+    assert "Reliabilitet per skala" in text and f"{wc['alpha']['value']:.2f}".replace(".", ",") in text
+    assert re.findall(r"\d\.\d", text) == [], re.findall(r".{20}\d\.\d.{20}", text)
+    english = client.get("/about/measurement/technical-note.pdf?lang=en").data
+    assert f"{wc['alpha']['value']:.2f}" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(english)).pages)
     assert "Vad som ännu inte är känt" in text
     assert "den mittersta hälften av poängen" in text, "the chart's boxes explained (its axis title is short now)"
     if os.environ.get("SHOTS_DIR"):

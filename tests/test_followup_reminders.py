@@ -13,6 +13,7 @@ import sys
 from datetime import date, timedelta
 from email.message import EmailMessage
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
@@ -22,9 +23,11 @@ from services.db import db
 from services.followup.mail import SMTP_TIMEOUT, quitting, send_mail
 from services.models import Reminder, RetakeLink
 
-from .support import ROOT, csrf_of
+from .support import ROOT, Respondent, csrf_of, varied_answers
+from .support.followup import make_plan
 from .support.mail import (
     Inbox,
+    confirmation_link,
     person_with_reminder,
 )
 
@@ -345,3 +348,31 @@ def test_send_mail_always_quits_its_own_connection_and_leaves_a_given_one_open()
     with quitting(shared):
         pass
     assert shared.quits == 1
+
+
+def test_the_confirmation_page_and_the_calendar_file_speak_the_takes_language_not_the_browsers(
+        mail_app, client, instrument, inbox):
+    """The walk found a Swedish take's reminder confirmation and .ics in English when opened from
+    an English browser (the mail app's, or another device): they follow the take, as its mail does."""
+    person = Respondent(client, instrument)
+    person.start(language="sv")
+    person.complete(varied_answers(instrument))
+    client.get(person.url("/profile"))
+    assert make_plan(person, email="asa@example.com", follow_up="14").status_code == 302
+    _message, link = confirmation_link(inbox, "asa@example.com")
+    path = link.removeprefix("https://tripwire.example.org")
+
+    english_browser = mail_app.test_client()
+    english = {"Accept-Language": "en"}
+    page = english_browser.get(path, headers=english)
+    assert page.status_code == 200 and '<html lang="sv"' in page.text
+    assert "Bekräfta din påminnelse" in page.text and "Ja, skicka påminnelsen till mig" in page.text
+    done = english_browser.post(path, data={"csrf_token": csrf_of(page.text)}, headers=english)
+    assert done.status_code == 200 and "Påminnelsen är bekräftad" in done.text and '<html lang="sv"' in done.text
+
+    calendar = english_browser.get(person.url("/follow-up.ics"), headers=english)
+    event = icalendar.Calendar.from_ical(calendar.data).walk("VEVENT")[0]
+    assert "Uppföljning" in str(event["SUMMARY"]) and "Din plan:" in str(event["DESCRIPTION"])
+    # The visitor's own choice still wins.
+    chosen = english_browser.get(person.url("/follow-up.ics?lang=en"), headers=english)
+    assert "Your plan:" in str(icalendar.Calendar.from_ical(chosen.data).walk("VEVENT")[0]["DESCRIPTION"])

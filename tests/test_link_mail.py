@@ -97,6 +97,19 @@ def test_in_swedish_and_a_wrong_confirmation_token_opens_nothing(mail_app, clien
     assert "Här är din privata länk" in body(inbox.messages[1])
 
 
+def test_the_confirmation_pages_speak_the_takes_language_not_the_browsers(mail_app, client, instrument, inbox):
+    """Opened from an English browser (the mail app's, another device), a Swedish take's
+    confirmation link shows its pages in Swedish, as its e-mail was."""
+    person = started(client, instrument, language="sv")
+    assert ask(person, "asa@example.org", language="sv").status_code == 302
+    link = confirm_link(inbox.messages[0]).removeprefix(PUBLIC)
+    english_browser = mail_app.test_client()
+    page = english_browser.get(link, headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and '<html lang="sv"' in page.text and "Ja, skicka min länk" in page.text
+    sent = english_browser.post(link, data={"csrf_token": csrf_of(page.text)}, headers={"Accept-Language": "en"})
+    assert sent.status_code == 200 and '<html lang="sv"' in sent.text and "Din länk är på väg" in sent.text
+
+
 def test_an_unconfirmed_address_is_deleted_after_seven_days(mail_app, client, instrument, inbox, runner):
     old, recent = started(client, instrument), started(client, instrument)
     assert ask(old, "old@example.org").status_code == 302

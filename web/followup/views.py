@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, PlanAction
@@ -53,7 +53,7 @@ from ..common.limits import heavy_pages, response_creation
 from ..common.links import absolute_url
 from ..common.private_link import response_or_404
 from ..common.start import request_client_bucket
-from ..language import current_language
+from ..language import current_language, page_language
 from .forms import PlanForm
 
 bp = Blueprint("followup", __name__)
@@ -173,13 +173,14 @@ def calendar_file(token: str):
     # often shared (issue 25, F6).
     link = calendar_retake_link(response, row)
     db.session.commit()
+    language = page_language(response.language)  # the take's, as its profile is: not the browser's
     data = follow_up_ics(
-        plan_of(response), language=current_language(),
+        plan_of(response), language=language,
         uid=event_uid(response.token_hash, "snubbeltrad"), sequence=row.revision, stamp=row.updated_at,
         tz_name=current_app.config["FOLLOW_UP_TIMEZONE"],
         retake_url=absolute_url("followup.retake_by_link", link=link.token), link_works_until=link.works_until,
     )
-    filename = file_name(current_language(), "follow-up", row.follow_up_on.isoformat(), ext="ics")
+    filename = file_name(language, "follow-up", row.follow_up_on.isoformat(), ext="ics")
     return attachment(data, filename, ICS)
 
 
@@ -267,9 +268,12 @@ def confirm_reminder(token: str):
                       days=CONFIRM_DAYS),
         ), 404
     form = ConfirmForm()
-    if request.method == "POST" and form.validate():
-        confirmations.confirm(reminder)
-        db.session.commit()
-        return render_template("followup/confirmed.html", due_on=reminder.due_on)
-    return render_template("followup/confirm.html", form=form, due_on=reminder.due_on,
-                           expires_on=confirmations.expires_on(reminder))
+    # In the language of the e-mail that brought the visitor here (the take's, as it was shown
+    # when the address was given), not in the browser's, unless the visitor chooses another.
+    with force_locale(page_language(reminder.language)):
+        if request.method == "POST" and form.validate():
+            confirmations.confirm(reminder)
+            db.session.commit()
+            return render_template("followup/confirmed.html", due_on=reminder.due_on)
+        return render_template("followup/confirm.html", form=form, due_on=reminder.due_on,
+                               expires_on=confirmations.expires_on(reminder))

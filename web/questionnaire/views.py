@@ -18,8 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from assessment.suggestions import suggested_steps
@@ -58,7 +58,7 @@ from ..common.limits import heavy_pages, pdf_renders, response_creation
 from ..common.links import absolute_url
 from ..common.private_link import response_or_404
 from ..common.start import begin_response, submitted_answers
-from ..language import current_language, language_arg, languages
+from ..language import current_language, language_arg, languages, page_language
 from .forms import StartForm, page_form_class
 
 bp = Blueprint("questionnaire", __name__)
@@ -346,16 +346,20 @@ def confirm_link_mail(token: str):
                       "from the questionnaire, or use the private link you saved.", days=CONFIRM_DAYS),
         ), 404
     form = ConfirmForm()
-    if request.method == "POST" and form.validate():
-        try:
-            confirm_and_send(row, token, lambda private: absolute_url("questionnaire.resume", token=private))
-        except LinkMailNotSent:
-            return render_template(
-                "errors/error.html", status=503, title=_("We couldn't send the e-mail just now"),
-                message=_("Nothing is lost: open the confirmation link again in a while."),
-            ), 503
-        return render_template("questionnaire/link_mail_sent.html")
-    return render_template("questionnaire/link_mail_confirm.html", form=form)
+    # In the language of the e-mail that brought the visitor here (the take's, as it was shown
+    # when the address was given), not in the browser's, unless the visitor chooses another.
+    # Read before confirm_and_send, which deletes the row.
+    with force_locale(page_language(row.language)):
+        if request.method == "POST" and form.validate():
+            try:
+                confirm_and_send(row, token, lambda private: absolute_url("questionnaire.resume", token=private))
+            except LinkMailNotSent:
+                return render_template(
+                    "errors/error.html", status=503, title=_("We couldn't send the e-mail just now"),
+                    message=_("Nothing is lost: open the confirmation link again in a while."),
+                ), 503
+            return render_template("questionnaire/link_mail_sent.html")
+        return render_template("questionnaire/link_mail_confirm.html", form=form)
 
 
 @bp.get("/response/<token>/profile")
