@@ -34,9 +34,9 @@ from .psychometrics import (
     omega_total,
     standard_error_of_measurement,
 )
+from .reliability import MIN_N
 from .scoring import score_answers
 
-MIN_N = 30
 BOOTSTRAP_RESAMPLES = 1000
 HIGHEST, LOWEST = 5, 1
 

@@ -17,11 +17,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import f as f_distribution
 
-# scipy is imported where a statistic needs it, not here: every web and command process
-# imports this module (services.responses -> services.research -> assessment.item_analysis),
-# and scipy cost them ~0.7 s of start-up and ~30 MiB each although only the evidence pages
-# and commands compute these statistics (issue 29, bench/RESULTS.md "Footprint").
+# scipy costs a process ~0.7 s of start-up and ~30 MiB: only the item analysis
+# (services/item_analysis.py, imported by the `item-analysis` command) and the simulation
+# (`flask simulate`) import this module, never a web process or another command
+# (issue 29; tests/test_entry_points.py checks it).
 
 # As in R's factanal: a uniqueness never goes below this share of an item's variance.
 MIN_UNIQUENESS = 0.005
@@ -50,8 +52,6 @@ def cronbach_alpha(x) -> float | None:
 
 def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
     """Confidence interval for coefficient alpha from n respondents and k items."""
-    from scipy.stats import f as f_distribution
-
     tail = (1 - level) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     lower = 1 - (1 - alpha) * f_distribution.ppf(1 - tail, df1, df2)
@@ -138,8 +138,6 @@ def fit_one_factor(cov) -> OneFactorFit | None:
             break
         psi = new
     else:
-        from scipy.optimize import minimize
-
         result = minimize(discrepancy, psi, jac=True, method="L-BFGS-B", bounds=[(MIN_UNIQUENESS, 1.0)] * p)
         psi = result.x
     value, _ = discrepancy(psi)

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 SOURCES = ("provisional", "data")
+# No statistic from stored answers (an item analysis, a data-based reliability, a norm
+# position) is shown about fewer people than this.
+MIN_N = 30
 # Two-sided 90 % interval of the normal distribution.
 Z_90 = 1.6448536269514722
 

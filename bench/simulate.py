@@ -22,7 +22,8 @@ import numpy as np  # noqa: E402
 
 from assessment import AnswerSet, score_answers  # noqa: E402
 from assessment.bank import InstrumentBank  # noqa: E402
-from assessment.simulation import RESPONDENT_TYPES, simulate  # noqa: E402
+from assessment.simulation.respondents import RESPONDENT_TYPES  # noqa: E402
+from assessment.simulation.run import simulate  # noqa: E402
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ from services.research import (
     change_from_published,
     freeze_norms,
     provenance_of,
-    run_item_analysis,
 )
 
 
@@ -151,6 +150,10 @@ def print_report(result: dict) -> None:
 def item_analysis_command(version: str | None, language: str | None, as_json: bool, resamples: int, simulated: bool):
     """Reliability and item statistics from consenting, completed responses; the
     result is also cached for the measurement page and the score intervals."""
+    # scipy (through services.item_analysis: ~0.7 s of start-up, ~30 MiB) only for this command:
+    # every flask command and web process imports this module to register it.
+    from services.item_analysis import run_item_analysis
+
     instrument = _instrument(version)
     result = run_item_analysis(instrument, checked_language(instrument, language, "--language"), resamples=resamples,
                                simulated=simulated)

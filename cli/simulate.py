@@ -12,15 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 from assessment.instrument import InstrumentError
-from assessment.simulation import (
-    CALIBRATION_MODELS,
-    HELD_OUT_MODELS,
-    MODELS,
-    calibrate,
-    impression_management_roc,
-    over_seeds,
-    simulate,
-)
+from assessment.simulation.models import CALIBRATION_MODELS, HELD_OUT_MODELS, MODELS
 from services.instruments import instrument_bank
 
 
@@ -171,6 +163,12 @@ def simulate_command(n: int, seed: int, seeds: int, version: str | None, model: 
                      as_json: bool, calibration: bool, im_roc: bool):
     """Simulate honest and careless respondents, score them with the real engine, print note rates,
     reliability and band agreement."""
+    # The simulation (numpy draws, and scipy through assessment/psychometrics.py: ~0.7 s and ~30 MiB)
+    # only for this command: every flask command and web process imports this module to register it.
+    from assessment.simulation.calibration import calibrate, impression_management_roc
+    from assessment.simulation.run import simulate
+    from assessment.simulation.seeds import over_seeds
+
     bank = instrument_bank()
     instrument = bank.current
     if version:

@@ -16,9 +16,8 @@ from sqlalchemy.orm import aliased
 
 from assessment import AnswerSet, Instrument, score_answers
 from assessment.answers import seconds_per_item
-from assessment.item_analysis import MIN_N, analyse
 from assessment.norms import NormPosition
-from assessment.reliability import Reliability
+from assessment.reliability import MIN_N, Reliability
 from services import evidence
 from services.db import db
 from services.models import (
@@ -86,34 +85,6 @@ def evidence_selection(instrument: Instrument, language: str | None = None, *, s
     if simulated:  # a trial of the analysis, shown to nobody: every simulated response, as it was made
         return evidence.Selection(list(responses), answer_sets_of(instrument, responses))
     return evidence.select(instrument, list(responses), answer_sets_of(instrument, responses))
-
-
-def run_item_analysis(
-    instrument: Instrument, language: str | None = None, *, resamples: int = 1000, store: bool = True,
-    simulated: bool = False,
-) -> dict[str, Any]:
-    """The item analysis of the selected responses, stored as a candidate (result["candidate_id"])
-    that the measurement page and the score intervals use once an operator accepts it. Of the
-    simulated responses instead: the same figures, never stored."""
-    selection = evidence_selection(instrument, language, simulated=simulated)
-    now = datetime.now(timezone.utc)
-    result = analyse(instrument, selection.answer_sets, computed_at=now, language=language, resamples=resamples)
-    result["norms"] = norms_summary(instrument)
-    result["simulated"] = simulated
-    result["provenance"] = selection.provenance()
-    if store and not simulated:
-        row = ItemAnalysis(
-            instrument_id=instrument.id,
-            instrument_version=instrument.version,
-            language=language,
-            n=result["n"],
-            computed_at=now,
-            result=json.dumps(result),
-        )
-        db.session.add(row)
-        db.session.commit()
-        result["candidate_id"] = row.id
-    return result
 
 
 def latest_item_analysis(instrument: Instrument, language: str | None = None) -> dict[str, Any] | None:

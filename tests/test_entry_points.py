@@ -201,3 +201,27 @@ def test_gunicorn_workers_share_one_report_server_at_the_lowest_priority(tmp_pat
     while time.monotonic() < deadline and report_servers():
         time.sleep(0.25)
     assert not report_servers(), "the report server outlived the app that started it"
+
+
+HEAVY = ("scipy", "weasyprint", "kaleido", "choreographer")
+
+
+def test_the_app_and_every_command_start_without_statistics_pdf_layout_or_a_chart_browser(tmp_path):
+    # Issue 29: a process imports only what it uses. Building the app (what `flask run`, gunicorn
+    # and every `flask` command do) loads no scipy (the item analysis and the simulation only),
+    # no WeasyPrint and no kaleido (the processes that make PDFs only).
+    probe = (
+        "import sys\n"
+        "from app import create_app\n"
+        "app = create_app()\n"
+        "assert {'simulate', 'item-analysis', 'score', 'report'} <= set(app.cli.commands)\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))\n"
+    )
+    env = {**os.environ, "SECRET_KEY": "probe", "INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    # ...and the command that needs scipy does load it (the probe can see an import).
+    analysis = "import sys\nimport services.item_analysis\nprint('scipy' in sys.modules)\n"
+    result = subprocess.run([sys.executable, "-c", analysis], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "True", result.stderr

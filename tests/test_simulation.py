@@ -9,15 +9,6 @@ import pytest
 import assessment.simulation.run as simulation_run
 from assessment import load_instrument
 from assessment.bank import InstrumentBank
-from assessment.simulation import (
-    CALIBRATION_MODELS,
-    HELD_OUT_MODEL,
-    HELD_OUT_MODELS,
-    MODELS,
-    RESPONDENT_TYPES,
-    Population,
-    simulate,
-)
 from assessment.simulation import calibration as simulation_calibration
 from assessment.simulation.calibration import (
     IM_ANSWER_WEIGHTS,
@@ -26,6 +17,15 @@ from assessment.simulation.calibration import (
     im_weighted_rule,
     pooled_answer_log_ratios,
 )
+from assessment.simulation.models import (
+    CALIBRATION_MODELS,
+    HELD_OUT_MODEL,
+    HELD_OUT_MODELS,
+    MODELS,
+)
+from assessment.simulation.population import Population
+from assessment.simulation.respondents import RESPONDENT_TYPES
+from assessment.simulation.run import simulate
 from assessment.validity import impression_management_weighted_score
 
 from .support import QUESTIONS
