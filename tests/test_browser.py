@@ -2,6 +2,7 @@
 in Swedish, on a small screen, and checked with axe-core on every page type."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .support import Respondent, axe_violations, tab_to, varied_answers
 
@@ -51,8 +52,7 @@ def test_error_summary_takes_focus_and_links_to_the_missing_item(live_server, pa
     summary = page.locator(".error-summary")
     summary.wait_for(state="visible", timeout=10000)  # the missed-question page comes back from a fetch now (no history entry)
     # The page comes back by location.replace; its script moves the focus once it has loaded.
-    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')",
-                           timeout=10000)
+    expect(summary).to_be_focused(timeout=10000)
     missing = instrument.pages[0][1].id
     page.click(f"a[href='#{missing}-0']")
     assert page.evaluate("document.activeElement.id") == f"{missing}-0"

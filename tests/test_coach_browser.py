@@ -115,7 +115,7 @@ def test_a_slow_download_shows_progress_until_the_file_arrives(live_server, brow
             assert "Preparing your PDF" in status.inner_text()
             assert link.get_attribute("aria-disabled") == "true"  # a second tap does nothing
         assert download.value.suggested_filename.startswith("team-kickoff") and download.value.suggested_filename.endswith(".pdf")
-        page.wait_for_function("!document.querySelector(\"a[href$='/team.pdf']\").hasAttribute('aria-disabled')")
+        page.locator("a[href$='/team.pdf']:not([aria-disabled])").wait_for()
         assert status.inner_text().strip() == "Your PDF has been downloaded."
         assert status.locator("progress").count() == 0
         # The coach's edition (static/js/coach_downloads.js): after a second, a bar beside the link.
@@ -127,7 +127,7 @@ def test_a_slow_download_shows_progress_until_the_file_arrives(live_server, brow
             beside.locator("progress").wait_for(timeout=5000)
             assert "Preparing the file" in beside.inner_text() and edition.get_attribute("aria-busy") == "true"
         assert download.value.suggested_filename.startswith("coach-edition-")
-        page.wait_for_function("!document.querySelector('a[data-coach-edition]').hasAttribute('aria-busy')")
+        edition.and_(page.locator(":not([aria-busy])")).wait_for()
         assert page.locator("a[data-coach-edition] + .download-status").first.inner_text().strip() == "The file is ready."
         assert axe_violations(page) == []
     finally:

@@ -109,8 +109,9 @@ def test_no_axe_violations_on_the_follow_up_pages(live_server, page, instrument,
     page.click("button[type=submit]")
     page.wait_for_selector(".error-summary")
     # The summary is in the page before its script has moved the focus to it (a race on a loaded machine).
-    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')",
-                           timeout=10000)
+    # (A locator's wait runs in Playwright's own world: wait_for_function's polling is an eval,
+    # which the page's Content-Security-Policy refuses.)
+    expect(page.locator(".error-summary")).to_be_focused(timeout=10000)
     if violations := axe_violations(page):
         failures["plan with errors"] = violations
     assert failures == {}

@@ -65,7 +65,7 @@ def test_keying_grid_by_keyboard_under_40_seconds_per_form(live_server, browser,
         assert seconds < 40
         assert page.locator("[data-keyed]").inner_text().startswith("1 paper form")
         assert paper_answers(app, "Per Papper") == ({k: v for k, v in answers.items()}, "en")
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'name'", timeout=10000)  # ready for the next form
+        expect(page.locator("#name")).to_be_focused(timeout=10000)  # ready for the next form
         assert page.locator("#answer_string").input_value() == ""
 
         # The next form, tabbing through the grid: a blank and a "does not apply".

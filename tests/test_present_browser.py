@@ -97,7 +97,7 @@ def test_presenter_view_by_keyboard_while_participants_join(live_server, browser
         page.keyboard.press("Home")
         assert current(page) == "join"
         page.keyboard.press("f")
-        page.wait_for_function("document.fullscreenElement !== null", timeout=5000)
+        page.locator(":fullscreen").first.wait_for(timeout=5000)
         assert all(url.startswith(live_server.url) for url in requests), "no CDN: every request goes to the app"
     finally:
         participant_context.close()
