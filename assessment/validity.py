@@ -29,16 +29,17 @@ MIDPOINT = 3
 MIN_LATE_ANSWERS = 6
 
 
-def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) -> int:
+def longest_identical_run(instrument: Instrument, answers: Mapping[str, int], only: int | None = None) -> int:
     """Longest run of identical answers in presentation order that includes at least one
-    reverse-keyed item (where the instrument has any); an unanswered item breaks a run."""
+    reverse-keyed item (where the instrument has any); an unanswered item breaks a run.
+    With `only`, just runs of that answer count."""
     needs_reverse = any(item.reverse for item in instrument.items)
     longest = run = 0
     previous = None
     has_reverse = False
     for item in instrument.items:
         value = answers.get(item.id)
-        if value is None:
+        if value is None or (only is not None and value != only):
             run, previous, has_reverse = 0, None, False
             continue
         if value == previous:
@@ -50,6 +51,22 @@ def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) ->
         if has_reverse or not needs_reverse:
             longest = max(longest, run)
     return longest
+
+
+def straight_lining_run(instrument: Instrument, answers: Mapping[str, int]) -> int:
+    """The run the straight_lining rule counts. Where the instrument's run rule needs the
+    reverse-keyed share (v3), only a run of the answer given to at least
+    `straight_lining_reverse_share` of the answered reverse-keyed items counts (0 when no
+    answer is): a straight-liner gives the same answer to nearly every fault too, a healthy
+    seller who honestly denies a few adjacent faults does not. Otherwise any identical run."""
+    rules = instrument.validity
+    reverse = [answers[i.id] for i in instrument.items if i.reverse and i.id in answers]
+    if not rules.straight_lining_run_needs_reverse_share or not reverse:
+        return longest_identical_run(instrument, answers)
+    value, count = Counter(reverse).most_common(1)[0]
+    if count / len(reverse) < rules.straight_lining_reverse_share:
+        return 0
+    return longest_identical_run(instrument, answers, only=value)
 
 
 def identical_share(answers: Mapping[str, int]) -> float:
@@ -155,7 +172,7 @@ def validity_flags(
     rules = instrument.validity
     fired: list[tuple[str, dict]] = []
 
-    run = longest_identical_run(instrument, answers)
+    run = straight_lining_run(instrument, answers)
     share, reverse_share = straight_lining_shares(instrument, answers)
     same_on_reverse = reverse_share is None or reverse_share >= rules.straight_lining_reverse_share
     # "Sometimes" is the commonest honest answer on a frequency scale: it needs a larger share.

@@ -16,8 +16,8 @@ from ..validity import (
     impression_management_counts,
     impression_management_weighted_score,
     late_spread,
-    longest_identical_run,
     pages_faster_than,
+    straight_lining_run,
     straight_lining_shares,
     within_scale_spread,
 )
@@ -29,7 +29,7 @@ from .run import ITEM_DRAWS, answer_set, draw_sample, exact_of, populations, rat
 CANDIDATES = {
     "inconsistent_spread": (1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.35),
     "straight_lining_share": (0.7, 0.75, 0.8, 0.85),
-    "straight_lining_reverse_share": (0.34, 0.5, 0.67),
+    "straight_lining_reverse_share": (0.5, 0.625, 0.75, 0.875),
     "straight_lining_midpoint_share": (0.8, 0.85, 0.9, 0.95),
     "inconsistent_late_spread": (1.3, 1.4, 1.5, 1.6, 1.65, 1.7, 1.8),
     "too_fast_page_seconds_per_item": (1.1, 1.2, 1.3, 1.4, 1.5),
@@ -67,7 +67,7 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
                 rows["midpoint"].append(float(max(set(values), key=values.count) == MIDPOINT) if values else 0.0)
                 rows["share"].append(share)
                 rows["reverse_share"].append(1.0 if reverse_share is None else reverse_share)
-                rows["run"].append(longest_identical_run(instrument, answers.answers))
+                rows["run"].append(straight_lining_run(instrument, answers.answers))
                 rows["median"].append(float(np.median(sample.seconds[k])))
                 rows["seconds"].append(sample.seconds[k])
                 never, answered = impression_management_counts(instrument, answers.answers)

@@ -116,6 +116,32 @@ def test_the_same_answer_everywhere_but_the_faults_is_not_straight_lining():
         assert detail["reverse_keyed_share"] == round(needed / len(reverse), 3)
 
 
+def test_the_run_counts_only_when_its_answer_is_on_the_faults_share(instrument):
+    """v3: a run of `straight_lining_run` fires when its answer is also given to
+    `straight_lining_reverse_share` of the faults, not one fault short and not one answer shorter;
+    v1 and v2 (the run rule without the share) fire on the run alone."""
+    rules = instrument.validity
+    run = rules.straight_lining_run
+    answers = varied_answers(instrument)
+    order = [i.id for i in instrument.items]
+    for item_id in order[5 : 5 + run]:
+        answers[item_id] = 4
+    answers[order[4]], answers[order[5 + run]] = 2, 2
+    faults = [i.id for i in instrument.items if i.reverse]
+    inside = [f for f in faults if answers[f] == 4]
+    outside = [f for f in faults if order.index(f) < 4 or order.index(f) > 5 + run]
+    needed = math.ceil(rules.straight_lining_reverse_share * len(faults)) - len(inside) if faults else 0
+    for f in outside[:needed]:
+        answers[f] = 4
+    assert "straight_lining" in flags(instrument, answers)
+    if rules.straight_lining_run_needs_reverse_share and needed > 0:
+        answers[outside[needed - 1]] = 2  # the run's answer on one fault fewer than the share
+        assert "straight_lining" not in flags(instrument, answers)
+        answers[outside[needed - 1]] = 4
+    answers[order[5 + run - 1]] = 3  # the run one answer shorter
+    assert "straight_lining" not in flags(instrument, answers)
+
+
 # --- inconsistent: answers to the items of one scale disagreeing with each other
 
 
@@ -258,6 +284,9 @@ def test_the_retired_model_profile_rule_is_refused(tmp_path):
         ("inconsistent_spread", 0.4, "'inconsistent_spread' must be above 0.5 and below 2"),
         ("inconsistent_spread", "high", "'inconsistent_spread' must be int or float"),
         ("straight_lining_reverse_share", 0, "'straight_lining_reverse_share' must be above 0"),
+        # v1's reverse share is 0.5: no single answer need be given to most of the faults
+        ("straight_lining_run_needs_reverse_share", True, "needs 'straight_lining_reverse_share' above 0.5"),
+        ("straight_lining_run_needs_reverse_share", "yes", "'straight_lining_run_needs_reverse_share' must be bool"),
         ("impression_management_min_answered", 99, "'impression_management_min_answered' must be 1–"),
     ],
 )
