@@ -374,6 +374,7 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
         straight_lining_share=float(r.field(raw, "straight_lining_share", where, number)),
         straight_lining_reverse_share=float(r.field(raw, "straight_lining_reverse_share", where, number)),
         straight_lining_run_needs_reverse_share=r.field(raw, "straight_lining_run_needs_reverse_share", where, bool),
+        straight_lining_every_scale=r.field(raw, "straight_lining_every_scale", where, bool),
         too_fast_seconds_per_item=float(r.field(raw, "too_fast_seconds_per_item", where, number)),
         too_fast_page_seconds_per_item=float(r.field(raw, "too_fast_page_seconds_per_item", where, number)),
         too_fast_pages=r.field(raw, "too_fast_pages", where, int),

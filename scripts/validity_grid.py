@@ -43,7 +43,7 @@ GRID = {
 def notes(d: dict, r: dict, timed: bool = True) -> np.ndarray:
     """Any note under the rule set r, per respondent (the engine's rules, validity.py)."""
     need = np.where(d["midpoint"] == 1.0, r["mid"], r["share"])
-    straight = (d["run"] >= r["run"]) | ((d["share"] >= need) & (d["reverse_share"] >= r["rev"]))
+    straight = (d["run"] >= r["run"]) | ((d["share"] >= need) & (d["reverse_share"] >= r["rev"]) & (d["every_scale"] == 1))
     fast = np.zeros(len(straight), bool)
     if timed:
         pages = d["fast_pages"][r["page"]] if r["page"] in d.get("fast_pages", {}) else \

@@ -181,6 +181,17 @@ def test_a_healthy_seller_who_denies_some_faults_gets_no_note(v3, never):
     assert profile.flag_ids == ()
 
 
+@pytest.mark.parametrize("rarely_faults", [6, 7, 8])
+def test_rarely_on_every_behaviour_never_on_the_driver_gets_no_note(v3, rarely_faults):
+    """ "Rarely" on every behaviour, "Never" on every driver item, "Rarely" on most faults: a
+    whole scale answered otherwise is read, not straight-lined (an independent check's persona)."""
+    faults = [i.id for i in v3.items if i.reverse]
+    answers = {i.id: 1 if i.scale_id == "fear_of_pushiness" else 2 for i in v3.items}
+    answers.update({f: 3 for f in faults[rarely_faults:]})
+    profile = score_answers(v3, AnswerSet("en", answers, None, (READING_PACE,) * len(v3.pages)))
+    assert profile.flag_ids == ()
+
+
 @pytest.mark.parametrize("version", ["3", "2"])
 @pytest.mark.parametrize("value", [1, 2, 3, 4, 5])
 def test_a_straight_liner_is_flagged_with_one_fault_answered_otherwise(bank, version, value):

@@ -17,7 +17,13 @@ from assessment import (
     score_answers,
 )
 from assessment.bank import InstrumentBank
-from assessment.validity import late_spread, within_scale_spread
+from assessment.validity import (
+    identical_share,
+    late_spread,
+    longest_identical_run,
+    on_every_scale,
+    within_scale_spread,
+)
 
 from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
 
@@ -133,6 +139,15 @@ def test_the_run_counts_only_when_its_answer_is_on_the_faults_share(instrument):
     needed = math.ceil(rules.straight_lining_reverse_share * len(faults)) - len(inside) if faults else 0
     for f in outside[:needed]:
         answers[f] = 4
+    if rules.straight_lining_every_scale:  # v3: and on more than half of every scale's items, outside the run
+        for scale in instrument.scales:
+            ids = [i.id for i in scale.items]
+            free = [i for i in ids if (order.index(i) < 4 or order.index(i) > 5 + run) and answers[i] != 4]
+            for item_id in free[: max(len(ids) // 2 + 1 - sum(answers[i] == 4 for i in ids), 0)]:
+                answers[item_id] = 4
+        assert on_every_scale(instrument, answers, 4)
+    assert longest_identical_run(instrument, answers, only=4) == run
+    assert identical_share(answers) < rules.straight_lining_share  # the run fires, not the share
     assert "straight_lining" in flags(instrument, answers)
     if rules.straight_lining_run_needs_reverse_share and needed > 0:
         answers[outside[needed - 1]] = 2  # the run's answer on one fault fewer than the share
@@ -140,6 +155,24 @@ def test_the_run_counts_only_when_its_answer_is_on_the_faults_share(instrument):
         answers[outside[needed - 1]] = 4
     answers[order[5 + run - 1]] = 3  # the run one answer shorter
     assert "straight_lining" not in flags(instrument, answers)
+
+
+def test_straight_lining_needs_the_answer_on_most_items_of_every_scale():
+    """v3: one answer everywhere but a whole scale (the driver) answered otherwise is not
+    straight-lining; with that answer on more than half of the scale's items it is."""
+    v3 = BANK.get("tripwire", "3")
+    assert v3.validity.straight_lining_every_scale
+    driver = [i.id for i in v3.scale("fear_of_pushiness").items]
+    answers = {i.id: (1 if i.id in driver else 2) for i in v3.items}
+    assert "straight_lining" not in flags(v3, answers)
+    half = len(driver) // 2  # 3 of 7: not more than half
+    for item_id in driver[:half]:
+        answers[item_id] = 2
+    assert "straight_lining" not in flags(v3, answers)
+    answers[driver[half]] = 2  # 4 of 7
+    profile = score_answers(v3, AnswerSet("en", answers))
+    assert "straight_lining" in profile.flag_ids
+    assert next(f.detail for f in profile.flags if f.id == "straight_lining")["on_every_scale"] is True
 
 
 # --- inconsistent: answers to the items of one scale disagreeing with each other
@@ -287,6 +320,7 @@ def test_the_retired_model_profile_rule_is_refused(tmp_path):
         # v1's reverse share is 0.5: no single answer need be given to most of the faults
         ("straight_lining_run_needs_reverse_share", True, "needs 'straight_lining_reverse_share' above 0.5"),
         ("straight_lining_run_needs_reverse_share", "yes", "'straight_lining_run_needs_reverse_share' must be bool"),
+        ("straight_lining_every_scale", 1, "'straight_lining_every_scale' must be bool"),
         ("impression_management_min_answered", 99, "'impression_management_min_answered' must be 1–"),
     ],
 )
