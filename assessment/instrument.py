@@ -111,6 +111,10 @@ class ValidityRules:
     flag_texts: Mapping[str, Localized]
     # straight-lining by share also needs the same answer on this share of the reverse-keyed items
     straight_lining_reverse_share: float = 0.5
+    # … and the run rule too: only a run of the answer given to that share of the faults counts
+    straight_lining_run_needs_reverse_share: bool = False
+    # … and both rules need that answer on more than half of the answered items of every scale
+    straight_lining_every_scale: bool = False
     # the impression-management note needs at least this many answered items
     impression_management_min_answered: int = 5
     # straight-lining by share when the dominant answer is the middle one ("Sometimes")

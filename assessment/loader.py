@@ -373,6 +373,8 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
         straight_lining_run=r.field(raw, "straight_lining_run", where, int),
         straight_lining_share=float(r.field(raw, "straight_lining_share", where, number)),
         straight_lining_reverse_share=float(r.field(raw, "straight_lining_reverse_share", where, number)),
+        straight_lining_run_needs_reverse_share=r.field(raw, "straight_lining_run_needs_reverse_share", where, bool),
+        straight_lining_every_scale=r.field(raw, "straight_lining_every_scale", where, bool),
         too_fast_seconds_per_item=float(r.field(raw, "too_fast_seconds_per_item", where, number)),
         too_fast_page_seconds_per_item=float(r.field(raw, "too_fast_page_seconds_per_item", where, number)),
         too_fast_pages=r.field(raw, "too_fast_pages", where, int),
@@ -389,6 +391,9 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
         raise r.fail(where, "'straight_lining_share' must be above 0.5 and at most 1")
     if not 0 < rules.straight_lining_reverse_share <= 1:
         raise r.fail(where, "'straight_lining_reverse_share' must be above 0 and at most 1")
+    if rules.straight_lining_run_needs_reverse_share and rules.straight_lining_reverse_share <= 0.5:
+        raise r.fail(where, "'straight_lining_run_needs_reverse_share' needs 'straight_lining_reverse_share' above 0.5 "
+                            "(one answer given to most of the reverse-keyed items)")
     if not 0 < rules.too_fast_page_seconds_per_item <= rules.too_fast_seconds_per_item:
         raise r.fail(where, "'too_fast_page_seconds_per_item' must be above 0 and at most 'too_fast_seconds_per_item'")
     if rules.too_fast_pages < 1:

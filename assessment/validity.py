@@ -29,16 +29,17 @@ MIDPOINT = 3
 MIN_LATE_ANSWERS = 6
 
 
-def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) -> int:
+def longest_identical_run(instrument: Instrument, answers: Mapping[str, int], only: int | None = None) -> int:
     """Longest run of identical answers in presentation order that includes at least one
-    reverse-keyed item (where the instrument has any); an unanswered item breaks a run."""
+    reverse-keyed item (where the instrument has any); an unanswered item breaks a run.
+    With `only`, just runs of that answer count."""
     needs_reverse = any(item.reverse for item in instrument.items)
     longest = run = 0
     previous = None
     has_reverse = False
     for item in instrument.items:
         value = answers.get(item.id)
-        if value is None:
+        if value is None or (only is not None and value != only):
             run, previous, has_reverse = 0, None, False
             continue
         if value == previous:
@@ -50,6 +51,38 @@ def longest_identical_run(instrument: Instrument, answers: Mapping[str, int]) ->
         if has_reverse or not needs_reverse:
             longest = max(longest, run)
     return longest
+
+
+def straight_lining_run(instrument: Instrument, answers: Mapping[str, int]) -> int:
+    """The run the straight_lining rule counts. Where the instrument's run rule needs the
+    reverse-keyed share (v3), only a run of the answer given to at least
+    `straight_lining_reverse_share` of the answered reverse-keyed items counts (0 when no
+    answer is; with `straight_lining_every_scale`, also when that answer is not given to
+    most items of every scale): a straight-liner gives the same answer to nearly every fault
+    too, a healthy seller who honestly denies a few adjacent faults does not. Otherwise any
+    identical run."""
+    rules = instrument.validity
+    reverse = [answers[i.id] for i in instrument.items if i.reverse and i.id in answers]
+    if not rules.straight_lining_run_needs_reverse_share or not reverse:
+        return longest_identical_run(instrument, answers)
+    value, count = Counter(reverse).most_common(1)[0]
+    if count / len(reverse) < rules.straight_lining_reverse_share:
+        return 0
+    if rules.straight_lining_every_scale and not on_every_scale(instrument, answers, value):
+        return 0
+    return longest_identical_run(instrument, answers, only=value)
+
+
+def on_every_scale(instrument: Instrument, answers: Mapping[str, int], value: int) -> bool:
+    """Whether `value` is given to more than half of the answered items of every scale (a
+    scale without answers does not count). A straight-liner gives the same answer to every
+    kind of question; someone who answers a whole scale otherwise – "Never" to every worry,
+    "Rarely" to every behaviour – has read the questions."""
+    for scale in instrument.scales:
+        values = [answers[i.id] for i in scale.items if i.id in answers]
+        if values and 2 * values.count(value) <= len(values):
+            return False
+    return True
 
 
 def identical_share(answers: Mapping[str, int]) -> float:
@@ -155,13 +188,16 @@ def validity_flags(
     rules = instrument.validity
     fired: list[tuple[str, dict]] = []
 
-    run = longest_identical_run(instrument, answers)
+    run = straight_lining_run(instrument, answers)
     share, reverse_share = straight_lining_shares(instrument, answers)
     same_on_reverse = reverse_share is None or reverse_share >= rules.straight_lining_reverse_share
     # "Sometimes" is the commonest honest answer on a frequency scale: it needs a larger share.
     dominant = Counter(answers.values()).most_common(1)[0][0] if answers else None
     needed = rules.straight_lining_midpoint_share if dominant == MIDPOINT else rules.straight_lining_share
-    if run >= rules.straight_lining_run or (share >= needed and same_on_reverse):
+    everywhere = not rules.straight_lining_every_scale or (
+        dominant is not None and on_every_scale(instrument, answers, dominant)
+    )
+    if run >= rules.straight_lining_run or (share >= needed and same_on_reverse and everywhere):
         fired.append(
             (
                 "straight_lining",
@@ -172,6 +208,7 @@ def validity_flags(
                     "share_threshold": needed,
                     "reverse_keyed_share": None if reverse_share is None else round(reverse_share, 3),
                     "reverse_keyed_threshold": rules.straight_lining_reverse_share,
+                    "on_every_scale": everywhere,
                 },
             )
         )

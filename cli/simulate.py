@@ -105,7 +105,8 @@ def format_calibration(data: dict[str, Any]) -> str:
         "inconsistent_late_spread": "late pages' RMS deviation from the scale's earlier answers ≥ threshold (or the file's spread rule)",
         "straight_lining_midpoint_share": "share needed when the dominant answer is \"Sometimes\" (other rules: the file's)",
         "straight_lining_share": "share of identical answers ≥ threshold (and the file's reverse-keyed share)",
-        "straight_lining_reverse_share": "that answer on ≥ this share of the reverse-keyed items (file's share)",
+        "straight_lining_reverse_share": "that answer on ≥ this share of the reverse-keyed items "
+                                         "(file's share; the run: the file's reverse-keyed share)",
         "too_fast_page_seconds_per_item": f"{data['too_fast_pages']} or more pages below the threshold (s/item)",
         "too_fast_seconds_per_item": "median s/item below the threshold",
         "impression_management_flawless": "≥ k of m flawless answers, proportional to the answered faults "

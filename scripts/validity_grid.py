@@ -28,9 +28,9 @@ from assessment.simulation.run import ITEM_DRAWS  # noqa: E402
 TYPES = ("honest", "uniform_random", "straight_lining", "straight_lining_noisy", "random_last_pages", "faking_good")
 GRID = {
     "run": (10, 11, 12),
-    "share": (0.8,),
+    "share": (0.75, 0.8),
     "mid": (0.85, 0.9),
-    "rev": (0.5,),
+    "rev": (0.75,),
     "med": (1.5, 1.6, 1.7, 1.8, 2.0),
     "page": (1.1, 1.2, 1.3, 1.4, 1.5),
     "pages": (2, 3),
@@ -43,7 +43,7 @@ GRID = {
 def notes(d: dict, r: dict, timed: bool = True) -> np.ndarray:
     """Any note under the rule set r, per respondent (the engine's rules, validity.py)."""
     need = np.where(d["midpoint"] == 1.0, r["mid"], r["share"])
-    straight = (d["run"] >= r["run"]) | ((d["share"] >= need) & (d["reverse_share"] >= r["rev"]))
+    straight = (d["run"] >= r["run"]) | ((d["share"] >= need) & (d["reverse_share"] >= r["rev"]) & (d["every_scale"] == 1))
     fast = np.zeros(len(straight), bool)
     if timed:
         pages = d["fast_pages"][r["page"]] if r["page"] in d.get("fast_pages", {}) else \

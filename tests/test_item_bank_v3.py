@@ -157,6 +157,54 @@ def test_a_healthy_seller_gets_no_note(bank, version):
     assert all(profile.scales[s].score == 0 for s in BEHAVIOURS)
 
 
+def _denied_faults(instrument, never: tuple[int, ...]) -> AnswerSet:
+    """A healthy seller: "Never" on every behaviour and driver item, "Never" on the faults at the
+    positions `never` (presentation order of the faults), the other faults "Sometimes"/"Rarely"."""
+    faults = [i.id for i in instrument.items if i.scale_id == "impression_management"]
+    answers = {i.id: 1 for i in instrument.items if i.scale_id != "impression_management"}
+    for k, item_id in enumerate(faults):
+        answers[item_id] = 1 if k in never else 3 - k % 2
+    return AnswerSet("en", answers, None, (READING_PACE,) * len(instrument.pages))
+
+
+# Denied faults (positions among the eight, presentation order): adjacent ones (a run of "Never"
+# across two, three, four, five faults), the first, the last, spread out.
+DENIED = [(0, 1), (3, 4), (6, 7), (0, 7), (0, 1, 2), (2, 3, 4), (5, 6, 7), (0, 3, 6), (0, 1, 2, 3), (4, 5, 6, 7),
+          (1, 2, 5, 6), (0, 2, 4, 6), (0, 1, 2, 3, 4), (3, 4, 5, 6, 7), (0, 1, 2, 6, 7), (0, 2, 4, 6, 7)]
+
+
+@pytest.mark.parametrize("never", DENIED, ids=lambda n: "never" + "".join(map(str, n)))
+def test_a_healthy_seller_who_denies_some_faults_gets_no_note(v3, never):
+    """Issue #26: a careful healthy seller who honestly answers "Never" to two to five of the
+    everyday faults is not told they may have answered without reading."""
+    profile = score_answers(v3, _denied_faults(v3, never))
+    assert profile.flag_ids == ()
+
+
+@pytest.mark.parametrize("rarely_faults", [6, 7, 8])
+def test_rarely_on_every_behaviour_never_on_the_driver_gets_no_note(v3, rarely_faults):
+    """ "Rarely" on every behaviour, "Never" on every driver item, "Rarely" on most faults: a
+    whole scale answered otherwise is read, not straight-lined (an independent check's persona)."""
+    faults = [i.id for i in v3.items if i.reverse]
+    answers = {i.id: 1 if i.scale_id == "fear_of_pushiness" else 2 for i in v3.items}
+    answers.update({f: 3 for f in faults[rarely_faults:]})
+    profile = score_answers(v3, AnswerSet("en", answers, None, (READING_PACE,) * len(v3.pages)))
+    assert profile.flag_ids == ()
+
+
+@pytest.mark.parametrize("version", ["3", "2"])
+@pytest.mark.parametrize("value", [1, 2, 3, 4, 5])
+def test_a_straight_liner_is_flagged_with_one_fault_answered_otherwise(bank, version, value):
+    """The same answer everywhere is straight-lining, and still so when one fault differs."""
+    instrument = bank.get("tripwire", version)
+    answers = {i.id: value for i in instrument.items}
+    assert "straight_lining" in score_answers(instrument, AnswerSet("en", answers)).flag_ids
+    for fault in (i.id for i in instrument.items if i.reverse):
+        for other in (v for v in range(1, 6) if v != value):
+            deviating = {**answers, fault: other}
+            assert "straight_lining" in score_answers(instrument, AnswerSet("en", deviating)).flag_ids, (fault, other)
+
+
 # --- the impression-management note: proportional, never on fewer than five answered ---------
 
 

@@ -5,6 +5,7 @@ pass (Neyman–Pearson)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Callable
 
 import numpy as np
@@ -16,8 +17,9 @@ from ..validity import (
     impression_management_counts,
     impression_management_weighted_score,
     late_spread,
-    longest_identical_run,
+    on_every_scale,
     pages_faster_than,
+    straight_lining_run,
     straight_lining_shares,
     within_scale_spread,
 )
@@ -29,7 +31,7 @@ from .run import ITEM_DRAWS, answer_set, draw_sample, exact_of, populations, rat
 CANDIDATES = {
     "inconsistent_spread": (1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.35),
     "straight_lining_share": (0.7, 0.75, 0.8, 0.85),
-    "straight_lining_reverse_share": (0.34, 0.5, 0.67),
+    "straight_lining_reverse_share": (0.5, 0.625, 0.75, 0.875),
     "straight_lining_midpoint_share": (0.8, 0.85, 0.9, 0.95),
     "inconsistent_late_spread": (1.3, 1.4, 1.5, 1.6, 1.65, 1.7, 1.8),
     "too_fast_page_seconds_per_item": (1.1, 1.2, 1.3, 1.4, 1.5),
@@ -47,7 +49,8 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
     behaviour = [s.id for s in instrument.scales if s.kind == "behaviour"]
     out: dict[str, dict[str, np.ndarray]] = {}
     for type_id in types:
-        rows: dict[str, list] = {k: [] for k in ("spread", "late", "midpoint", "share", "reverse_share", "run", "median", "seconds",
+        rows: dict[str, list] = {k: [] for k in ("spread", "late", "midpoint", "share", "reverse_share", "run", "every_scale",
+                                                 "median", "seconds",
                                                  "never", "rarely", "answered", "weighted", "reluctance", "flags", "llr")}
         for pop, size in zip(pops, sizes):
             sample = draw_sample(pop, type_id, size, rng)
@@ -67,7 +70,10 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
                 rows["midpoint"].append(float(max(set(values), key=values.count) == MIDPOINT) if values else 0.0)
                 rows["share"].append(share)
                 rows["reverse_share"].append(1.0 if reverse_share is None else reverse_share)
-                rows["run"].append(longest_identical_run(instrument, answers.answers))
+                rows["run"].append(straight_lining_run(instrument, answers.answers))
+                # the share rule's answer on most items of every scale (where the file asks for it)
+                rows["every_scale"].append(float(not instrument.validity.straight_lining_every_scale or bool(
+                    values and on_every_scale(instrument, answers.answers, Counter(values).most_common(1)[0][0]))))
                 rows["median"].append(float(np.median(sample.seconds[k])))
                 rows["seconds"].append(sample.seconds[k])
                 never, answered = impression_management_counts(instrument, answers.answers)
@@ -109,15 +115,15 @@ def calibrate(
         mid = d["midpoint"] == 1.0
         for c in CANDIDATES["straight_lining_midpoint_share"]:
             need = np.where(mid, c, rules.straight_lining_share)
-            hit = (d["share"] >= need) & (d["reverse_share"] >= rules.straight_lining_reverse_share)
+            hit = (d["share"] >= need) & (d["reverse_share"] >= rules.straight_lining_reverse_share) & (d["every_scale"] == 1)
             tables["straight_lining_midpoint_share"].setdefault(str(c), {})[type_id] = rate(
                 list(hit | (d["run"] >= rules.straight_lining_run)))
         del late_hit
         for c in CANDIDATES["straight_lining_share"]:
-            hit = (d["share"] >= c) & (d["reverse_share"] >= rules.straight_lining_reverse_share)
+            hit = (d["share"] >= c) & (d["reverse_share"] >= rules.straight_lining_reverse_share) & (d["every_scale"] == 1)
             tables["straight_lining_share"].setdefault(str(c), {})[type_id] = rate(list(hit | (d["run"] >= rules.straight_lining_run)))
         for c in CANDIDATES["straight_lining_reverse_share"]:
-            hit = (d["share"] >= rules.straight_lining_share) & (d["reverse_share"] >= c)
+            hit = (d["share"] >= rules.straight_lining_share) & (d["reverse_share"] >= c) & (d["every_scale"] == 1)
             tables["straight_lining_reverse_share"].setdefault(str(c), {})[type_id] = rate(list(hit | (d["run"] >= rules.straight_lining_run)))
         for c in CANDIDATES["too_fast_page_seconds_per_item"]:
             tables["too_fast_page_seconds_per_item"].setdefault(str(c), {})[type_id] = rate(

@@ -17,7 +17,13 @@ from assessment import (
     score_answers,
 )
 from assessment.bank import InstrumentBank
-from assessment.validity import late_spread, within_scale_spread
+from assessment.validity import (
+    identical_share,
+    late_spread,
+    longest_identical_run,
+    on_every_scale,
+    within_scale_spread,
+)
 
 from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
 
@@ -114,6 +120,59 @@ def test_the_same_answer_everywhere_but_the_faults_is_not_straight_lining():
         assert "straight_lining" in profile.flag_ids, instrument.version
         detail = next(f.detail for f in profile.flags if f.id == "straight_lining")
         assert detail["reverse_keyed_share"] == round(needed / len(reverse), 3)
+
+
+def test_the_run_counts_only_when_its_answer_is_on_the_faults_share(instrument):
+    """v3: a run of `straight_lining_run` fires when its answer is also given to
+    `straight_lining_reverse_share` of the faults, not one fault short and not one answer shorter;
+    v1 and v2 (the run rule without the share) fire on the run alone."""
+    rules = instrument.validity
+    run = rules.straight_lining_run
+    answers = varied_answers(instrument)
+    order = [i.id for i in instrument.items]
+    for item_id in order[5 : 5 + run]:
+        answers[item_id] = 4
+    answers[order[4]], answers[order[5 + run]] = 2, 2
+    faults = [i.id for i in instrument.items if i.reverse]
+    inside = [f for f in faults if answers[f] == 4]
+    outside = [f for f in faults if order.index(f) < 4 or order.index(f) > 5 + run]
+    needed = math.ceil(rules.straight_lining_reverse_share * len(faults)) - len(inside) if faults else 0
+    for f in outside[:needed]:
+        answers[f] = 4
+    if rules.straight_lining_every_scale:  # v3: and on more than half of every scale's items, outside the run
+        for scale in instrument.scales:
+            ids = [i.id for i in scale.items]
+            free = [i for i in ids if (order.index(i) < 4 or order.index(i) > 5 + run) and answers[i] != 4]
+            for item_id in free[: max(len(ids) // 2 + 1 - sum(answers[i] == 4 for i in ids), 0)]:
+                answers[item_id] = 4
+        assert on_every_scale(instrument, answers, 4)
+    assert longest_identical_run(instrument, answers, only=4) == run
+    assert identical_share(answers) < rules.straight_lining_share  # the run fires, not the share
+    assert "straight_lining" in flags(instrument, answers)
+    if rules.straight_lining_run_needs_reverse_share and needed > 0:
+        answers[outside[needed - 1]] = 2  # the run's answer on one fault fewer than the share
+        assert "straight_lining" not in flags(instrument, answers)
+        answers[outside[needed - 1]] = 4
+    answers[order[5 + run - 1]] = 3  # the run one answer shorter
+    assert "straight_lining" not in flags(instrument, answers)
+
+
+def test_straight_lining_needs_the_answer_on_most_items_of_every_scale():
+    """v3: one answer everywhere but a whole scale (the driver) answered otherwise is not
+    straight-lining; with that answer on more than half of the scale's items it is."""
+    v3 = BANK.get("tripwire", "3")
+    assert v3.validity.straight_lining_every_scale
+    driver = [i.id for i in v3.scale("fear_of_pushiness").items]
+    answers = {i.id: (1 if i.id in driver else 2) for i in v3.items}
+    assert "straight_lining" not in flags(v3, answers)
+    half = len(driver) // 2  # 3 of 7: not more than half
+    for item_id in driver[:half]:
+        answers[item_id] = 2
+    assert "straight_lining" not in flags(v3, answers)
+    answers[driver[half]] = 2  # 4 of 7
+    profile = score_answers(v3, AnswerSet("en", answers))
+    assert "straight_lining" in profile.flag_ids
+    assert next(f.detail for f in profile.flags if f.id == "straight_lining")["on_every_scale"] is True
 
 
 # --- inconsistent: answers to the items of one scale disagreeing with each other
@@ -258,6 +317,10 @@ def test_the_retired_model_profile_rule_is_refused(tmp_path):
         ("inconsistent_spread", 0.4, "'inconsistent_spread' must be above 0.5 and below 2"),
         ("inconsistent_spread", "high", "'inconsistent_spread' must be int or float"),
         ("straight_lining_reverse_share", 0, "'straight_lining_reverse_share' must be above 0"),
+        # v1's reverse share is 0.5: no single answer need be given to most of the faults
+        ("straight_lining_run_needs_reverse_share", True, "needs 'straight_lining_reverse_share' above 0.5"),
+        ("straight_lining_run_needs_reverse_share", "yes", "'straight_lining_run_needs_reverse_share' must be bool"),
+        ("straight_lining_every_scale", 1, "'straight_lining_every_scale' must be bool"),
         ("impression_management_min_answered", 99, "'impression_management_min_answered' must be 1–"),
     ],
 )
