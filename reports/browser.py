@@ -41,5 +41,11 @@ class LowestPriorityChromium(Chromium):
     # took as long within the noise of this machine (bench/RESULTS.md).
     FEWER_PROCESSES = ("--single-process", "--no-zygote", "--js-flags=--lite-mode")
 
+    # Text measured without hinting, as the full browser's headless mode measures it: with
+    # hinting, chromium-headless-shell (reports/chart_export.find_browser) rounded glyph
+    # advances and placed the end-anchored labels 1-2 px off the full browser's; without it
+    # both browsers export the same SVG (tests/test_chart_browser.py).
+    SAME_TEXT_METRICS = ("--font-render-hinting=none",)
+
     def get_cli(self):
-        return [*super().get_cli(), *self.FEWER_PROCESSES]
+        return [*super().get_cli(), *self.FEWER_PROCESSES, *self.SAME_TEXT_METRICS]
