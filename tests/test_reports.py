@@ -2,17 +2,22 @@
 the report cache; and the chart exporter's failure handling."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
+import plotly.io as pio
 import pytest
 from pypdf import PdfReader
 
+from assessment import load_instrument
 from reports import charts
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.chart_export import (
@@ -29,8 +34,10 @@ from reports.pdf import (
 )
 from reports.svg import slim_svg
 
+from .domain.test_charts import every_chart
 from .support import (
     LOWEST,
+    QUESTIONS,
     SCHED_IDLE,
     command_of,
     descendants_of,
@@ -161,6 +168,39 @@ def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
         before = _page_pixels(_write_pdf(page, {"chart:c": svg}), tmp_path, f"raw{n}")
         after = _page_pixels(_write_pdf(page, {"chart:c": slim}), tmp_path, f"slim{n}")
         assert before == after, f"chart {n} looks different once slimmed"
+
+
+def _canonical(svg: str) -> str:
+    # plotly names clip paths, legends and traces after a random id per export, and the
+    # legend's attributes come in either order from one export to the next.
+    return ET.canonicalize(re.sub(r"(defs-|clip|legend|trace)[0-9a-f]{6}", r"\1ID", svg))
+
+
+def _before_after_rows():
+    then, now = SimpleNamespace(median=40, cut_points=(25, 75)), SimpleNamespace(median=55, cut_points=(25, 75))
+    return [SimpleNamespace(scale_id="weak_close", name="Svag avslutning", before=then, after=now),
+            SimpleNamespace(scale_id="put_off", name="Skjuter upp", before=None, after=now)]
+
+
+def test_charts_with_only_their_trace_types_template_export_the_same_svg(monkeypatch):
+    # charts._template keeps plotly's template defaults of the figure's own trace types only;
+    # every chart kind must export exactly as it did with the whole template.
+    figures = every_chart(load_instrument(QUESTIONS / "v3"), "sv")
+    figures["before-after"] = charts.before_after_chart(_before_after_rows(), 3, 4, "sv")
+    exporter = ChartExporter(timeout=30)
+    try:
+        trimmed = [_canonical(svg) for svg in exporter.svgs(list(figures.values()))]
+        whole = pio.templates[pio.templates.default].to_plotly_json()
+        monkeypatch.setattr(charts, "_template", lambda trace_types: whole)
+        assert all(len(fig.to_dict()["layout"]["template"].get("data", {})) <= 2 for fig in figures.values())
+        figures = every_chart(load_instrument(QUESTIONS / "v3"), "sv")
+        figures["before-after"] = charts.before_after_chart(_before_after_rows(), 3, 4, "sv")
+        assert all(len(fig.to_dict()["layout"]["template"].get("data", {})) > 20 for fig in figures.values())
+        full = [_canonical(svg) for svg in exporter.svgs(list(figures.values()))]
+    finally:
+        exporter.close()
+    assert len(trimmed) == 8
+    assert trimmed == full
 
 
 def test_a_report_loads_nothing_but_its_own_charts(tmp_path):
