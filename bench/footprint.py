@@ -32,12 +32,16 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 
+from assessment import load_instrument  # noqa: E402
+from cli.workshops import synthetic_answers  # noqa: E402
 from tests.support import CSRF, SHOWN, HttpBrowser, free_port  # noqa: E402
 
 MIB = 1024 * 1024
@@ -191,9 +195,6 @@ def one_person_pdf(base: str, seed: int) -> float:
 
 
 def _get_bytes(browser: HttpBrowser, path: str):
-    import urllib.error
-    import urllib.request
-
     try:
         with browser.opener.open(urllib.request.Request(browser.base + path), timeout=120) as reply:
             body = reply.read()
@@ -269,9 +270,6 @@ def cold_start(repeat: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="coldstart-"))
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
     env.pop("FLASK_DEBUG", None)
-    from assessment import load_instrument
-    from cli.workshops import synthetic_answers
-
     instrument = load_instrument(ROOT / "questions" / "v3")
     answers = synthetic_answers(instrument, random.Random(1))
     answers_file = work / "a.json"
@@ -302,9 +300,6 @@ def pdf_cost(repeat: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="pdfcost-"))
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
     env.pop("FLASK_DEBUG", None)
-    from assessment import load_instrument
-    from cli.workshops import synthetic_answers
-
     instrument = load_instrument(ROOT / "questions" / "v3")
     rng = random.Random(7)
     files = []
