@@ -29,7 +29,8 @@ import plotly.io  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
-from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
+from assessment import AnswerSet, score_answers  # noqa: E402
+from assessment.bank import InstrumentBank  # noqa: E402
 from assessment.team import release_of, summarise_team  # noqa: E402
 from cli.workshops import NAMES, synthetic_answers  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
@@ -96,7 +97,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
     q = args.quick
-    instrument = load_instrument(ROOT / "questions" / "v1")
+    # The version new responses get (the questionnaire page below serves it), whichever it is.
+    instrument = InstrumentBank.load(ROOT / "questions").current
     rows: list[tuple[str, str, str, str]] = []
 
     def row(what, ours, naive="–", note=""):
