@@ -32,12 +32,16 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 
+from assessment import load_instrument  # noqa: E402
+from cli.workshops import synthetic_answers  # noqa: E402
 from tests.support import CSRF, SHOWN, HttpBrowser, free_port  # noqa: E402
 
 MIB = 1024 * 1024
@@ -191,9 +195,6 @@ def one_person_pdf(base: str, seed: int) -> float:
 
 
 def _get_bytes(browser: HttpBrowser, path: str):
-    import urllib.error
-    import urllib.request
-
     try:
         with browser.opener.open(urllib.request.Request(browser.base + path), timeout=120) as reply:
             body = reply.read()
@@ -269,9 +270,6 @@ def cold_start(repeat: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="coldstart-"))
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
     env.pop("FLASK_DEBUG", None)
-    from assessment import load_instrument
-    from cli.workshops import synthetic_answers
-
     instrument = load_instrument(ROOT / "questions" / "v3")
     answers = synthetic_answers(instrument, random.Random(1))
     answers_file = work / "a.json"
@@ -302,9 +300,6 @@ def pdf_cost(repeat: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="pdfcost-"))
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
     env.pop("FLASK_DEBUG", None)
-    from assessment import load_instrument
-    from cli.workshops import synthetic_answers
-
     instrument = load_instrument(ROOT / "questions" / "v3")
     rng = random.Random(7)
     files = []
@@ -371,7 +366,14 @@ def main() -> None:
     parser.add_argument("--pdfs", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only-pdf-cost", action="store_true", help="only the PDF cost rows")
+    parser.add_argument("--only-footprint", action="store_true", help="only the make serve footprint rows")
     args = parser.parse_args()
+    if args.only_footprint:
+        fp = serve_footprint(args.pdfs)
+        print(f"after {args.pdfs} PDFs: {fp['after']['total'][1]:,.0f} MiB ({describe(fp['after'])}); anonymous "
+              f"{fp['anonymous']:.0f} MiB; idle {fp['idle']['total'][1]:,.0f} MiB; {IDLE_WAIT} s later "
+              f"{fp['settled']['total'][1]:,.0f} MiB ({describe(fp['settled'])})")
+        return
     if args.only_pdf_cost:
         pc = pdf_cost(args.repeat)
         print(f"T20 {pc['t20']:.2f} s, T60 {pc['t60']:.2f} s, naive {pc['naive']:.2f} s: marginal "

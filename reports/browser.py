@@ -5,6 +5,8 @@ imports chart_export (issue 29, bench/RESULTS.md "Footprint")."""
 
 from __future__ import annotations
 
+import sys
+
 import kaleido
 from choreographer.browsers import Chromium
 
@@ -47,5 +49,13 @@ class LowestPriorityChromium(Chromium):
     # both browsers export the same SVG (tests/test_chart_browser.py).
     SAME_TEXT_METRICS = ("--font-render-hinting=none",)
 
+    # choreographer starts Chromium through a Python wrapper that moves the CDP pipe to the file
+    # descriptors 3 and 4 and then waits beside it for as long as the browser lives (~7 MiB PSS).
+    # A shell that moves them and then becomes Chromium (exec) does the same without staying.
+    PIPE_FDS_THEN_EXEC = ("/bin/sh", "-c", 'exec "$0" "$@" 3<&0 4>&1')
+
     def get_cli(self):
-        return [*super().get_cli(), *self.FEWER_PROCESSES, *self.SAME_TEXT_METRICS]
+        cli = [*super().get_cli(), *self.FEWER_PROCESSES, *self.SAME_TEXT_METRICS]
+        if cli[:1] == [sys.executable] and cli[1].endswith("_unix_pipe_chromium_wrapper.py"):
+            cli = [*self.PIPE_FDS_THEN_EXEC, *cli[2:]]
+        return cli

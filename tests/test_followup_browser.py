@@ -3,6 +3,7 @@ again and see the comparison; axe-core on every new page in both languages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import icalendar
@@ -19,7 +20,16 @@ from .support import (
     login,
     make_coach,
 )
-from .support.followup import NOW, THEN, answers_for, make_plan, retake
+from .support.browser import log_in
+from .support.followup import (
+    NOW,
+    THEN,
+    answers_for,
+    create_follow_up,
+    join,
+    make_plan,
+    retake,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -133,8 +143,6 @@ def test_follow_up_pages_fit_375_pixels(live_server, browser, instrument):
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, instrument, language):
-    from .support.browser import log_in
-    from .support.followup import create_follow_up, join
     email, password = make_coach(live_server.app)
     coach_client = live_server.app.test_client()
     login(coach_client, email, password)
@@ -191,10 +199,6 @@ def test_then_and_now_table_breaks_no_word_or_interval(live_server, browser, ins
 def test_the_follow_up_code_links_a_shared_take_in_the_browser(live_server, browser, instrument, language):
     """Issue 25, F1/F7 in Chromium: the code shown on the shared profile, typed (loosely) when
     joining the follow-up session, links the two takes; a wrong one is refused on the field."""
-    import re
-
-    from .support.followup import create_follow_up, join
-
     coach_client = live_server.app.test_client()
     login(coach_client, *make_coach(live_server.app))
     workshop_id, code = create_workshop(coach_client, title="Kickoff", privacy="named")

@@ -3,7 +3,14 @@ conftest.py sets RUN_DATABASE_URL and SQLITE_TEMPLATE_DIR on this module."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from services.db import db
 
 from .paths import MIGRATIONS
 
@@ -22,12 +29,6 @@ SQLITE_TEMPLATE_DIR: Path | None = None
 def make_app(tmp_path: Path, **overrides):
     """The app on this test's own instance folder, report cache and job files,
     on this run's database (migrated; emptied for each test on PostgreSQL)."""
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    from app import create_app
-    from services.db import db
-
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -68,8 +69,6 @@ def _note_migrated(on_run_database: bool) -> None:
 
 def _sqlite_copy(source: Path, target: Path) -> bool:
     """A consistent copy through SQLite's backup API (the app writes in WAL mode)."""
-    import sqlite3
-
     target.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
