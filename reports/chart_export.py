@@ -91,9 +91,10 @@ def find_browser() -> str | None:
 
 
 class ChartExporter:
-    def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0):
+    def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0, lite_js: bool = True):
         self.timeout = timeout
         self.start_timeout = start_timeout
+        self.lite_js = lite_js  # False: V8 with its optimising compilers (reports/browser.py)
         self.exported = 0
         self._lock = threading.Lock()
         self._pid: int | None = None
@@ -210,9 +211,9 @@ class ChartExporter:
     async def _open_browser(self) -> None:
         # kaleido and choreographer (0.1–0.3 s of import) only in a process that exports charts:
         # see reports/browser.py and the per-file ignore in pyproject.toml.
-        from .browser import LowestPriorityChromium, ReusingKaleido
+        from .browser import FullSpeedJsChromium, LowestPriorityChromium, ReusingKaleido
 
-        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout, browser_cls=LowestPriorityChromium)
+        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout, browser_cls=LowestPriorityChromium if self.lite_js else FullSpeedJsChromium)
         await self._kaleido.open()
 
     def _stop(self) -> None:
