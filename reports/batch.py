@@ -22,7 +22,6 @@ pages it serves meanwhile (`render_profile_pdf`)."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -54,11 +53,6 @@ def _process_is_up() -> bool:
 def _start_layout_process(languages: tuple[str, ...]) -> None:
     # Already at the lowest priority, as its forkserver is (reports/lowest_priority.py).
     warm_up(languages)
-    # What the warm-up loaded (modules, fonts, templates) stays for the process's life: out of
-    # the garbage collector's walks, the collection after each layout (reports/layout.py)
-    # takes ~15 ms instead of ~40 (bench/RESULTS.md, "Each PDF cheaper").
-    gc.collect()
-    gc.freeze()
 
 
 class LayoutPool:

@@ -61,13 +61,13 @@ class _ChartFetcher(URLFetcher):
 
 @contextmanager
 def _one_collection_after():
-    """No garbage collection during a layout, one full collection after it. A layout makes
-    ~50 young and ~5 middle-aged collections and some full ones, each walking the live
-    document (and, in a full one, the whole heap) while all of it is still in use: ~40 ms of
-    a ~400 ms report. One collection after it, with the document gone, took ~15 ms
-    (bench/RESULTS.md, "Each PDF cheaper"); memory stays as flat as before. The switch is
-    the process's: a thread that started while another's layout held it off leaves it to
-    that one."""
+    """No garbage collection during a layout, one young collection after it. A layout set off
+    ~50 young, ~5 middle-aged and now and then a full collection, each walking the document
+    while all of it was still in use: ~40-70 ms of a ~400 ms report on this machine. With none
+    during it, everything the layout made is still young, so one young collection after it,
+    the document gone, frees its reference cycles and walks nothing else: ~15-20 ms
+    (bench/RESULTS.md, "Each PDF cheaper"). The switch is the process's: a thread that
+    starts while another's layout holds it off leaves it to that one."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -75,7 +75,7 @@ def _one_collection_after():
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            gc.collect(0)
 
 
 def write_pdf(html: str, chart_images: Mapping[str, str] | None = None) -> bytes:
