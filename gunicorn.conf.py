@@ -55,13 +55,14 @@ def post_worker_init(worker):
     # pages, its start competed with them (docs/decisions/0003-layout-process-starts-with-each-gunicorn-worker.md). The second worker finds it running.
     import threading
 
+    from assessment.completion_time import typical_minutes
     from services.reporting.production import report_server
 
     app = worker.wsgi
     with app.app_context():
         server = report_server()
     threading.Thread(target=_start_quietly, args=(server, worker.log), name="report-server-start", daemon=True).start()
-    app.extensions["instrument_bank"].current.typical_minutes  # the start and join pages' "about N minutes" (50 ms), before the first request
+    typical_minutes(app.extensions["instrument_bank"].current)  # the start and join pages' "about N minutes" (50 ms), before the first request
 
 
 def _start_quietly(server, log):

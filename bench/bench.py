@@ -74,11 +74,13 @@ def page_latency(instrument, repeat: int) -> list[float]:
     from flask_migrate import upgrade
 
     from app import create_app
+    from cli.database import enable_migrations
     from tests.support import Respondent
 
     work = Path(tempfile.mkdtemp())
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'b.sqlite'}",
                       "REPORT_CACHE_DIR": str(work / "cache"), "RATELIMIT_ENABLED": False})
+    enable_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     person = Respondent(app.test_client(), instrument)

@@ -117,8 +117,10 @@ def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     from flask_migrate import upgrade
 
     from app import create_app
+    from cli.database import enable_migrations
 
     served_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    enable_migrations(served_app)
     with served_app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()

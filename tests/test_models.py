@@ -52,6 +52,7 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
     from flask_migrate import upgrade
 
     from app import create_app
+    from cli.database import enable_migrations
 
     from .support import MIGRATIONS
 
@@ -61,6 +62,7 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
         revision.unlink()
     config = {"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path / "instance")}
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    enable_migrations(app)
     with app.app_context():
         autogenerate(directory=str(folder), message="everything")
     (written,) = (folder / "versions").glob("*.py")
@@ -68,6 +70,7 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
     assert "UTCDateTime" not in code
     assert "sa.DateTime(timezone=True)" in code
     fresh = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+    enable_migrations(fresh)
     with fresh.app_context():
         upgrade(directory=str(folder))
         with db.engine.connect() as connection:

@@ -7,7 +7,6 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from services.accounts import load_coach
@@ -17,7 +16,6 @@ from web.language import remember_language_from_query, select_locale
 # Pages (and their JSON and files) that show a person's results or a coach's workshops.
 PRIVATE_PATHS = ("/response/", "/coach", "/retake/")
 
-migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
@@ -26,7 +24,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
