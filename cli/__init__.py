@@ -1,5 +1,5 @@
 """Every `flask --app app <command>`, registered in one place, one module per
-group: responses (instrument, score, report, purge), research (import-responses,
+group: responses (instrument, score), reports (report), purge, research (import-responses,
 item-analysis, freeze-norms, accept-evidence), simulate, accounts (create-coach), workshops
 (demo-workshop), followup (send-reminders), database (db: Flask-Migrate's). The command
 modules import no views and do not import each other's registration.
@@ -35,9 +35,21 @@ class DeferredCommand(click.Command):
 
 # The deferred imports: each module only for its own commands.
 def _responses(parent: click.Context | None):
-    # deferred: the PDF batch and the purge (report queue, Redis) only for these commands
+    # deferred: the answers files' commands, only for them
     from cli import responses
     return responses
+
+
+def _reports(parent: click.Context | None):
+    # deferred: the PDF batch (plotly, the report server's client, multiprocessing) only for `report`
+    from cli import reports
+    return reports
+
+
+def _purge(parent: click.Context | None):
+    # deferred: the personal-data services and the report queue (Redis, rq) only for `purge`
+    from cli import purge
+    return purge
 
 
 def _research(parent: click.Context | None):
@@ -86,8 +98,8 @@ COMMANDS: dict[str, tuple[Callable[[click.Context | None], click.Command], str]]
     "instrument": (_command(_responses, "instrument_command"),
                    "Print the current instrument (items, scales, options) as JSON."),
     "score": (_command(_responses, "score_command"), "Score an answers file and print the profile as JSON."),
-    "report": (_command(_responses, "report_command"), "Render PDF profile reports from answers files."),
-    "purge": (_command(_responses, "purge_command"),
+    "report": (_command(_reports, "report_command"), "Render PDF profile reports from answers files."),
+    "purge": (_command(_purge, "purge_command"),
               "Delete responses older than RETENTION_DAYS, ZIPs older than ZIP_RETENTION_HOURS and stored "
               "files of deleted responses (run daily from cron)."),
     "create-coach": (_command(_accounts, "create_coach_command"),
