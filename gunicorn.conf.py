@@ -3,6 +3,7 @@
 import gc
 import threading
 
+from assessment.completion_time import typical_minutes
 from reports.charts import warm_up
 from reports.report_server import release_memory
 from services.db import db
@@ -57,7 +58,7 @@ def post_worker_init(worker):
     with app.app_context():
         server = report_server()
     threading.Thread(target=_start_quietly, args=(server, worker.log), name="report-server-start", daemon=True).start()
-    app.extensions["instrument_bank"].current.typical_minutes  # the start and join pages' "about N minutes" (50 ms), before the first request
+    typical_minutes(app.extensions["instrument_bank"].current)  # the start and join pages' "about N minutes" (50 ms), before the first request
 
 
 def _start_quietly(server, log):

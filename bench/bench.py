@@ -32,6 +32,7 @@ from app import create_app  # noqa: E402
 from assessment import AnswerSet, score_answers  # noqa: E402
 from assessment.bank import InstrumentBank  # noqa: E402
 from assessment.team import release_of, summarise_team  # noqa: E402
+from cli.database import enable_migrations  # noqa: E402
 from cli.workshops import NAMES, synthetic_answers  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
@@ -78,6 +79,7 @@ def page_latency(instrument, repeat: int) -> list[float]:
     work = Path(tempfile.mkdtemp())
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'b.sqlite'}",
                       "REPORT_CACHE_DIR": str(work / "cache"), "RATELIMIT_ENABLED": False})
+    enable_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     person = Respondent(app.test_client(), instrument)

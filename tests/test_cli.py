@@ -220,3 +220,20 @@ def test_a_language_the_item_bank_lacks_is_named(runner, instrument, tmp_path):
     assert not (tmp_path / "out.pdf").exists()
     norms = runner.invoke(args=["freeze-norms", "--version", instrument.version, "--language", "de"])
     assert norms.exit_code == 2 and "--language must be one of sv, en, not 'de'" in norms.output
+
+
+def test_flask_help_lists_each_command_with_its_own_help(app):
+    # cli/__init__.py lists the commands with the start of their help, so that `flask --help`
+    # imports none of their modules (issue 29); the list must say what each command says.
+    import click
+    from flask.cli import ScriptInfo
+
+    from cli import COMMANDS, DeferredCommand
+
+    group = click.Context(app.cli, obj=ScriptInfo(create_app=lambda: app))
+    assert set(COMMANDS) <= set(app.cli.list_commands(group))
+    for name, (load, help) in COMMANDS.items():
+        listed, real = DeferredCommand(name, load, help), load(group)
+        assert real.name == name
+        for width in (30, 45, 70, 200):
+            assert listed.get_short_help_str(width) == real.get_short_help_str(width), name

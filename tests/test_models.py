@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, select, text
 
 from app import create_app
+from cli.database import enable_migrations
 from services.db import db
 from services.models import Coach
 
@@ -55,6 +56,7 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
         revision.unlink()
     config = {"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path / "instance")}
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    enable_migrations(app)
     with app.app_context():
         autogenerate(directory=str(folder), message="everything")
     (written,) = (folder / "versions").glob("*.py")
@@ -62,6 +64,7 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
     assert "UTCDateTime" not in code
     assert "sa.DateTime(timezone=True)" in code
     fresh = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+    enable_migrations(fresh)
     with fresh.app_context():
         upgrade(directory=str(folder))
         with db.engine.connect() as connection:

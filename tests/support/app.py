@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
+from cli.database import enable_migrations
 from services.db import db
 
 from .paths import MIGRATIONS
@@ -44,6 +45,7 @@ def make_app(tmp_path: Path, **overrides):
     template = SQLITE_TEMPLATE_DIR / "migrated.sqlite" if SQLITE_TEMPLATE_DIR and own_sqlite else None
     copied = template is not None and template.exists() and _sqlite_copy(template, own_sqlite)
     app = create_app(config)
+    enable_migrations(app)  # flask_migrate's upgrade() and downgrade() (tests/test_research.py)
     on_run_database = bool(RUN_DATABASE_URL) and config["SQLALCHEMY_DATABASE_URI"] == RUN_DATABASE_URL
     with app.app_context():
         # The run's PostgreSQL schema is migrated once, by the first app (no test migrates it back).
