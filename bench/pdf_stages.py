@@ -99,6 +99,7 @@ def main() -> None:
             collected = in_gc[0]
         stages.setdefault("garbage collection after the layout", []).append((in_gc[0] - collected) * 1000)
     browser_ms = (group_cpu(exporter.browser_pid) - browser_before) / len(reports) * 1000
+    gc_ms = in_gc[0] / len(reports) * 1000
     gc.callbacks.remove(gc_clock)
     print(f"CPU per warm report, median of {len(reports)} (ms); chart browser {'lite' if args.lite_js else 'full-speed'} JS")
     total = 0.0
@@ -107,6 +108,7 @@ def main() -> None:
         print(f"  {name:<38} {statistics.median(values):7.1f}")
     print(f"  {'chart browser (mean, from /proc)':<38} {browser_ms:7.1f}")
     print(f"  {'total':<38} {total + browser_ms:7.1f}")
+    print(f"  {'of which garbage collection (mean)':<38} {gc_ms:7.1f}")
 
 
 if __name__ == "__main__":
