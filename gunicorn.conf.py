@@ -43,7 +43,7 @@ def post_request(worker, req, environ, resp):
     # A PDF download's peak (the report, its pickled copy, the PDF bytes) goes back to the
     # system once answered, instead of staying in glibc's free lists of this worker's threads.
     if req.path.endswith(".pdf") or req.path.endswith(".zip"):
-        from reports.report_server import release_memory
+        from reports.memory import release_memory
 
         release_memory()
 

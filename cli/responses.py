@@ -15,9 +15,8 @@ import click
 from flask.cli import with_appcontext
 
 from assessment import AnswersError, parse_answers, score_answers
-from reports.batch import render_profile_pdfs
-from reports.chart_export import ChartExportError
-from reports.pdf import ProfileReport
+from reports.chart_error import ChartExportError
+from reports.report_model import ProfileReport
 from services.followup.confirmations import CONFIRM_DAYS
 from services.instruments import instrument_bank
 from services.personal_data import purge
@@ -126,6 +125,9 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
 
     if len(targets) > 1:
         out.mkdir(parents=True, exist_ok=True)
+    # WeasyPrint, kaleido and Chromium (reports/pdf.py) only in the command that makes PDFs.
+    from reports.batch import render_profile_pdfs
+
     try:
         pdfs = render_profile_pdfs((report for _, report in jobs), processes=min(processes, len(jobs)))
         if len(jobs) == 1:
