@@ -133,7 +133,7 @@ def test_only_the_request_that_queues_a_pdf_is_told_it_started_it(queued_app, re
 
 def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
     import services.reporting.production as production
-    from reports.chart_export import ChartExportError
+    from reports.chart_error import ChartExportError
 
     def broken(*args, **kwargs):
         raise ChartExportError("no Chromium found for chart export")

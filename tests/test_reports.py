@@ -15,18 +15,18 @@ from pypdf import PdfReader
 
 from reports import charts
 from reports.batch import layout_pool, render_profile_pdfs
+from reports.chart_error import ChartExportError
 from reports.chart_export import (
     ChartExporter,
-    ChartExportError,
     default_chart_exporter,
     find_browser,
 )
 from reports.pdf import (
     _write_pdf,
-    profile_figures,
-    render_blank_questionnaire_pdf,
+    render_document_pdf,
     render_profile_pdf_in_process,
 )
+from reports.report_model import blank_questionnaire_document, profile_figures
 from reports.svg import slim_svg
 
 from .support import (
@@ -34,6 +34,7 @@ from .support import (
     SCHED_IDLE,
     command_of,
     descendants_of,
+    report_servers_on,
     thread_priorities,
     varied_answers,
 )
@@ -129,7 +130,7 @@ def test_not_scorable_scale_is_said_in_the_report(bank):
 
 
 def test_blank_questionnaire_lists_every_item(bank):
-    _, pages = pdf_text(render_blank_questionnaire_pdf(bank, "sv"))
+    _, pages = pdf_text(render_document_pdf(blank_questionnaire_document(bank, "sv")))
     text = " ".join(" ".join(pages).split())
     for item in bank.items:
         assert " ".join(item.text["sv"].split())[:40] in text
@@ -251,7 +252,7 @@ import sys
 from datetime import date
 from assessment import AnswerSet, load_instrument, score_answers
 from reports.batch import layout_pool, render_profile_pdfs
-from reports.pdf import ProfileReport
+from reports.report_model import ProfileReport
 bank = load_instrument("questions/v1")
 answers = {item.id: 1 + n % 5 for n, item in enumerate(bank.items)}
 reports = [ProfileReport(score_answers(bank, AnswerSet("en", answers, name)), bank, answers, name, date(2026, 11, 27))
@@ -437,16 +438,42 @@ def test_download_is_private_named_safely_and_cached(app, respondent, instrument
     assert respondent.client.get("/response/wrong-token/profile.pdf").status_code == 404
 
 
-def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch):
-    import services.reporting.production as production
-
+def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch, tmp_path):
+    # A report server of this app's own, started with a browser that is not there: its
+    # ChartExportError comes back over the socket and becomes the 503 page.
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(production, "chart_exporter", lambda: ChartExporter(timeout=2))
+    socket_path = str(tmp_path / "report-server" / "socket")
+    app.config["REPORT_SERVER_SOCKET"] = socket_path
+    respondent.start(language="en")
+    respondent.complete(varied_answers(instrument))
+    try:
+        reply = respondent.client.get(respondent.url("/profile.pdf"))
+        assert reply.status_code == 503
+        assert "We couldn&#39;t make the PDF just now" in reply.text and "Your answers are safe" in reply.text
+    finally:
+        for pid in report_servers_on(socket_path):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_an_unreachable_report_server_gives_the_busy_page_and_no_pdf_is_made_here(app, respondent, instrument, monkeypatch):
+    # Issue 29: a web worker never makes a PDF itself (that would load WeasyPrint and a Chromium
+    # into it for good). A server that cannot be reached is asked once more, then the 503 page.
+    from reports import batch, pdf, report_client
+
+    attempts = []
+
+    def unreachable(self):
+        attempts.append(1)
+        raise report_client.ReportServerUnavailable("the report server did not start (exit status 1)")
+
+    monkeypatch.setattr(report_client.ReportServerClient, "_connect", unreachable)
+    monkeypatch.setattr(pdf, "_write_pdf", lambda *a, **k: pytest.fail("laid out in the web process"))
+    monkeypatch.setattr(batch, "render_profile_pdf", lambda *a, **k: pytest.fail("made in the web process"))
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
     reply = respondent.client.get(respondent.url("/profile.pdf"))
-    assert reply.status_code == 503
-    assert "We couldn&#39;t make the PDF just now" in reply.text and "Your answers are safe" in reply.text
+    assert reply.status_code == 503 and "Temporarily unavailable" in reply.text
+    assert len(attempts) == 2
 
 
 def test_default_chart_exporter_is_one_per_process():

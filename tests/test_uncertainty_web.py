@@ -136,7 +136,8 @@ def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
     from datetime import date
 
     from assessment import score_answers
-    from reports.pdf import ProfileReport, render_profile_pdf_in_process
+    from reports.pdf import render_profile_pdf_in_process
+    from reports.report_model import ProfileReport
     from services.responses import answer_set
 
     answers = near_cut_answers(instrument)
@@ -151,9 +152,10 @@ def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
 
 
 def test_blank_paper_form_has_the_reference_period_and_a_does_not_apply_box(app, instrument):
-    from reports.pdf import render_blank_questionnaire_pdf
+    from reports.pdf import render_document_pdf
+    from reports.report_model import blank_questionnaire_document
 
-    text = pdf_words(render_blank_questionnaire_pdf(instrument, "sv"))
+    text = pdf_words(render_document_pdf(blank_questionnaire_document(instrument, "sv")))
     offered = sum(item.offers_not_applicable for item in instrument.items)
     faults = instrument.scale("impression_management").items
     assert faults and offered == len(instrument.items) - len(faults)  # not on the everyday faults
@@ -235,7 +237,8 @@ def test_a_stored_v2_response_with_na_on_a_fault_still_scores_and_renders(app, c
     from datetime import date
 
     from assessment import score_answers
-    from reports.pdf import ProfileReport, render_profile_pdf_in_process
+    from reports.pdf import render_profile_pdf_in_process
+    from reports.report_model import ProfileReport
     from services.responses import answer_set
 
     instrument = app.extensions["instrument_bank"].get("tripwire", "2")

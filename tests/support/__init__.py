@@ -26,7 +26,14 @@ from .coaches import create_workshop, join_and_complete, login, make_coach
 from .forms import CSRF, SHOWN, Respondent, checked_answers, csrf_of, page_fields
 from .live import TRANSPORT_ERRORS, HttpBrowser, LiveServer
 from .paths import MIGRATIONS, QUESTIONS, ROOT
-from .processes import LOWEST, SCHED_IDLE, command_of, descendants_of, thread_priorities
+from .processes import (
+    LOWEST,
+    SCHED_IDLE,
+    command_of,
+    descendants_of,
+    report_servers_on,
+    thread_priorities,
+)
 from .run_services import (
     SHARED_ENVIRONMENT,
     PostgresSchema,
@@ -59,6 +66,7 @@ __all__ = [
     "create_workshop",
     "csrf_of",
     "descendants_of",
+    "report_servers_on",
     "edit_yaml",
     "free_port",
     "join_and_complete",
