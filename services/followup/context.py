@@ -29,7 +29,7 @@ COACH = "coach"
 
 
 def report_followup(response: Response, language: str, audience: str = PERSON) -> dict[str, Any]:
-    """The follow-up parts of the PDF report (see reports.pdf.ProfileReport)."""
+    """The follow-up parts of the PDF report (see reports.report_model.ProfileReport)."""
     if audience == COACH:
         return coach_followup(response, language)
     found = history_of(response, language)
