@@ -67,5 +67,5 @@ def post_worker_init(worker):
 def _start_quietly(server, log):
     try:
         server.start()
-    except Exception as exc:  # noqa: BLE001 - PDFs are then made in the worker
+    except Exception as exc:  # noqa: BLE001 - the first PDF asked for starts it (or answers 503)
         log.warning("the report server did not start: %s", exc)
