@@ -371,7 +371,14 @@ def main() -> None:
     parser.add_argument("--pdfs", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only-pdf-cost", action="store_true", help="only the PDF cost rows")
+    parser.add_argument("--only-footprint", action="store_true", help="only the make serve footprint rows")
     args = parser.parse_args()
+    if args.only_footprint:
+        fp = serve_footprint(args.pdfs)
+        print(f"after {args.pdfs} PDFs: {fp['after']['total'][1]:,.0f} MiB ({describe(fp['after'])}); anonymous "
+              f"{fp['anonymous']:.0f} MiB; idle {fp['idle']['total'][1]:,.0f} MiB; {IDLE_WAIT} s later "
+              f"{fp['settled']['total'][1]:,.0f} MiB ({describe(fp['settled'])})")
+        return
     if args.only_pdf_cost:
         pc = pdf_cost(args.repeat)
         print(f"T20 {pc['t20']:.2f} s, T60 {pc['t60']:.2f} s, naive {pc['naive']:.2f} s: marginal "

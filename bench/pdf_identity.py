@@ -1,7 +1,7 @@
 """Is the PDF the same in content after the footprint work (issue 29)? One fixed profile
-is made three ways: in this process with Chromium's default processes (as before),
-in this process with Chromium in one process (reports/chart_export.py), and by the
-host's report server (reports/report_server.py). Compared: the text read back
+is made four ways: in this process with the full Chromium in its default processes (as
+before), the full Chromium in one process, the chart browser found by
+reports/chart_export.find_browser (Debian's chromium-headless-shell), and by the host's report server (reports/report_server.py). Compared: the text read back
 (pdftotext), the page count (pdfinfo) and each page rendered at 50 dpi (pdftoppm).
 
   .venv/bin/python bench/pdf_identity.py
@@ -10,6 +10,7 @@ host's report server (reports/report_server.py). Compared: the text read back
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import subprocess
 import sys
@@ -46,14 +47,19 @@ def main() -> None:
     report = ProfileReport(profile, instrument, answers, "Åsa Öström", date(2026, 12, 6))
     work = Path(tempfile.mkdtemp(prefix="pdf-identity-"))
     made = {}
-    flags = browser.LowestPriorityChromium.FEWER_PROCESSES
-    browser.LowestPriorityChromium.FEWER_PROCESSES = ()
+    flags = browser.LowestPriorityChromium.FEWER_PROCESSES, browser.LowestPriorityChromium.SAME_TEXT_METRICS
+    browser.LowestPriorityChromium.FEWER_PROCESSES = browser.LowestPriorityChromium.SAME_TEXT_METRICS = ()
+    os.environ["BROWSER_PATH"] = "/usr/bin/chromium"
     exporter = chart_export.ChartExporter()
-    made["before (Chromium's own processes, in process)"] = render_profile_pdf_in_process(report, exporter)
+    made["before (full Chromium, its own processes, in process)"] = render_profile_pdf_in_process(report, exporter)
     exporter.close()
-    browser.LowestPriorityChromium.FEWER_PROCESSES = flags
+    browser.LowestPriorityChromium.FEWER_PROCESSES, browser.LowestPriorityChromium.SAME_TEXT_METRICS = flags
     exporter = chart_export.ChartExporter()
-    made["Chromium in one process, in process"] = render_profile_pdf_in_process(report, exporter)
+    made["full Chromium in one process, in process"] = render_profile_pdf_in_process(report, exporter)
+    exporter.close()
+    del os.environ["BROWSER_PATH"]
+    exporter = chart_export.ChartExporter()
+    made[f"{chart_export.find_browser()}, in process"] = render_profile_pdf_in_process(report, exporter)
     exporter.close()
     client = ReportServerClient(str(work / "rs" / "socket"), instrument.languages)
     made["report server"] = client.call("profile_pdf", report)

@@ -5,6 +5,8 @@ imports chart_export (issue 29, bench/RESULTS.md "Footprint")."""
 
 from __future__ import annotations
 
+import sys
+
 import kaleido
 from choreographer.browsers import Chromium
 
@@ -41,5 +43,19 @@ class LowestPriorityChromium(Chromium):
     # took as long within the noise of this machine (bench/RESULTS.md).
     FEWER_PROCESSES = ("--single-process", "--no-zygote", "--js-flags=--lite-mode")
 
+    # Text measured without hinting, as the full browser's headless mode measures it: with
+    # hinting, chromium-headless-shell (reports/chart_export.find_browser) rounded glyph
+    # advances and placed the end-anchored labels 1-2 px off the full browser's; without it
+    # both browsers export the same SVG (tests/test_chart_browser.py).
+    SAME_TEXT_METRICS = ("--font-render-hinting=none",)
+
+    # choreographer starts Chromium through a Python wrapper that moves the CDP pipe to the file
+    # descriptors 3 and 4 and then waits beside it for as long as the browser lives (~7 MiB PSS).
+    # A shell that moves them and then becomes Chromium (exec) does the same without staying.
+    PIPE_FDS_THEN_EXEC = ("/bin/sh", "-c", 'exec "$0" "$@" 3<&0 4>&1')
+
     def get_cli(self):
-        return [*super().get_cli(), *self.FEWER_PROCESSES]
+        cli = [*super().get_cli(), *self.FEWER_PROCESSES, *self.SAME_TEXT_METRICS]
+        if cli[:1] == [sys.executable] and cli[1].endswith("_unix_pipe_chromium_wrapper.py"):
+            cli = [*self.PIPE_FDS_THEN_EXEC, *cli[2:]]
+        return cli

@@ -31,7 +31,7 @@ from .chart_error import ChartExportError
 log = logging.getLogger(__name__)
 
 BROWSER_FIX = (
-    "install Chromium (Debian/Ubuntu: 'apt-get install chromium', or run 'make run'), "
+    "install Chromium (Debian/Ubuntu: 'apt-get install chromium-headless-shell' or 'chromium', or run 'make run'), "
     "or set BROWSER_PATH to a Chrome/Chromium binary"
 )
 
@@ -72,11 +72,21 @@ def _browser_output_log() -> _BrowserOutput:
         return _browser_output
 
 
+# Debian's chromium-headless-shell first: the same Blink and V8 as the full browser without its
+# windowing and UI code; the profile's charts came out the same (with --font-render-hinting=none,
+# reports/browser.py) and its one process held ~40 MiB less (bench/RESULTS.md, "Footprint").
+# The binary itself rather than /usr/bin's shell wrapper, which stays alive beside it (no exec).
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
+BROWSER_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "chrome")
+
+
 def find_browser() -> str | None:
     path = os.environ.get("BROWSER_PATH")
     if path:
         return path if os.access(path, os.X_OK) else None
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+    if os.access(HEADLESS_SHELL, os.X_OK):
+        return HEADLESS_SHELL
+    for name in BROWSER_NAMES:
         found = shutil.which(name)
         if found:
             return found
