@@ -70,6 +70,7 @@ def pdf_maker() -> PdfMaker:
 
 
 def render_profile_pdf(report: ProfileReport) -> bytes:
+    """One profile PDF, uncached (render_profile caches it; the deletion tests hold a render here)."""
     return pdf_maker().profile_pdf(report)
 
 
