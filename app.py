@@ -1,7 +1,13 @@
 """Snubbeltråd (Tripwire): a sales call reluctance self-assessment.
 
 `flask --app app run` serves it; `create_app` is a factory made of small
-register_* steps so that tests, the CLI and gunicorn build the same app."""
+register_* steps so that tests, the CLI and gunicorn build the same app.
+
+An app that serves or may serve a request (gunicorn, `flask run`, `flask routes`,
+`flask shell`, tests, scripts) gets the pages (web/pages.py). The app `flask` builds to run
+one of its own commands (`flask score`, `flask db upgrade`, `flask --help` …) does without:
+none of them makes a page or a URL, and importing every blueprint made `flask score` take
+three times a bare import of Flask and SQLAlchemy (issue 29; README, "Command line")."""
 
 from __future__ import annotations
 
@@ -10,21 +16,16 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
+import click
 from flask import Flask
+from flask.cli import FlaskGroup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import cli
 from assessment import InstrumentError
 from assessment.bank import InstrumentBank
 from config import configure
-from web import errors, extensions, log_redaction, request_checks, templating
-from web.coach.accounts.views import bp as coach_accounts
-from web.coach.workshops import downloads, paper, present, views  # noqa: F401  (their routes are on the blueprint)
-from web.coach.workshops.blueprint import bp as coach_workshops
-from web.followup.views import bp as followup
-from web.join.views import bp as join
-from web.questionnaire.views import bp as questionnaire
-from web.site import bp as site
+from web import extensions, log_redaction
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,9 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_proxy(app)
     register_instruments(app)
     register_extensions(app)
-    register_request_checks(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
+    if not for_a_command():
+        register_pages(app)
     register_cli(app)
     register_logging(app)
     return app
@@ -47,6 +47,15 @@ def _instance_path(test_config: Mapping[str, Any] | None) -> str | None:
     # files (default: instance/ beside this file). Tests give each app its own.
     path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     return str(Path(path).resolve()) if path else None
+
+
+def for_a_command() -> bool:
+    """Built by `flask` to look up (and run, or list) one of the app's own commands: the
+    command line loads the app in its top group's context then. `flask run`, `routes` and
+    `shell` load it in their own context, as plugin commands do; gunicorn, tests and scripts
+    outside any."""
+    context = click.get_current_context(silent=True)
+    return context is not None and isinstance(context.command, FlaskGroup)
 
 
 def register_proxy(app: Flask) -> None:
@@ -67,21 +76,14 @@ def register_instruments(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     extensions.init_app(app)
-    templating.init_app(app)
 
 
-def register_request_checks(app: Flask) -> None:
-    # Before the blueprints: their <int:…> routes take the bounded id converter.
-    request_checks.register(app)
+def register_pages(app: Flask) -> None:
+    # Deferred (pyproject.toml, per-file-ignores): the blueprints and all that the pages use,
+    # only in an app that serves them; see the module's docstring.
+    from web import pages
 
-
-def register_blueprints(app: Flask) -> None:
-    for blueprint in (site, questionnaire, followup, join, coach_accounts, coach_workshops):
-        app.register_blueprint(blueprint)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    errors.register(app)
+    pages.register(app)
 
 
 def register_logging(app: Flask) -> None:

@@ -1,6 +1,14 @@
 # Read by gunicorn from the working directory (`make serve`): private links are
 # kept out of its access and error logs (web/log_redaction.py).
 import gc
+import threading
+
+from assessment.completion_time import typical_minutes
+from reports.charts import warm_up
+from reports.memory import release_memory
+from services.db import db
+from services.passwords import dummy_hash
+from services.reporting.production import report_server
 
 logger_class = "web.log_redaction.RedactingGunicornLogger"
 
@@ -16,9 +24,6 @@ def when_ready(server):
     # pages (the templates compiled, plotly's figure classes) is loaded once, here, and shared.
     # Then everything made so far is moved out of the collector's reach, so that a collection
     # in a worker does not touch (and so copy) the pages it shares with the master.
-    from reports.charts import warm_up
-    from services.passwords import dummy_hash
-
     app = server.app.wsgi()
     for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("pdf/")):
         try:
@@ -32,8 +37,6 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    from services.db import db
-
     app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)  # the master's connections (if any) stay the master's
@@ -43,8 +46,6 @@ def post_request(worker, req, environ, resp):
     # A PDF download's peak (the report, its pickled copy, the PDF bytes) goes back to the
     # system once answered, instead of staying in glibc's free lists of this worker's threads.
     if req.path.endswith(".pdf") or req.path.endswith(".zip"):
-        from reports.memory import release_memory
-
         release_memory()
 
 
@@ -53,15 +54,11 @@ def post_worker_init(worker):
     # reports/report_client.py) starts with the first worker, at the lowest CPU priority,
     # instead of on the first download: started then, in the middle of a workshop's first
     # pages, its start competed with them (docs/decisions/0003-layout-process-starts-with-each-gunicorn-worker.md). The second worker finds it running.
-    import threading
-
-    from services.reporting.production import report_server
-
     app = worker.wsgi
     with app.app_context():
         server = report_server()
     threading.Thread(target=_start_quietly, args=(server, worker.log), name="report-server-start", daemon=True).start()
-    app.extensions["instrument_bank"].current.typical_minutes  # the start and join pages' "about N minutes" (50 ms), before the first request
+    typical_minutes(app.extensions["instrument_bank"].current)  # the start and join pages' "about N minutes" (50 ms), before the first request
 
 
 def _start_quietly(server, log):

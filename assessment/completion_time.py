@@ -25,8 +25,7 @@ class _Item(Protocol):
 
 class Texts(Protocol):
     """What the model reads of an instrument (assessment.instrument.Instrument has it all).
-    Named here rather than imported: Instrument.typical_minutes calls this module, and
-    importing Instrument back, even for type hints only, made an import cycle."""
+    Named here rather than imported, so that this module stays a leaf of assessment/."""
 
     items: Sequence[_Item]
     pages: Sequence
@@ -64,7 +63,26 @@ def completion_seconds(instrument: Texts, language: str, n: int = 20000, seed: i
 
 def typical_minutes(instrument: Texts) -> int:
     """The model's median over the instrument's languages, in whole minutes: what the
-    pages promise ("about N minutes"). About 50 ms: read it as `Instrument.typical_minutes`,
-    kept with the instrument it was computed from."""
-    medians = [float(np.median(completion_seconds(instrument, language, n=4000))) for language in instrument.languages]
-    return max(1, round(max(medians) / 60))
+    pages promise ("about N minutes"). About 50 ms, so computed once per set of texts:
+    an edited instrument (other texts) gets its own figure.
+
+    Not a property of Instrument, so that loading and scoring an instrument does not import
+    numpy (0.1 s of every `flask` command's start, issue 29): the start and join pages and
+    the reminder e-mail, which say the figure, import this module."""
+    key = _texts(instrument)
+    minutes = _MINUTES.get(key)
+    if minutes is None:
+        medians = [float(np.median(completion_seconds(instrument, language, n=4000)))
+                   for language in instrument.languages]
+        minutes = _MINUTES[key] = max(1, round(max(medians) / 60))
+    return minutes
+
+
+# Every text the model reads -> its figure (a few instruments per process).
+_MINUTES: dict[tuple, int] = {}
+
+
+def _texts(instrument: Texts) -> tuple:
+    return (tuple(instrument.languages), tuple(tuple(sorted(item.text.items())) for item in instrument.items),
+            len(instrument.pages), tuple(sorted(instrument.page_hint.items())) if instrument.page_hint else None,
+            tuple(sorted(instrument.instructions.items())) if instrument.instructions else None)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping
 
-from .completion_time import typical_minutes
 from .reliability import Reliability, RetestReliability
 
 BAND_IDS = ("low", "moderate", "high")
@@ -160,12 +159,6 @@ class Instrument:
             if scale.id == scale_id:
                 return scale
         raise KeyError(scale_id)
-
-    @cached_property
-    def typical_minutes(self) -> int:
-        """How long the questionnaire takes, as the start and join pages say it ("about N
-        minutes"): the reading-time model's median over these very texts (completion_time.py)."""
-        return typical_minutes(self)
 
     @cached_property
     def item_ids(self) -> frozenset[str]:

@@ -26,15 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import plotly.io  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
 
-from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
+from app import create_app  # noqa: E402
+from assessment import AnswerSet, score_answers  # noqa: E402
+from assessment.bank import InstrumentBank  # noqa: E402
 from assessment.team import release_of, summarise_team  # noqa: E402
+from cli.database import enable_migrations  # noqa: E402
 from cli.workshops import NAMES, synthetic_answers  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
 from reports import report_model  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
 from reports.chart_export import ChartExporter  # noqa: E402
 from services.reporting.store import ReportStore  # noqa: E402
+from tests.support import Respondent  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import footprint  # noqa: E402
@@ -72,14 +77,10 @@ def reports_for(instrument, n: int, seed: int = 1):
 
 def page_latency(instrument, repeat: int) -> list[float]:
     """GET + POST of one questionnaire page through the full Flask stack and SQLite."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from tests.support import Respondent
-
     work = Path(tempfile.mkdtemp())
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'b.sqlite'}",
                       "REPORT_CACHE_DIR": str(work / "cache"), "RATELIMIT_ENABLED": False})
+    enable_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     person = Respondent(app.test_client(), instrument)
@@ -99,7 +100,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
     q = args.quick
-    instrument = load_instrument(ROOT / "questions" / "v1")
+    # The version new responses get (the questionnaire page below serves it), whichever it is.
+    instrument = InstrumentBank.load(ROOT / "questions").current
     rows: list[tuple[str, str, str, str]] = []
 
     def row(what, ours, naive="–", note=""):

@@ -10,7 +10,9 @@ baseline measured in the same run. Part of `make bench`; alone:
   workers, the report server and its chart browser. Baseline: the same tree
   before any PDF.
 - cold start: `flask --app app score FILE`, wall time, against a bare
-  `python -c "import flask, sqlalchemy, wtforms, yaml"` (the median of each).
+  `python -c "import flask, sqlalchemy, wtforms, yaml"` (the median of each; CPU time too).
+  Alone: `--only-cold-start --repeat 5 [--checkout DIR]` (DIR: another version, timed in the
+  same rounds).
 - one `flask --app app report FILE -o OUT.pdf`, cold.
 - PDF cost: `flask --app app report` on 20 and on 60 answers files, each in a fresh
   process; the marginal cost per report is (T60 − T20) / 40 (budget ≤ 150 ms), the cold
@@ -32,12 +34,16 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 
+from assessment import load_instrument  # noqa: E402
+from cli.workshops import synthetic_answers  # noqa: E402
 from tests.support import CSRF, SHOWN, HttpBrowser, free_port  # noqa: E402
 
 MIB = 1024 * 1024
@@ -191,9 +197,6 @@ def one_person_pdf(base: str, seed: int) -> float:
 
 
 def _get_bytes(browser: HttpBrowser, path: str):
-    import urllib.error
-    import urllib.request
-
     try:
         with browser.opener.open(urllib.request.Request(browser.base + path), timeout=120) as reply:
             body = reply.read()
@@ -265,28 +268,43 @@ def wall(cmd: list[str], env: dict, cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def cold_start(repeat: int) -> dict:
+def timed(cmd: list[str], env: dict, cwd: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system of the child) of one run."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if status:
+        raise subprocess.CalledProcessError(status, cmd)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def cold_start(repeat: int, others: tuple[Path, ...] = ()) -> dict:
+    """Medians of wall and CPU time of the bare import, `flask score` and `flask --help`, run
+    interleaved; with `others` (checkouts of another version, each with its .venv) also their
+    `flask score` and `flask --help` in the same rounds, as "score@NAME" and "help@NAME"."""
     work = Path(tempfile.mkdtemp(prefix="coldstart-"))
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
     env.pop("FLASK_DEBUG", None)
-    from assessment import load_instrument
-    from cli.workshops import synthetic_answers
-
     instrument = load_instrument(ROOT / "questions" / "v3")
     answers = synthetic_answers(instrument, random.Random(1))
     answers_file = work / "a.json"
     answers_file.write_text(json.dumps({"language": "sv", "answers": answers}), encoding="utf-8")
     flask = [str(BIN / "flask"), "--app", "app"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    bare_cmd = [str(BIN / "python"), "-c", "import flask, sqlalchemy, wtforms, yaml"]
-    bare, score, helps = [], [], []
-    for _ in range(repeat):  # interleaved, so that load on the machine hits both alike
-        bare.append(wall(bare_cmd, env, ROOT))
-        score.append(wall(flask + ["score", str(answers_file)], env, ROOT))
-        helps.append(wall(flask + ["--help"], env, ROOT))
-    report = wall(flask + ["report", str(answers_file), "-o", str(work / "a.pdf")], env, ROOT)
-    return {"bare": statistics.median(bare), "score": statistics.median(score), "help": statistics.median(helps),
-            "report": report}
+    runs = [("bare", ROOT, [str(BIN / "python"), "-c", "import flask, sqlalchemy, wtforms, yaml"]),
+            ("score", ROOT, flask + ["score", str(answers_file)]), ("help", ROOT, flask + ["--help"])]
+    for other in others:
+        other_flask = [str(other / ".venv" / "bin" / "flask"), "--app", "app"]
+        runs += [(f"score@{other.name}", other, other_flask + ["score", str(answers_file)]),
+                 (f"help@{other.name}", other, other_flask + ["--help"])]
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in runs}
+    for _ in range(repeat):  # interleaved, so that load on the machine hits all alike
+        for name, cwd, cmd in runs:
+            times[name].append(timed(cmd, {**env, "PYTHONPATH": str(cwd)}, cwd))
+    out = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
+    out.update({f"{name}_cpu": statistics.median(c for _, c in values) for name, values in times.items()})
+    out["report"] = wall(flask + ["report", str(answers_file), "-o", str(work / "a.pdf")], env, ROOT)
+    return out
 
 
 NAIVE_EXPORT = """
@@ -302,9 +320,6 @@ def pdf_cost(repeat: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="pdfcost-"))
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "PYTHONPATH": str(ROOT), "SECRET_KEY": "cold"}
     env.pop("FLASK_DEBUG", None)
-    from assessment import load_instrument
-    from cli.workshops import synthetic_answers
-
     instrument = load_instrument(ROOT / "questions" / "v3")
     rng = random.Random(7)
     files = []
@@ -372,12 +387,24 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only-pdf-cost", action="store_true", help="only the PDF cost rows")
     parser.add_argument("--only-footprint", action="store_true", help="only the make serve footprint rows")
+    parser.add_argument("--only-cold-start", action="store_true", help="only the cold-start rows")
+    parser.add_argument("--checkout", type=Path, action="append", default=[],
+                        help="with --only-cold-start: also time this checkout's flask score and --help "
+                             "in the same rounds (a directory with its own .venv), e.g. main")
     args = parser.parse_args()
     if args.only_footprint:
         fp = serve_footprint(args.pdfs)
         print(f"after {args.pdfs} PDFs: {fp['after']['total'][1]:,.0f} MiB ({describe(fp['after'])}); anonymous "
               f"{fp['anonymous']:.0f} MiB; idle {fp['idle']['total'][1]:,.0f} MiB; {IDLE_WAIT} s later "
               f"{fp['settled']['total'][1]:,.0f} MiB ({describe(fp['settled'])})")
+        return
+    if args.only_cold_start:
+        cs = cold_start(args.repeat, tuple(path.resolve() for path in args.checkout))
+        print(f"  medians of {args.repeat} interleaved runs (load average before: {os.getloadavg()[0]:.2f})")
+        for name in [k for k in cs if not k.endswith("_cpu") and k != "report"]:
+            print(f"  {name:<24} wall {cs[name]:.3f} s = {cs[name] / cs['bare']:.2f}× bare   "
+                  f"CPU {cs[name + '_cpu']:.3f} s = {cs[name + '_cpu'] / cs['bare_cpu']:.2f}× bare")
+        print(f"  flask report FILE (one PDF), once: {cs['report']:.2f} s")
         return
     if args.only_pdf_cost:
         pc = pdf_cost(args.repeat)

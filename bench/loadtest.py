@@ -35,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -55,8 +57,6 @@ def flask(env, *args, input_text=None) -> str:
 def prepare_database(kind: str, work: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{work / 'load.sqlite'}"
-    import psycopg
-
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {PG_DB}")

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from services.accounts import checked_email, create_coach, find_coach
-from services.passwords import password_problem
+from services.password_strength import password_problem
 
 
 @click.command("create-coach")

@@ -17,6 +17,7 @@ from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from app import create_app  # noqa: E402
+from cli.database import enable_migrations  # noqa: E402
 from tests.support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -34,6 +35,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp())
     app = create_app({"SECRET_KEY": "screens", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'db.sqlite'}",
                       "REPORT_CACHE_DIR": str(work / "cache")})
+    enable_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     instrument = app.extensions["instrument_bank"].current

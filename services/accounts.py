@@ -1,5 +1,5 @@
 """Coach accounts as stored: look-up, creation, and the loader Flask-Login
-uses to turn a session back into a coach (registered in web/extensions.py).
+uses to turn a session back into a coach (registered in web/pages.py).
 Views and CLI commands share it; passwords are in passwords.py."""
 
 from __future__ import annotations

@@ -13,8 +13,12 @@ import os
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import sync_playwright
+from redis import Redis
 
+import worker as report_worker
 from assessment import load_instrument
+from services.db import db
 
 from . import support
 from .support import app as support_app
@@ -67,8 +71,6 @@ def redis_url():
 
 @pytest.fixture
 def app(tmp_path):
-    from services.db import db
-
     app = support.make_app(tmp_path)
     yield app
     with app.app_context():
@@ -112,8 +114,6 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the session."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=support.CHROMIUM, args=support.CHROMIUM_ARGS, headless=True)
         yield browser
@@ -169,10 +169,6 @@ def mail_app(app, smtp_port):
 @pytest.fixture
 def queued_app(app, monkeypatch, tmp_path, redis_url):
     """The app and the environment a report worker process gets, on the run's own Redis."""
-    from redis import Redis
-
-    import worker as report_worker
-
     url = redis_url
     connection = Redis.from_url(url)
     connection.flushdb()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assessment import AnswerSet
+from assessment import AnswerSet, score_answers
 
 CUTS = np.array([-1.0, -0.2, 0.6, 1.4])
 
@@ -37,8 +37,6 @@ def straight_liner(instrument, language: str = "en", value: int = 3):
 def unflagged_answers(instrument, n: int, **options):
     """n simulated answer sets none of which carries a validity flag: the evidence counts no
     flagged response (services/evidence.py), so tests that count N use these."""
-    from assessment import score_answers
-
     sets = [a for a in simulated_answers(instrument, 3 * n, **options) if not score_answers(instrument, a).flags][:n]
     assert len(sets) == n
     return sets

@@ -4,6 +4,8 @@ e-mail addresses are checked, and failed logins slow down per account."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from .support import csrf_of, login, make_app, make_coach
@@ -96,8 +98,6 @@ BYPASSES = [
 def test_next_never_leaves_the_site(app, target):
     """Each `next` is sent as the browser would put it in the query string
     (percent-encoded once), so "%09" arrives as a tab and "%2F" as a slash."""
-    from urllib.parse import quote
-
     email, password = make_coach(app)
     client = app.test_client()
     page = client.get("/coach/login")
@@ -110,8 +110,6 @@ def test_next_never_leaves_the_site(app, target):
 
 @pytest.mark.parametrize("target", ["/coach/workshops/new", "/coach/workshops/1?lang=sv", "/coach/password#x"])
 def test_next_keeps_a_path_on_the_site(app, target):
-    from urllib.parse import quote
-
     email, password = make_coach(app)
     client = app.test_client()
     page = client.get("/coach/login")

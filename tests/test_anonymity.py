@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from statistics import median
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
+from app import create_app
+from assessment import AnswerSet, load_instrument, score_answers
 from assessment.team import Count, checked_min_group, release_of, summarise_team
+from config import ROOT
 from services.db import db
-from services.models import Answer, PageTiming, Response
+from services.models import Answer, PageTiming, Response, Workshop
+from services.responses import ResponseCompleted, profile_of, save_page
+from services.workshops import _current_release
+from web.questionnaire import views
+from web.questionnaire.views import _shown_signer
 
 from .support import (
     create_workshop,
@@ -43,8 +52,6 @@ def figures(seen: dict) -> tuple:
 
 
 def exact_scores(app, tokens) -> list[dict[str, float]]:
-    from services.responses import profile_of
-
     with app.app_context():
         return [{s.scale_id: s.score for s in profile_of(Response.by_token(t)).of_kind("behaviour", "driver")} for t in tokens]
 
@@ -98,8 +105,6 @@ def test_completed_responses_cannot_be_changed(app, coach, instrument, client):
         # The page itself now leads to the profile; a form kept from before completion is refused.
         assert browser.get(f"/response/{token}/page/1").status_code == 302
         with app.test_request_context():
-            from web.questionnaire.views import _shown_signer
-
             with app.app_context():
                 response_id = Response.by_token(token).id
             shown = _shown_signer().dumps([response_id, 1])
@@ -126,8 +131,6 @@ def test_a_self_test_is_final_once_completed_too(app, respondent, instrument):
 def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_nothing(app, respondent, instrument):
     # One tab finishes the questionnaire while another tab's page is on its way: that request
     # read an open response, so the check in Python passes; the write itself must refuse.
-    from services.responses import ResponseCompleted, save_page
-
     respondent.start()
     with app.test_request_context():
         response = Response.by_token(respondent.token)
@@ -145,17 +148,15 @@ def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_no
 
 def test_the_page_view_answers_409_when_another_tab_completes_the_response_meanwhile(app, respondent, instrument,
                                                                                   monkeypatch):
-    from web.questionnaire import views
-
     respondent.start()
     fields = page_fields(respondent.client.get(respondent.url("/page/1")).text)
 
     def completed_by_the_other_tab_first(response, *args, **kwargs):
         with db.engine.begin() as other_tab:
             other_tab.execute(update(Response).where(Response.id == response.id).values(completed_at=func.now()))
-        return save_page(response, *args, **kwargs)
+        return real_save_page(response, *args, **kwargs)
 
-    save_page = views.save_page
+    real_save_page = views.save_page
     monkeypatch.setattr(views, "save_page", completed_by_the_other_tab_first)
     reply = respondent.client.post(respondent.url("/page/1"), data={
         **fields, "action": "lang:sv", **{i.id: "5" for i in instrument.pages[0]}})
@@ -207,9 +208,6 @@ def test_one_more_completion_changes_nothing_the_coach_sees(app, coach, instrume
 
 
 def test_medians_are_rounded_and_no_scores_travel():
-    from assessment import AnswerSet, load_instrument, score_answers
-    from config import ROOT
-
     instrument = load_instrument(ROOT / "questions" / "v1")
     profiles = [score_answers(instrument, AnswerSet("en", level_answers(instrument, level, wobble=level))) for level in (1, 2, 3, 4, 5)]
     release = release_of(instrument, profiles, anonymous=True)
@@ -250,18 +248,12 @@ def test_the_minimum_group_comes_from_configuration(tmp_path, instrument):
 
 
 def test_the_setting_refuses_a_bad_value_at_start(tmp_path, monkeypatch):
-    from app import create_app
-
     monkeypatch.setenv("ANONYMOUS_MIN_GROUP", "2")
     with pytest.raises(SystemExit, match="ANONYMOUS_MIN_GROUP must be at least 3"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
 
 
 def test_no_template_carries_the_threshold():
-    import re
-
-    from config import ROOT
-
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"at least \d|fewer than \d|minst \d|färre än \d", text), path
@@ -270,9 +262,6 @@ def test_no_template_carries_the_threshold():
 def test_of_two_simultaneous_polls_only_the_first_release_is_kept(app, coach, instrument):
     """A poll that started before another one stored a release must not replace
     it with its own: the coach would see two releases one person apart."""
-    from services.models import Workshop
-    from services.workshops import _current_release
-
     workshop_id, code = create_workshop(coach)
     for k in range(5):
         participant(app, instrument, code, level_answers(instrument, 2 + k % 3, wobble=k))
@@ -289,8 +278,6 @@ def test_of_two_simultaneous_polls_only_the_first_release_is_kept(app, coach, in
 
 
 def test_the_team_pdf_and_csv_follow_the_same_rules(app, coach, instrument):
-    from pypdf import PdfReader
-
     def pdf_text():
         reply = coach.get(f"/coach/workshops/{workshop_id}/team.pdf?lang=en")
         assert reply.status_code == 200

@@ -4,12 +4,18 @@ broken numeric settings, and answers files that once escaped as tracebacks."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from limits import parse_many
+
+from config import configure
+from services.workshops import ALPHABET, LENGTH
 
 from .support import (
     create_workshop,
@@ -80,12 +86,6 @@ def test_a_guesser_is_stopped_per_address(tmp_path):
 def test_the_join_budget_meets_the_year_for_a_guesser_with_100_addresses(tmp_path):
     """The figures in the code comment of web/join/views.py, recomputed from the
     alphabet, the code length and the configured limit."""
-    from flask import Flask
-    from limits import parse_many
-
-    from config import configure  # noqa: F401 - the default lives there
-    from services.workshops import ALPHABET, LENGTH
-
     app = Flask("probe", instance_path=str(tmp_path))
     configure(app, {"SECRET_KEY": "x"})
     per_day = min(limit.amount * 86400 / limit.get_expiry() for limit in parse_many(app.config["JOIN_FAILURE_LIMIT"]))
@@ -206,8 +206,6 @@ def test_a_deeply_nested_file_in_a_real_process(tmp_path):
 
 
 def test_a_file_with_a_utf8_bom_is_accepted(runner, tmp_path, instrument):
-    import json
-
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"language": "sv", "answers": varied_answers(instrument)}).encode())
     result = runner.invoke(args=["score", str(path)])

@@ -4,13 +4,9 @@ in Swedish, on a small screen, and checked with axe-core on every page type."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
-    Respondent,
-    axe_violations,
-    browser_page,
-    tab_to,
-    varied_answers,
-)
+from assessment import AnswerSet, score_answers
+
+from .support import Respondent, axe_violations, browser_page, tab_to, varied_answers
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +34,6 @@ def test_keyboard_only_completion_in_swedish(live_server, page, instrument):
         page.keyboard.press("Enter")
     page.wait_for_url("**/profile")
     assert "Din profil" in page.locator("h1").inner_text() and "Åsa Öström" in page.locator("h1").inner_text()
-    from assessment import AnswerSet, score_answers
-
     expected = score_answers(instrument, AnswerSet("sv", answers))
     for result in expected.of_kind("behaviour", "driver"):
         assert page.locator(f'[data-score="{result.scale_id}"]').inner_text() == f"{result.score:.0f}"

@@ -5,10 +5,15 @@ tables, the new-workshop form and the presenter in the workshop's language, at
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
+
 import pytest
+from pypdf import PdfReader
 
 from services.db import db
-from services.models import Response, Retake
+from services.models import Response, Retake, Workshop
 
 from .support import (
     axe_violations,
@@ -37,8 +42,6 @@ def test_the_coachs_changed_screens_fit_and_pass_axe(live_server, browser, instr
     follow_id = int(reply.headers["Location"].rstrip("/").split("/")[-1])
     follow_code = client.get(f"/coach/workshops/{follow_id}/team.json") and None
     with app.app_context():
-        from services.models import Workshop
-
         follow_code = db.session.get(Workshop, follow_id).join_code
         earlier = db.session.scalars(db.select(Response).where(Response.workshop_id == first_id).order_by(Response.id)).all()
     for k, old in enumerate(earlier):
@@ -87,8 +90,6 @@ def test_the_coachs_changed_screens_fit_and_pass_axe(live_server, browser, instr
 
 
 def test_a_slow_download_shows_progress_until_the_file_arrives(live_server, browser, instrument):
-    import time
-
     coach = coach_with_workshop(live_server.app, instrument, names=["Åsa"], title="Kickoff", privacy="named")
     workshop_id = coach.workshop_id
     with browser_page(browser, 1280, 720, accept_downloads=True) as page:
@@ -124,9 +125,6 @@ def test_a_slow_download_shows_progress_until_the_file_arrives(live_server, brow
 
 
 def test_a_paper_participants_slip_carries_their_link_as_a_qr_code_that_decodes(live_server, browser, instrument, tmp_path):
-    import shutil
-    import subprocess
-
     assert shutil.which("zbarimg"), "zbar-tools is missing: run scripts/system-deps.sh"
     app = live_server.app
     coach = coach_with_workshop(app, title="Pappersbunten", privacy="named", language="sv")
@@ -160,8 +158,6 @@ def test_a_paper_participants_slip_carries_their_link_as_a_qr_code_that_decodes(
             assert page.locator("[data-print-slip]").is_hidden()
             printed = tmp_path / f"print-{width}.pdf"
             page.pdf(path=str(printed), format="A4")
-            from pypdf import PdfReader
-
             text = " ".join(p.extract_text() for p in PdfReader(str(printed)).pages)
             assert "Skanna koden" in text and "Save and key in the next form" not in text and "Key in a paper" not in text
     assert failures == {}

@@ -7,11 +7,29 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
+import zipfile
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_coach
+from assessment.followup import on_a_weekday
+from config import ROOT
+from reports.charts import BAND_COLOURS, _name_with_median
+from services.db import db
+from services.models import Response
+
+from .support import (
+    Respondent,
+    create_workshop,
+    csrf_of,
+    join_and_complete,
+    login,
+    make_coach,
+    varied_answers,
+)
+from .support.followup import make_plan
 
 
 def pdf_text(data: bytes) -> str:
@@ -149,9 +167,6 @@ def test_an_empty_list_of_workshops_says_what_to_do(coach):
 
 
 def test_one_colour_per_band_everywhere():
-    from config import ROOT
-    from reports.charts import BAND_COLOURS
-
     for path in ("static/css/app.css", "static/css/present.css"):
         css = (ROOT / path).read_text()
         for band, colour in BAND_COLOURS.items():
@@ -162,8 +177,6 @@ def test_one_colour_per_band_everywhere():
 
 
 def test_the_swedish_driver_label_and_its_median_share_one_line(app):
-    from reports.charts import _name_with_median
-
     assert "<br>" not in _name_with_median("Rädsla att verka påträngande", "median 54")
     assert _name_with_median("A very long scale name that has to wrap somewhere sensible", "median 54").count("<br>") >= 1
 
@@ -212,16 +225,11 @@ def test_the_coachs_edition_only_of_a_shared_profile(app, coach, instrument):
 
 
 def _responses(app):
-    from services.db import db
-    from services.models import Response
-
     with app.app_context():
         return list(db.session.scalars(db.select(Response)))
 
 
 def test_the_zip_holds_each_profiles_coach_edition(app, coach, instrument):
-    import zipfile
-
     coach.get("/coach/?lang=en")
     workshop_id, code = create_workshop(coach, title="Named", privacy="named", language="en")
     for k in range(2):
@@ -234,7 +242,6 @@ def test_the_zip_holds_each_profiles_coach_edition(app, coach, instrument):
         status = coach.get(f"/coach/workshops/{workshop_id}/jobs/{job_id}.json").get_json()
         if status["status"] in ("done", "failed"):
             break
-        import time
         time.sleep(0.5)
     assert status["status"] == "done", status
     names = zipfile.ZipFile(io.BytesIO(coach.get(status["download"]).data)).namelist()
@@ -253,13 +260,6 @@ def test_demo_workshop_prints_links_on_the_real_address(app, runner, monkeypatch
 
 
 def test_in_debug_mode_without_a_mail_server_reminders_are_printed(app, client, instrument, runner, monkeypatch):
-    from datetime import date, timedelta
-
-    from assessment.followup import on_a_weekday
-
-    from .support import Respondent, csrf_of, varied_answers
-    from .support.followup import make_plan
-
     person = Respondent(client, instrument)
     person.start(language="en")
     person.complete(varied_answers(instrument))
@@ -291,9 +291,6 @@ def test_in_debug_mode_without_a_mail_server_reminders_are_printed(app, client, 
 def test_in_debug_mode_the_confirmation_is_printed_when_the_plan_is_saved(app, client, instrument, capfd):
     """The walk found the plan page saying "we've e-mailed a confirmation link" in debug mode while
     nothing was printed until the next send-reminders run."""
-    from .support import Respondent, varied_answers
-    from .support.followup import make_plan
-
     app.config.update(DEBUG=True, SMTP_HOST=None)
     person = Respondent(client, instrument)
     person.start(language="en")

@@ -4,6 +4,7 @@ whose logs must never hold a private link."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -13,9 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+import click
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
 from redis import Redis
 from sqlalchemy import select
 
+from app import create_app
+from cli.database import enable_migrations
 from reports.report_client import usable_socket_path
 from services.db import db
 from services.models import ReportJob
@@ -114,11 +120,9 @@ def test_flask_run_without_a_secret_key_refuses_like_gunicorn(tmp_path):
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
-    from flask_migrate import upgrade
-
-    from app import create_app
 
     served_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    enable_migrations(served_app)
     with served_app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()
@@ -263,3 +267,54 @@ def test_the_app_and_every_command_start_without_statistics_pdf_layout_or_a_char
     pdf = f"import sys\nimport reports.pdf\nprint([name for name in {HEAVY[1:]!r} if name not in sys.modules])\n"
     result = subprocess.run([sys.executable, "-c", pdf], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+# What a `flask` command's process may not import (issue 29, "a command imports only what it uses"):
+# statistics, PDF layout and charts, password strength and e-mail validation, the report queue,
+# the migrations, QR codes. Each is imported by the commands or pages that use it.
+NOT_FOR_SCORING = (*HEAVY, "numpy", "plotly", "zxcvbn", "email_validator", "argon2", "redis", "rq", "alembic",
+                   "segno", "openpyxl", "web.pages", "web.questionnaire")
+
+
+def _modules_after_flask(tmp_path, *args) -> tuple[set[str], str]:
+    """The modules a `flask --app app ARGS…` process had imported when it exited, and its output."""
+    seen = tmp_path / "modules.txt"
+    probe = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(seen)!r}, 'w').write('\\n'.join(sorted(sys.modules))))\n"
+        "from flask.cli import main\n"
+        f"sys.argv = ['flask', '--app', 'app', *{list(args)!r}]\n"
+        "main()\n"
+    )
+    env = {**os.environ, "SECRET_KEY": "probe", "INSTANCE_PATH": str(tmp_path / "instance")}
+    env.pop("FLASK_DEBUG", None)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return set(seen.read_text().split()), result.stdout
+
+
+def test_flask_score_and_flask_help_import_nothing_heavy(tmp_path, instrument):
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"language": "sv", "answers": varied_answers(instrument)}), encoding="utf-8")
+    modules, output = _modules_after_flask(tmp_path, "score", str(answers))
+    assert json.loads(output)["scales"]["weak_close"]["band"] in ("low", "moderate", "high")
+    assert sorted(name for name in NOT_FOR_SCORING if name in modules) == []
+    modules, output = _modules_after_flask(tmp_path, "--help")
+    assert "score" in output and "item-analysis" in output and "db" in output
+    assert sorted(name for name in NOT_FOR_SCORING if name in modules) == []
+    # ...and the probe sees an import: the commands that use them do load them.
+    modules, output = _modules_after_flask(tmp_path, "db", "heads")
+    assert "alembic" in modules and "(head)" in output
+    modules, output = _modules_after_flask(tmp_path, "routes")
+    assert "web.pages" in modules and "/coach/login" in output
+
+
+def test_an_app_that_serves_has_every_page_and_a_commands_app_none():
+
+    served = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # as gunicorn and tests build it
+    assert {"site", "questionnaire", "followup", "join", "accounts", "workshops"} <= set(served.blueprints)
+    assert "csrf" in served.extensions and "limiter" in served.extensions
+    with click.Context(FlaskGroup()):  # as `flask` builds it to look a command up
+        command_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert not command_app.blueprints and "babel" in command_app.extensions and "sqlalchemy" in command_app.extensions
+    assert set(command_app.cli.commands) == set(served.cli.commands)

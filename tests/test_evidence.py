@@ -13,9 +13,11 @@ import numpy as np
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from assessment import score_answers
 from assessment.norms import NormPosition
 from services.db import db
 from services.models import NormTable, Response
+from services.responses import profile_of
 
 from .simulated import straight_liner, unflagged_answers
 from .support import Respondent, login, make_coach, varied_answers
@@ -52,8 +54,6 @@ def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, 
 
 
 def test_the_interval_uses_the_data_sem(app, runner, instrument, tmp_path, client):
-    from assessment import score_answers
-
     person = Respondent(client, instrument)
     person.start()
     person.complete(varied_answers(instrument))
@@ -71,8 +71,6 @@ def test_the_interval_uses_the_data_sem(app, runner, instrument, tmp_path, clien
              for a in unflagged_answers(instrument, 240, seed=23)]
     assert abs(scale["sd"] - float(np.std(clean, ddof=1))) <= 0.05  # the analysis rounds the SD to one decimal
     with app.app_context():
-        from services.responses import profile_of
-
         result = profile_of(Response.by_token(person.token)).scales["postponing_contact"]
     assert result.reliability.source == "data" and result.reliability.n == scale["n"]
     assert result.sem == scale["sd"] * (1 - scale["alpha"]["value"]) ** 0.5
@@ -102,8 +100,6 @@ def test_freeze_norms_and_the_percentile_beside_the_score(app, client, runner, i
     html = client.get(swedish.url("/profile?lang=en")).text
     lines = norm_notes(html)
     with app.app_context():
-        from services.responses import profile_of
-
         score = profile_of(Response.by_token(swedish.token)).scales["weak_close"].score
     percent = data["percent_below"][int(score)]
     month = date.today().strftime("%B %Y")

@@ -6,12 +6,17 @@ nothing until an operator accepts it after seeing its provenance. SQLite and Pos
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select, update
 
+from assessment import score_answers
+from services import research
 from services.db import db
 from services.evidence import MAX_PER_CLIENT, client_bucket
 from services.models import PageTiming, Response
+from services.personal_data import delete_responses
+from services.research import PUBLISH_STEP, latest_item_analysis
 
 from .simulated import simulated_answers, unflagged_answers
 from .support import Respondent
@@ -19,8 +24,6 @@ from .support.research import jsonl, write
 
 
 def published_n(app, instrument, language=None):
-    from services.research import latest_item_analysis
-
     with app.app_context():
         analysis = latest_item_analysis(instrument, language)
         return None if analysis is None else analysis["n"]
@@ -44,8 +47,6 @@ def self_tests_from_one_client(app, client, instrument, n, seed=7):
 
 
 def test_one_client_cannot_move_the_published_reliability(app, client, runner, instrument, tmp_path):
-    from services.research import PUBLISH_STEP
-
     people = unflagged_answers(instrument, 40, seed=1)
     assert runner.invoke(args=["import-responses", write(tmp_path, jsonl(people), "a.jsonl")]).exit_code == 0
     first = analyse(runner)
@@ -76,8 +77,6 @@ def test_one_client_cannot_move_the_published_reliability(app, client, runner, i
 
 
 def test_duplicates_and_flagged_responses_are_left_out(app, runner, instrument, tmp_path):
-    from assessment import score_answers
-
     people = simulated_answers(instrument, 35, seed=2, honest=True)
     unflagged = [p for p in people if not score_answers(instrument, p).flags]
     copies = [unflagged[0]] * 6  # the same answers six more times
@@ -105,8 +104,6 @@ def test_duplicates_and_flagged_responses_are_left_out(app, runner, instrument, 
 
 
 def test_a_norm_table_is_a_candidate_until_accepted(app, runner, instrument, tmp_path, monkeypatch):
-    from services import research
-
     monkeypatch.setattr(research, "NORMS_MIN_N", 30)
     people = simulated_answers(instrument, 45, seed=3, honest=True)
     assert runner.invoke(args=["import-responses", write(tmp_path, jsonl(people))]).exit_code == 0
@@ -124,17 +121,12 @@ def test_a_norm_table_is_a_candidate_until_accepted(app, runner, instrument, tmp
 
 
 def _page(client):
-    import re
-
     return re.sub(r'nonce="[^"]*"', "", client.get("/about/measurement?lang=en").text)
 
 
 def test_one_addition_or_deletion_cannot_be_diffed_out_of_the_measurement_page(app, client, runner, instrument, tmp_path):
     """Issue 25, F9: the page was republished at every item-analysis run, so the difference
     between N = 100 and N = 101 gave back the 101st person's answers (or a deleted one's)."""
-    from services.personal_data import delete_responses
-    from services.research import PUBLISH_STEP
-
     people = simulated_answers(instrument, 100, seed=5, honest=True)
     assert runner.invoke(args=["import-responses", write(tmp_path, jsonl(people), "a.jsonl")]).exit_code == 0
     first = analyse(runner)

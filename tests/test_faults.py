@@ -19,6 +19,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 
 import worker as report_worker
+from app import create_app
 from services.db import db
 from services.models import ReportJob
 from services.reporting import queue as report_queue
@@ -172,8 +173,6 @@ def test_an_in_process_zip_lost_with_its_web_worker_shows_as_failed(app, instrum
 def database_down(app, tmp_path):
     """The same app (same key) once more, with its database URL on a closed port."""
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone"
-    from app import create_app
-
     down = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "REPORT_CACHE_DIR", "JOBS_DIR", "RATELIMIT_ENABLED")},
                        "SQLALCHEMY_DATABASE_URI": url})
     yield down

@@ -3,6 +3,7 @@ again and see the comparison; axe-core on every new page in both languages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import icalendar
@@ -19,7 +20,15 @@ from .support import (
     layout_problems,
 )
 from .support.browser import log_in
-from .support.followup import NOW, THEN, answers_for, make_plan, retake
+from .support.followup import (
+    NOW,
+    THEN,
+    answers_for,
+    create_follow_up,
+    join,
+    make_plan,
+    retake,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -129,8 +138,6 @@ def test_follow_up_pages_fit_375_pixels(live_server, browser, instrument):
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, instrument, language):
-    from .support.followup import create_follow_up, join
-
     coach = coach_with_workshop(live_server.app, title="Kickoff", privacy="named")
     people = live_server.app.test_client()
     first = join(people, instrument, coach.code, name="Åsa", keyed=THEN)
@@ -177,10 +184,6 @@ def test_then_and_now_table_breaks_no_word_or_interval(live_server, browser, ins
 def test_the_follow_up_code_links_a_shared_take_in_the_browser(live_server, browser, instrument, language):
     """Issue 25, F1/F7 in Chromium: the code shown on the shared profile, typed (loosely) when
     joining the follow-up session, links the two takes; a wrong one is refused on the field."""
-    import re
-
-    from .support.followup import create_follow_up, join
-
     coach = coach_with_workshop(live_server.app, title="Kickoff", privacy="named")
     follow_up_id, follow_up_code = create_follow_up(coach.client, coach.workshop_id)
     people = live_server.app.test_client()

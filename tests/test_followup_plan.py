@@ -5,6 +5,7 @@ file read back by two independent iCalendar parsers."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,9 +14,14 @@ import markupsafe
 import pytest
 import vobject
 
+from assessment.followup import Plan as DomainPlan
+from assessment.followup import PlanAction as DomainAction
 from assessment.followup import on_a_weekday
+from assessment.plan_steps import plan_steps
+from reports.calendar import follow_up_ics
 from services.db import db
 from services.models import PlanActionRow, PlanRow, Reminder, Response
+from services.responses import profile_of
 
 from .support import Respondent, csrf_of, make_app, varied_answers
 from .support.followup import _ics, make_plan, plan_data
@@ -39,12 +45,8 @@ def test_the_plan_page_offers_the_suggestions_of_the_highest_scores(app, done):
     page = done.client.get(done.url("/plan")).text
     assert 'list="step-suggestions"' in page
     with app.app_context():
-        from services.responses import profile_of
-
         profile = profile_of(Response.by_token(done.token))
     top = max(profile.of_kind("behaviour"), key=lambda r: r.score)
-    from assessment.plan_steps import plan_steps
-
     first = plan_steps()[top.scale_id][0]  # completions of "I will …", not the profile's imperatives
     assert f'<option value="{first.step["en"]}">' in page.replace("&#39;", "'")
     assert f'<option value="{top.actions[0]}">' not in page.replace("&#34;", '"')
@@ -213,12 +215,6 @@ def test_making_a_plan_is_a_change_that_retention_counts_from(app, done):
 def test_the_stamp_is_utc_whatever_the_server_clock_zone(monkeypatch):
     """SQLite hands back the stored UTC update time without a zone; read as the
     machine's local time, the event's DTSTAMP moved by the server's offset."""
-    import time
-
-    from assessment.followup import Plan as DomainPlan
-    from assessment.followup import PlanAction as DomainAction
-    from reports.calendar import follow_up_ics
-
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:

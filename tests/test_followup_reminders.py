@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import os
 import smtplib
+import ssl
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 
 import icalendar
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from rq import Queue
+from rq.cron import CronScheduler
+from sqlalchemy import select, update
 
 from assessment.followup import on_a_weekday
 from services.db import db
 from services.followup.mail import SMTP_TIMEOUT, quitting, send_mail
+from services.followup.reminders import MAX_ATTEMPTS
 from services.models import Reminder, RetakeLink
+from services.reporting.queue import QUEUE_NAME
+from worker import send_reminders_job
 
 from .support import ROOT, Respondent, csrf_of, varied_answers
 from .support.followup import make_plan
+from .support.jobs import work_until
 from .support.mail import (
     Inbox,
     confirmation_link,
@@ -113,8 +121,6 @@ def test_an_address_refused_for_good_is_deleted_while_the_others_are_sent(mail_a
 
 
 def test_a_temporary_refusal_stays_due_for_at_most_the_last_attempt(mail_app, client, instrument, runner, smtp_port):
-    from services.followup.reminders import MAX_ATTEMPTS
-
     person_with_reminder(client, instrument, "full@example.com")
     inbox = Inbox(refuse="full@example.com", refusal="452 4.2.2 mailbox full")
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -136,10 +142,6 @@ def test_a_temporary_refusal_stays_due_for_at_most_the_last_attempt(mail_app, cl
 
 
 def test_a_retake_link_stops_working_after_retake_link_days_and_purge_deletes_it(mail_app, client, instrument, runner, inbox):
-    from datetime import datetime, timezone
-
-    from sqlalchemy import update
-
     person_with_reminder(client, instrument, "asa@example.com", inbox=inbox)
     sent = runner.invoke(args=["send-reminders", "--as-of", on_a_weekday(date.today() + timedelta(days=14)).isoformat()])
     assert sent.exit_code == 0, sent.output
@@ -215,14 +217,6 @@ def test_bad_as_of_and_missing_configuration_are_named(app, runner):
 def test_rq_cron_schedules_the_daily_job_and_a_report_worker_sends(queued_app, client, instrument, smtp_port, inbox, monkeypatch):
     """With REDIS_URL: RQ's cron scheduler registers the job from scripts/reminder_cron.py, and a
     `make worker` SimpleWorker running it sends what is due today."""
-    from rq import Queue
-    from rq.cron import CronScheduler
-
-    from services.reporting.queue import QUEUE_NAME
-    from worker import send_reminders_job
-
-    from .support.jobs import work_until
-
     app, connection = queued_app
     for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
                         "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org"}.items():
@@ -262,10 +256,6 @@ def certificate(tmp_path_factory):
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_reminders_over_tls_with_a_login(mail_app, client, instrument, runner, smtp_port, certificate, security):
-    import ssl
-
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
     cert, key = certificate
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert, key)

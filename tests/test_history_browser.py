@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from services.db import db
-from services.models import Answer
+from services.models import Answer, Response
 
 from .support import (
+    Respondent,
     axe_violations,
     browser_page,
     layout_problems,
@@ -80,8 +81,6 @@ def test_back_and_forward_follow_the_pages_also_after_the_in_page_back(live_serv
         page.wait_for_selector("#page-form")
         token = re.search(r"/response/([^/]+)/page/", page.url).group(1)
         with live_server.app.app_context():
-            from services.models import Response
-
             response = Response.by_token(token)
             saved = {a.item_id for a in db.session.scalars(db.select(Answer).where(Answer.response_id == response.id))}
         assert third[0].id in saved, "the in-page Back saves the page"
@@ -119,8 +118,6 @@ def test_back_and_forward_follow_the_pages_also_after_the_in_page_back(live_serv
 
 def test_opened_from_the_private_link_the_in_page_back_still_works(live_server, browser, instrument):
     """No earlier page in this tab's history: Back is a plain form again, and lands on the page before."""
-    from .support import Respondent
-
     person = Respondent(live_server.app.test_client(), instrument)
     person.start()
     answers = varied_answers(instrument)
@@ -132,8 +129,6 @@ def test_opened_from_the_private_link_the_in_page_back_still_works(live_server, 
         at_page(page, 1)
         page.wait_for_selector("#page-form")
         with live_server.app.app_context():
-            from services.models import Response
-
             response = Response.by_token(person.token)
             saved = {a.item_id for a in db.session.scalars(db.select(Answer).where(Answer.response_id == response.id))}
         assert instrument.pages[1][0].id in saved

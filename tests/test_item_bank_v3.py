@@ -4,6 +4,7 @@ in questions/README.md, and the validity notes on concrete honest people: the
 article's three personas and a healthy seller, at a reading pace, get no note."""
 
 import re
+import shutil
 
 import pytest
 
@@ -114,8 +115,6 @@ def test_every_item_has_a_row_in_the_construct_map_and_the_change_table(v3):
 
 
 def test_a_v3_item_without_its_swedish_text_stops_loading(tmp_path):
-    import shutil
-
     folder = tmp_path / "v3"
     shutil.copytree(QUESTIONS / "v3", folder)
     edit_yaml(folder / "items.yaml", lambda d: d["items"][1]["text"].pop("sv"))

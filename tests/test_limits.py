@@ -7,6 +7,12 @@ import fcntl
 from pathlib import Path
 
 import pytest
+from redis import Redis
+
+from app import register_proxy
+from services.db import db
+from services.models import Response, RetakeLink, hash_token, new_token
+from services.reporting import production
 
 from .support import (
     Respondent,
@@ -23,8 +29,6 @@ from .support import (
 def limited_app(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     yield app
-    from services.db import db
-
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -99,8 +103,6 @@ def test_asking_again_while_a_pdf_is_being_made_costs_nothing_of_the_render_limi
 
 
 def test_with_a_report_queue_only_the_download_that_queues_a_pdf_counts(limited_app, redis_url):
-    from redis import Redis
-
     instrument = limited_app.extensions["instrument_bank"].current
     limited_app.config.update(RENDER_RATE_LIMIT="1 per minute", REDIS_URL=redis_url)
     Redis.from_url(redis_url).flushdb()
@@ -119,8 +121,6 @@ def test_with_a_report_queue_only_the_download_that_queues_a_pdf_counts(limited_
 
 def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_page(app, respondent, instrument,
                                                                                    monkeypatch):
-    from services.reporting import production
-
     respondent.start()
     respondent.complete(varied_answers(instrument))
     slot = Path(app.instance_path) / "render-slots" / ".render-slot-0"
@@ -139,8 +139,6 @@ def test_renders_beyond_the_machines_render_slots_wait_on_the_being_prepared_pag
 
 def test_behind_a_proxy_the_client_is_the_forwarded_address(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, START_RATE_LIMIT="1 per minute", PROXY_COUNT=1)
-    from app import register_proxy
-
     register_proxy(app)  # make_app set PROXY_COUNT after the factory ran
     proxy = app.test_client()
     for forwarded, expected in (("192.0.2.1", 302), ("192.0.2.2", 302), ("192.0.2.1", 429)):
@@ -150,9 +148,6 @@ def test_behind_a_proxy_the_client_is_the_forwarded_address(tmp_path):
 
 def test_retakes_count_against_the_same_limit_as_starts(limited_app):
     """Issue 25, F4: 150 retakes went through in 2.5 s while /start answered 429."""
-    from services.db import db
-    from services.models import RetakeLink, hash_token, new_token
-
     instrument = limited_app.extensions["instrument_bank"].current
     limited_app.config["START_RATE_LIMIT"] = "4 per minute"
     flood = client_at(limited_app, "198.51.100.20")
@@ -161,8 +156,6 @@ def test_retakes_count_against_the_same_limit_as_starts(limited_app):
     person.complete(varied_answers(instrument))
     link = new_token()
     with limited_app.app_context():
-        from services.models import Response
-
         db.session.add(RetakeLink(token_hash=hash_token(link), response_id=Response.by_token(person.token).id))
         db.session.commit()
 

@@ -15,7 +15,13 @@ from services.db import db
 from services.link_mail import CONFIRM_PATH
 from services.models import LinkMail
 
-from .support import Respondent, csrf_of, varied_answers
+from .support import (
+    Respondent,
+    axe_violations,
+    csrf_of,
+    layout_problems,
+    varied_answers,
+)
 
 PUBLIC = "https://tripwire.example.org"
 
@@ -168,8 +174,6 @@ def test_deleting_the_answers_deletes_a_pending_address(mail_app, client, instru
 def test_the_share_sheet_offers_the_private_link_where_the_phone_has_one(live_server, browser, instrument,
                                                                          language, width, tmp_path):
     """navigator.share is the phone's share sheet; where a browser has none, the button stays hidden."""
-    from .support import axe_violations, layout_problems
-
     person = started(live_server.app.test_client(), instrument, language=language)
     for has_share in (True, False):
         context = browser.new_context(viewport={"width": width, "height": 800})

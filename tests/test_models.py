@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta, timezone
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import migrate as autogenerate
+from flask_migrate import upgrade
 from sqlalchemy import inspect, select, text
 
+from app import create_app
+from cli.database import enable_migrations
 from services.db import db
 from services.models import Coach
 
-from .support import make_coach
+from .support import MIGRATIONS, make_coach
 
 
 def test_moments_come_back_timezone_aware_in_utc(app):
@@ -33,9 +40,6 @@ def test_moments_come_back_timezone_aware_in_utc(app):
 def test_the_migrations_build_the_schema_the_models_describe(app):
     # A model changed without a migration (or the reverse) passes every other test on a
     # schema built from the migrations, and breaks the first real upgrade.
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
     with app.app_context(), db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
                                        db.metadata)
@@ -46,21 +50,13 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
     # Autogenerate would write `services.models.UTCDateTime()` into the migration without
     # importing it: the next upgrade stops with a NameError. The migration stores what
     # the type stores, a timezone-aware DateTime.
-    import shutil
-
-    from flask_migrate import migrate as autogenerate
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    from .support import MIGRATIONS
-
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     for revision in (folder / "versions").glob("*.py"):
         revision.unlink()
     config = {"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path / "instance")}
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    enable_migrations(app)
     with app.app_context():
         autogenerate(directory=str(folder), message="everything")
     (written,) = (folder / "versions").glob("*.py")
@@ -68,6 +64,7 @@ def test_a_new_migration_writes_utc_moments_as_plain_sqlalchemy(tmp_path):
     assert "UTCDateTime" not in code
     assert "sa.DateTime(timezone=True)" in code
     fresh = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+    enable_migrations(fresh)
     with fresh.app_context():
         upgrade(directory=str(folder))
         with db.engine.connect() as connection:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 import statistics
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import url_for
 from sqlalchemy import select, update
 
+import services.password_resets as resets
 from services.db import db
 from services.models import CoachPasswordReset, hash_token
 from services.password_resets import RESET_PATH
@@ -56,8 +59,6 @@ def choose(client, path, password=NEW_PASSWORD, again=None):
 
 def test_the_reset_path_is_the_route(app):
     with app.test_request_context():
-        from flask import url_for
-
         assert url_for("accounts.reset_password", token="abc") == RESET_PATH.format(token="abc")
 
 
@@ -233,10 +234,6 @@ def test_the_page_does_the_same_work_for_a_known_and_an_unknown_address(app, mai
     """Found in the attack replay of issue 25: the account was looked up while the page waited
     and the background thread started only for a known address (22 ms against 11 ms). Now the
     page hands every address to the background, where the look-up happens."""
-    import threading
-
-    import services.password_resets as resets
-
     email, _password = make_coach(app)
     where = []
     real = resets.find_coach

@@ -24,6 +24,7 @@ from sqlalchemy import select, text, update
 
 import services.reporting.production as production
 import worker as report_worker
+from app import create_app
 from services.db import db
 from services.models import ReportJob, Response
 from services.reporting import queue as report_queue
@@ -185,8 +186,6 @@ def test_files_are_readable_by_their_owner_only(app, coach, instrument):
 
 
 def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path, monkeypatch):
-    from app import create_app
-
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new' / 'data.sqlite'}"})
     with app.app_context():

@@ -2,6 +2,7 @@
 sentence's own form, an error clears once its field is fixed; 375 and 1280 px, sv and en."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -36,8 +37,6 @@ def test_tap_a_suggestion_fix_an_error_and_save_a_plan_in_good_language(live_ser
         expect(page.locator(".error-summary")).to_have_count(0)
         assert page.locator("#actions-0-step").get_attribute("aria-invalid") is None
         # a weekend date shows, live, the Monday it moves to
-        from datetime import date, timedelta
-
         saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
         page.fill("#follow_up_on", saturday.isoformat())
         monday = (saturday + timedelta(days=2)).day

@@ -1,17 +1,24 @@
 """The self-test through the test client: flow, saved progress, bad input."""
 
+import os
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app import create_app
+from assessment import AnswerSet, score_answers
+from assessment.completion_time import typical_minutes
 from services.db import db
 from services.models import Answer, PageTiming, Response
 
 from .support import (
     Respondent,
     checked_answers,
+    create_workshop,
     csrf_of,
+    login,
     make_app,
+    make_coach,
     page_fields,
     varied_answers,
 )
@@ -34,10 +41,6 @@ def test_start_page_speaks_the_browsers_language(client):
 
 def test_start_and_join_pages_say_how_long_from_the_one_model(app, client):
     # They said 8 (the model's 90th percentile) where the README said six (its median).
-    from assessment.completion_time import typical_minutes
-
-    from .support import create_workshop, login, make_coach
-
     minutes = typical_minutes(app.extensions["instrument_bank"].current)
     assert f"about {minutes} minutes" in client.get("/?lang=en").text
     login(client, *make_coach(app))
@@ -65,8 +68,6 @@ def test_whole_flow_to_profile_and_pdf(app, respondent, instrument):
 
 
 def test_profile_shows_scores_computed_by_the_engine(respondent, instrument):
-    from assessment import AnswerSet, score_answers
-
     answers = varied_answers(instrument, offset=2)
     respondent.start(language="en")
     respondent.complete(answers)
@@ -146,8 +147,6 @@ def test_answers_survive_an_app_restart(tmp_path, instrument):
     person.answer_page(1, {i.id: 4 for i in instrument.pages[0]})
     with first.app_context():
         db.engine.dispose()
-
-    from app import create_app
 
     restarted = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
                             "SQLALCHEMY_DATABASE_URI": first.config["SQLALCHEMY_DATABASE_URI"],
@@ -243,8 +242,6 @@ def test_delete_asks_then_really_deletes(app, respondent, instrument):
     assert stored(app) == {"answers": [], "responses": []}
     for suffix in ("", "/profile", "/profile.pdf", "/page/1"):
         assert respondent.client.get(respondent.url(suffix)).status_code == 404
-    import os
-
     cache = app.config["REPORT_CACHE_DIR"]
     assert not os.path.exists(cache) or os.listdir(cache) == []
 

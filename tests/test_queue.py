@@ -12,8 +12,12 @@ from pypdf import PdfReader
 from redis import Redis
 from rq import Queue
 
+import services.reporting.production as production
 import worker as report_worker
+from reports.chart_error import ChartExportError
+from services.models import Response
 from services.reporting import queue as report_queue
+from services.reporting.production import cached_profile_pdf
 
 from .support import (
     create_workshop,
@@ -116,9 +120,6 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
 def test_only_the_request_that_queues_a_pdf_is_told_it_started_it(queued_app, respondent, instrument):
     # What counts against a client's render limit (web/common/limits.py): asking again
     # while a PDF is queued starts nothing.
-    from services.models import Response
-    from services.reporting.production import cached_profile_pdf
-
     app, connection = queued_app
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))  # its English PDF is queued on completion
@@ -132,9 +133,6 @@ def test_only_the_request_that_queues_a_pdf_is_told_it_started_it(queued_app, re
 
 
 def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
-    import services.reporting.production as production
-    from reports.chart_error import ChartExportError
-
     def broken(*args, **kwargs):
         raise ChartExportError("no Chromium found for chart export")
 

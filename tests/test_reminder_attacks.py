@@ -4,19 +4,27 @@ real command, a private Redis."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import zlib
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from rq import Queue
+from sqlalchemy import select, update
 
 from assessment.followup import on_a_weekday
 from services.db import db
 from services.mail_addresses import AddressError, checked_address
 from services.models import Reminder, Response
+from services.reporting.queue import QUEUE_NAME
+from worker import send_reminders_job
 
+from .support import Respondent, csrf_of, varied_answers
 from .support.followup import make_plan
-from .support.mail import Inbox, person_with_reminder
+from .support.jobs import work_until
+from .support.mail import Inbox, confirmation_link, person_with_reminder
 
 # The reminder tests' fixtures: a real local SMTP server and the app configured for it.
 
@@ -40,8 +48,6 @@ def test_an_international_domain_is_kept_in_the_form_it_is_sent_to():
 
 
 def test_the_plan_form_refuses_the_crafted_address_and_keeps_the_saved_plan(app, client, instrument):
-    from .support import Respondent, varied_answers
-
     person = Respondent(client, instrument)
     person.start()
     person.complete(varied_answers(instrument))
@@ -64,8 +70,6 @@ def _store_crafted_address(app, due_on):
 
 
 def test_one_crafted_address_stops_no_reminder_and_is_deleted(mail_app, client, instrument, runner, inbox):
-    from .support import Respondent, varied_answers
-
     day = on_a_weekday(date.today() + timedelta(days=14))  # the plan moves a weekend date to the Monday
     person_with_reminder(client, instrument, "before@example.com", inbox=inbox)
     crafted = Respondent(client, instrument)
@@ -102,13 +106,6 @@ def test_a_refused_address_is_in_no_command_output(mail_app, client, instrument,
 def test_a_refused_address_is_kept_nowhere_in_redis(queued_app, client, instrument, smtp_port, monkeypatch):
     """The RQ job fails (as it should: a delivery problem) and RQ keeps its exception for a
     year: that record must not hold the deleted address."""
-    from rq import Queue
-
-    from services.reporting.queue import QUEUE_NAME
-    from worker import send_reminders_job
-
-    from .support.jobs import work_until
-
     app, connection = queued_app
     for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
                         "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org"}.items():
@@ -135,10 +132,6 @@ def test_a_refused_address_is_kept_nowhere_in_redis(queued_app, client, instrume
 
 def everything_in(connection) -> bytes:
     """Every key and value in Redis, with what RQ stores compressed (zlib, base64 + zlib) opened."""
-    import base64
-    import binascii
-    import zlib
-
     values: list[bytes] = []
     for key in connection.scan_iter():
         values.append(key)
@@ -172,8 +165,6 @@ RELAY_TEXT = "Your account is locked: restore it at http://evil.example/verify"
 
 
 def plan_with_address(client, instrument, address, *, name="", language="en", **plan):
-    from .support import Respondent, varied_answers
-
     person = Respondent(client, instrument)
     person.start(name=name, language=language)
     person.complete(varied_answers(instrument))
@@ -185,9 +176,6 @@ def plan_with_address(client, instrument, address, *, name="", language="en", **
 def test_the_first_mail_to_an_address_is_fixed_text_and_a_link_and_nothing_else_comes_before_confirmation(
         mail_app, client, instrument, runner, inbox):
     """Issue 25, F5: the plan form sent any text the visitor chose to any address (an open relay)."""
-    from .support import csrf_of
-    from .support.mail import confirmation_link
-
     person, reply = plan_with_address(client, instrument, "stranger@example.com", name="IT support http://evil.example",
                                       **{"actions-0-situation": RELAY_TEXT, "actions-0-step": RELAY_TEXT})
     assert reply.status_code == 302
@@ -226,10 +214,6 @@ def test_the_first_mail_to_an_address_is_fixed_text_and_a_link_and_nothing_else_
 
 
 def test_an_unconfirmed_address_is_deleted_after_seven_days(mail_app, client, instrument, runner, inbox):
-    from sqlalchemy import update
-
-    from .support.mail import confirmation_link
-
     plan_with_address(client, instrument, "old@example.com")
     plan_with_address(client, instrument, "recent@example.com")
     _, old_link = confirmation_link(inbox, "old@example.com")

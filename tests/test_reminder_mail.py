@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from assessment.completion_time import typical_minutes
 from assessment.followup import on_a_weekday
 from reports.i18n import long_date
 
@@ -46,13 +47,13 @@ def test_the_swedish_reminder_greets_by_name_and_says_when_how_long_and_until_wh
     assert message["Content-Language"] == "sv"
     assert plain.startswith("Hej Karin <b>&!\n")
     assert f"Den {taken} svarade du på frågorna om säljhämningar" in plain
-    assert f"Det tar ungefär {instrument.typical_minutes} minuter." in plain
+    assert f"Det tar ungefär {typical_minutes(instrument)} minuter." in plain
     assert f"Länken fungerar till och med den {last}." in plain
     assert "När ett kundmöte" not in plain and "propose a date before we hang up" in plain  # the plan, in their words
     link = next(line for line in plain.splitlines() if line.startswith("https://tripwire.example.org/retake/"))
     # HTML: the same content, the name escaped, and exactly one button, to the same link
     assert "Hej Karin &lt;b&gt;&amp;!" in html and "<b>&" not in html
-    assert f"till och med den {last}" in html and f"ungefär {instrument.typical_minutes} minuter" in html
+    assert f"till och med den {last}" in html and f"ungefär {typical_minutes(instrument)} minuter" in html
     buttons = re.findall(r'<a href="([^"]+)" style="display:inline-block', html)
     assert buttons == [link]
     assert ">Svara på frågorna igen<" in html
@@ -64,7 +65,7 @@ def test_the_english_reminder_without_a_name(mail_app, client, instrument, runne
     taken, last = expected_dates(mail_app, "en")
     assert plain.startswith("Hi,\n")
     assert f"On {taken} you answered the questionnaire about sales call reluctance" in plain
-    assert f"It takes about {instrument.typical_minutes} minutes." in plain
+    assert f"It takes about {typical_minutes(instrument)} minutes." in plain
     assert f"The link works up to and including {last}." in plain
     assert ">Take the questionnaire again<" in html and 'lang="en"' in html
 

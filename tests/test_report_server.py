@@ -3,15 +3,20 @@ process and one Chromium making profile PDFs for every web worker (issue 29)."""
 
 import os
 import socket
+from datetime import date
 
 import pytest
 
-from reports.pdf import render_profile_pdf_in_process
+from assessment.team import release_of, summarise_team
+from reports.chart_error import ChartExportError
+from reports.pdf import render_document_pdf, render_profile_pdf_in_process
 from reports.report_client import (
     ReportServerClient,
     ReportServerError,
     usable_socket_path,
 )
+from reports.report_model import blank_questionnaire_document, team_document
+from reports.report_server import _passed_on
 
 from .support import command_of, descendants_of
 from .support.reports import pdf_text, report_for
@@ -62,12 +67,6 @@ def test_a_socket_path_too_long_for_unix_sockets_is_moved_to_the_temporary_folde
 def test_it_makes_every_other_report_as_this_process_makes_it(server, bank):
     # The team report (charts), the blank questionnaire (none): described by the web process
     # (reports/report_model.py), made there by the document_pdf request.
-    from datetime import date
-
-    from assessment.team import release_of, summarise_team
-    from reports.pdf import render_document_pdf
-    from reports.report_model import blank_questionnaire_document, team_document
-
     profiles = [report_for(bank, "sv", name=f"P{n}").profile for n in range(4)]
     team = summarise_team(bank, release_of(bank, profiles, anonymous=False), language="sv",
                           joined=4, completed=4, anonymous=False)
@@ -80,9 +79,6 @@ def test_it_makes_every_other_report_as_this_process_makes_it(server, bank):
 
 def test_an_error_there_reaches_the_asking_process_without_its_library():
     # Unpickling a WeasyPrint or kaleido error would import that library into the web worker.
-    from reports.chart_error import ChartExportError
-    from reports.report_server import _passed_on
-
     class LibraryError(Exception):
         pass
 

@@ -2,9 +2,11 @@
 the report cache; and the chart exporter's failure handling."""
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from io import BytesIO
@@ -13,7 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reports import charts
+import services.reporting.production as production
+from reports import batch, charts, pdf, report_client
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.chart_error import ChartExportError
 from reports.chart_export import (
@@ -216,8 +219,6 @@ def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
 def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority(bank, monkeypatch):
     # Made in a web thread, the figures, the browser's replies and WeasyPrint's layout hold
     # that process's GIL and its pages wait (issue #11 §6): charts and layout happen there.
-    from reports import batch, pdf
-
     report = report_for(bank, "sv", name="Åsa")
     expected = render_profile_pdf_in_process(report)
     pool = layout_pool(1)
@@ -238,8 +239,6 @@ def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority
 
 def test_a_chart_failure_in_the_layout_process_reaches_the_caller_as_itself():
     # The download's 503 page (web/errors.py) catches ChartExportError: it must survive the trip back.
-    import pickle
-
     error = pickle.loads(pickle.dumps(ChartExportError("no Chromium found for chart export")))
     assert type(error) is ChartExportError and "no Chromium" in str(error)
 
@@ -384,8 +383,6 @@ def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
 
 
 def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
-    import threading
-
     # 30 s a chart: on a loaded CI machine (two test processes, PostgreSQL, other browsers) the
     # restarted browser's first charts once took longer than 10 s, and the retry gave up.
     exporter = ChartExporter(timeout=30)
@@ -419,8 +416,6 @@ def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
 
 
 def test_download_is_private_named_safely_and_cached(app, respondent, instrument, monkeypatch):
-    import services.reporting.production as production
-
     calls = []
     real = production.render_profile_pdf
     monkeypatch.setattr(production, "render_profile_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -458,8 +453,6 @@ def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkey
 def test_an_unreachable_report_server_gives_the_busy_page_and_no_pdf_is_made_here(app, respondent, instrument, monkeypatch):
     # Issue 29: a web worker never makes a PDF itself (that would load WeasyPrint and a Chromium
     # into it for good). A server that cannot be reached is asked once more, then the 503 page.
-    from reports import batch, pdf, report_client
-
     attempts = []
 
     def unreachable(self):

@@ -3,20 +3,33 @@ database: only consenting, completed responses count; deleted ones drop out."""
 
 import json
 import re
+import subprocess
+import sys
+from datetime import date, datetime, timezone
 
-from sqlalchemy import func, select
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select, text
 
 from services.db import db
 from services.instruments import instrument_bank
-from services.models import Answer, PageTiming, Response
-from services.research import counted_n
+from services.models import Answer, ItemAnalysis, PageTiming, Response, Retake
+from services.personal_data import delete_response
+from services.research import (
+    answer_sets_of,
+    counted_n,
+    counted_responses,
+    data_reliabilities,
+)
 
 from .simulated import simulated_answers, straight_liner, unflagged_answers
 from .support import (
+    MIGRATIONS,
+    ROOT,
     Respondent,
     create_workshop,
     csrf_of,
     login,
+    make_app,
     make_coach,
     varied_answers,
 )
@@ -118,8 +131,6 @@ def test_import_keeps_does_not_apply_and_page_times(runner, app, instrument, tmp
     result = runner.invoke(args=["import-responses", write(tmp_path, json.dumps(line) + "\n")])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from services.research import answer_sets_of, counted_responses
-
         (answer_set,) = answer_sets_of(instrument, counted_responses(instrument))
         assert answer_set.not_applicable == {items[0]} and items[0] not in answer_set.answers
         assert [t.seconds for t in db.session.scalars(select(PageTiming))] == [30.0] * len(instrument.pages)
@@ -138,8 +149,6 @@ def test_only_consenting_completed_responses_count_and_deleted_ones_drop_out(run
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["n"] == 31
     with app.app_context():
-        from services.personal_data import delete_response
-
         delete_response(db.session.scalar(select(Response).where(Response.external_id == "yes0")))
     result = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
     assert result["n"] == 30 and result["scales"][0]["n"] == 30
@@ -195,8 +204,6 @@ def test_simulated_responses_count_in_nothing_people_are_shown(runner, app, inst
         simulated_answers(instrument, 40, seed=5), prefix="sim-1-"), "sim.jsonl")])
     assert imported.exit_code == 0 and "Imported 40 responses" in imported.output, imported.output
     with app.app_context():
-        from services.models import ItemAnalysis
-
         assert {s: n for s, n in db.session.execute(select(Response.source, func.count()).group_by(Response.source))} \
             == {"import": 3, "simulated": 40}
         assert counted_n(instrument) == 3
@@ -217,11 +224,6 @@ def test_simulated_responses_count_in_nothing_people_are_shown(runner, app, inst
 
 
 def test_the_simulation_script_marks_what_it_writes(runner, app, tmp_path):
-    import subprocess
-    import sys
-
-    from .support import ROOT
-
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "simulated_responses.py"), "--n", "6", "--seed", "3"],
                          capture_output=True, text=True, check=True).stdout
     lines = [json.loads(line) for line in out.splitlines()]
@@ -242,13 +244,6 @@ def test_simulated_responses_are_tried_whether_or_not_their_lines_say_consent(ru
 
 
 def test_migration_marks_simulated_imports_made_before_and_drops_what_was_computed_from_them(tmp_path):
-    from datetime import date
-
-    from flask_migrate import downgrade, upgrade
-    from sqlalchemy import text
-
-    from .support import MIGRATIONS, make_app
-
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'before.sqlite'}")
     with app.app_context():
         downgrade(directory=str(MIGRATIONS), revision="0007")
@@ -280,9 +275,6 @@ def test_migration_marks_simulated_imports_made_before_and_drops_what_was_comput
 
 
 def test_a_chain_of_retakes_counts_once_with_its_latest_take(runner, app, instrument, tmp_path):
-    from services.models import Retake
-    from services.research import counted_responses
-
     # unflagged: the item analysis also leaves flagged responses out (services/evidence.py), and this is about retakes
     sets = unflagged_answers(instrument, 32, seed=4)
     runner.invoke(args=["import-responses", write(tmp_path, jsonl(sets, prefix="p"))])
@@ -304,11 +296,6 @@ def test_a_chain_of_retakes_counts_once_with_its_latest_take(runner, app, instru
 
 
 def test_the_data_based_sem_leaves_flagged_responses_out(app, instrument):
-    from datetime import datetime, timezone
-
-    from services.models import ItemAnalysis
-    from services.research import data_reliabilities
-
     def scale(scale_id, alpha, sd, n):
         return {"id": scale_id, "n": n, "alpha": {"value": alpha}, "sd": sd}
 

@@ -3,12 +3,21 @@ earlier take (read it beside the new one; never change it) and what deleting rem
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
 from services.db import db
-from services.models import PlanActionRow, Response, RetakeLink, hash_token, new_token
+from services.models import (
+    PlanActionRow,
+    PlanRow,
+    Reminder,
+    Response,
+    Retake,
+    RetakeLink,
+    hash_token,
+    new_token,
+)
 
 from .support import Respondent, csrf_of
 from .support.followup import NOW, THEN, answers_for, make_plan, retake
@@ -71,10 +80,6 @@ def delete_from(client, take):
 
 def test_deleting_any_take_deletes_the_whole_chain_with_plans_reminders_and_links(app, client, instrument):
     """Issue 25, F11: deleting a retake left the other takes (name, answers, plan)."""
-    from datetime import date
-
-    from services.models import PlanRow, Reminder, Retake
-
     first, link = first_take_with_plan(app, client, instrument)
     second = retake(client, first)
     second.complete(answers_for(instrument, NOW))

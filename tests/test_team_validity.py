@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from services.db import db
 from services.models import PageTiming, Response
+from services.responses import profile_of
 
 from .support import create_workshop, join_and_complete
 
@@ -24,8 +25,6 @@ def read_calmly(app, token: str) -> None:
 
 
 def flagged_of(app, tokens) -> int:
-    from services.responses import profile_of
-
     with app.app_context():
         return sum(1 for t in tokens if profile_of(Response.by_token(t)).flags)
 

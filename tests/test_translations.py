@@ -1,5 +1,6 @@
 """The Swedish catalog is complete and in use."""
 
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -23,8 +24,6 @@ def test_every_ui_string_has_a_swedish_translation():
 
 
 def test_placeholders_survive_translation():
-    import re
-
     swedish = read_po(open(TRANSLATIONS / "sv" / "LC_MESSAGES" / "messages.po", "rb"))
     for message in swedish:
         if message.id:

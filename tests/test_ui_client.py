@@ -4,8 +4,16 @@ copy people read."""
 
 import io
 import re
+from datetime import date
 
 from pypdf import PdfReader
+
+from reports.i18n import decimal, long_date
+from reports.pdf import render_document_pdf
+from reports.report_model import blank_questionnaire_document
+from services.db import db
+from services.followup.teams import create_follow_up
+from services.models import Workshop
 
 from .support import (
     Respondent,
@@ -88,10 +96,6 @@ def test_workshop_list_counts_and_what_a_deletion_takes_with_it(app, client, ins
 
 
 def test_dates_and_decimals_follow_the_language():
-    from datetime import date
-
-    from reports.i18n import decimal, long_date
-
     assert long_date(date(2026, 11, 27), "sv") == "27 november 2026"
     assert long_date(date(2026, 11, 27), "en") == "27 November 2026"
     assert decimal(37.5, "sv") == "37,5" and decimal(37.5, "en") == "37.5"
@@ -145,9 +149,6 @@ def test_presenter_view_is_owner_only_and_shows_no_names(app, client, instrument
 
 
 def test_printable_form_has_name_date_consent_and_version(app, client, instrument):
-    from reports.pdf import render_document_pdf
-    from reports.report_model import blank_questionnaire_document
-
     for language, words in {"en": ("Name", "Date", "version", "share my answers"), "sv": ("Namn", "Datum", "version", "dela mina svar")}.items():
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_document_pdf(blank_questionnaire_document(instrument, language)))).pages).split())
         assert all(word in text for word in words), (language, text[:300])
@@ -155,12 +156,6 @@ def test_printable_form_has_name_date_consent_and_version(app, client, instrumen
 
 
 def test_presenter_closing_slide_names_the_follow_up_date(app, client):
-    from datetime import date
-
-    from services.db import db
-    from services.followup.teams import create_follow_up
-    from services.models import Workshop
-
     email, password = make_coach(app)
     login(client, email, password)
     workshop_id, _code = create_workshop(client, privacy="named", language="en")

@@ -5,9 +5,24 @@ response that still renders and says "version 1"."""
 import io
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from pypdf import PdfReader
+
+from assessment import score_answers
+from assessment.bank import InstrumentBank
+from reports.pdf import render_document_pdf, render_profile_pdf_in_process
+from reports.report_model import ProfileReport, blank_questionnaire_document
+from services.db import db
+from services.instruments import instrument_bank
+from services.models import (
+    NOT_APPLICABLE_VALUE,
+    Answer,
+    Response,
+    hash_token,
+    new_token,
+)
+from services.responses import answer_set
 
 from .support import (
     QUESTIONS,
@@ -48,16 +63,12 @@ def test_page_offers_does_not_apply_in_the_same_radio_group_with_the_reference_p
 
 
 def test_not_applicable_is_stored_as_such_and_left_out_of_the_score(app, respondent, instrument):
-    from services.models import NOT_APPLICABLE_VALUE, Answer, Response
-
     respondent.start(language="en")
     answers = varied_answers(instrument)
     af = [i.id for i in instrument.scale("abandoned_follow_up").items]
     answers.update({af[0]: "na", af[1]: "na"})
     respondent.complete(answers)
     with app.app_context():
-        from services.db import db
-
         response = db.session.query(Response).one()
         stored = {a.item_id: a.value for a in db.session.query(Answer).filter_by(response_id=response.id)}
         assert stored[af[0]] == stored[af[1]] == NOT_APPLICABLE_VALUE and len(stored) == len(instrument.items)
@@ -80,10 +91,6 @@ def test_too_many_not_applicable_says_why_there_is_no_score(respondent, instrume
 
 def v1_response(app, *, completed=True, answers=True) -> str:
     """A response taken on version 1, stored as it would have been before v2."""
-    from services.db import db
-    from services.instruments import instrument_bank
-    from services.models import Answer, Response, hash_token, new_token
-
     token = new_token()
     with app.app_context():
         v1 = instrument_bank().get("tripwire", "1")
@@ -121,8 +128,6 @@ def test_profile_page_shows_integer_scores_intervals_and_near_the_boundary(respo
 
 
 def test_a_v1_response_still_renders_and_says_version_1(app, client):
-    from assessment.bank import InstrumentBank
-
     v1 = InstrumentBank.load(QUESTIONS).get("tripwire", "1")
     token = v1_response(app)
     page = client.get(f"/response/{token}/profile")
@@ -133,13 +138,6 @@ def test_a_v1_response_still_renders_and_says_version_1(app, client):
 
 
 def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
-    from datetime import date
-
-    from assessment import score_answers
-    from reports.pdf import render_profile_pdf_in_process
-    from reports.report_model import ProfileReport
-    from services.responses import answer_set
-
     answers = near_cut_answers(instrument)
     answers[instrument.scale("postponing_contact").items[0].id] = "na"
     for language, near, interval in (("sv", "nära gränsen: ungefär 50 % chans att höra till måttlig", "90 %-intervall 51–74"),
@@ -152,9 +150,6 @@ def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
 
 
 def test_blank_paper_form_has_the_reference_period_and_a_does_not_apply_box(app, instrument):
-    from reports.pdf import render_document_pdf
-    from reports.report_model import blank_questionnaire_document
-
     text = pdf_words(render_document_pdf(blank_questionnaire_document(instrument, "sv")))
     offered = sum(item.offers_not_applicable for item in instrument.items)
     faults = instrument.scale("impression_management").items
@@ -210,15 +205,6 @@ def test_everyday_fault_items_offer_no_does_not_apply_on_the_page(app, responden
 
 def v2_response_with_na_on_a_fault(app, instrument) -> tuple[str, str]:
     """A v2 response stored before "does not apply" left the fault items: na on one of them."""
-    from services.db import db
-    from services.models import (
-        NOT_APPLICABLE_VALUE,
-        Answer,
-        Response,
-        hash_token,
-        new_token,
-    )
-
     token = new_token()
     fault = instrument.scale("impression_management").items[2].id
     answers = varied_answers(instrument)
@@ -234,13 +220,6 @@ def v2_response_with_na_on_a_fault(app, instrument) -> tuple[str, str]:
 
 
 def test_a_stored_v2_response_with_na_on_a_fault_still_scores_and_renders(app, client):
-    from datetime import date
-
-    from assessment import score_answers
-    from reports.pdf import render_profile_pdf_in_process
-    from reports.report_model import ProfileReport
-    from services.responses import answer_set
-
     instrument = app.extensions["instrument_bank"].get("tripwire", "2")
     token, fault = v2_response_with_na_on_a_fault(app, instrument)
     page = client.get(f"/response/{token}/profile")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask import session
 from flask_babel import format_date
 
 from assessment.followup import FOLLOW_UP_DAYS, on_a_weekday
@@ -32,8 +33,6 @@ def test_every_choice_shows_its_weekday_and_a_weekend_date_is_saved_as_monday(ap
     person.complete(varied_answers(instrument))
     page = client.get(person.url("/plan?lang=sv")).text
     with app.test_request_context("/?lang=sv"):
-        from flask import session
-
         session["lang"] = "sv"
         for days in FOLLOW_UP_DAYS:
             shown = format_date(on_a_weekday(date.today() + timedelta(days=days)), "EEEE d MMMM")

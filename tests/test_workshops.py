@@ -8,12 +8,17 @@ import time
 import zipfile
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
+from redis import Redis
 from sqlalchemy import select
 
 from services.db import db
-from services.models import Response, Workshop
+from services.filenames import file_name, numbered
+from services.models import Coach, Response, Workshop
 from services.workshops import ALPHABET, new_join_code, normalise_join_code
+from web.log_redaction import redact
 
 from .support import (
     create_workshop,
@@ -47,8 +52,6 @@ OWNER_ONLY = {"workshops.delete", "workshops.share", "workshops.unshare"}
 
 
 def coach_id_of(app, email: str) -> int:
-    from services.models import Coach
-
     with app.app_context():
         return db.session.scalar(select(Coach.id).where(Coach.email == email))
 
@@ -205,8 +208,6 @@ def test_join_attempts_are_rate_limited(tmp_path):
 
 
 def test_with_redis_the_workers_share_one_join_limit(tmp_path, monkeypatch, redis_url):
-    from redis import Redis
-
     Redis.from_url(redis_url).flushdb()
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
@@ -378,8 +379,6 @@ def test_paper_mode(app, coach, instrument):
 def test_a_paper_slip_carries_a_short_link_to_type_that_opens_only_that_profile(app, coach, instrument):
     """Issue 28: the slip's link is short enough to type (four groups of five, 100 random
     bits), read back in any case with spaces, never written to a log, and a wrong one is refused."""
-    from web.log_redaction import redact
-
     workshop_id, _ = create_workshop(coach, privacy="named", language="sv")
     page = coach.get(f"/coach/workshops/{workshop_id}/paper")
     data = {"csrf_token": csrf_of(page.text), "name": "Pappers-Per", "language": "sv",
@@ -416,9 +415,6 @@ def test_delete_workshop_deletes_its_responses(app, coach, instrument):
 
 @pytest.mark.browser
 def test_qr_code_is_svg_of_the_join_url(coach, page):
-    import zxingcpp
-    from PIL import Image
-
     workshop_id, code = create_workshop(coach)
     reply = coach.get(f"/coach/workshops/{workshop_id}/qr.svg")
     assert reply.mimetype == "image/svg+xml" and reply.data.startswith(b"<svg")
@@ -443,8 +439,6 @@ def test_demo_workshop_command(app, runner):
 
 
 def test_file_names_come_from_the_catalog_and_show_no_ids(app):
-    from services.filenames import file_name, numbered
-
     with app.app_context():
         assert file_name("sv", "team", "Höstkickoff & <b>fest</b>", "2026-11-27", ext="pdf") == "grupp-hostkickoff-b-fest-b-2026-11-27.pdf"
         assert file_name("en", "team", "???", "2026-11-27", ext="pdf") == "team-2026-11-27.pdf"

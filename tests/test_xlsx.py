@@ -4,6 +4,7 @@ and a name that looks like a formula stays text."""
 
 import io
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
@@ -38,7 +39,6 @@ def test_named_workshop_xlsx_reads_back(app, client, instrument):
     with app.app_context():
         stored = Response.query.filter_by(respondent_name="Åsa Öström").one().completed_at
     # Local time in the zone the header names (FOLLOW_UP_TIMEZONE), and words, not codes.
-    from zoneinfo import ZoneInfo
     local = stored.astimezone(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
     assert abs((row[1].value - local).total_seconds()) < 1 and local != stored.replace(tzinfo=None)
     assert row[2].value == "engelska" and row[3].value == "på webben"

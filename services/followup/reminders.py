@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
+from assessment.completion_time import typical_minutes
 from services.db import db
 from services.followup import confirmations, reminder_mail
 from services.followup.mail import (  # noqa: F401  (MailConfigError: callers' import)
@@ -128,7 +129,7 @@ def reminder_message(reminder: Reminder, settings: SmtpSettings, retake_url: str
         language=reminder.language,
         name=(response.respondent_name or "").strip() or None,
         taken_on=(response.completed_at or response.created_at).astimezone(zone).date(),
-        minutes=instrument_bank().current.typical_minutes,  # a retake is on the current instrument
+        minutes=typical_minutes(instrument_bank().current),  # a retake is on the current instrument
         retake_url=retake_url,
         # retakes.retake_link_expired: it stops RETAKE_LINK_DAYS after it was made; the day before works all day
         link_works_until=(made + timedelta(days=current_app.config["RETAKE_LINK_DAYS"] - 1)).astimezone(zone).date(),

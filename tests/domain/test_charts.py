@@ -4,6 +4,7 @@ with validation on, so a misspelt or out-of-range property still fails a test,
 and the validated figure must be the very figure the pages get."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
@@ -83,8 +84,6 @@ def test_the_summary_chart_shows_each_score_with_its_interval_and_band(instrumen
                                                  ("sv", "Då (1 person)", "Nu (4 personer)")])
 def test_the_before_after_legend_counts_one_person_as_one(language, one, many):
     """The walk found "Now (1 people)" in the coach's before/after chart."""
-    from types import SimpleNamespace
-
     side = SimpleNamespace(median=40, cut_points=(25, 75))
     scales = [SimpleNamespace(scale_id="weak_close", name="Weak close", before=side, after=side)]
     names = [trace.name for trace in charts.before_after_chart(scales, 1, 4, language).data]

@@ -1,6 +1,7 @@
 """The item bank: content rules and validation on load."""
 
 import re
+import shutil
 
 import pytest
 
@@ -81,8 +82,6 @@ def test_export_has_the_documented_shape(instrument):
 def test_bank_picks_newest_version_and_finds_old_ones(tmp_path):
     folder = copy_bank(tmp_path)
     newer = folder.parent / "v2"
-    import shutil
-
     shutil.copytree(folder, newer)
     edit_yaml(newer / "instrument.yaml", lambda d: d.update(version="2"))
     bank = InstrumentBank.load(folder.parent)

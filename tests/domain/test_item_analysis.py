@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from assessment import AnswerSet, load_instrument
+from assessment import AnswerSet, load_instrument, score_answers
 from assessment.item_analysis import MIN_N, analyse, scale_units
 from assessment.psychometrics import cronbach_alpha
 
@@ -129,8 +129,6 @@ def test_im_reliability_without_flagged_responses_excludes_on_the_other_flags_on
     polished = [_polished(v3, a) for a in simulated_answers(v3, 15, seed=6, honest=True)]
     careless = [straight_liner(v3) for _ in range(5)]
     result = run(v3, honest + polished + careless, resamples=0)
-    from assessment import score_answers
-
     flags = [score_answers(v3, a).flag_ids for a in honest + polished + careless]
     assert sum("impression_management_high" in f for f in flags) >= 15
     clean = {s["id"]: s for s in result["excluding_flagged"]["scales"]}

@@ -11,13 +11,15 @@ import pytest
 from assessment import (
     AnswersError,
     AnswerSet,
+    InstrumentError,
     load_instrument,
     parse_answers,
     score_answers,
 )
+from assessment.bank import InstrumentBank
 from assessment.profile import NOT_SCORABLE, TOO_MANY_NOT_APPLICABLE
 from assessment.reliability import Reliability
-from assessment.scoring import shown_score
+from assessment.scoring import NEAR_BOUNDARY_PROBABILITY, shown_score
 
 from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
 
@@ -174,8 +176,6 @@ def test_extreme_scoring_counts_only_the_most_extreme_keyed_answer(tmp_path):
 
 
 def test_scoring_rule_and_reliability_are_validated_on_load(tmp_path):
-    from assessment import InstrumentError
-
     folder = copy_bank(tmp_path)
 
     def bad_rule(d):
@@ -213,8 +213,6 @@ def test_the_margin_with_does_not_apply_is_spearman_brown_on_the_answered_items(
     ρ₆ = (6/8 × .82) / (1 + (6/8 − 1) × .82) = .615 / .795 = .773585; the true-score variance
     stays .82 × 16.5² = 223.245, so SEM₆ = √(223.245 × (1 − .773585) / .773585) = √65.3400 = 8.0833
     (the review's "about 8.1 points; 7.0 is shown"). 90 % interval: exact ± 1.645 × 8.0833."""
-    from assessment.bank import InstrumentBank
-
     v2 = InstrumentBank.load(QUESTIONS).get("tripwire", "2")
     af = [i.id for i in v2.scale("abandoned_follow_up").items]
     answers = varied_answers(v2)
@@ -239,9 +237,6 @@ def test_near_the_boundary_is_said_only_where_the_neighbouring_band_is_likely():
     """v3 abandoned_follow_up: SEM 15.9 × √.2 = 7.1107; bands meet at 37.5. One answer step is
     3.125 points. On the boundary (37.5, shown 38, moderate): low is Φ(0) = 50 % likely – near.
     One step up (40.625): low is Φ(−3.125 / 7.1107) = Φ(−.4395) = 33.0 % < 35 % – not near."""
-    from assessment.bank import InstrumentBank
-    from assessment.scoring import NEAR_BOUNDARY_PROBABILITY
-
     v3 = InstrumentBank.load(QUESTIONS).get("tripwire", "3")
     on = _af_at(v3, [3, 3, 3, 3, 2, 2, 2, 2])  # mean 2.5 → 37.5
     assert (on.exact, on.score, on.band) == (37.5, 38, "moderate")

@@ -3,7 +3,15 @@ conftest.py sets RUN_DATABASE_URL and SQLITE_TEMPLATE_DIR on this module."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from cli.database import enable_migrations
+from services.db import db
 
 from .paths import MIGRATIONS
 
@@ -22,12 +30,6 @@ SQLITE_TEMPLATE_DIR: Path | None = None
 def make_app(tmp_path: Path, **overrides):
     """The app on this test's own instance folder, report cache and job files,
     on this run's database (migrated; emptied for each test on PostgreSQL)."""
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    from app import create_app
-    from services.db import db
-
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -43,6 +45,7 @@ def make_app(tmp_path: Path, **overrides):
     template = SQLITE_TEMPLATE_DIR / "migrated.sqlite" if SQLITE_TEMPLATE_DIR and own_sqlite else None
     copied = template is not None and template.exists() and _sqlite_copy(template, own_sqlite)
     app = create_app(config)
+    enable_migrations(app)  # flask_migrate's upgrade() and downgrade() (tests/test_research.py)
     on_run_database = bool(RUN_DATABASE_URL) and config["SQLALCHEMY_DATABASE_URI"] == RUN_DATABASE_URL
     with app.app_context():
         # The run's PostgreSQL schema is migrated once, by the first app (no test migrates it back).
@@ -68,8 +71,6 @@ def _note_migrated(on_run_database: bool) -> None:
 
 def _sqlite_copy(source: Path, target: Path) -> bool:
     """A consistent copy through SQLite's backup API (the app writes in WAL mode)."""
-    import sqlite3
-
     target.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from axe_playwright_python.sync_playwright import Axe
+
 # --- Chromium (Debian's: Playwright cannot download its own here) -----------------
 
 CHROMIUM = "/usr/bin/chromium"
@@ -12,8 +14,6 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-
 
 
 def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in results.response["violations"]]
 

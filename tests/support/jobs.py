@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rq import Queue, SimpleWorker
+from rq.registry import FailedJobRegistry
 
 from services.reporting import queue as report_queue
 
@@ -17,8 +18,6 @@ def work_until(connection, done, seconds=90):
         worker.work(burst=True)
         time.sleep(0.05)
     if not done():
-        from rq.registry import FailedJobRegistry
-
         queue = Queue(report_queue.QUEUE_NAME, connection=connection)
         failed = FailedJobRegistry(queue=queue)
         details = [(job_id, (queue.fetch_job(job_id).latest_result().exc_string or "")[-600:]) for job_id in failed.get_job_ids()]

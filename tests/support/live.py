@@ -9,6 +9,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from werkzeug.serving import make_server
+
 # --- servers and an HTTP browser --------------------------------------------------
 
 
@@ -16,8 +18,6 @@ class LiveServer:
     """The app served by werkzeug on a free port in a thread, for browser tests."""
 
     def __init__(self, app):
-        from werkzeug.serving import make_server
-
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

@@ -12,6 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import create_engine, text
+
 # --- one test run's private services ----------------------------------------
 
 # Variables a developer's shell may carry that would point a test at shared state.
@@ -46,8 +50,6 @@ class PostgresSchema:
         self._execute(f'DROP SCHEMA "{self.name}" CASCADE')
 
     def _execute(self, statement: str) -> None:
-        from sqlalchemy import create_engine, text
-
         engine = create_engine(self.admin_url)
         try:
             with engine.begin() as conn:
@@ -90,9 +92,6 @@ class RedisServer:
         raise RuntimeError(f"redis-server did not start: {(self.folder / 'redis.log').read_text(errors='replace')[-500:]}")
 
     def _wait_ready(self) -> bool:
-        from redis import Redis
-        from redis.exceptions import ConnectionError as RedisConnectionError
-
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and self.process.poll() is None:
             try:

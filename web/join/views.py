@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from assessment.completion_time import typical_minutes
 from services.db import db
 from services.followup.linking import NotLinkable, earlier_take, opens_the_take
 from services.instruments import instrument_bank
@@ -105,7 +106,7 @@ def _join_page(workshop: Workshop, form: ParticipantForm, status: int):
     # In the workshop's language unless the participant chose one (the language switch).
     with force_locale(page_language(workshop.language)):
         return render_template("join/workshop.html", workshop=workshop, form=form, instrument_size=len(instrument.items),
-                               minutes=instrument.typical_minutes, coaches=1 + len(co_facilitators(workshop))), status
+                               minutes=typical_minutes(instrument), coaches=1 + len(co_facilitators(workshop))), status
 
 
 def _earlier_take(workshop: Workshop, field) -> Response | None:

@@ -22,6 +22,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from assessment.completion_time import typical_minutes
 from assessment.suggestions import suggested_steps
 from reports import charts
 from reports.i18n import long_date
@@ -122,7 +123,7 @@ def _start_page(form: StartForm, status: int = 200):
         resume_done = response.completed_at is not None
     return render_template(
         "questionnaire/start.html", form=form, instrument=instrument_bank().current,
-        minutes=instrument_bank().current.typical_minutes,
+        minutes=typical_minutes(instrument_bank().current),
         retention_days=current_app.config["RETENTION_DAYS"],
         resume_url=resume_url, resume_done=resume_done, forget_form=ConfirmForm(),
     ), status

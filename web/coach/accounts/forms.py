@@ -6,14 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, StopValidation
 
-from services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from services.password_strength import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # The rule, shown under a new-password field before anyone types (not only after a failure).
 PASSWORD_RULE = _l("At least %(n)s characters and not easy to guess: a few unrelated words work well.", n=MIN_LENGTH)
 
 
 class StrongPassword:
-    """A new password: long enough and not easy to guess (passwords.password_problem)."""
+    """A new password: long enough and not easy to guess (password_strength.password_problem)."""
 
     def __init__(self, email_field: str | None = None):
         self.email_field = email_field

@@ -1,0 +1,82 @@
+"""`flask --app app report`: PDF profile reports from answers files. Bad input exits with
+status 2 and one line naming the problem; nothing is written then."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from assessment import score_answers
+from cli.responses import checked_language, fail, read_answers
+from reports.batch import render_profile_pdfs
+from reports.chart_error import ChartExportError
+from reports.report_model import ProfileReport
+from services.instruments import instrument_bank
+
+
+@click.command("report")
+@click.argument("answers_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(), help="PDF file (one input) or folder (several).")
+@click.option("--lang", help="Report language, one of the item bank's (default: each file's own).")
+@click.option("--processes", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Processes laying out pages when there are several answers files.")
+@with_appcontext
+def report_command(answers_files: tuple[str, ...], output: str, lang: str | None, processes: int):
+    """Render PDF profile reports from answers files."""
+    instrument = instrument_bank().current
+    checked_language(instrument, lang, "--lang")
+    # Read and check every input before writing anything.
+    answer_sets = [(path, read_answers(path)) for path in answers_files]
+    out = Path(output)
+    if len(answer_sets) == 1:
+        if out.is_dir():
+            fail(f"{output} is a folder; with one answers file, -o names the PDF file")
+        targets = [out]
+    else:
+        if out.exists() and not out.is_dir():
+            fail(f"{output} is a file; with several answers files, -o names a folder")
+        stems = [Path(p).stem for p, _ in answer_sets]
+        if len(set(stems)) != len(stems):
+            fail("two answers files have the same name; their PDFs would overwrite each other")
+        targets = [out / f"{stem}.pdf" for stem in stems]
+
+    jobs = []
+    for (path, answer_set), target in zip(answer_sets, targets):
+        if lang:
+            answer_set = replace(answer_set, language=lang)
+        profile = score_answers(instrument, answer_set)
+        jobs.append((target, ProfileReport(profile, instrument, answer_set.answers, answer_set.respondent, date.today())))
+
+    if len(targets) > 1:
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        pdfs = render_profile_pdfs((report for _, report in jobs), processes=min(processes, len(jobs)))
+        if len(jobs) == 1:
+            _write_atomically(jobs[0][0], next(pdfs))
+        else:
+            with click.progressbar(length=len(jobs), label="Rendering reports", file=sys.stderr, show_pos=True) as bar:
+                for (target, _), pdf in zip(jobs, pdfs):
+                    _write_atomically(target, pdf)
+                    bar.update(1)
+    except ChartExportError as exc:
+        fail(str(exc), status=1)
+    click.echo(f"Wrote {len(jobs)} report{'s' if len(jobs) > 1 else ''} to {output}", err=True)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,31 @@
+"""What a new password must be: long enough and not easy to guess (zxcvbn). Apart from
+passwords.py (hashing), which every web process's login needs: zxcvbn and its word lists
+cost 0.05 s of import, and only the forms that set a password and `flask create-coach` use it."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 12
+MAX_LENGTH = 200
+# zxcvbn's score 3: about 10^8 guesses or more. It knows the common-password
+# lists, keyboard walks, dates, l33t and repeats; "aaaaaaaaaaaa",
+# "Password1234!" and "qwertyuiopas" score 0–1.
+MIN_STRENGTH = 3
+ZXCVBN_MAX_LENGTH = 72
+
+
+def password_problem(password: str, *, email: str = "") -> str | None:
+    """Why this password may not be used (in the user's language), or None."""
+    if len(password) < MIN_LENGTH:
+        return _("Use at least %(n)s characters.", n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _("Use at most %(n)s characters.", n=MAX_LENGTH)
+    # zxcvbn's cost grows with length and it refuses more than 72 characters (a ValueError, a
+    # 500 for a long passphrase): the first 72 decide, and a longer one only adds to them.
+    hints = [part for part in email.lower().replace("@", " ").replace(".", " ").split() if part]
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=hints)["score"] < MIN_STRENGTH:
+        return _("This password is too easy to guess: it's a common one, or made from a pattern or "
+                 "your e-mail address. A few unrelated words make a strong one.")
+    return None
