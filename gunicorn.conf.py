@@ -5,7 +5,7 @@ import threading
 
 from assessment.completion_time import typical_minutes
 from reports.charts import warm_up
-from reports.report_server import release_memory
+from reports.memory import release_memory
 from services.db import db
 from services.passwords import dummy_hash
 from services.reporting.production import report_server
@@ -64,5 +64,5 @@ def post_worker_init(worker):
 def _start_quietly(server, log):
     try:
         server.start()
-    except Exception as exc:  # noqa: BLE001 - PDFs are then made in the worker
+    except Exception as exc:  # noqa: BLE001 - the first PDF asked for starts it (or answers 503)
         log.warning("the report server did not start: %s", exc)

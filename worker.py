@@ -16,11 +16,12 @@ import secrets
 from flask import Flask
 
 from app import create_app
+from reports.batch import InProcessPdfs
 from services.db import db
 from services.followup.schedule import send_confirmation_now, send_todays_reminders
 from services.models import Response
+from services.reporting.production import PDF_MAKER, run_zip_job, still_stored
 from services.reporting.production import render_profile as render
-from services.reporting.production import run_zip_job, still_stored
 
 _app: Flask | None = None
 
@@ -29,6 +30,9 @@ def worker_app() -> Flask:
     global _app
     if _app is None:
         _app = create_app({"RENDERING_IN_WORKER": True, "SECRET_KEY": secrets.token_hex(32)})
+        # A report worker makes its PDFs itself (charts by its own browser, layout in its layout
+        # process), so that several workers render side by side; web workers ask the report server.
+        _app.extensions[PDF_MAKER] = InProcessPdfs(_app.config["CHART_TIMEOUT"], _app.config["REPORT_PROCESSES"])
     return _app
 
 

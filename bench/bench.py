@@ -35,6 +35,7 @@ from assessment.team import release_of, summarise_team  # noqa: E402
 from cli.database import enable_migrations  # noqa: E402
 from cli.workshops import NAMES, synthetic_answers  # noqa: E402
 from reports import pdf as pdfmod  # noqa: E402
+from reports import report_model  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
 from reports.chart_export import ChartExporter  # noqa: E402
 from services.reporting.store import ReportStore  # noqa: E402
@@ -70,7 +71,7 @@ def reports_for(instrument, n: int, seed: int = 1):
     for k in range(n):
         answers = synthetic_answers(instrument, rng)
         profile = score_answers(instrument, AnswerSet(rng.choice(instrument.languages), answers, NAMES[k % len(NAMES)]))
-        out.append(pdfmod.ProfileReport(profile, instrument, answers, NAMES[k % len(NAMES)], date(2026, 11, 27)))
+        out.append(report_model.ProfileReport(profile, instrument, answers, NAMES[k % len(NAMES)], date(2026, 11, 27)))
     return out
 
 
@@ -137,8 +138,8 @@ def main() -> None:
         "naive is cold every time")
     warm = [timed(lambda r=r: pdfmod.render_profile_pdf_in_process(r, exporter), 1)[0] for r in reports[2:12 if q else 22]]
     row("single PDF, warm (median)", ms(statistics.median(warm)), ms(statistics.median(naive_single)), "target ≤ 400 ms")
-    charts = [timed(lambda r=r: exporter.svgs(pdfmod.profile_figures(r)), 1)[0] for r in reports[:10]]
-    naive_charts = timed(lambda: naive.svgs(pdfmod.profile_figures(reports[0])), 1)
+    charts = [timed(lambda r=r: exporter.svgs(report_model.profile_figures(r)), 1)[0] for r in reports[:10]]
+    naive_charts = timed(lambda: naive.svgs(report_model.profile_figures(reports[0])), 1)
     row("  of which the 4 charts (median)", ms(statistics.median(charts)), ms(naive_charts[0]))
 
     naive_batch = ms(statistics.median(naive_single)) + "*"
@@ -163,8 +164,12 @@ def main() -> None:
                           language="sv", joined=50, completed=50, anonymous=False)
     grid = [type("Row", (), {"name": r.name, "scores": {s.scale_id: (s.score, s.band) for s in r.profile.of_kind("behaviour", "driver")}})
             for r in team_reports]
-    team_ours = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, exporter=exporter), 3)
-    team_naive = timed(lambda: pdfmod.render_team_pdf(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid, exporter=naive), 1)
+    def team_pdf(with_exporter):
+        document = report_model.team_document(team, instrument, "sv", title="Bench", held_on=date.today(), grid=grid)
+        return pdfmod.render_document_pdf(document, with_exporter)
+
+    team_ours = timed(lambda: team_pdf(exporter), 3)
+    team_naive = timed(lambda: team_pdf(naive), 1)
     row("team PDF, 50 participants", ms(statistics.median(team_ours)), ms(team_naive[0]))
 
     def zip_of(pdfs):

@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
 from cli.workshops import synthetic_answers  # noqa: E402
 from reports import browser, chart_export  # noqa: E402
-from reports.pdf import ProfileReport, render_profile_pdf_in_process  # noqa: E402
+from reports.pdf import render_profile_pdf_in_process  # noqa: E402
 from reports.report_client import ReportServerClient  # noqa: E402
+from reports.report_model import ProfileReport  # noqa: E402
 
 
 def read_back(pdf: bytes, work: Path, name: str) -> tuple[str, int, list[str]]:

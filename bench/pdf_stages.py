@@ -29,6 +29,7 @@ from cli.workshops import synthetic_answers  # noqa: E402
 from reports import layout, pdf  # noqa: E402
 from reports.batch import batch_chart_exporter  # noqa: E402
 from reports.chart_export import ChartExporter  # noqa: E402
+from reports.report_model import profile_chart_urls  # noqa: E402
 from reports.svg import slim_svg  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -85,8 +86,7 @@ def main() -> None:
         figures = timed("figures", lambda: pdf.profile_figures(report))
         raw = timed("chart export (this process)", lambda: exporter.svgs(figures))
         svgs = timed("SVG slimming", lambda: [slim_svg(svg) for svg in raw])
-        names = ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]
-        images = {pdf.chart_url(name): svg for name, svg in zip(names, svgs)}
+        images = dict(zip(profile_chart_urls(report), svgs))
         html = timed("HTML", lambda: pdf.profile_html(report))
         with layout._one_collection_after():
             document = timed("WeasyPrint parse", lambda: HTML(

@@ -16,8 +16,8 @@ from flask.cli import with_appcontext
 from assessment import score_answers
 from cli.responses import checked_language, fail, read_answers
 from reports.batch import render_profile_pdfs
-from reports.chart_export import ChartExportError
-from reports.pdf import ProfileReport
+from reports.chart_error import ChartExportError
+from reports.report_model import ProfileReport
 from services.instruments import instrument_bank
 
 

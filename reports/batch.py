@@ -16,9 +16,9 @@ process lays the reports out itself. A layout process that dies breaks the pool:
 reports still missing are then laid out here, and the next batch starts a
 new pool.
 
-Layout processes run at the lowest CPU priority (reports/cpu_priority.py): a web process
+Layout processes run at the lowest CPU priority (reports/cpu_priority.py): a process
 that lays a PDF out in one of them keeps its own GIL and the CPU for the
-pages it serves meanwhile (`render_profile_pdf`)."""
+work it does meanwhile (`render_profile_pdf`)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,13 @@ from itertools import chain
 from typing import Iterable, Iterator, Mapping
 
 from .chart_export import ChartExporter, default_chart_exporter
-from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
-from .report_client import ReportServerClient, ReportServerUnavailable
+from .pdf import (
+    lay_out_profile_pdf,
+    profile_chart_images_of,
+    render_document_pdf,
+    warm_up,
+)
+from .report_model import ProfileReport, ReportDocument
 
 # How long one PDF waits for a starting layout process before it is laid out here after all.
 START_WAIT = 20.0
@@ -132,10 +137,10 @@ def layout_pool(processes: int) -> LayoutPool:
         return _pools.setdefault(processes, LayoutPool(processes))
 
 
-def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None,
-                       server: ReportServerClient | None = None) -> bytes:
+def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
     """One PDF, as reports.pdf.render_profile_pdf_in_process makes it, but made whole in a
-    layout process at the lowest CPU priority: its charts by that process's own
+    layout process at the lowest CPU priority (a report worker's; a web worker asks the
+    host's report server instead, reports/report_client.py): its charts by that process's own
     chart browser (started there, so at the lowest priority from its first instruction), and
     its layout. Made in a web process, a PDF held that process's GIL for the
     figures, the browser's replies and the layout (WeasyPrint is pure Python), so
@@ -146,14 +151,6 @@ def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = N
     as is the process's when the layout process cannot start or dies."""
     own = default_chart_exporter()
     exporter = exporter or own
-    if exporter is own and server is not None:
-        # The host's report server (reports/report_client.py): one chart browser and one
-        # layout process for all the web workers, instead of one of each per worker.
-        try:
-            return server.call("profile_pdf", report, timeout=LAYOUT_TIMEOUT)
-        except ReportServerUnavailable as exc:
-            log.warning("%s; making this PDF in this process", exc)
-            return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
     if exporter is own:
         pool = layout_pool(1)
         pool.start(report.instrument.languages)
@@ -256,3 +253,22 @@ def _collect(entry: _Pending, pool: LayoutPool) -> bytes:
         log.warning("a layout process died; laying out the rest of this batch in this process")
         pool.discard()
         return lay_out_profile_pdf(report, images)
+
+
+class InProcessPdfs:
+    """The PDFs made by this process and its layout processes: a report worker's (worker.py)
+    and a command's. The same methods as reports.report_client.ReportServerClient, which
+    web workers use instead, so that services/reporting/production.py asks either alike."""
+
+    def __init__(self, chart_timeout: float = 20.0, processes: int = 1):
+        self.chart_timeout = chart_timeout
+        self.processes = processes
+
+    def profile_pdf(self, report: ProfileReport) -> bytes:
+        return render_profile_pdf(report, default_chart_exporter(self.chart_timeout))
+
+    def profile_pdfs(self, reports: Iterable[ProfileReport]) -> Iterator[bytes]:
+        return render_profile_pdfs(reports, default_chart_exporter(self.chart_timeout), processes=self.processes)
+
+    def document_pdf(self, document: ReportDocument) -> bytes:
+        return render_document_pdf(document, default_chart_exporter(self.chart_timeout))

@@ -1,7 +1,7 @@
 """kaleido and the Chromium it drives, as reports/chart_export.py starts them: the one
-module that imports kaleido and choreographer, imported when a process starts its chart
-browser (the report server, a report worker, a PDF command), not by every process that
-imports chart_export (issue 29, bench/RESULTS.md "Footprint")."""
+module that imports kaleido and choreographer, imported by reports/chart_export.py and so
+only by the processes that make PDFs (the report server, a report worker, a PDF command),
+never by a web worker (issue 29, bench/RESULTS.md "Footprint")."""
 
 from __future__ import annotations
 

@@ -4,7 +4,11 @@ One chart exporter per process. The browser starts on first use (never before a
 fork: a forked child starts its own), every export is serialised by a lock and
 bounded by a timeout, and a browser that dies or hangs is restarted and the
 export retried once. kaleido's own sync server shares one return queue between
-threads (kaleido issue #444), so we run our own event loop in one thread."""
+threads (kaleido issue #444), so we run our own event loop in one thread.
+
+It imports kaleido and choreographer (reports/browser.py, 0.1–0.3 s), so only a process that
+makes PDFs imports it (reports/pdf.py's importers); one that only shows or passes on its
+error imports reports/chart_error.py (issue 29)."""
 
 from __future__ import annotations
 
@@ -21,16 +25,15 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
+from .browser import FullSpeedJsChromium, LowestPriorityChromium, ReusingKaleido
+from .chart_error import ChartExportError
+
 log = logging.getLogger(__name__)
 
 BROWSER_FIX = (
     "install Chromium (Debian/Ubuntu: 'apt-get install chromium-headless-shell' or 'chromium', or run 'make run'), "
     "or set BROWSER_PATH to a Chrome/Chromium binary"
 )
-
-
-class ChartExportError(RuntimeError):
-    """Charts could not be exported; the message names the fix."""
 
 
 class _BrowserOutput(logging.Handler):
@@ -209,11 +212,8 @@ class ChartExporter:
         self._pid = os.getpid()
 
     async def _open_browser(self) -> None:
-        # kaleido and choreographer (0.1–0.3 s of import) only in a process that exports charts:
-        # see reports/browser.py and the per-file ignore in pyproject.toml.
-        from .browser import FullSpeedJsChromium, LowestPriorityChromium, ReusingKaleido
-
-        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout, browser_cls=LowestPriorityChromium if self.lite_js else FullSpeedJsChromium)
+        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout,
+                                       browser_cls=LowestPriorityChromium if self.lite_js else FullSpeedJsChromium)
         await self._kaleido.open()
 
     def _stop(self) -> None:

@@ -1,8 +1,8 @@
 """Page layout with WeasyPrint: the one module that imports it, imported by
-reports/pdf.py when the first PDF is laid out (in the report server, a report
-worker, a PDF command), so that the processes that only import reports.pdf for
-its data and figures (the web workers, every other flask command) never load
-WeasyPrint, Pango and the fonts (issue 29, bench/RESULTS.md "Footprint")."""
+reports/pdf.py, which only the processes that make PDFs import (the report server,
+a report worker and its layout processes, a PDF command), so that the processes that
+only describe a report (reports/report_model.py: the web workers, every other flask
+command) never load WeasyPrint, Pango and the fonts (issue 29, bench/RESULTS.md "Footprint")."""
 
 from __future__ import annotations
 

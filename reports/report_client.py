@@ -1,6 +1,8 @@
 """Reaching the host's report server (reports/report_server.py): one process per
-socket that makes profile PDFs, its charts by its one chart browser, for every
-process that asks (the gunicorn workers of `make serve`, the in-process job thread).
+socket that makes every PDF a web worker serves (profiles, and the team report, blank
+questionnaire, technical note and coach's edition as reports/report_model.py describes them),
+its charts by its one chart browser, for every process that asks (the gunicorn workers of
+`make serve`, the in-process job thread). So no web worker imports WeasyPrint or kaleido.
 
 Before it, each gunicorn worker had its own layout process and its own Chromium:
 2 workers × (a forkserver, a layout process, ~10 Chromium processes), 1.1 GB PSS
@@ -11,6 +13,11 @@ lock so that two workers asking at once start one; it runs at the lowest CPU pri
 (reports/cpu_priority.py), as the layout processes did, so questionnaire pages come
 first. It leaves when the process that started it is gone (checked every few seconds),
 and the next process that needs it starts a new one.
+
+When the server cannot be reached or goes away during a request, the request is sent once
+more, to a server started anew; if that fails too the caller gets ReportServerUnavailable
+(a web worker's 503 page, web/errors.py) rather than making the PDF itself, which would load
+WeasyPrint and a Chromium into that worker for good.
 
 The socket sits in a folder only this user can enter (mode 0700), and requests are
 pickles: only this user's own processes can ask for PDFs."""
@@ -25,16 +32,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client, Connection
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .cpu_priority import lowest_priority_for_this_thread
+from .report_model import ProfileReport, ReportDocument
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 START_WAIT = 60.0  # Chromium is started lazily, so the server itself answers within ~1 s
+PDF_TIMEOUT = 120.0  # as reports.batch.LAYOUT_TIMEOUT: a PDF that takes this long is stuck
 
 
 class ReportServerUnavailable(RuntimeError):
@@ -60,8 +70,40 @@ class ReportServerClient:
         self.languages = tuple(languages)
         self.chart_timeout = chart_timeout
 
+    # -- the PDFs (the same names as reports.batch.InProcessPdfs, which makes them in this process) --
+
+    def profile_pdf(self, report: ProfileReport) -> bytes:
+        return self.call("profile_pdf", report, timeout=PDF_TIMEOUT)
+
+    def profile_pdfs(self, reports: Iterable[ProfileReport]) -> Iterator[bytes]:
+        """One PDF per report, in order; the next is asked for while this one is made, so the
+        server exports its charts while it lays this one out (as reports.batch pipelines)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-server-ahead") as ahead:
+            pending = None
+            for report in reports:
+                following = ahead.submit(self.profile_pdf, report)
+                if pending is not None:
+                    yield pending.result()
+                pending = following
+            if pending is not None:
+                yield pending.result()
+
+    def document_pdf(self, document: ReportDocument) -> bytes:
+        return self.call("document_pdf", document, timeout=PDF_TIMEOUT)
+
+    # -- requests --------------------------------------------------------------
+
     def call(self, what: str, *args: Any, timeout: float = 120.0) -> Any:
-        """Run `what` (one of report_server.REQUESTS) there with args; its result, or its error raised here."""
+        """Run `what` (one of report_server._Server.REQUESTS) there with args; its result, or its
+        error raised here. Sent once more, to a server started anew, if the server could not be
+        reached or went away."""
+        try:
+            return self._call_once(what, args, timeout)
+        except ReportServerUnavailable as exc:
+            log.warning("%s; asking a new report server once more", exc)
+            return self._call_once(what, args, timeout)
+
+    def _call_once(self, what: str, args: tuple, timeout: float) -> Any:
         connection = self._connect()
         try:
             connection.send((what, args))

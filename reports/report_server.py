@@ -1,12 +1,16 @@
 """The host's report server (started by reports/report_client.py; see there why):
 `python -m reports.report_server SOCKET --watch PID`. One process, one chart
 browser, PDFs laid out one at a time; the next request's charts are exported while
-this one is laid out. Runs at the lowest CPU priority (its starter lowers it)."""
+this one is laid out. Runs at the lowest CPU priority (its starter lowers it).
+
+It makes every PDF a web worker serves: a profile (REQUESTS["profile_pdf"], its figures built
+here) and every other report (REQUESTS["document_pdf"]: the team report, the blank
+questionnaire, the technical note, the coach's edition, described by the asking process in
+reports/report_model.py), so no web worker imports WeasyPrint or kaleido (issue 29)."""
 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import logging
 import os
@@ -15,8 +19,18 @@ import time
 from multiprocessing.connection import Connection, Listener
 from pathlib import Path
 
+from .chart_error import ChartExportError
 from .chart_export import ChartExporter
-from .pdf import ProfileReport, lay_out_profile_pdf, profile_chart_images_of, warm_up
+from .memory import release_memory
+from .pdf import (
+    document_chart_images_of,
+    lay_out_document_pdf,
+    lay_out_profile_pdf,
+    profile_chart_images_of,
+    warm_up,
+)
+from .report_client import ReportServerError
+from .report_model import ProfileReport, ReportDocument
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +39,6 @@ WATCH_EVERY = 2.0  # seconds between checks that the starting process still live
 # long, and started again (2–5 s) by the next one: on a small server the browser then lives only
 # while a workshop is downloading (bench/RESULTS.md, "Footprint"). REPORT_BROWSER_IDLE_SECONDS.
 BROWSER_IDLE = float(os.environ.get("REPORT_BROWSER_IDLE_SECONDS", "60"))
-_libc = ctypes.CDLL(None)
-
-
-def release_memory() -> None:
-    """What a finished render held goes back to the system: the collector first, then glibc's
-    free lists (malloc_trim), which otherwise keep the peak of the largest PDF for good."""
-    gc.collect()
-    try:
-        _libc.malloc_trim(0)
-    except AttributeError:  # not glibc
-        pass
 
 
 class _Server:
@@ -51,19 +54,28 @@ class _Server:
         with self._layout:
             return lay_out_profile_pdf(report, images)
 
+    def document_pdf(self, document: ReportDocument) -> bytes:
+        images = document_chart_images_of(document, self.exporter)
+        with self._layout:
+            return lay_out_document_pdf(document, images)
+
+    # What a client may ask for, by name (report_client.ReportServerClient.call): nothing else runs.
+    REQUESTS = {"profile_pdf": profile_pdf, "document_pdf": document_pdf}
+
     def handle(self, connection: Connection) -> None:
         with self._busy_lock:
             self.busy += 1
             self.last_request = time.monotonic()
         try:
             what, args = connection.recv()
-            if what != "profile_pdf":
+            request = self.REQUESTS.get(what)
+            if request is None:
                 connection.send(("error", f"unknown request {what!r}"))
                 return
             try:
-                connection.send(("ok", self.profile_pdf(*args)))
+                connection.send(("ok", request(self, *args)))
             except Exception as exc:  # noqa: BLE001 - raised again in the asking process
-                connection.send(("error", exc))
+                connection.send(("error", _passed_on(exc)))
         except (EOFError, OSError):
             pass  # the asking process went away
         finally:
@@ -74,6 +86,15 @@ class _Server:
                 idle = self.busy == 0
             if idle:
                 release_memory()
+
+
+def _passed_on(exc: Exception) -> Exception:
+    """The error as the asking process raises it: a ChartExportError (its 503 page) or a
+    built-in error as itself; any other (WeasyPrint's, kaleido's) as a ReportServerError with
+    its text, because unpickling it would import its library into a web worker."""
+    if isinstance(exc, ChartExportError) or type(exc).__module__ == "builtins":
+        return exc
+    return ReportServerError(f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}")
 
 
 def _alive(pid: int) -> bool:

@@ -16,6 +16,10 @@ from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from assessment import Instrument, Profile
 from assessment.instrument import FLAG_IDS
@@ -36,17 +40,12 @@ class SheetRow:
 
 
 def _text(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     # openpyxl refuses control characters (e.g. an escape pasted with a name); one
     # person's name must not make the whole workshop's file fail, so they are dropped.
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _sheet(ws, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int] | None = None) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     ws.append([_text(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -83,8 +82,6 @@ def workshop_xlsx(instrument: Instrument, language: str, *, title: str, rows: Se
     """Named workshops pass `rows` (those who shared); anonymous ones pass `team` (the team
     summary). Times are written in `time_zone` (an IANA name), which the header names."""
     _ = translations(language).gettext
-    from openpyxl import Workbook
-
     book = Workbook()
     ws = book.active
     scales = [s for s in instrument.scales]

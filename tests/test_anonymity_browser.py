@@ -6,11 +6,9 @@ from playwright.sync_api import expect
 
 from .support import (
     axe_violations,
-    create_workshop,
+    coach_with_workshop,
     join_and_complete,
     layout_problems,
-    login,
-    make_coach,
 )
 from .support.browser import log_in
 from .support.workshops import key_in_paper, level_answers
@@ -21,10 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_anonymous_team_view_moves_in_steps_and_passes_axe(live_server, page, instrument, language):
     app = live_server.app
-    email, password = make_coach(app)
-    client = app.test_client()
-    login(client, email, password)
-    workshop_id, code = create_workshop(client, language=language)
+    coach = coach_with_workshop(app, language=language)
+    email, password, client, workshop_id, code = coach.email, coach.password, coach.client, coach.workshop_id, coach.code
     token = key_in_paper(client, workshop_id, level_answers(instrument, 1))
     for k in range(4):
         join_and_complete(app.test_client(), instrument, code, offset=k)

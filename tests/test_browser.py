@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from assessment import AnswerSet, score_answers
 
-from .support import Respondent, axe_violations, tab_to, varied_answers
+from .support import Respondent, axe_violations, browser_page, tab_to, varied_answers
 
 pytestmark = pytest.mark.browser
 
@@ -103,14 +103,10 @@ def test_no_axe_violations_on_any_page_type(live_server, page, instrument, langu
 
 
 def test_usable_at_375_pixels_without_horizontal_scrolling(live_server, browser, instrument):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    try:
+    with browser_page(browser, 375, 740, is_mobile=True, has_touch=True) as page:
         for name, path in _page_types(live_server, instrument).items():
             page.goto(live_server.url + path)
             if name == "profile":
                 page.wait_for_selector(".chart-area[data-rendered=true]")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{name} is {width}px wide"
-    finally:
-        context.close()

@@ -11,7 +11,7 @@ import pytest
 from assessment import AnswerSet, load_instrument, score_answers
 from reports import chart_export
 from reports.chart_export import HEADLESS_SHELL, ChartExporter, find_browser
-from reports.pdf import ProfileReport, profile_figures
+from reports.report_model import ProfileReport, profile_figures
 
 from .support import QUESTIONS
 

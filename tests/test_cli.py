@@ -6,10 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+from flask.cli import ScriptInfo
 from pypdf import PdfReader
 
-from .support import varied_answers
+from app import create_app
+from cli import COMMANDS, DeferredCommand
+
+from .support import copy_bank, edit_yaml, varied_answers
 
 
 def write_answers(tmp_path, name="answers.json", **data):
@@ -129,9 +134,6 @@ def test_create_coach_with_password_on_stdin(runner):
 
 
 def test_broken_item_bank_stops_start_up_with_one_clear_line(tmp_path):
-    from app import create_app
-
-    from .support import copy_bank, edit_yaml
 
     folder = copy_bank(tmp_path)
     edit_yaml(folder / "items.yaml", lambda d: d["items"][0]["text"].pop("en"))
@@ -143,8 +145,6 @@ def test_broken_item_bank_stops_start_up_with_one_clear_line(tmp_path):
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
-    from app import create_app
-
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)  # as under gunicorn
@@ -225,10 +225,6 @@ def test_a_language_the_item_bank_lacks_is_named(runner, instrument, tmp_path):
 def test_flask_help_lists_each_command_with_its_own_help(app):
     # cli/__init__.py lists the commands with the start of their help, so that `flask --help`
     # imports none of their modules (issue 29); the list must say what each command says.
-    import click
-    from flask.cli import ScriptInfo
-
-    from cli import COMMANDS, DeferredCommand
 
     group = click.Context(app.cli, obj=ScriptInfo(create_app=lambda: app))
     assert set(COMMANDS) <= set(app.cli.list_commands(group))

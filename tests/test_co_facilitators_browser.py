@@ -10,7 +10,7 @@ import os
 import pytest
 
 from .support import axe_violations, create_workshop, layout_problems, login, make_coach
-from .support.browser import log_in_with_language as log_in
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -17,14 +17,14 @@ from services.models import Response, Retake, Workshop
 
 from .support import (
     axe_violations,
-    create_workshop,
+    browser_page,
+    coach_with_workshop,
     csrf_of,
     join_and_complete,
     layout_problems,
-    login,
     make_coach,
 )
-from .support.browser import log_in_with_language as log_in
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +34,9 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_the_coachs_changed_screens_fit_and_pass_axe(live_server, browser, instrument, language):
     app = live_server.app
-    email, password = make_coach(app)
-    client = app.test_client()
-    login(client, email, password)
-    first_id, code = create_workshop(client, title="Kickoff", privacy="named", language="sv")
-    for k in range(3):
-        join_and_complete(app.test_client(), instrument, code, name=f"Person {k}", share=True, offset=k, language="sv")
+    coach = coach_with_workshop(app, instrument, names=[f"Person {k}" for k in range(3)], title="Kickoff",
+                                privacy="named", language="sv")
+    email, password, client, first_id = coach.email, coach.password, coach.client, coach.workshop_id
     page_html = client.get(f"/coach/workshops/{first_id}").text
     reply = client.post(f"/coach/workshops/{first_id}/follow-up", data={"csrf_token": csrf_of(page_html), "held_on": "2027-01-31"})
     follow_id = int(reply.headers["Location"].rstrip("/").split("/")[-1])
@@ -93,16 +90,10 @@ def test_the_coachs_changed_screens_fit_and_pass_axe(live_server, browser, instr
 
 
 def test_a_slow_download_shows_progress_until_the_file_arrives(live_server, browser, instrument):
-    app = live_server.app
-    email, password = make_coach(app)
-    client = app.test_client()
-    login(client, email, password)
-    workshop_id, code = create_workshop(client, title="Kickoff", privacy="named", language="en")
-    join_and_complete(app.test_client(), instrument, code, name="Åsa", share=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, email, password, "en")
+    coach = coach_with_workshop(live_server.app, instrument, names=["Åsa"], title="Kickoff", privacy="named")
+    workshop_id = coach.workshop_id
+    with browser_page(browser, 1280, 720, accept_downloads=True) as page:
+        log_in(page, live_server.url, coach.email, coach.password)
         # The server is made slow on purpose: two seconds before the file starts.
         page.route("**/team.pdf", lambda route: (time.sleep(2), route.continue_()))
         page.goto(f"{live_server.url}/coach/workshops/{workshop_id}")
@@ -131,22 +122,16 @@ def test_a_slow_download_shows_progress_until_the_file_arrives(live_server, brow
         edition.and_(page.locator(":not([aria-busy])")).wait_for()
         assert page.locator("a[data-coach-edition] + .download-status").first.inner_text().strip() == "The file is ready."
         assert axe_violations(page) == []
-    finally:
-        context.close()
 
 
 def test_a_paper_participants_slip_carries_their_link_as_a_qr_code_that_decodes(live_server, browser, instrument, tmp_path):
     assert shutil.which("zbarimg"), "zbar-tools is missing: run scripts/system-deps.sh"
     app = live_server.app
-    email, password = make_coach(app)
-    client = app.test_client()
-    login(client, email, password)
-    workshop_id, _code = create_workshop(client, title="Pappersbunten", privacy="named", language="sv")
+    coach = coach_with_workshop(app, title="Pappersbunten", privacy="named", language="sv")
+    email, password, workshop_id = coach.email, coach.password, coach.workshop_id
     failures = {}
     for width, height in ((1280, 720), (375, 800)):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        try:
+        with browser_page(browser, width, height) as page:
             log_in(page, live_server.url, email, password, "en")
             page.goto(f"{live_server.url}/coach/workshops/{workshop_id}/paper")
             page.fill("#name", "Åsa Öström")
@@ -163,7 +148,7 @@ def test_a_paper_participants_slip_carries_their_link_as_a_qr_code_that_decodes(
             decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True)
             assert decoded.stdout.strip() == link
             # The link is the person's: it opens their profile.
-            assert client.get(link.replace(live_server.url, "")).status_code == 302
+            assert coach.client.get(link.replace(live_server.url, "")).status_code == 302
             if problems := layout_problems(page):
                 failures[f"paper at {width}"] = problems
             if violations := axe_violations(page):
@@ -175,6 +160,4 @@ def test_a_paper_participants_slip_carries_their_link_as_a_qr_code_that_decodes(
             page.pdf(path=str(printed), format="A4")
             text = " ".join(p.extract_text() for p in PdfReader(str(printed)).pages)
             assert "Skanna koden" in text and "Save and key in the next form" not in text and "Key in a paper" not in text
-        finally:
-            context.close()
     assert failures == {}

@@ -9,26 +9,17 @@ import pytest
 from playwright.sync_api import expect
 
 from .support import (
-    Respondent,
     axe_violations,
-    create_workshop,
-    join_and_complete,
+    browser_page,
+    coach_with_workshop,
+    completed_person,
     layout_problems,
-    login,
-    make_coach,
-    varied_answers,
 )
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 PDF_TIMEOUT_MS = 240_000  # three renders one after the other on a shared 2-core machine
-
-
-def _completed(live_server, instrument, language, offset=0):
-    person = Respondent(live_server.app.test_client(), instrument)
-    person.start(language=language)
-    person.complete(varied_answers(instrument, offset))
-    return person
 
 
 def _saved_bytes(download) -> bytes:
@@ -38,7 +29,7 @@ def _saved_bytes(download) -> bytes:
 @pytest.mark.parametrize("width,language", [(375, "sv"), (1280, "en")])
 def test_three_people_tapping_download_at_once_each_save_a_real_pdf(live_server, browser, instrument, width, language):
     # One render slot (the default): two of the three wait on the server's 202 "being prepared".
-    people = [_completed(live_server, instrument, language, offset) for offset in range(3)]
+    people = [completed_person(live_server.app, instrument, language=language, offset=offset) for offset in range(3)]
     contexts, pages, downloads = [], [], {}
     try:
         for n, person in enumerate(people):
@@ -76,7 +67,7 @@ def test_three_people_tapping_download_at_once_each_save_a_real_pdf(live_server,
 
 def test_the_being_prepared_page_fetches_the_pdf_by_itself(live_server, browser, instrument):
     """Opened directly (a new tab, a shared link) while another PDF holds the render slot."""
-    person = _completed(live_server, instrument, "en")
+    person = completed_person(live_server.app, instrument, language="en")
     slot = Path(live_server.app.instance_path) / "render-slots" / ".render-slot-0"
     slot.parent.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 375, "height": 667}, accept_downloads=True)
@@ -101,25 +92,12 @@ def test_the_being_prepared_page_fetches_the_pdf_by_itself(live_server, browser,
 
 
 def test_a_coachs_team_pdf_shows_progress_and_saves_a_pdf(live_server, browser, instrument):
-    email, password = make_coach(live_server.app)
-    client = live_server.app.test_client()
-    login(client, email, password)
-    workshop_id, code = create_workshop(client, title="Säljteamet", privacy="named", language="sv")
-    for n in range(3):
-        join_and_complete(client, instrument, code, name=f"P{n}", share=True, offset=n, language="sv")
-    context = browser.new_context(viewport={"width": 375, "height": 667}, accept_downloads=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/coach/login?lang=sv")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("form.card button[type=submit]")
-        page.wait_for_url("**/coach/")
-        page.goto(f"{live_server.url}/coach/workshops/{workshop_id}")
+    coach = coach_with_workshop(live_server.app, instrument, names=("P0", "P1", "P2"), privacy="named", language="sv")
+    with browser_page(browser, 375, 667, accept_downloads=True) as page:
+        log_in(page, live_server.url, coach.email, coach.password, "sv")
+        page.goto(f"{live_server.url}/coach/workshops/{coach.workshop_id}")
         with page.expect_download(timeout=PDF_TIMEOUT_MS) as info:
             page.click("a#team-pdf", no_wait_after=True)
             expect(page.locator("#team-pdf-status")).to_contain_text("Förbereder din PDF", timeout=2000)
         assert _saved_bytes(info.value).startswith(b"%PDF-")
         expect(page.locator("#team-pdf-status")).to_have_text("Din PDF har laddats ned.")
-    finally:
-        context.close()

@@ -4,6 +4,7 @@ whose logs must never hold a private link."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -13,9 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+import click
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
 from redis import Redis
 from sqlalchemy import select
 
+from app import create_app
+from cli.database import enable_migrations
 from reports.report_client import usable_socket_path
 from services.db import db
 from services.models import ReportJob
@@ -114,10 +120,6 @@ def test_flask_run_without_a_secret_key_refuses_like_gunicorn(tmp_path):
 def test_private_links_never_reach_gunicorns_logs(tmp_path, instrument):
     # A private SQLite database: the test breaks a table to get an error logged with the link.
     database = tmp_path / "served.sqlite"
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from cli.database import enable_migrations
 
     served_app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     enable_migrations(served_app)
@@ -206,6 +208,9 @@ def test_gunicorn_workers_share_one_report_server_at_the_lowest_priority(tmp_pat
 
 
 HEAVY = ("scipy", "weasyprint", "kaleido", "choreographer")
+# The modules that import WeasyPrint or kaleido at their top (issue 24: no deferred imports outside cli/).
+MAKERS = ("reports.pdf", "reports.layout", "reports.chart_export", "reports.browser", "reports.batch",
+          "reports.report_server")
 
 
 def test_the_app_and_every_command_start_without_statistics_pdf_layout_or_a_chart_browser(tmp_path):
@@ -217,16 +222,51 @@ def test_the_app_and_every_command_start_without_statistics_pdf_layout_or_a_char
         "from app import create_app\n"
         "app = create_app()\n"
         "assert {'simulate', 'item-analysis', 'score', 'report'} <= set(app.cli.commands)\n"
-        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))\n"
+        f"print(sorted(name for name in {HEAVY + MAKERS!r} if name in sys.modules))\n"
     )
     env = {**os.environ, "SECRET_KEY": "probe", "INSTANCE_PATH": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+    # ...nor does making every kind of PDF a web worker serves: the report server makes them.
+    maker = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from app import create_app\n"
+        "from assessment import AnswerSet, score_answers\n"
+        "from assessment.team import release_of, summarise_team\n"
+        "from reports.report_model import ProfileReport, team_document\n"
+        "from services.reporting import production\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    bank = app.extensions['instrument_bank'].current\n"
+        "    answers = {item.id: 1 + n % 5 for n, item in enumerate(bank.items)}\n"
+        "    profile = score_answers(bank, AnswerSet('sv', answers, 'Åsa', ()))\n"
+        "    team = summarise_team(bank, release_of(bank, [profile] * 4, anonymous=False), language='sv',\n"
+        "                          joined=4, completed=4, anonymous=False)\n"
+        "    pdfs = [production.render_profile_pdf(ProfileReport(profile, bank, answers, 'Åsa', date(2026, 11, 27))),\n"
+        "            production.blank_questionnaire_pdf('sv'),\n"
+        "            production.pdf_maker().document_pdf(team_document(team, bank, 'sv', title='T', held_on=date(2026, 11, 27), grid=None))]\n"
+        "assert all(pdf.startswith(b'%PDF-') for pdf in pdfs)\n"
+        f"print(sorted(name for name in {HEAVY + MAKERS!r} if name in sys.modules))\n"
+    )
+    server_env = {**env, "REPORT_SERVER_SOCKET": str(tmp_path / "report-server" / "socket")}
+    # Into files, not pipes: the report server it starts inherits them and outlives it by seconds,
+    # watching for it to go, which a zombie kept by a waiting reader never does.
+    with open(tmp_path / "out", "w+") as out, open(tmp_path / "err", "w+") as err:
+        status = subprocess.run([sys.executable, "-c", maker], cwd=ROOT, env=server_env, stdout=out, stderr=err,
+                                timeout=300).returncode
+        out.seek(0), err.seek(0)
+        assert status == 0, err.read()
+        assert out.read().strip() == "[]"
     # ...and the command that needs scipy does load it (the probe can see an import).
     analysis = "import sys\nimport services.item_analysis\nprint('scipy' in sys.modules)\n"
     result = subprocess.run([sys.executable, "-c", analysis], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "True", result.stderr
+    # ...as the maker of PDFs loads WeasyPrint and kaleido at its top.
+    pdf = f"import sys\nimport reports.pdf\nprint([name for name in {HEAVY[1:]!r} if name not in sys.modules])\n"
+    result = subprocess.run([sys.executable, "-c", pdf], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "[]", result.stderr
 
 
 # What a `flask` command's process may not import (issue 29, "a command imports only what it uses"):
@@ -254,8 +294,6 @@ def _modules_after_flask(tmp_path, *args) -> tuple[set[str], str]:
 
 
 def test_flask_score_and_flask_help_import_nothing_heavy(tmp_path, instrument):
-    import json
-
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps({"language": "sv", "answers": varied_answers(instrument)}), encoding="utf-8")
     modules, output = _modules_after_flask(tmp_path, "score", str(answers))
@@ -272,10 +310,6 @@ def test_flask_score_and_flask_help_import_nothing_heavy(tmp_path, instrument):
 
 
 def test_an_app_that_serves_has_every_page_and_a_commands_app_none():
-    import click
-    from flask.cli import FlaskGroup
-
-    from app import create_app
 
     served = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # as gunicorn and tests build it
     assert {"site", "questionnaire", "followup", "join", "accounts", "workshops"} <= set(served.blueprints)

@@ -15,10 +15,9 @@ from assessment.followup import on_a_weekday
 from .support import (
     Respondent,
     axe_violations,
-    create_workshop,
+    browser_page,
+    coach_with_workshop,
     layout_problems,
-    login,
-    make_coach,
 )
 from .support.browser import log_in
 from .support.followup import (
@@ -128,34 +127,26 @@ def test_no_axe_violations_on_the_follow_up_pages(live_server, page, instrument,
 
 
 def test_follow_up_pages_fit_375_pixels(live_server, browser, instrument):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    try:
+    with browser_page(browser, 375, 740, is_mobile=True, has_touch=True) as page:
         for name, path in _followup_pages(live_server, instrument).items():
             page.goto(f"{live_server.url}{path}?lang=sv")
             if name.startswith("profile"):
                 page.wait_for_selector(".chart-area[data-rendered=true]")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{name} is {width}px wide"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, instrument, language):
-    email, password = make_coach(live_server.app)
-    coach_client = live_server.app.test_client()
-    login(coach_client, email, password)
-    workshop_id, code = create_workshop(coach_client, title="Kickoff", privacy="named")
+    coach = coach_with_workshop(live_server.app, title="Kickoff", privacy="named")
     people = live_server.app.test_client()
-    first = join(people, instrument, code, name="Åsa", keyed=THEN)
-    follow_up_id, follow_up_code = create_follow_up(coach_client, workshop_id)
+    first = join(people, instrument, coach.code, name="Åsa", keyed=THEN)
+    follow_up_id, follow_up_code = create_follow_up(coach.client, coach.workshop_id)
     join(people, instrument, follow_up_code, name="Åsa", keyed=NOW,
          previous_link=f"http://localhost/response/{first.token}/profile")
 
-    page = browser.new_context().new_page()
     failures = {}
-    try:
+    with browser_page(browser) as page:
         page.goto(f"{live_server.url}/join/{follow_up_code}?lang={language}")
         assert page.locator("#previous_link").count() == 1
         if violations := axe_violations(page):
@@ -165,13 +156,11 @@ def test_no_axe_violations_on_the_team_follow_up_pages(live_server, browser, ins
         page.wait_for_selector(".error-summary")
         if violations := axe_violations(page):
             failures["join a follow-up, with an error"] = violations
-        log_in(page, live_server.url, email, password)
+        log_in(page, live_server.url, coach.email, coach.password)
         page.goto(f"{live_server.url}/coach/workshops/{follow_up_id}?lang={language}")
         assert page.locator("#before-after-title").count() == 1 and page.locator("table.people-change").count() == 1
         if violations := axe_violations(page):
             failures["team view of a follow-up"] = violations
-    finally:
-        page.context.close()
     assert failures == {}
 
 
@@ -181,9 +170,7 @@ def test_then_and_now_table_breaks_no_word_or_interval(live_server, browser, ins
     "Post|poni|ng") and intervals split ("(38–|62)"); on a phone it is now
     stacked like the profile's score table."""
     path = _followup_pages(live_server, instrument)["profile with comparison"]
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    try:
+    with browser_page(browser, width, 800) as page:
         page.goto(f"{live_server.url}{path}?lang=sv")
         page.wait_for_selector(".chart-area[data-rendered=true]")
         problems = [p for p in layout_problems(page) if "broken" in p or "wide" in p]
@@ -191,20 +178,16 @@ def test_then_and_now_table_breaks_no_word_or_interval(live_server, browser, ins
         split = page.evaluate("""() => Array.from(document.querySelectorAll('table.then-now td .muted'))
                                         .filter((s) => s.getClientRects().length > 1).map((s) => s.textContent)""")
         assert split == [], f"intervals split over two lines: {split}"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "sv"])
 def test_the_follow_up_code_links_a_shared_take_in_the_browser(live_server, browser, instrument, language):
     """Issue 25, F1/F7 in Chromium: the code shown on the shared profile, typed (loosely) when
     joining the follow-up session, links the two takes; a wrong one is refused on the field."""
-    coach_client = live_server.app.test_client()
-    login(coach_client, *make_coach(live_server.app))
-    workshop_id, code = create_workshop(coach_client, title="Kickoff", privacy="named")
-    follow_up_id, follow_up_code = create_follow_up(coach_client, workshop_id)
+    coach = coach_with_workshop(live_server.app, title="Kickoff", privacy="named")
+    follow_up_id, follow_up_code = create_follow_up(coach.client, coach.workshop_id)
     people = live_server.app.test_client()
-    first = join(people, instrument, code, name="Åsa", keyed=THEN)
+    first = join(people, instrument, coach.code, name="Åsa", keyed=THEN)
 
     page = browser.new_context().new_page()
     failures = {}
@@ -244,5 +227,5 @@ def test_the_follow_up_code_links_a_shared_take_in_the_browser(live_server, brow
     finally:
         page.context.close()
     assert failures == {}
-    html = coach_client.get(f"/coach/workshops/{follow_up_id}").text
+    html = coach.client.get(f"/coach/workshops/{follow_up_id}").text
     assert "Åsa" in html.split('class="scores people-change stack"')[1].split("</table>")[0]

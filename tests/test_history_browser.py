@@ -14,7 +14,13 @@ import pytest
 from services.db import db
 from services.models import Answer, Response
 
-from .support import Respondent, axe_violations, layout_problems, varied_answers
+from .support import (
+    Respondent,
+    axe_violations,
+    browser_page,
+    layout_problems,
+    varied_answers,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -116,9 +122,7 @@ def test_opened_from_the_private_link_the_in_page_back_still_works(live_server, 
     person.start()
     answers = varied_answers(instrument)
     person.answer_page(1, {i.id: answers[i.id] for i in instrument.pages[0]})
-    context = browser.new_context(viewport={"width": 375, "height": 667})
-    page = context.new_page()
-    try:
+    with browser_page(browser, 375, 667) as page:
         page.goto(f"{live_server.url}{person.url('/page/2')}")
         tick(page, instrument.pages[1][:1], answers)
         page.click("button[value=back]")
@@ -128,5 +132,3 @@ def test_opened_from_the_private_link_the_in_page_back_still_works(live_server, 
             response = Response.by_token(person.token)
             saved = {a.item_id for a in db.session.scalars(db.select(Answer).where(Answer.response_id == response.id))}
         assert instrument.pages[1][0].id in saved
-    finally:
-        context.close()

@@ -12,12 +12,12 @@ from services.responses import answers_of
 
 from .support import (
     axe_violations,
-    create_workshop,
-    login,
-    make_coach,
+    browser_page,
+    coach_with_workshop,
     tab_to,
     varied_answers,
 )
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,18 +33,10 @@ def paper_answers(app, name):
 
 def test_keying_grid_by_keyboard_under_40_seconds_per_form(live_server, browser, instrument):
     app = live_server.app
-    email, password = make_coach(app)
-    client = app.test_client()
-    login(client, email, password)
-    workshop_id, _code = create_workshop(client, title="Pappersbunten", privacy="named", language="sv")
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/coach/login?lang=en")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("form.card button[type=submit]")
-        page.wait_for_url("**/coach/")
+    coach = coach_with_workshop(app, title="Pappersbunten", privacy="named", language="sv")
+    workshop_id = coach.workshop_id
+    with browser_page(browser, 1280, 800) as page:
+        log_in(page, live_server.url, coach.email, coach.password)
         page.goto(f"{live_server.url}/coach/workshops/{workshop_id}/paper?lang=en")
         assert axe_violations(page) == []
         answers = varied_answers(instrument, 2)
@@ -99,5 +91,3 @@ def test_keying_grid_by_keyboard_under_40_seconds_per_form(live_server, browser,
         assert page.locator(".error-summary li").all_inner_texts() == ["Questions 1, 5: use 1–5, n for “does not apply” or - for a blank."]
         page.goto(f"{live_server.url}/coach/workshops/{workshop_id}/paper?lang=sv")
         assert axe_violations(page) == []
-    finally:
-        context.close()

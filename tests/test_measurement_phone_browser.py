@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from .support import axe_violations, layout_problems
+from .support import (
+    axe_violations,
+    browser_page,
+    layout_problems,
+)
 from .support.research import analyse, import_simulated
 
 pytestmark = pytest.mark.browser
@@ -24,9 +28,7 @@ def test_the_measurement_page_with_data_fits_a_phone_and_speaks_plainly(live_ser
     import_simulated(runner, instrument, tmp_path, 45, seed=61)
     analyse(runner)
     for width in (375, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 800})
-        page = context.new_page()
-        try:
+        with browser_page(browser, width, 800) as page:
             for language, short, comma in (("sv", "I korthet", re.compile(r"\b0,\d\d\b")),
                                            ("en", "In short", re.compile(r"\b0\.\d\d\b"))):
                 page.goto(f"{live_server.url}/about/measurement?lang={language}")
@@ -45,5 +47,3 @@ def test_the_measurement_page_with_data_fits_a_phone_and_speaks_plainly(live_ser
                 assert axe_violations(page) == []
                 assert layout_problems(page) == [], (language, width)
                 page.screenshot(path=str(shots / f"measurement-{language}-{width}.png"), full_page=True)
-        finally:
-            context.close()

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from .support import Respondent, axe_violations, layout_problems, varied_answers
+from .support import (
+    axe_violations,
+    browser_page,
+    completed_person,
+    layout_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +21,8 @@ pytestmark = pytest.mark.browser
                                                     ("sv", 1280, 800)])
 def test_tap_a_suggestion_fix_an_error_and_save_a_plan_in_good_language(live_server, browser, instrument,
                                                                          language, width, height):
-    person = Respondent(live_server.app.test_client(), instrument)
-    person.start(language=language)
-    person.complete(varied_answers(instrument))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
+    person = completed_person(live_server.app, instrument, language=language)
+    with browser_page(browser, width, height) as page:
         page.goto(f"{live_server.url}{person.url('/plan')}?lang={language}")
         assert axe_violations(page) == []
         assert layout_problems(page) == []
@@ -57,5 +58,3 @@ def test_tap_a_suggestion_fix_an_error_and_save_a_plan_in_good_language(live_ser
         else:
             assert f"When {situation}, I will {step}." in plan
         assert axe_violations(page) == []
-    finally:
-        context.close()

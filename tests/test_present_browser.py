@@ -7,12 +7,11 @@ from playwright.sync_api import expect
 from .support import (
     Respondent,
     axe_violations,
-    create_workshop,
+    coach_with_workshop,
     join_and_complete,
-    login,
-    make_coach,
     varied_answers,
 )
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +19,7 @@ pytestmark = pytest.mark.browser
 def coach_page(browser, live_server, email, password, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.goto(f"{live_server.url}/coach/login?lang=en")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/coach/")
+    log_in(page, live_server.url, email, password)
     return context, page
 
 
@@ -33,11 +28,9 @@ def current(page):
 
 
 def test_presenter_view_by_keyboard_while_participants_join(live_server, browser, instrument):
-    email, password = make_coach(live_server.app)
-    client = live_server.app.test_client()
-    login(client, email, password)
-    workshop_id, code = create_workshop(client, title="Säljkickoff", privacy="named")
-    context, page = coach_page(browser, live_server, email, password, {"width": 1280, "height": 720})
+    coach = coach_with_workshop(live_server.app, title="Säljkickoff", privacy="named")
+    workshop_id, code = coach.workshop_id, coach.code
+    context, page = coach_page(browser, live_server, coach.email, coach.password, {"width": 1280, "height": 720})
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     participant_context = browser.new_context()
@@ -84,7 +77,7 @@ def test_presenter_view_by_keyboard_while_participants_join(live_server, browser
             if seen[-1] == "close":
                 break
         talks = [s for s in seen if s.startswith("talk-")]
-        team = client.get(f"/coach/workshops/{workshop_id}/present.json").get_json()
+        team = coach.client.get(f"/coach/workshops/{workshop_id}/present.json").get_json()
         assert talks == [f"talk-{s}" for s in team["discussion"]]
         assert talks[-1] == "talk-fear_of_pushiness" and len(talks) == 2
         medians = {s["id"]: s["median"] for s in team["scales"] if s["id"] != "fear_of_pushiness"}
@@ -106,11 +99,9 @@ def test_presenter_view_by_keyboard_while_participants_join(live_server, browser
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_presenter_view_is_big_and_accessible_at_1920(live_server, browser, instrument, language):
-    email, password = make_coach(live_server.app)
-    client = live_server.app.test_client()
-    login(client, email, password)
-    workshop_id, _code = create_workshop(client, title="Anonym grupp", language=language)
-    context, page = coach_page(browser, live_server, email, password, {"width": 1920, "height": 1080})
+    coach = coach_with_workshop(live_server.app, title="Anonym grupp", language=language)
+    workshop_id = coach.workshop_id
+    context, page = coach_page(browser, live_server, coach.email, coach.password, {"width": 1920, "height": 1080})
     try:
         page.goto(f"{live_server.url}/coach/workshops/{workshop_id}/present?lang={language}")
         assert page.locator("html").get_attribute("lang") == language

@@ -4,7 +4,13 @@ change (§5), measured in Chromium at 375 × 667 and 1280 × 800, sv and en."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import Respondent, axe_violations, layout_problems, varied_answers
+from .support import (
+    Respondent,
+    axe_violations,
+    browser_page,
+    completed_person,
+    layout_problems,
+)
 from .support.followup import NOW, THEN, answers_for, make_plan, retake
 
 pytestmark = pytest.mark.browser
@@ -16,12 +22,8 @@ PHONE_SCREENS_BEFORE_ADVICE = 2
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_headline_first_statistics_tucked_away_within_the_length_budget(live_server, browser, instrument,
                                                                          language, width, height):
-    person = Respondent(live_server.app.test_client(), instrument)
-    person.start(language=language)
-    person.complete(varied_answers(instrument))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
+    person = completed_person(live_server.app, instrument, language=language)
+    with browser_page(browser, width, height) as page:
         page.goto(f"{live_server.url}{person.url('/profile')}?lang={language}")
         headline = page.locator("#headline-title")
         expect(headline).to_contain_text("Din största snubbeltråd" if language == "sv" else "Your biggest tripwire")
@@ -52,8 +54,6 @@ def test_headline_first_statistics_tucked_away_within_the_length_budget(live_ser
         page.wait_for_selector(".chart-area[data-rendered=true]")
         assert axe_violations(page) == []
         assert layout_problems(page) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width,height", [(375, 667), (1280, 800)])
@@ -66,9 +66,7 @@ def test_a_retake_leads_with_the_change_and_its_direction(live_server, browser, 
     make_plan(first)
     second = retake(client, first)
     second.complete(answers_for(instrument, NOW))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
+    with browser_page(browser, width, height) as page:
         page.goto(f"{live_server.url}{second.url('/profile')}?lang={language}")
         changes = page.locator("[data-change-summary]")
         text = changes.inner_text()
@@ -92,5 +90,3 @@ def test_a_retake_leads_with_the_change_and_its_direction(live_server, browser, 
         assert layout_problems(page) == []
         page.goto(f"{live_server.url}{second.url('/retake')}?lang={language}")
         expect(page.locator("form button[type=submit]")).to_have_text("Svara igen" if language == "sv" else "Answer again")
-    finally:
-        context.close()

@@ -14,7 +14,7 @@ from rq import Queue
 
 import services.reporting.production as production
 import worker as report_worker
-from reports.chart_export import ChartExportError
+from reports.chart_error import ChartExportError
 from services.models import Response
 from services.reporting import queue as report_queue
 from services.reporting.production import cached_profile_pdf

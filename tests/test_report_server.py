@@ -3,15 +3,20 @@ process and one Chromium making profile PDFs for every web worker (issue 29)."""
 
 import os
 import socket
+from datetime import date
 
 import pytest
 
-from reports.pdf import render_profile_pdf_in_process
+from assessment.team import release_of, summarise_team
+from reports.chart_error import ChartExportError
+from reports.pdf import render_document_pdf, render_profile_pdf_in_process
 from reports.report_client import (
     ReportServerClient,
     ReportServerError,
     usable_socket_path,
 )
+from reports.report_model import blank_questionnaire_document, team_document
+from reports.report_server import _passed_on
 
 from .support import command_of, descendants_of
 from .support.reports import pdf_text, report_for
@@ -39,7 +44,7 @@ def test_a_second_client_finds_the_running_server_and_starts_none(server, bank):
     assert len(after) == len(before) >= 1
 
 
-def test_it_runs_only_the_one_request_it_knows(server):
+def test_it_runs_only_the_requests_it_knows(server):
     with pytest.raises(ReportServerError, match="unknown request 'os.system'"):
         server.call("os.system", "true")
 
@@ -57,3 +62,28 @@ def test_a_socket_path_too_long_for_unix_sockets_is_moved_to_the_temporary_folde
     moved = usable_socket_path(long)
     assert len(os.fsencode(moved)) <= 100 and moved == usable_socket_path(long)
     assert usable_socket_path("/tmp/short/socket") == "/tmp/short/socket"
+
+
+def test_it_makes_every_other_report_as_this_process_makes_it(server, bank):
+    # The team report (charts), the blank questionnaire (none): described by the web process
+    # (reports/report_model.py), made there by the document_pdf request.
+    profiles = [report_for(bank, "sv", name=f"P{n}").profile for n in range(4)]
+    team = summarise_team(bank, release_of(bank, profiles, anonymous=False), language="sv",
+                          joined=4, completed=4, anonymous=False)
+    for document in (team_document(team, bank, "sv", title="Åsa & Co", held_on=date(2026, 11, 27), grid=None),
+                     blank_questionnaire_document(bank, "en")):
+        there, here = pdf_text(server.call("document_pdf", document)), pdf_text(render_document_pdf(document))
+        assert len(there[0].pages) == len(here[0].pages) and there[1] == here[1]
+    assert list(team_document(team, bank, "sv", title="x", held_on=date(2026, 11, 27), grid=None).charts) == ["chart:distribution"]
+
+
+def test_an_error_there_reaches_the_asking_process_without_its_library():
+    # Unpickling a WeasyPrint or kaleido error would import that library into the web worker.
+    class LibraryError(Exception):
+        pass
+
+    chart = ChartExportError("no Chromium")
+    assert _passed_on(chart) is chart and ChartExportError.__module__ == "reports.chart_error"
+    assert isinstance(_passed_on(ValueError("bad")), ValueError)
+    passed = _passed_on(LibraryError("broken font"))
+    assert type(passed) is ReportServerError and "LibraryError: broken font" in str(passed)

@@ -3,10 +3,12 @@ the report cache; and the chart exporter's failure handling."""
 
 import gc
 import os
+import pickle
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -18,22 +20,26 @@ import plotly.io as pio
 import pytest
 from pypdf import PdfReader
 
+import services.reporting.production as production
 from assessment import load_instrument
-from reports import charts, layout
+from reports import batch, charts, layout, pdf, report_client
 from reports.batch import layout_pool, render_profile_pdfs
+from reports.chart_error import ChartExportError
 from reports.chart_export import (
     ChartExporter,
-    ChartExportError,
     default_chart_exporter,
     find_browser,
 )
 from reports.pdf import (
     _write_pdf,
-    chart_url,
     lay_out_profile_pdf,
-    profile_figures,
-    render_blank_questionnaire_pdf,
+    render_document_pdf,
     render_profile_pdf_in_process,
+)
+from reports.report_model import (
+    blank_questionnaire_document,
+    chart_url,
+    profile_figures,
 )
 from reports.svg import slim_svg
 
@@ -44,6 +50,7 @@ from .support import (
     SCHED_IDLE,
     command_of,
     descendants_of,
+    report_servers_on,
     thread_priorities,
     varied_answers,
 )
@@ -139,7 +146,7 @@ def test_not_scorable_scale_is_said_in_the_report(bank):
 
 
 def test_blank_questionnaire_lists_every_item(bank):
-    _, pages = pdf_text(render_blank_questionnaire_pdf(bank, "sv"))
+    _, pages = pdf_text(render_document_pdf(blank_questionnaire_document(bank, "sv")))
     text = " ".join(" ".join(pages).split())
     for item in bank.items:
         assert " ".join(item.text["sv"].split())[:40] in text
@@ -276,8 +283,6 @@ def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
 def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority(bank, monkeypatch):
     # Made in a web thread, the figures, the browser's replies and WeasyPrint's layout hold
     # that process's GIL and its pages wait (issue #11 §6): charts and layout happen there.
-    from reports import batch, pdf
-
     report = report_for(bank, "sv", name="Åsa")
     expected = render_profile_pdf_in_process(report)
     pool = layout_pool(1)
@@ -298,8 +303,6 @@ def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority
 
 def test_a_chart_failure_in_the_layout_process_reaches_the_caller_as_itself():
     # The download's 503 page (web/errors.py) catches ChartExportError: it must survive the trip back.
-    import pickle
-
     error = pickle.loads(pickle.dumps(ChartExportError("no Chromium found for chart export")))
     assert type(error) is ChartExportError and "no Chromium" in str(error)
 
@@ -312,7 +315,7 @@ import sys
 from datetime import date
 from assessment import AnswerSet, load_instrument, score_answers
 from reports.batch import layout_pool, render_profile_pdfs
-from reports.pdf import ProfileReport
+from reports.report_model import ProfileReport
 bank = load_instrument("questions/v1")
 answers = {item.id: 1 + n % 5 for n, item in enumerate(bank.items)}
 reports = [ProfileReport(score_answers(bank, AnswerSet("en", answers, name)), bank, answers, name, date(2026, 11, 27))
@@ -444,8 +447,6 @@ def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
 
 
 def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
-    import threading
-
     # 30 s a chart: on a loaded CI machine (two test processes, PostgreSQL, other browsers) the
     # restarted browser's first charts once took longer than 10 s, and the retry gave up.
     exporter = ChartExporter(timeout=30)
@@ -479,8 +480,6 @@ def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
 
 
 def test_download_is_private_named_safely_and_cached(app, respondent, instrument, monkeypatch):
-    import services.reporting.production as production
-
     calls = []
     real = production.render_profile_pdf
     monkeypatch.setattr(production, "render_profile_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -498,16 +497,40 @@ def test_download_is_private_named_safely_and_cached(app, respondent, instrument
     assert respondent.client.get("/response/wrong-token/profile.pdf").status_code == 404
 
 
-def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch):
-    import services.reporting.production as production
-
+def test_chart_failure_shows_a_friendly_page(app, respondent, instrument, monkeypatch, tmp_path):
+    # A report server of this app's own, started with a browser that is not there: its
+    # ChartExportError comes back over the socket and becomes the 503 page.
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(production, "chart_exporter", lambda: ChartExporter(timeout=2))
+    socket_path = str(tmp_path / "report-server" / "socket")
+    app.config["REPORT_SERVER_SOCKET"] = socket_path
+    respondent.start(language="en")
+    respondent.complete(varied_answers(instrument))
+    try:
+        reply = respondent.client.get(respondent.url("/profile.pdf"))
+        assert reply.status_code == 503
+        assert "We couldn&#39;t make the PDF just now" in reply.text and "Your answers are safe" in reply.text
+    finally:
+        for pid in report_servers_on(socket_path):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_an_unreachable_report_server_gives_the_busy_page_and_no_pdf_is_made_here(app, respondent, instrument, monkeypatch):
+    # Issue 29: a web worker never makes a PDF itself (that would load WeasyPrint and a Chromium
+    # into it for good). A server that cannot be reached is asked once more, then the 503 page.
+    attempts = []
+
+    def unreachable(self):
+        attempts.append(1)
+        raise report_client.ReportServerUnavailable("the report server did not start (exit status 1)")
+
+    monkeypatch.setattr(report_client.ReportServerClient, "_connect", unreachable)
+    monkeypatch.setattr(pdf, "_write_pdf", lambda *a, **k: pytest.fail("laid out in the web process"))
+    monkeypatch.setattr(batch, "render_profile_pdf", lambda *a, **k: pytest.fail("made in the web process"))
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
     reply = respondent.client.get(respondent.url("/profile.pdf"))
-    assert reply.status_code == 503
-    assert "We couldn&#39;t make the PDF just now" in reply.text and "Your answers are safe" in reply.text
+    assert reply.status_code == 503 and "Temporarily unavailable" in reply.text
+    assert len(attempts) == 2
 
 
 def test_default_chart_exporter_is_one_per_process():

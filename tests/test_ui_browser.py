@@ -8,16 +8,15 @@ import pytest
 from playwright.sync_api import expect
 
 from .support import (
-    Respondent,
     axe_violations,
-    create_workshop,
-    join_and_complete,
+    browser_page,
+    coach_with_workshop,
+    completed_person,
     layout_problems,
-    login,
-    make_coach,
     plot_area_width,
     varied_answers,
 )
+from .support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,16 +72,12 @@ def test_private_link_notice_stays_when_page_one_has_errors_and_can_be_copied(li
 
 
 def test_download_pdf_is_near_the_top_of_the_profile(live_server, browser, instrument):
-    done = _complete_in_browser_language(live_server, instrument, "en")
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
-    page = context.new_page()
-    try:
+    done = completed_person(live_server.app, instrument, name="Karin", language="en")
+    with browser_page(browser, 375, 740, is_mobile=True) as page:
         page.goto(live_server.url + done.url("/profile"))
         top = page.locator("a#pdf-top")
         assert top.get_attribute("href").endswith("/profile.pdf")
         assert top.bounding_box()["y"] + top.bounding_box()["height"] <= 740, "visible without scrolling"
-    finally:
-        context.close()
 
 
 def test_favicon_and_heading_below_the_header(live_server, page):
@@ -96,23 +91,11 @@ def test_favicon_and_heading_below_the_header(live_server, page):
     assert gap >= 16, f"the heading sits {gap}px below the header"
 
 
-def _complete_in_browser_language(live_server, instrument, language, name="Karin"):
-    client = live_server.app.test_client()
-    done = Respondent(client, instrument)
-    done.start(name=name, language=language)
-    done.complete(varied_answers(instrument))
-    return done
-
-
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_phone_375_nothing_clipped_or_broken_mid_word(live_server, browser, instrument, language):
-    done = _complete_in_browser_language(live_server, instrument, language)
-    email, password = make_coach(live_server.app)
-    client = live_server.app.test_client()
-    login(client, email, password)
-    workshop_id, code = create_workshop(client, title="Säljteamet Öst", privacy="named", language=language)
-    for n, name in enumerate(["Åsa Öström", "Bo", "Cecilia Lind"]):
-        join_and_complete(client, instrument, code, name=name, share=True, offset=n, language=language)
+    done = completed_person(live_server.app, instrument, name="Karin", language=language)
+    coach = coach_with_workshop(live_server.app, instrument, names=("Åsa Öström", "Bo", "Cecilia Lind"),
+                                title="Säljteamet Öst", privacy="named", language=language)
 
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -131,14 +114,10 @@ def test_phone_375_nothing_clipped_or_broken_mid_word(live_server, browser, inst
                 assert plot >= 0.75 * chart, f"profile plot area {plot}px of {chart}px"
             if problems := layout_problems(page):
                 failures[name] = problems
-        page.goto(f"{live_server.url}/coach/login?lang={language}")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("form.card button[type=submit]")
-        page.wait_for_url("**/coach/")
+        log_in(page, live_server.url, coach.email, coach.password, language)
         if problems := layout_problems(page):
             failures["workshops"] = problems
-        page.goto(f"{live_server.url}/coach/workshops/{workshop_id}?lang={language}")
+        page.goto(f"{live_server.url}/coach/workshops/{coach.workshop_id}?lang={language}")
         page.wait_for_selector("[data-chart-figure] .chart-area[data-rendered=true]")
         plot, chart = plot_area_width(page, "[data-chart-figure] .chart-area")
         assert plot >= 0.75 * chart, f"team plot area {plot}px of {chart}px"
@@ -150,20 +129,12 @@ def test_phone_375_nothing_clipped_or_broken_mid_word(live_server, browser, inst
 
 
 def _team_page(live_server, browser, instrument, *, participants, language="en", width=1280):
-    email, password = make_coach(live_server.app)
-    client = live_server.app.test_client()
-    login(client, email, password)
-    workshop_id, code = create_workshop(client, title="Laptop", privacy="named", language=language)
-    for n in range(participants):
-        join_and_complete(client, instrument, code, name=f"Deltagare {n + 1}", share=True, offset=n, language=language)
+    coach = coach_with_workshop(live_server.app, instrument, names=[f"Deltagare {n + 1}" for n in range(participants)],
+                                title="Laptop", privacy="named", language=language)
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.goto(f"{live_server.url}/coach/login?lang={language}")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/coach/")
-    page.goto(f"{live_server.url}/coach/workshops/{workshop_id}")
+    log_in(page, live_server.url, coach.email, coach.password, language)
+    page.goto(f"{live_server.url}/coach/workshops/{coach.workshop_id}")
     return context, page
 
 
@@ -204,10 +175,8 @@ def test_empty_workshop_shows_an_empty_state_not_an_empty_chart(live_server, bro
 def test_profile_chart_keeps_its_height_and_whole_axis_when_the_window_is_resized(live_server, browser, instrument):
     """A phone turned or a window resized re-lays the chart out: it must keep
     its rows' height and not spill over the table below it."""
-    done = _complete_in_browser_language(live_server, instrument, "sv")
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    try:
+    done = completed_person(live_server.app, instrument, name="Karin", language="sv")
+    with browser_page(browser, 1280, 800) as page:
         page.goto(live_server.url + done.url("/profile"))
         page.wait_for_selector(".chart-area[data-rendered=true]")
         drawn = page.evaluate("() => document.querySelector('.chart-area svg.main-svg').getBoundingClientRect().height")
@@ -226,25 +195,19 @@ def test_profile_chart_keeps_its_height_and_whole_axis_when_the_window_is_resize
             shown = page.eval_on_selector_all(
                 ".chart-area .xtick text", "els => els.filter((e) => e.getBoundingClientRect().width > 0).map((e) => e.textContent)")
             assert shown == ["0", "25", "50", "75", "100"], f"at {width}px the score axis shows {shown}"
-    finally:
-        context.close()
 
 
 def test_plan_page_select_looks_like_the_fields_beside_it(live_server, browser, instrument):
     """The plan's "Behaviour" list was the browser's small unstyled select
     between full-size text fields."""
-    done = _complete_in_browser_language(live_server, instrument, "sv")
-    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
-    page = context.new_page()
-    try:
+    done = completed_person(live_server.app, instrument, name="Karin", language="sv")
+    with browser_page(browser, 375, 800, is_mobile=True) as page:
         page.goto(live_server.url + done.url("/plan"))
         select, field = page.evaluate("""() => [document.querySelector('main select'), document.querySelector('main input[type=text]')]
             .map((e) => { const s = getComputedStyle(e); return [s.fontSize, s.borderTopWidth, e.getBoundingClientRect().height]; })""")
         assert select[:2] == field[:2], f"select {select}, text field {field}"
         assert select[2] >= field[2] - 4, f"select {select[2]}px high beside a {field[2]}px field"
         assert layout_problems(page) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -269,16 +232,12 @@ def test_footer_separators_never_start_a_line_and_links_never_break(live_server,
 
 def test_profile_score_table_headings_do_not_break(live_server, browser, instrument):
     """'90 %-intervall' broke after its hyphen in the profile's score table at 1280px."""
-    done = _complete_in_browser_language(live_server, instrument, "sv")
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    try:
+    done = completed_person(live_server.app, instrument, name="Karin", language="sv")
+    with browser_page(browser, 1280, 800) as page:
         page.goto(live_server.url + done.url("/profile"))
         heights = page.eval_on_selector_all(
             "table.scores thead th", "els => els.map((e) => [e.textContent, e.getClientRects().length, e.firstChild && (() => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; })()])")
         assert all(lines == 1 for _, _, lines in heights), heights
-    finally:
-        context.close()
 
 
 def test_team_medians_table_fits_a_phone_without_sideways_scrolling(live_server, browser, instrument):

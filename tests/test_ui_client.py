@@ -9,7 +9,8 @@ from datetime import date
 from pypdf import PdfReader
 
 from reports.i18n import decimal, long_date
-from reports.pdf import render_blank_questionnaire_pdf
+from reports.pdf import render_document_pdf
+from reports.report_model import blank_questionnaire_document
 from services.db import db
 from services.followup.teams import create_follow_up
 from services.models import Workshop
@@ -149,7 +150,7 @@ def test_presenter_view_is_owner_only_and_shows_no_names(app, client, instrument
 
 def test_printable_form_has_name_date_consent_and_version(app, client, instrument):
     for language, words in {"en": ("Name", "Date", "version", "share my answers"), "sv": ("Namn", "Datum", "version", "dela mina svar")}.items():
-        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_blank_questionnaire_pdf(instrument, language))).pages).split())
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_document_pdf(blank_questionnaire_document(instrument, language)))).pages).split())
         assert all(word in text for word in words), (language, text[:300])
         assert f"version {instrument.version}" in text
 

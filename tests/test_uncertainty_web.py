@@ -11,11 +11,8 @@ from pypdf import PdfReader
 
 from assessment import score_answers
 from assessment.bank import InstrumentBank
-from reports.pdf import (
-    ProfileReport,
-    render_blank_questionnaire_pdf,
-    render_profile_pdf_in_process,
-)
+from reports.pdf import render_document_pdf, render_profile_pdf_in_process
+from reports.report_model import ProfileReport, blank_questionnaire_document
 from services.db import db
 from services.instruments import instrument_bank
 from services.models import (
@@ -153,7 +150,7 @@ def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
 
 
 def test_blank_paper_form_has_the_reference_period_and_a_does_not_apply_box(app, instrument):
-    text = pdf_words(render_blank_questionnaire_pdf(instrument, "sv"))
+    text = pdf_words(render_document_pdf(blank_questionnaire_document(instrument, "sv")))
     offered = sum(item.offers_not_applicable for item in instrument.items)
     faults = instrument.scale("impression_management").items
     assert faults and offered == len(instrument.items) - len(faults)  # not on the everyday faults

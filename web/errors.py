@@ -8,7 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from reports.chart_export import ChartExportError
+from reports.chart_error import ChartExportError
+from reports.report_client import ReportServerUnavailable
 from services.db import db
 from web.extensions import login_manager
 
@@ -76,6 +77,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(503)
     def unavailable(error):
         return _page(503, _("Temporarily unavailable"), _("The service is busy. Please try again in a minute."))
+
+    @app.errorhandler(ReportServerUnavailable)
+    def report_server_unavailable(error):
+        # Asked twice, the host's report server (reports/report_client.py) could not be reached:
+        # the PDF is not made in this web worker instead (issue 29), so the same page as a 503.
+        app.logger.error("the report server could not make a PDF: %s", error)
+        return unavailable(error)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -20,12 +20,12 @@ from sqlalchemy import text
 
 from assessment.team import MEDIAN_STEP
 from reports import charts
-from reports.pdf import render_technical_note_pdf
 from services.db import db
 from services.filenames import file_name
 from services.followup.confirmations import CONFIRM_DAYS
 from services.followup.reminders import MAX_ATTEMPTS as REMINDER_ATTEMPTS
 from services.instruments import instrument_bank
+from services.reporting.production import technical_note_pdf
 from services.research import (
     DATA_RELIABILITY_MIN_N,
     PUBLISH_STEP,
@@ -120,7 +120,7 @@ def technical_note():
     analysis = latest_item_analysis(instrument)
     if analysis is None:
         abort(404, description=_("No figures have been computed for this version yet."))
-    pdf = render_technical_note_pdf(analysis, instrument, current_language(), norms=norms_summary(instrument))
+    pdf = technical_note_pdf(analysis, instrument, current_language())
     name = file_name(current_language(), "technical note", f"v{instrument.version}", ext="pdf")
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

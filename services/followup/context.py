@@ -10,7 +10,7 @@ from flask import current_app
 
 from assessment.followup import Take, history
 from reports import charts
-from reports.calendar import web_calendar_links
+from reports.calendar_links import web_calendar_links
 from services.db import db
 from services.followup.calendar_links import calendar_retake_link
 from services.followup.linking import follow_up_code, linked_pair, offers_follow_up_code
@@ -29,7 +29,7 @@ COACH = "coach"
 
 
 def report_followup(response: Response, language: str, audience: str = PERSON) -> dict[str, Any]:
-    """The follow-up parts of the PDF report (see reports.pdf.ProfileReport)."""
+    """The follow-up parts of the PDF report (see reports.report_model.ProfileReport)."""
     if audience == COACH:
         return coach_followup(response, language)
     found = history_of(response, language)

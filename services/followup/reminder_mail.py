@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from markupsafe import Markup, escape
 
 from assessment.followup import Plan
-from reports.calendar import plan_text
+from reports.calendar_links import plan_text
 from reports.i18n import long_date, translations
 
 BUTTON_COLOUR = "#0b4f8a"  # the site's --accent (static/css/app.css); white on it is 8.4:1

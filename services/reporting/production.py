@@ -1,38 +1,58 @@
 """Making reports from stored responses: one person's PDF (cached in the
-store) and a workshop's ZIP of shared profiles (a ReportJob). Runs in a web
-thread, an in-process job thread or a report worker alike; it never asks
-where it runs."""
+store), a workshop's ZIP of shared profiles (a ReportJob), and every other PDF a
+coach downloads (the team report, the blank questionnaire, the coach's edition, the
+technical note). Runs in a web thread, an in-process job thread or a report worker
+alike; it never asks where it runs: each PDF goes to pdf_maker(), the host's report
+server (reports/report_client.py) unless the app was given another (a report worker
+makes its own: worker.py), so a web worker never imports WeasyPrint or kaleido."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from datetime import date, datetime, timezone
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from flask import current_app
 from sqlalchemy import select, update
 
+from assessment import Instrument
 from assessment.coach_guide import coach_guide
-
-# render_profile_pdf lays the PDF out in a low-priority layout process, not in this (web) thread.
-from reports.batch import render_profile_pdf, render_profile_pdfs
-from reports.chart_export import default_chart_exporter
 from reports.content_key import content_key
-from reports.pdf import REPORT_VERSION, ProfileReport, render_coach_edition_pdf
 from reports.report_client import ReportServerClient
+from reports.report_model import (
+    REPORT_VERSION,
+    ProfileReport,
+    ReportDocument,
+    blank_questionnaire_document,
+    coach_edition_document,
+    team_document,
+    technical_note_document,
+)
 from services.db import db
 from services.filenames import file_name, numbered
 from services.followup.context import COACH, PERSON, report_followup
+from services.followup.teams import before_after
+from services.instruments import instrument_bank
 from services.models import ReportJob, Response, Workshop
 from services.reporting.store import report_store
-from services.research import norm_positions
+from services.research import norm_positions, norms_summary
 from services.responses import answers_of, instrument_of, profile_of
 from services.workshops import shared_responses, team_of
 
+# The app extension that names another maker of PDFs than the host's report server.
+PDF_MAKER = "pdf_maker"
 
-def chart_exporter():
-    return default_chart_exporter(current_app.config["CHART_TIMEOUT"])
+
+class PdfMaker(Protocol):
+    """What makes the PDFs: reports.report_client.ReportServerClient (the host's report server,
+    for web workers) or reports.batch.InProcessPdfs (this process: a report worker's, worker.py)."""
+
+    def profile_pdf(self, report: ProfileReport) -> bytes: ...
+
+    def profile_pdfs(self, reports: Iterable[ProfileReport]) -> Iterator[bytes]: ...
+
+    def document_pdf(self, document: ReportDocument) -> bytes: ...
 
 
 def report_server() -> ReportServerClient:
@@ -40,6 +60,18 @@ def report_server() -> ReportServerClient:
     return ReportServerClient(current_app.config["REPORT_SERVER_SOCKET"],
                               current_app.extensions["instrument_bank"].current.languages,
                               current_app.config["CHART_TIMEOUT"])
+
+
+def pdf_maker() -> PdfMaker:
+    """This app's maker of PDFs: the one it was given (app.extensions[PDF_MAKER]), else the
+    host's report server. A ChartExportError from either becomes the 503 page (web/errors.py);
+    a report server that cannot be reached twice, the "temporarily unavailable" page."""
+    return current_app.extensions.get(PDF_MAKER) or report_server()
+
+
+def render_profile_pdf(report: ProfileReport) -> bytes:
+    """One profile PDF, uncached (render_profile caches it; the deletion tests hold a render here)."""
+    return pdf_maker().profile_pdf(report)
 
 
 def taken_on(response: Response) -> date:
@@ -97,8 +129,7 @@ def render_profile(response: Response, language: str, audience: str = PERSON) ->
         return cached
     # A report worker (`make worker`) is a low-priority PDF process of its own and keeps its own
     # browser, so that several of them render side by side; web processes share the host's server.
-    server = None if current_app.config.get("RENDERING_IN_WORKER") else report_server()
-    pdf = render_profile_pdf(report, chart_exporter(), server)  # ChartExportError becomes a 503 page (errors.py)
+    pdf = render_profile_pdf(report)  # ChartExportError becomes a 503 page (errors.py)
     owner = response.token_hash
     store.put_pdf(owner, key, pdf, lambda: still_stored(owner))
     return pdf
@@ -113,10 +144,7 @@ def profile_pdfs(responses: Sequence[Response], language: str, audience: str = P
         report = profile_report(response, language, audience)
         key = cache_key(response, report, language, audience)
         entries.append((response, report, key, store.cached_pdf(response.token_hash, key)))
-    rendered = render_profile_pdfs(
-        (report for _, report, _, cached in entries if cached is None),
-        chart_exporter(), processes=current_app.config["REPORT_PROCESSES"],
-    )
+    rendered = pdf_maker().profile_pdfs(report for _, report, _, cached in entries if cached is None)
     for response, _, key, cached in entries:
         if cached is None:
             cached = next(rendered)
@@ -142,8 +170,30 @@ def coach_edition_pdf(workshop: Workshop, response: Response, language: str, tea
     profile = profile_of(response, language)
     team = team or team_of(workshop, language)[0]
     guide = coach_guide(profile, team.scales, team.included)
-    return render_coach_edition_pdf(profile, instrument_of(response), guide, name=response.respondent_name,
-                                    title=workshop.title, taken_on=taken_on(response), team_size=team.included)
+    return pdf_maker().document_pdf(coach_edition_document(
+        profile, instrument_of(response), guide, name=response.respondent_name,
+        title=workshop.title, taken_on=taken_on(response), team_size=team.included))
+
+
+def team_report_pdf(workshop: Workshop, language: str) -> bytes:
+    """The team report: the team's figures, in a named workshop the grid of shared profiles,
+    and in a follow-up session the comparison with the session before."""
+    summary, grid = team_of(workshop, language)
+    return pdf_maker().document_pdf(team_document(
+        summary, instrument_bank().current, language, title=workshop.title, held_on=workshop.held_on,
+        grid=grid if workshop.named else None, before_after=before_after(workshop, language, after=summary)))
+
+
+def blank_questionnaire_pdf(language: str) -> bytes:
+    """The current questionnaire to print and fill in by hand (paper mode)."""
+    return pdf_maker().document_pdf(blank_questionnaire_document(instrument_bank().current, language))
+
+
+def technical_note_pdf(analysis: Mapping[str, Any], instrument: Instrument, language: str) -> bytes:
+    """The measurement page for coaches as a PDF: the cached item analysis (the caller's, from
+    services.research.latest_item_analysis) and the norms."""
+    return pdf_maker().document_pdf(technical_note_document(
+        analysis, instrument, language, norms=norms_summary(instrument)))
 
 
 def _beat(job_id: int, **values) -> bool:

@@ -27,7 +27,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from sqlalchemy import update
 
-from reports.chart_export import ChartExportError
+from reports.chart_error import ChartExportError
 from services.db import db
 from services.models import ReportJob, Response, Workshop
 from services.reporting.production import run_zip_job

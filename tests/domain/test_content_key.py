@@ -9,7 +9,7 @@ import pytest
 from assessment import AnswerSet, load_instrument, score_answers
 from assessment.followup import Plan, PlanAction, Take, history
 from reports.content_key import content_key
-from reports.pdf import ProfileReport
+from reports.report_model import ProfileReport
 
 from ..support import QUESTIONS, varied_answers
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from assessment import AnswerSet, score_answers
 from assessment.bank import InstrumentBank
 from assessment.suggestions import suggested_steps
-from reports.pdf import ProfileReport, render_profile_pdf_in_process
+from reports.pdf import render_profile_pdf_in_process
+from reports.report_model import ProfileReport
 
 from ..support import QUESTIONS
 

@@ -18,15 +18,30 @@ from .browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     axe_violations,
+    browser_page,
     layout_problems,
     plot_area_width,
     tab_to,
 )
-from .coaches import create_workshop, join_and_complete, login, make_coach
+from .coaches import (
+    coach_with_workshop,
+    completed_person,
+    create_workshop,
+    join_and_complete,
+    login,
+    make_coach,
+)
 from .forms import CSRF, SHOWN, Respondent, checked_answers, csrf_of, page_fields
 from .live import TRANSPORT_ERRORS, HttpBrowser, LiveServer
 from .paths import MIGRATIONS, QUESTIONS, ROOT
-from .processes import LOWEST, SCHED_IDLE, command_of, descendants_of, thread_priorities
+from .processes import (
+    LOWEST,
+    SCHED_IDLE,
+    command_of,
+    descendants_of,
+    report_servers_on,
+    thread_priorities,
+)
 from .run_services import (
     SHARED_ENVIRONMENT,
     PostgresSchema,
@@ -53,7 +68,10 @@ __all__ = [
     "SHOWN",
     "TRANSPORT_ERRORS",
     "axe_violations",
+    "browser_page",
     "checked_answers",
+    "coach_with_workshop",
+    "completed_person",
     "command_of",
     "copy_bank",
     "create_workshop",
@@ -68,6 +86,7 @@ __all__ = [
     "make_coach",
     "page_fields",
     "plot_area_width",
+    "report_servers_on",
     "sqlalchemy_url",
     "tab_to",
     "thread_priorities",

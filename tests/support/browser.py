@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from axe_playwright_python.sync_playwright import Axe
 
 # --- Chromium (Debian's: Playwright cannot download its own here) -----------------
@@ -100,14 +102,19 @@ def plot_area_width(page, chart_selector: str = ".chart-area") -> tuple[float, f
     ))
 
 
-def log_in(page, url, email, password):
-    page.goto(url + "/coach/login?lang=en")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/coach/")
+@contextmanager
+def browser_page(browser, width: int = 1280, height: int = 800, **options):
+    """A page in a browser context of its own at width × height (`options`: new_context's, e.g.
+    accept_downloads, is_mobile), closed with its context when the block ends."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
-def log_in_with_language(page, base, email, password, language):
+
+def log_in(page, base, email, password, language="en"):
+    """A coach logs in through the login form, in `language`, and lands on My workshops."""
     page.goto(f"{base}/coach/login?lang={language}")
     page.fill("#email", email)
     page.fill("#password", password)

@@ -54,3 +54,9 @@ def command_of(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def report_servers_on(socket_path: str) -> list[int]:
+    """The report servers (reports/report_server.py) this process started on that socket."""
+    return [pid for pid in descendants_of(os.getpid())
+            if "reports.report_server" in command_of(pid) and socket_path in command_of(pid)]

@@ -9,7 +9,7 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from assessment import AnswerSet, score_answers
-from reports.pdf import ProfileReport
+from reports.report_model import ProfileReport
 
 from .answers import varied_answers
 

@@ -10,21 +10,17 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from reports.pdf import render_team_pdf
 from reports.spreadsheet import SheetRow, workshop_csv, workshop_xlsx
 from services.db import db
 from services.filenames import file_name
 from services.followup.context import COACH
-from services.followup.teams import (
-    before_after,
-)
 from services.instruments import instrument_bank
 from services.models import ReportJob, Workshop
 from services.reporting import queue as report_queue
 from services.reporting.production import (
-    chart_exporter,
     coach_edition_filename,
     coach_edition_pdf,
+    team_report_pdf,
 )
 from services.responses import answers_of, profile_of
 from services.workshops import (
@@ -55,12 +51,7 @@ from .blueprint import (
 def team_pdf(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     language = language_arg(workshop.language)
-    summary, grid = team_of(workshop, language)
-    pdf = render_team_pdf(
-        summary, instrument_bank().current, language, title=workshop.title,
-        held_on=workshop.held_on, grid=grid if workshop.named else None, exporter=chart_exporter(),
-        before_after=before_after(workshop, language, after=summary),
-    )
+    pdf = team_report_pdf(workshop, language)
     return pdf_download(pdf, file_name(language, "team", workshop.title, workshop.held_on.isoformat(), ext="pdf"))
 
 

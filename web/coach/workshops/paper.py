@@ -15,11 +15,11 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from assessment.answers import NOT_APPLICABLE
-from reports.pdf import render_blank_questionnaire_pdf
 from services.db import db
 from services.filenames import file_name
 from services.instruments import instrument_bank
 from services.models import Response, Workshop, grouped_paper_code
+from services.reporting.production import blank_questionnaire_pdf
 from services.responses import create_response, profile_of, save_answers
 from web.downloads import (
     pdf_download,
@@ -41,7 +41,7 @@ from .forms import PaperEntryForm
 def blank_questionnaire(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     language = language_arg(workshop.language)
-    pdf = render_blank_questionnaire_pdf(instrument_bank().current, language)
+    pdf = blank_questionnaire_pdf(language)
     return pdf_download(pdf, file_name(language, "questionnaire", workshop.title, ext="pdf"))
 
 
