@@ -18,7 +18,7 @@ new pool.
 
 Layout processes run at the lowest CPU priority (reports/cpu_priority.py): a process
 that lays a PDF out in one of them keeps its own GIL and the CPU for the
-work it does meanwhile (`render_profile_pdf`)."""
+work it does meanwhile (`profile_pdf_in_layout_process`)."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def layout_pool(processes: int) -> LayoutPool:
         return _pools.setdefault(processes, LayoutPool(processes))
 
 
-def render_profile_pdf(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
+def profile_pdf_in_layout_process(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
     """One PDF, as reports.pdf.render_profile_pdf_in_process makes it, but made whole in a
     layout process at the lowest CPU priority (a report worker's; a web worker asks the
     host's report server instead, reports/report_client.py): its charts by that process's own
@@ -265,7 +265,7 @@ class InProcessPdfs:
         self.processes = processes
 
     def profile_pdf(self, report: ProfileReport) -> bytes:
-        return render_profile_pdf(report, default_chart_exporter(self.chart_timeout))
+        return profile_pdf_in_layout_process(report, default_chart_exporter(self.chart_timeout))
 
     def profile_pdfs(self, reports: Iterable[ProfileReport]) -> Iterator[bytes]:
         return render_profile_pdfs(reports, default_chart_exporter(self.chart_timeout), processes=self.processes)

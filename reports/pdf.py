@@ -54,7 +54,7 @@ def lay_out_profile_pdf(report: ProfileReport, chart_images: Mapping[str, str]) 
 
 def render_profile_pdf_in_process(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
     """One PDF made whole in this thread (charts, then layout). A report worker uses
-    reports.batch.render_profile_pdf instead, which keeps the layout off its threads."""
+    reports.batch.profile_pdf_in_layout_process instead, which keeps the layout off its threads."""
     return lay_out_profile_pdf(report, profile_chart_images_of(report, exporter))
 
 

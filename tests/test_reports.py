@@ -291,7 +291,7 @@ def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority
     monkeypatch.setattr(pdf, "_write_pdf", lambda *a, **k: pytest.fail("laid out in the web process"))
     monkeypatch.setattr(batch, "profile_chart_images_of", lambda *a, **k: pytest.fail("charts made in the web process"))
     exported_here = default_chart_exporter().exported
-    assert batch.render_profile_pdf(report) == expected
+    assert batch.profile_pdf_in_layout_process(report) == expected
     assert default_chart_exporter().exported == exported_here
     pids = pool.process_pids()
     assert pids and set(thread_priorities(pids).values()) == {LOWEST}
@@ -525,7 +525,7 @@ def test_an_unreachable_report_server_gives_the_busy_page_and_no_pdf_is_made_her
 
     monkeypatch.setattr(report_client.ReportServerClient, "_connect", unreachable)
     monkeypatch.setattr(pdf, "_write_pdf", lambda *a, **k: pytest.fail("laid out in the web process"))
-    monkeypatch.setattr(batch, "render_profile_pdf", lambda *a, **k: pytest.fail("made in the web process"))
+    monkeypatch.setattr(batch, "profile_pdf_in_layout_process", lambda *a, **k: pytest.fail("made in the web process"))
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
     reply = respondent.client.get(respondent.url("/profile.pdf"))
