@@ -9,7 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from assessment import InstrumentError
-from cli.responses import checked_language, fail, read_text
+from cli.errors import fail
+from cli.responses import checked_language, read_text
 from services.imports import ImportError_, import_rows, read_import
 from services.instruments import instrument_bank
 from services.research import (
