@@ -87,7 +87,7 @@ def _deliver(app: Flask, email: str, language: str) -> str | None:
             return "no such account"
         try:
             return send_reset(coach.id, language)
-        except Exception as exc:  # noqa: BLE001 - a background thread: log, never raise into nothing
+        except Exception as exc:  # a background thread: log, never raise into nothing
             db.session.rollback()
             log.warning("password reset mail for coach #%s not sent: %s", coach.id, type(exc).__name__)
             return type(exc).__name__
