@@ -166,7 +166,7 @@ def simulate_command(n: int, seed: int, seeds: int, version: str | None, model: 
     """Simulate honest and careless respondents, score them with the real engine, print note rates,
     reliability and band agreement."""
     # The simulation (numpy draws, and scipy through assessment/psychometrics.py: ~0.7 s and ~30 MiB)
-    # only for this command: every flask command and web process imports this module to register it.
+    # only when it runs: `flask simulate --help` imports this module too (cli/__init__.py).
     from assessment.simulation.calibration import calibrate, impression_management_roc
     from assessment.simulation.run import simulate
     from assessment.simulation.seeds import over_seeds

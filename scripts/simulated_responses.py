@@ -1,5 +1,5 @@
 """Write simulated completed responses as JSON Lines for `flask import-responses`:
-respondents from the simulation model of assessment/simulation.py (mostly honest,
+respondents from the simulation models of assessment/simulation/ (mostly honest,
 a few careless types), half in Swedish, all consenting, with external ids, each
 marked "simulated": imported, they count in nothing people are shown
 (`flask item-analysis --simulated` analyses them on their own).

@@ -257,7 +257,7 @@ def ticks(token: str):
 
 @bp.route("/reminder/confirm/<token>", methods=["GET", "POST"])
 def confirm_reminder(token: str):
-    """The link in the confirmation e-mail (web/reminders.py CONFIRM_PATH). Opening it shows a
+    """The link in the confirmation e-mail (services/followup/reminders.py CONFIRM_PATH). Opening it shows a
     button; only the POST confirms, so a mail scanner that opens links confirms nothing."""
     reminder = confirmations.find(Reminder, token)
     if reminder is None:
