@@ -27,12 +27,7 @@ from sqlalchemy import delete, or_, select, update
 from assessment.completion_time import typical_minutes
 from services.db import db
 from services.followup import confirmations, reminder_mail
-from services.followup.mail import (  # noqa: F401  (MailConfigError: callers' import)
-    MailConfigError,
-    SmtpSettings,
-    quitting,
-    refused_for_good,
-)
+from services.followup.mail import SmtpSettings, quitting, refused_for_good
 from services.followup.plans import as_plan
 from services.followup.reminder_mail import ReminderContent
 from services.instruments import instrument_bank
