@@ -59,7 +59,8 @@ def configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # the same socket shares its one chart browser. Started on first use.
         REPORT_SERVER_SOCKET=os.environ.get("REPORT_SERVER_SOCKET") or str(instance / "report-server" / "socket"),
         # Processes laying out a batch (a workshop ZIP). 1 keeps a batch on one core,
-        # so a ZIP made during a workshop leaves the other core to the participants.
+        # so a ZIP made during a workshop leaves the other core to the participants
+        # (docs/decisions/0008-one-report-process-for-a-workshop-zip.md).
         REPORT_PROCESSES=_whole_number("REPORT_PROCESSES", 1, minimum=1),
         REDIS_URL=os.environ.get("REDIS_URL"),
         # With a report queue: how long a download waits before answering "being prepared".

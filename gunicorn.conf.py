@@ -28,7 +28,7 @@ def when_ready(server):
     for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("pdf/")):
         try:
             app.jinja_env.get_template(name)
-        except Exception as exc:  # noqa: BLE001 - compiled on first use instead, as without this
+        except Exception as exc:  # compiled on first use instead, as without this
             server.log.warning("template %s not compiled before forking: %s", name, exc)
     warm_up(app.extensions["instrument_bank"].current)
     dummy_hash()  # so that no worker's first unknown-e-mail login takes longer than a known one's
@@ -64,5 +64,5 @@ def post_worker_init(worker):
 def _start_quietly(server, log):
     try:
         server.start()
-    except Exception as exc:  # noqa: BLE001 - the first PDF asked for starts it (or answers 503)
+    except Exception as exc:  # the first PDF asked for starts it (or answers 503)
         log.warning("the report server did not start: %s", exc)

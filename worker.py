@@ -64,7 +64,6 @@ def send_reminders_job() -> dict:
         return send_todays_reminders()
 
 
-
 def send_confirmation_job(response_id: int) -> bool:
     """One reminder address's confirmation e-mail (queued by the plan page); by id, never the address."""
     with worker_app().app_context():

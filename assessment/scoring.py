@@ -87,7 +87,7 @@ def near_boundary_for(band: str, probabilities: dict[str, float]) -> tuple[str, 
     other = max(neighbours, key=lambda b: probabilities[b])
     if probabilities[other] < NEAR_BOUNDARY_PROBABILITY:
         return None
-    return tuple(sorted((band, other), key=BAND_IDS.index))  # type: ignore[return-value]
+    return tuple(sorted((band, other), key=BAND_IDS.index))  # type: ignore[return-value]  # two items: a pair
 
 
 def score_scale(

@@ -111,7 +111,8 @@ class TeamRelease:
 
 
 def release_due(new_completions: int, min_group: int) -> bool:
-    """Anonymous: a new release once `min_group` have completed since the last one."""
+    """Anonymous: a new release once `min_group` have completed since the last one
+    (docs/decisions/0011-anonymous-team-results-in-release-steps.md)."""
     return new_completions >= min_group
 
 

@@ -2,7 +2,9 @@
 group: responses (instrument, score), reports (report), purge, research (import-responses,
 item-analysis, freeze-norms, accept-evidence), simulate, accounts (create-coach), workshops
 (demo-workshop), followup (send-reminders), database (db: Flask-Migrate's). The command
-modules import no views and do not import each other's registration.
+modules import no views and do not import each other's registration. A command stops on an
+error with cli/errors.py's `fail(message, status)`: one "Error: ..." line on standard error,
+status 2 for bad input, 1 when the work itself failed.
 
 A command's module is imported when that command runs or shows its own help, not when the
 app is built: every `flask` command and every web process builds the app, and importing all

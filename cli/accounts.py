@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from cli.errors import fail
 from services.accounts import checked_email, create_coach, find_coach
 from services.password_strength import password_problem
 
@@ -19,11 +20,9 @@ def create_coach_command(email: str, password_stdin: bool):
     try:
         email = checked_email(email)
     except ValueError as exc:
-        click.echo(f"Error: {email!r} is not an e-mail address: {exc}", err=True)
-        sys.exit(2)
+        fail(f"{email!r} is not an e-mail address: {exc}")
     if find_coach(email):
-        click.echo(f"Error: a coach with e-mail {email} exists already", err=True)
-        sys.exit(2)
+        fail(f"a coach with e-mail {email} exists already")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -31,7 +30,6 @@ def create_coach_command(email: str, password_stdin: bool):
     with current_app.test_request_context():  # the shared messages, in English
         problem = password_problem(password, email=email)
     if problem:
-        click.echo(f"Error: {problem}", err=True)
-        sys.exit(2)
+        fail(f"{problem}")
     create_coach(email, password)
     click.echo(f"Created coach {email}")

@@ -8,6 +8,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
+from cli.errors import fail
 from services.followup.mail import MailConfigError
 from services.followup.reminders import send_due_reminders, today_where_people_are
 
@@ -23,13 +24,11 @@ def send_reminders_command(as_of: str | None):
         try:
             day = date.fromisoformat(as_of)
         except ValueError:
-            click.echo(f"Error: --as-of {as_of!r} is not a date like 2027-01-31", err=True)
-            sys.exit(2)
+            fail(f"--as-of {as_of!r} is not a date like 2027-01-31")
     try:
         outcome = send_due_reminders(day)
     except MailConfigError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        fail(f"{exc}")
     click.echo(f"Sent {len(outcome.sent)} reminder{'s' if len(outcome.sent) != 1 else ''} due by {day.isoformat()}.")
     if outcome.confirmations:
         count = len(outcome.confirmations)

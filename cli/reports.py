@@ -14,7 +14,8 @@ import click
 from flask.cli import with_appcontext
 
 from assessment import score_answers
-from cli.responses import checked_language, fail, read_answers
+from cli.errors import fail
+from cli.responses import checked_language, read_answers
 from reports.batch import render_profile_pdfs
 from reports.chart_error import ChartExportError
 from reports.report_model import ProfileReport

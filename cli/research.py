@@ -9,7 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from assessment import InstrumentError
-from cli.responses import checked_language, fail, read_text
+from cli.errors import fail
+from cli.responses import checked_language, read_text
 from services.imports import ImportError_, import_rows, read_import
 from services.instruments import instrument_bank
 from services.research import (
@@ -151,7 +152,7 @@ def item_analysis_command(version: str | None, language: str | None, as_json: bo
     """Reliability and item statistics from consenting, completed responses; the
     result is also cached for the measurement page and the score intervals."""
     # scipy (through services.item_analysis: ~0.7 s of start-up, ~30 MiB) only for this command:
-    # every flask command and web process imports this module to register it.
+    # import-responses, freeze-norms and accept-evidence live in this module too.
     from services.item_analysis import run_item_analysis
 
     instrument = _instrument(version)

@@ -6,19 +6,14 @@ theirs alone."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from assessment import AnswersError, parse_answers, score_answers
+from cli.errors import fail
 from services.instruments import instrument_bank
-
-
-def fail(message: str, status: int = 2):
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(status)
 
 
 def checked_language(instrument, language: str | None, option: str) -> str | None:

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 
 from assessment.instrument import InstrumentError
 from assessment.simulation.models import CALIBRATION_MODELS, HELD_OUT_MODELS, MODELS
+from cli.errors import fail
 from services.instruments import instrument_bank
 
 
@@ -165,7 +166,7 @@ def simulate_command(n: int, seed: int, seeds: int, version: str | None, model: 
     """Simulate honest and careless respondents, score them with the real engine, print note rates,
     reliability and band agreement."""
     # The simulation (numpy draws, and scipy through assessment/psychometrics.py: ~0.7 s and ~30 MiB)
-    # only for this command: every flask command and web process imports this module to register it.
+    # only when it runs: `flask simulate --help` imports this module too (cli/__init__.py).
     from assessment.simulation.calibration import calibrate, impression_management_roc
     from assessment.simulation.run import simulate
     from assessment.simulation.seeds import over_seeds
@@ -176,13 +177,13 @@ def simulate_command(n: int, seed: int, seeds: int, version: str | None, model: 
         try:
             instrument = bank.get(instrument.id, version.removeprefix("v"))
         except InstrumentError as exc:
-            raise click.UsageError(f"{exc}; versions: {', '.join(v for _, v in bank.instruments)}") from None
+            fail(f"{exc}; versions: {', '.join(v for _, v in bank.instruments)}")
     if im_roc:
         names = [*CALIBRATION_MODELS, *HELD_OUT_MODELS] if all_models else [model]
         try:
             results = [impression_management_roc(instrument, n=n, seed=seed, seeds=seeds, model=MODELS[m]) for m in names]
         except ValueError as exc:
-            raise click.UsageError(str(exc)) from None
+            fail(str(exc))
         if as_json:
             click.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2))
         else:

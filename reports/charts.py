@@ -30,7 +30,7 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     cost 36 ms of a 52 ms profile page
     (docs/decisions/0005-charts-built-from-plain-dicts.md); built from dicts it
     takes under 1 ms. `_validate` is plotly's own (private) switch, so plotly stays
-    pinned (requirements.txt); tests/test_charts.py rebuilds every chart with
+    pinned (requirements.txt); tests/domain/test_charts.py rebuilds every chart with
     validation on, so a misspelt property still fails there, and fails if the
     switch stops working."""
     return go.Figure({"data": data, "layout": {"template": _template(tuple(sorted({t.get("type", "scatter") for t in data}))), **layout}},
@@ -50,7 +50,7 @@ def _template(trace_types: tuple[str, ...]) -> dict:
     return {**template, "data": data} if data else template  # as plotly's validation leaves it
 
 
-# Tests switch validation on (tests/test_charts.py); pages and PDFs never pay for it.
+# Tests switch validation on (tests/domain/test_charts.py); pages and PDFs never pay for it.
 VALIDATE = False
 
 

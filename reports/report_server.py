@@ -74,7 +74,7 @@ class _Server:
                 return
             try:
                 connection.send(("ok", request(self, *args)))
-            except Exception as exc:  # noqa: BLE001 - raised again in the asking process
+            except Exception as exc:  # raised again in the asking process
                 connection.send(("error", _passed_on(exc)))
         except (EOFError, OSError):
             pass  # the asking process went away

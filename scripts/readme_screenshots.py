@@ -10,15 +10,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, when run as a script
 
-from flask_migrate import upgrade  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
 
-from app import create_app  # noqa: E402
-from cli.database import enable_migrations  # noqa: E402
-from tests.support import (  # noqa: E402
+from app import create_app
+from cli.database import enable_migrations
+from tests.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LiveServer,
@@ -29,6 +28,8 @@ from tests.support import (  # noqa: E402
     make_coach,
     varied_answers,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:

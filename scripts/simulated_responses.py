@@ -1,5 +1,5 @@
 """Write simulated completed responses as JSON Lines for `flask import-responses`:
-respondents from the simulation model of assessment/simulation.py (mostly honest,
+respondents from the simulation models of assessment/simulation/ (mostly honest,
 a few careless types), half in Swedish, all consenting, with external ids, each
 marked "simulated": imported, they count in nothing people are shown
 (`flask item-analysis --simulated` analyses them on their own).
@@ -19,10 +19,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessment.bank import InstrumentBank  # noqa: E402
-from assessment.simulation.models import MODELS  # noqa: E402
-from assessment.simulation.population import Population  # noqa: E402
-from assessment.simulation.respondents import RESPONDENT_TYPES, USES_NOT_APPLICABLE  # noqa: E402
+from assessment.bank import InstrumentBank
+from assessment.simulation.models import MODELS
+from assessment.simulation.population import Population
+from assessment.simulation.respondents import RESPONDENT_TYPES, USES_NOT_APPLICABLE
 
 # Share of each respondent type in the written file.
 MIX = {"honest": 0.88, "uniform_random": 0.03, "straight_lining": 0.03, "rushed": 0.03, "acquiescent": 0.03}

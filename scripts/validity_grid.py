@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, when run as a script
 
-from assessment.loader import load_instrument  # noqa: E402
-from assessment.simulation.calibration import _indices  # noqa: E402
-from assessment.simulation.models import CALIBRATION_MODELS, HELD_OUT_MODELS, MODELS  # noqa: E402
-from assessment.simulation.run import ITEM_DRAWS  # noqa: E402
+from assessment.loader import load_instrument
+from assessment.simulation.calibration import _indices
+from assessment.simulation.models import CALIBRATION_MODELS, HELD_OUT_MODELS, MODELS
+from assessment.simulation.run import ITEM_DRAWS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TYPES = ("honest", "uniform_random", "straight_lining", "straight_lining_noisy", "random_last_pages", "faking_good")
 GRID = {

@@ -81,7 +81,7 @@ def parse_line(instrument: Instrument, number: int, text: str, now: datetime) ->
         return _parse_line(instrument, number, text, now)
     except ImportError_:
         raise
-    except Exception as exc:  # noqa: BLE001 - a hostile line gets its one line, never a traceback
+    except Exception as exc:  # a hostile line gets its one line, never a traceback
         raise ImportError_(f"line {number}: cannot be read ({type(exc).__name__})") from None
 
 

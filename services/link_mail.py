@@ -28,7 +28,7 @@ from services.db import db
 from services.followup import confirmations
 from services.followup.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
-from services.models import LinkMail, Response, hash_token
+from services.models import LinkMail, Response, hash_token, utcnow
 
 # The confirmation link's path (web/questionnaire/views.py confirm_link_mail); a test checks it.
 CONFIRM_PATH = "/link-mail/confirm/{token}"
@@ -112,7 +112,7 @@ def link_message(row: LinkMail, *, sender: str, link: str) -> EmailMessage:
     mail["Subject"] = _("Your private link to Snubbeltråd")
     mail["From"] = sender
     mail["To"] = checked_address(row.email)
-    mail["Date"] = format_datetime(confirmations.now())
+    mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     mail["Content-Language"] = row.language
     mail.set_content("\n\n".join([

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -31,7 +31,7 @@ from services.accounts import end_all_sessions, find_coach
 from services.db import db
 from services.followup.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
-from services.models import Coach, CoachPasswordReset, hash_token, new_token
+from services.models import Coach, CoachPasswordReset, hash_token, new_token, utcnow
 from services.passwords import hash_password
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,9 @@ SMTP_TIMEOUT = 20
 _executor: ThreadPoolExecutor | None = None
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def made_after(moment: datetime | None = None) -> datetime:
     """Links made before this no longer work."""
-    return (moment or now()) - timedelta(minutes=RESET_MINUTES)
+    return (moment or utcnow()) - timedelta(minutes=RESET_MINUTES)
 
 
 def reset_by_mail_possible() -> bool:
@@ -87,7 +83,7 @@ def _deliver(app: Flask, email: str, language: str) -> str | None:
             return "no such account"
         try:
             return send_reset(coach.id, language)
-        except Exception as exc:  # noqa: BLE001 - a background thread: log, never raise into nothing
+        except Exception as exc:  # a background thread: log, never raise into nothing
             db.session.rollback()
             log.warning("password reset mail for coach #%s not sent: %s", coach.id, type(exc).__name__)
             return type(exc).__name__
@@ -103,7 +99,7 @@ def send_reset(coach_id: int, language: str, smtp: smtplib.SMTP | None = None) -
     token = new_token()
     db.session.execute(delete(CoachPasswordReset).where(
         (CoachPasswordReset.coach_id == coach.id) | (CoachPasswordReset.created_at < made_after())))
-    db.session.add(CoachPasswordReset(coach_id=coach.id, token_hash=hash_token(token), created_at=now()))
+    db.session.add(CoachPasswordReset(coach_id=coach.id, token_hash=hash_token(token), created_at=utcnow()))
     try:
         mail = reset_message(coach.email, language=language, sender=settings.sender,
                              reset_url=settings.public_url + RESET_PATH.format(token=token))
@@ -128,7 +124,7 @@ def reset_message(address: str, *, language: str, sender: str, reset_url: str) -
     mail["Subject"] = _("Choose a new password for Snubbeltråd")
     mail["From"] = sender
     mail["To"] = checked_address(address)
-    mail["Date"] = format_datetime(now())
+    mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     mail["Content-Language"] = language
     mail.set_content("\n\n".join([

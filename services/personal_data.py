@@ -105,7 +105,7 @@ def _forget_outside_database(owners: list[Owner], zip_job_ids: Iterable[int]) ->
     for place in PLACES:
         try:
             place.forget(owners)
-        except Exception:  # noqa: BLE001 - one place failing must not keep the others
+        except Exception:  # one place failing must not keep the others
             log.exception("could not delete personal data from %s; `flask purge` retries", place.name)
 
 
@@ -202,6 +202,6 @@ def purge(now: datetime | None = None) -> PurgeResult:
         if place.sweep is not None:
             try:
                 result.orphans[place.name] = place.sweep(existing)
-            except Exception as exc:  # noqa: BLE001 - e.g. Redis down: report it, sweep the rest
+            except Exception as exc:  # e.g. Redis down: report it, sweep the rest
                 log.warning("could not sweep %s: %s", place.name, exc)
     return result

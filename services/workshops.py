@@ -168,7 +168,8 @@ def team_of(workshop: Workshop, language: str) -> tuple[TeamSummary, list[GridRo
 
 
 def _current_release(workshop: Workshop, min_group: int) -> TeamRelease | None:
-    """The stored snapshot, replaced by a new one once min_group have completed since."""
+    """The stored snapshot, replaced by a new one once min_group have completed since
+    (docs/decisions/0011-anonymous-team-results-in-release-steps.md)."""
     since = workshop.team_released_through
     new = db.session.scalar(
         select(func.count(Response.id)).where(

@@ -40,7 +40,7 @@ def event_of(google_url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(google_url).query).items()}
 
 
-def test_the_ics_and_the_web_calendars_carry_one_limited_retake_link_and_no_private_link(app, done):  # noqa: F811
+def test_the_ics_and_the_web_calendars_carry_one_limited_retake_link_and_no_private_link(app, done):
     make_plan(done, follow_up="90")
     due = on_a_weekday(date.today() + timedelta(days=90))
     last_day = due + timedelta(days=app.config["RETAKE_LINK_DAYS"] - 1)
@@ -80,7 +80,7 @@ def test_the_ics_and_the_web_calendars_carry_one_limited_retake_link_and_no_priv
     assert started.status_code == 302 and "/page/1" in started.location and done.token not in started.location
 
 
-def test_the_calendar_link_works_on_the_follow_up_day_and_retake_link_days_after(app, done):  # noqa: F811
+def test_the_calendar_link_works_on_the_follow_up_day_and_retake_link_days_after(app, done):
     """A link made today with a reminder's 30 days would be dead on a 60- or 90-day follow-up."""
     make_plan(done, follow_up="90")
     due = on_a_weekday(date.today() + timedelta(days=90))
@@ -100,7 +100,7 @@ def test_the_calendar_link_works_on_the_follow_up_day_and_retake_link_days_after
         assert db.session.scalar(select(func.count()).select_from(RetakeLink)) == 1
 
 
-def test_a_new_follow_up_date_gives_a_new_link_and_no_plan_no_links(app, done):  # noqa: F811
+def test_a_new_follow_up_date_gives_a_new_link_and_no_plan_no_links(app, done):
     assert 'class="web-calendars"' not in done.client.get(done.url("/profile")).text
     make_plan(done, follow_up="14")
     first = set(RETAKE.findall(_ics(done).replace(b"\r\n ", b"").decode()))

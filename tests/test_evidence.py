@@ -19,9 +19,9 @@ from services.db import db
 from services.models import NormTable, Response
 from services.responses import profile_of
 
-from .simulated import straight_liner, unflagged_answers
 from .support import Respondent, login, make_coach, varied_answers
 from .support.research import analyse, import_simulated, jsonl, write
+from .support.simulated import straight_liner, unflagged_answers
 
 
 def reliability_notes(html):

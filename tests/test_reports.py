@@ -458,7 +458,7 @@ def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
     def export_batch():
         try:
             result["svgs"] = exporter.svgs([figure] * 30)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below, with its reason
+        except Exception as exc:  # reported by the assertion below, with its reason
             result["error"] = repr(exc)
 
     batch = threading.Thread(target=export_batch)

@@ -21,7 +21,6 @@ from services.research import (
     data_reliabilities,
 )
 
-from .simulated import simulated_answers, straight_liner, unflagged_answers
 from .support import (
     MIGRATIONS,
     ROOT,
@@ -34,6 +33,7 @@ from .support import (
     varied_answers,
 )
 from .support.research import jsonl, write
+from .support.simulated import simulated_answers, straight_liner, unflagged_answers
 
 
 def responses_count(app):

@@ -64,7 +64,8 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
 def render_slot():
     """One of RENDER_SLOTS machine-wide places to render a PDF in a web
     process (a lock file each, shared by all gunicorn workers), so that PDFs
-    never take more than that many cores from the questionnaire pages."""
+    never take more than that many cores from the questionnaire pages
+    (docs/decisions/0007-one-render-slot-and-cheap-polls.md)."""
     folder = Path(current_app.instance_path) / "render-slots"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for number in range(current_app.config["RENDER_SLOTS"]):

@@ -20,7 +20,7 @@ def _forget_the_database() -> None:
     visitor, so that rendering it does not load the coach again."""
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the database may be what failed
+    except Exception:  # the database may be what failed
         pass
     g._login_user = login_manager.anonymous_user()
 

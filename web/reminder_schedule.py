@@ -2,5 +2,4 @@
 before the layers move names web.reminder_schedule.send_reminders_job. Remove after
 the next release."""
 
-from services.followup.schedule import RemindersNotSent  # noqa: F401  (the old home of the exception)
 from worker import send_reminders_job  # noqa: F401  (the old dotted path of queued jobs)

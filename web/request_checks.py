@@ -16,7 +16,7 @@ MAX_ID = 2**31 - 1
 class IdConverter(IntegerConverter):
     """`<int:…>` in every route: 0 … 2^31−1; anything larger is no page (404)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 - Werkzeug's names
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # Werkzeug's names
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max if max is not None else MAX_ID, signed=signed)
 
 

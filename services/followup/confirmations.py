@@ -13,7 +13,7 @@ Any row with the ConfirmableAddress columns (services/models.py) uses this: remi
 from __future__ import annotations
 
 import smtplib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Callable
@@ -22,7 +22,7 @@ from reports.i18n import translations
 from services.db import db
 from services.followup.mail import send_mail
 from services.mail_addresses import AddressError, checked_address
-from services.models import ConfirmableAddress, hash_token, new_token
+from services.models import ConfirmableAddress, hash_token, new_token, utcnow
 
 CONFIRM_DAYS = 7
 # New addresses one plan may have confirmation e-mails sent to.
@@ -32,13 +32,9 @@ INLINE_SMTP_TIMEOUT = 10
 ADDRESS_FAILS = "the address fails the address check"
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def given_before(moment: datetime | None = None) -> datetime:
     """Unconfirmed addresses given before this are expired: their link no longer works, purge deletes them."""
-    return (moment or now()) - timedelta(days=CONFIRM_DAYS)
+    return (moment or utcnow()) - timedelta(days=CONFIRM_DAYS)
 
 
 def expires_on(row: ConfirmableAddress):
@@ -55,7 +51,7 @@ def set_address(row: ConfirmableAddress, address: str) -> bool:
     if row.email == address and row.given_at is not None:
         return False
     row.email = address
-    row.given_at = now()
+    row.given_at = utcnow()
     row.confirmed_at = None
     row.confirm_sent_at = None
     row.confirm_token_hash = None
@@ -79,7 +75,7 @@ def find(model: type[ConfirmableAddress], token: str) -> ConfirmableAddress | No
 
 
 def confirm(row: ConfirmableAddress) -> None:
-    row.confirmed_at = now()
+    row.confirmed_at = utcnow()
     row.confirm_token_hash = None  # used once
 
 
@@ -101,7 +97,7 @@ def message(row: ConfirmableAddress, *, language: str, sender: str, confirm_url:
         asked = _("Someone, probably you, asked Snubbeltråd to send one follow-up reminder to this address.")
     mail["From"] = sender
     mail["To"] = address
-    mail["Date"] = format_datetime(now())
+    mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     mail["Content-Language"] = language
     mail.set_content("\n\n".join([
@@ -127,7 +123,7 @@ def send(row: ConfirmableAddress, *, language: str, settings, path: str, smtp: s
     if with_token is not None:
         with_token(token)
     row.confirm_token_hash = hash_token(token)
-    row.confirm_sent_at = now()
+    row.confirm_sent_at = utcnow()
     db.session.flush()
     try:
         send_mail(settings, mail, timeout=INLINE_SMTP_TIMEOUT, smtp=smtp)

@@ -72,7 +72,7 @@ class SmtpSettings:
 
     def connect(self, timeout: float = SMTP_TIMEOUT) -> smtplib.SMTP:
         if self.security == CONSOLE:
-            return ConsoleMail()  # type: ignore[return-value]
+            return ConsoleMail()  # type: ignore[return-value]  # duck-typed: the SMTP methods the senders call
         context = ssl.create_default_context(cafile=self.ca_file)
         if self.security == "ssl":
             smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=timeout, context=context)

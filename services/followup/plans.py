@@ -92,5 +92,5 @@ def tick(response: Response, done: dict[int, bool]) -> None:
 
 def _changed(response: Response) -> None:
     # A plan or a tick is the person's change too: retention ("at most N days
-    # after your last change", web/personal_data.purge) counts from it.
+    # after your last change", services/personal_data.purge) counts from it.
     response.updated_at = utcnow()

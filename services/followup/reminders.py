@@ -27,12 +27,7 @@ from sqlalchemy import delete, or_, select, update
 from assessment.completion_time import typical_minutes
 from services.db import db
 from services.followup import confirmations, reminder_mail
-from services.followup.mail import (  # noqa: F401  (MailConfigError: callers' import)
-    MailConfigError,
-    SmtpSettings,
-    quitting,
-    refused_for_good,
-)
+from services.followup.mail import SmtpSettings, quitting, refused_for_good
 from services.followup.plans import as_plan
 from services.followup.reminder_mail import ReminderContent
 from services.instruments import instrument_bank
@@ -164,7 +159,7 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
         for response_id in unconfirmed:  # e.g. the mail server was down when the address was given
             try:
                 why = send_confirmation(response_id, settings, smtp)
-            except Exception as exc:  # noqa: BLE001 - one address must never stop the others
+            except Exception as exc:  # one address must never stop the others
                 db.session.rollback()
                 why = f"could not build or send the confirmation ({type(exc).__name__})"
             if why is None:
@@ -176,7 +171,7 @@ def send_due_reminders(as_of: date, settings: SmtpSettings | None = None) -> Out
                 continue  # another run has it, or it was deleted meanwhile
             try:
                 failure = _send_one(smtp, response_id, run, settings)
-            except Exception as exc:  # noqa: BLE001 - one reminder must never stop the others
+            except Exception as exc:  # one reminder must never stop the others
                 failure = _give_up(response_id, run, f"could not build or send the message ({type(exc).__name__})"), "dropped"
             if failure is None:
                 outcome.sent.append(response_id)

@@ -4,7 +4,7 @@ PostgreSQL schema and Redis), app (an app on a test's own instance and this run'
 database), forms (driving forms as a browser does), answers (answer sets and item
 banks), coaches (coaches, workshops and participants), live (a live server and a
 plain HTTP browser), browser (Chromium, axe-core, layout), processes (/proc), and
-the helpers several test modules share: followup, mail, jobs, research, workshops
+the helpers several test modules share: followup, mail, jobs, research, simulated, workshops
 (imported from their module, e.g. `from .support.followup import make_plan`).
 Fixtures live in conftest.py; everything here is plain functions and classes.
 

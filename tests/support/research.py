@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ..simulated import unflagged_answers
+from .simulated import unflagged_answers
 
 
 def jsonl(answer_sets, *, consent=True, prefix="s", start=0, completed_at="2026-11-02T10:00:00Z"):

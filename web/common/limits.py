@@ -62,7 +62,7 @@ def link_attempts_left() -> bool:
         return True
     try:
         return all(limiter.limiter.test(item, "follow-up-link-failures", get_remote_address()) for item in _link_limits())
-    except Exception:  # noqa: BLE001 - the limit store is down: as for every other limit, let it pass
+    except Exception:  # the limit store is down: as for every other limit, let it pass
         return True
 
 
@@ -72,5 +72,5 @@ def note_link_failure() -> None:
     try:
         for item in _link_limits():
             limiter.limiter.hit(item, "follow-up-link-failures", get_remote_address())
-    except Exception:  # noqa: BLE001
+    except Exception:  # the limit store is down: the failure goes uncounted, as other limits let it pass
         pass

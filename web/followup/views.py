@@ -82,11 +82,11 @@ def deliver_confirmation(response_id: int) -> None:
         try:
             queue.enqueue(CONFIRMATION_JOB, response_id, job_timeout=60, result_ttl=0, failure_ttl=86400)
             return
-        except Exception as exc:  # noqa: BLE001 - Redis down: send it here instead
+        except Exception as exc:  # Redis down: send it here instead
             current_app.logger.warning("could not queue a confirmation e-mail: %s", type(exc).__name__)
     try:
         why = send_confirmation(response_id)
-    except Exception as exc:  # noqa: BLE001 - the plan is saved; the next send-reminders run retries
+    except Exception as exc:  # the plan is saved; the next send-reminders run retries
         db.session.rollback()
         why = f"could not build or send it ({type(exc).__name__})"
     if why is not None:
@@ -257,7 +257,7 @@ def ticks(token: str):
 
 @bp.route("/reminder/confirm/<token>", methods=["GET", "POST"])
 def confirm_reminder(token: str):
-    """The link in the confirmation e-mail (web/reminders.py CONFIRM_PATH). Opening it shows a
+    """The link in the confirmation e-mail (services/followup/reminders.py CONFIRM_PATH). Opening it shows a
     button; only the POST confirms, so a mail scanner that opens links confirms nothing."""
     reminder = confirmations.find(Reminder, token)
     if reminder is None:
