@@ -229,7 +229,7 @@ def serve_footprint(pdfs: int) -> dict:
         def person(seed):
             try:
                 seconds.append(one_person_pdf(base, seed))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(repr(exc))
 
         people = [threading.Thread(target=person, args=(seed,)) for seed in range(pdfs)]

@@ -89,7 +89,7 @@ class LayoutPool:
             # Each submit starts one more layout process until there are `processes`.
             for started in [executor.submit(_process_is_up) for _ in range(self.processes)]:
                 started.result(LAYOUT_TIMEOUT)
-        except Exception as exc:  # noqa: BLE001 - the batch goes on in this process
+        except Exception as exc:  # the batch goes on in this process
             log.warning("the layout pool did not start (%s); laying out in this process", exc)
             self.discard()
             self._settled.set()
@@ -182,7 +182,7 @@ def batch_chart_exporter() -> ChartExporter:
 def _start_browser(exporter: ChartExporter) -> None:
     try:
         exporter.svgs([])
-    except Exception:  # noqa: BLE001 - the first export meets the same failure and reports it
+    except Exception:  # the first export meets the same failure and reports it
         log.debug("the chart browser did not start ahead of the first export", exc_info=True)
 
 
