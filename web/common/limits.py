@@ -11,7 +11,7 @@ RENDER_RATE_LIMIT is twice that; it also stops one response being re-rendered
 without end (a changed plan is a new PDF). Beyond them, an address is told to
 wait (429). What keeps the pages fast while PDFs are made is that PDFs never
 get all the cores: report workers run at idle priority, and in-process
-renders share RENDER_SLOTS (downloads.render_slot)."""
+renders share RENDER_SLOTS (services/reporting/delivery.py render_slot)."""
 
 from __future__ import annotations
 

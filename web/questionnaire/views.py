@@ -43,6 +43,7 @@ from services.link_mail import (
 from services.mail_addresses import AddressError
 from services.models import Response, normalise_paper_code
 from services.personal_data import delete_response
+from services.reporting.delivery import prepare_profile_pdf
 from services.research import norm_positions
 from services.responses import (
     ResponseCompleted,
@@ -52,7 +53,7 @@ from services.responses import (
     profile_of,
     save_page,
 )
-from web.downloads import prepare_profile_pdf, send_profile_pdf
+from web.downloads import send_profile_pdf
 
 from ..common.forms import ConfirmForm, LinkMailForm, ResearchConsentForm
 from ..common.limits import heavy_pages, pdf_renders, response_creation

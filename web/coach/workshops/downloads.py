@@ -17,6 +17,7 @@ from services.followup.context import COACH
 from services.instruments import instrument_bank
 from services.models import ReportJob, Workshop
 from services.reporting import queue as report_queue
+from services.reporting.delivery import zip_bytes
 from services.reporting.production import (
     coach_edition_filename,
     coach_edition_pdf,
@@ -34,7 +35,6 @@ from web.downloads import (
     job_error_text,
     pdf_download,
     send_profile_pdf,
-    zip_bytes,
     zip_download,
 )
 

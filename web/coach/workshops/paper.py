@@ -19,12 +19,10 @@ from services.db import db
 from services.filenames import file_name
 from services.instruments import instrument_bank
 from services.models import Response, Workshop, grouped_paper_code
+from services.reporting.delivery import prepare_profile_pdf
 from services.reporting.production import blank_questionnaire_pdf
 from services.responses import create_response, profile_of, save_answers
-from web.downloads import (
-    pdf_download,
-    prepare_profile_pdf,
-)
+from web.downloads import pdf_download
 
 from ...common.links import absolute_url
 from ...common.start import VALID_VALUES
