@@ -207,6 +207,12 @@ def normalise_join_code(text: str) -> str | None:
     return code
 
 
+def workshop_by_code(text: str) -> Workshop | None:
+    """The workshop a participant's typed or linked code names, or None (no such code, or not one)."""
+    code = normalise_join_code(text)
+    return db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
+
+
 def unused_join_code() -> str:
     while True:
         code = new_join_code()

@@ -15,14 +15,12 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from assessment.completion_time import typical_minutes
-from services.db import db
 from services.followup.linking import NotLinkable, earlier_take, opens_the_take
 from services.instruments import instrument_bank
 from services.models import Response, Workshop
-from services.workshops import co_facilitators, normalise_join_code
+from services.workshops import co_facilitators, workshop_by_code
 from web.extensions import limiter
 
 from ..common.limits import link_attempts_left, note_link_failure, response_creation
@@ -60,8 +58,7 @@ join_pages = limiter.shared_limit(_failure_limit, scope="join-failures", deduct_
 def enter_code():
     form = JoinCodeForm(code=request.args.get("code", ""))
     if request.method == "POST" and form.validate():
-        code = normalise_join_code(form.code.data)
-        workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
+        workshop = workshop_by_code(form.code.data)
         if workshop is None:
             form.code.errors.append(_("There's no workshop with this code. Check it with your coach."))
         elif not workshop.is_open:
@@ -76,8 +73,7 @@ def enter_code():
 @join_pages
 @response_creation
 def workshop(code: str):
-    normalised = normalise_join_code(code)
-    workshop = db.session.scalar(select(Workshop).where(Workshop.join_code == normalised)) if normalised else None
+    workshop = workshop_by_code(code)
     if workshop is None:
         abort(404, description=_("There's no workshop with this code. Check it with your coach."))
     if not workshop.is_open:

@@ -26,6 +26,7 @@ from assessment.completion_time import typical_minutes
 from assessment.suggestions import suggested_steps
 from reports import charts
 from reports.i18n import long_date
+from services.completion import complete
 from services.db import db
 from services.followup.confirmations import CONFIRM_DAYS
 from services.followup.context import followup_context
@@ -43,7 +44,6 @@ from services.link_mail import (
 from services.mail_addresses import AddressError
 from services.models import Response, normalise_paper_code
 from services.personal_data import delete_response
-from services.reporting.delivery import prepare_profile_pdf
 from services.research import norm_positions
 from services.responses import (
     ResponseCompleted,
@@ -291,10 +291,7 @@ def _finish(response: Response, token: str):
     if missing:
         flash(_("A few questions on earlier pages haven't been answered yet."), "error")
         return redirect(url_for("questionnaire.resume", token=token))
-    if response.completed_at is None:
-        response.completed_at = datetime.now(timezone.utc)
-        db.session.commit()
-        prepare_profile_pdf(response, current_language())
+    complete(response, current_language())
     return redirect(url_for("questionnaire.profile", token=token))
 
 

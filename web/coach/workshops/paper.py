@@ -4,8 +4,6 @@ code). Every route loads the workshop through owned_workshop()."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import segno
 from flask import abort, render_template, request
 from flask_babel import force_locale, ngettext
@@ -15,13 +13,13 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from assessment.answers import NOT_APPLICABLE
+from services.completion import enter_paper_form
 from services.db import db
 from services.filenames import file_name
 from services.instruments import instrument_bank
 from services.models import Response, Workshop, grouped_paper_code
-from services.reporting.delivery import prepare_profile_pdf
 from services.reporting.production import blank_questionnaire_pdf
-from services.responses import create_response, profile_of, save_answers
+from services.responses import profile_of
 from web.downloads import pdf_download
 
 from ...common.links import absolute_url
@@ -53,14 +51,8 @@ def paper_entry(workshop_id: int):
     if request.method == "POST":
         typed, problems = keyed_answers(request.form, instrument)
         if form.validate() and not problems:
-            response, token = create_response(
-                form.language.data, (form.name.data or "").strip() or None, workshop_id=workshop.id,
-                share_with_coach=bool(form.share_with_coach.data) and workshop.named, source="paper",
-            )
-            save_answers(response, typed)
-            response.completed_at = datetime.now(timezone.utc)
-            db.session.commit()
-            prepare_profile_pdf(response, response.language)
+            response, token = enter_paper_form(workshop, form.language.data, (form.name.data or "").strip() or None,
+                                               bool(form.share_with_coach.data), typed)
             saved = {"response": response, "token": token, "profile": profile_of(response, response.language),
                      "slip": paper_slip(workshop, response, token)}
             form, typed = PaperEntryForm(formdata=None, language=form.language.data), {}

@@ -1,0 +1,31 @@
+"""A response becomes complete: stamped once, and its PDF queued at once so that the download
+is usually ready when the person asks for it (services/reporting/delivery.py). Online, when the
+last page is sent; on paper, when a coach keys in a whole form."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from services.db import db
+from services.models import Response, Workshop, utcnow
+from services.reporting.delivery import prepare_profile_pdf
+from services.responses import create_response, save_answers
+
+
+def complete(response: Response, language: str) -> None:
+    """Mark the response complete; a second finish (a reload, a double click) changes nothing."""
+    if response.completed_at is not None:
+        return
+    response.completed_at = utcnow()
+    db.session.commit()
+    prepare_profile_pdf(response, language)
+
+
+def enter_paper_form(workshop: Workshop, language: str, name: str | None, share_with_coach: bool,
+                     answers: Mapping[str, int | str]) -> tuple[Response, str]:
+    """A paper questionnaire keyed in by the workshop's coach, complete: the response and its private token."""
+    response, token = create_response(language, name, workshop_id=workshop.id,
+                                      share_with_coach=share_with_coach and workshop.named, source="paper")
+    save_answers(response, answers)
+    complete(response, response.language)
+    return response, token
