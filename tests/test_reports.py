@@ -43,7 +43,6 @@ from reports.report_model import (
 )
 from reports.svg import slim_svg
 
-from .domain.test_charts import every_chart
 from .support import (
     LOWEST,
     QUESTIONS,
@@ -54,7 +53,7 @@ from .support import (
     thread_priorities,
     varied_answers,
 )
-from .support.reports import HOSTILE, pdf_text, report_for
+from .support.reports import HOSTILE, every_chart, pdf_text, report_for
 
 
 @pytest.fixture(scope="module")

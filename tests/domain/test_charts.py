@@ -3,46 +3,21 @@ validation (it cost 36 ms of a 52 ms profile page). Here every builder runs
 with validation on, so a misspelt or out-of-range property still fails a test,
 and the validated figure must be the very figure the pages get."""
 
-from datetime import date
 from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
 
-from assessment import AnswerSet, load_instrument, score_answers
-from assessment.followup import Take, history
-from assessment.team import release_of, summarise_team
+from assessment import load_instrument
 from reports import charts
 
-from ..support import QUESTIONS, varied_answers
+from ..support import QUESTIONS
+from ..support.reports import every_chart, profiles_of
 
 
 @pytest.fixture(scope="module", params=["v1", "v2"])
 def instrument(request):
     return load_instrument(QUESTIONS / request.param)
-
-
-def profiles_of(instrument, language):
-    return [score_answers(instrument, AnswerSet(language, varied_answers(instrument, offset))) for offset in range(6)]
-
-
-def every_chart(instrument, language):
-    profiles = profiles_of(instrument, language)
-    profile = profiles[0]
-    answers = varied_answers(instrument)
-    team = summarise_team(instrument, release_of(instrument, profiles, anonymous=False), language=language,
-                          joined=6, completed=6, anonymous=False)
-    takes = history([Take(date(2026, 1, day), p) for day, p in enumerate(profiles[:3], 1)])
-    return {
-        "profile": charts.profile_chart(profile),
-        **{f"items {r.scale_id}": charts.scale_items_chart(profile, instrument, answers, r.scale_id)
-           for r in profile.of_kind("behaviour")},
-        "team": charts.team_distribution_chart(team, instrument, language),
-        "scores": charts.score_distribution_chart(
-            [(r.name, {"p10": 5, "p25": 20, "p50": 40, "p75": 60, "p90": 85}) for r in profile.of_kind("behaviour")],
-            language),
-        "change": charts.change_chart(takes),
-    }
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -1,4 +1,5 @@
-"""Profile reports made from answers, and the text read back from a PDF (test_reports, test_report_server)."""
+"""Profile reports made from answers, one chart of every kind, and the text read back from a PDF
+(test_reports, test_report_server, domain/test_charts)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from assessment import AnswerSet, score_answers
+from assessment.followup import Take, history
+from assessment.team import release_of, summarise_team
+from reports import charts
 from reports.report_model import ProfileReport
 
 from .answers import varied_answers
@@ -25,3 +29,28 @@ def report_for(bank, language, name=HOSTILE, answers=None, seconds=()):
 def pdf_text(data: bytes) -> tuple[PdfReader, list[str]]:
     reader = PdfReader(BytesIO(data))
     return reader, [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+
+
+def profiles_of(instrument, language):
+    """Six different profiles of `instrument` in `language`."""
+    return [score_answers(instrument, AnswerSet(language, varied_answers(instrument, offset))) for offset in range(6)]
+
+
+def every_chart(instrument, language):
+    """One chart of every kind the app draws, by name."""
+    profiles = profiles_of(instrument, language)
+    profile = profiles[0]
+    answers = varied_answers(instrument)
+    team = summarise_team(instrument, release_of(instrument, profiles, anonymous=False), language=language,
+                          joined=6, completed=6, anonymous=False)
+    takes = history([Take(date(2026, 1, day), p) for day, p in enumerate(profiles[:3], 1)])
+    return {
+        "profile": charts.profile_chart(profile),
+        **{f"items {r.scale_id}": charts.scale_items_chart(profile, instrument, answers, r.scale_id)
+           for r in profile.of_kind("behaviour")},
+        "team": charts.team_distribution_chart(team, instrument, language),
+        "scores": charts.score_distribution_chart(
+            [(r.name, {"p10": 5, "p25": 20, "p50": 40, "p75": 60, "p90": 85}) for r in profile.of_kind("behaviour")],
+            language),
+        "change": charts.change_chart(takes),
+    }
