@@ -14,6 +14,7 @@ the evidence services, password strength, the report queue, PDF layout, Alembic:
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
 import click
@@ -35,93 +36,48 @@ class DeferredCommand(click.Command):
         return ctx.command.invoke(ctx) if ctx.command is not self else self.load(ctx.parent).invoke(ctx)
 
 
-# The deferred imports: each module only for its own commands.
-def _responses(parent: click.Context | None):
-    # deferred: the answers files' commands, only for them
-    from cli import responses
-    return responses
-
-
-def _reports(parent: click.Context | None):
-    # deferred: the PDF batch (plotly, the report server's client, multiprocessing) only for `report`
-    from cli import reports
-    return reports
-
-
-def _purge(parent: click.Context | None):
-    # deferred: the personal-data services and the report queue (Redis, rq) only for `purge`
-    from cli import purge
-    return purge
-
-
-def _research(parent: click.Context | None):
-    # deferred: numpy and the evidence services only for these commands
-    from cli import research
-    return research
-
-
-def _simulate(parent: click.Context | None):
-    # deferred: the respondent models only for `simulate`
-    from cli import simulate
-    return simulate
-
-
-def _accounts(parent: click.Context | None):
-    # deferred: e-mail validation, argon2 and zxcvbn only for `create-coach`
-    from cli import accounts
-    return accounts
-
-
-def _workshops(parent: click.Context | None):
-    # deferred: the workshop and response services only for `demo-workshop`
-    from cli import workshops
-    return workshops
-
-
-def _followup(parent: click.Context | None):
-    # deferred: the mail and reminder services (and numpy) only for `send-reminders`
-    from cli import followup
-    return followup
+# Each command's module is imported when the command runs (importlib: one loader for all), and
+# waits for a reason of its own: responses – the answers files' commands; reports – the PDF batch
+# (plotly, the report server's client, multiprocessing); purge – the personal-data services and the
+# report queue (Redis, rq); research – numpy and the evidence services; simulate – the respondent
+# models; accounts – e-mail validation, argon2, zxcvbn; workshops – the workshop and response
+# services; followup – the mail and reminder services; database – Alembic, Mako and Pygments.
+def _command(module: str, attribute: str) -> Callable[[click.Context | None], click.Command]:
+    return lambda parent: getattr(importlib.import_module(f"cli.{module}"), attribute)
 
 
 def _database(parent: click.Context | None) -> click.Command:
-    # deferred: Alembic, Mako and Pygments only for `flask db`
-    from cli import database
-    return database.db_command(parent)
-
-
-def _command(module: Callable[[click.Context | None], object], attribute: str):
-    return lambda parent: getattr(module(parent), attribute)
+    return importlib.import_module("cli.database").db_command(parent)
 
 
 # name -> (the command, the first paragraph of its help, which `flask --help` shortens to one line;
 # tests/test_cli.py checks that each is the command's own).
 COMMANDS: dict[str, tuple[Callable[[click.Context | None], click.Command], str]] = {
-    "instrument": (_command(_responses, "instrument_command"),
+    "instrument": (_command("responses", "instrument_command"),
                    "Print the current instrument (items, scales, options) as JSON."),
-    "score": (_command(_responses, "score_command"), "Score an answers file and print the profile as JSON."),
-    "report": (_command(_reports, "report_command"), "Render PDF profile reports from answers files."),
-    "purge": (_command(_purge, "purge_command"),
+    "score": (_command("responses", "score_command"), "Score an answers file and print the profile as JSON."),
+    "report": (_command("reports", "report_command"), "Render PDF profile reports from answers files."),
+    "purge": (_command("purge", "purge_command"),
               "Delete responses older than RETENTION_DAYS, ZIPs older than ZIP_RETENTION_HOURS and stored "
               "files of deleted responses (run daily from cron)."),
-    "create-coach": (_command(_accounts, "create_coach_command"),
+    "create-coach": (_command("accounts", "create_coach_command"),
                      "Create a coach account (the password is prompted for)."),
-    "demo-workshop": (_command(_workshops, "demo_workshop_command"),
+    "demo-workshop": (_command("workshops", "demo_workshop_command"),
                       "Create a demo coach, a named workshop and completed synthetic responses."),
-    "send-reminders": (_command(_followup, "send_reminders_command"),
+    "send-reminders": (_command("followup", "send_reminders_command"),
                        "Send every due follow-up reminder e-mail, each exactly once."),
-    "simulate": (_command(_simulate, "simulate_command"),
+    "simulate": (_command("simulate", "simulate_command"),
                  "Simulate honest and careless respondents, score them with the real engine, print note rates, "
                  "reliability and band agreement."),
-    "import-responses": (_command(_research, "import_responses_command"),
+    "import-responses": (_command("research", "import_responses_command"),
                          'Import completed responses from a JSON Lines file (one answers file per line, plus '
                          'optional "research_consent", "completed_at", "external_id" and "simulated").'),
-    "item-analysis": (_command(_research, "item_analysis_command"),
+    "item-analysis": (_command("research", "item_analysis_command"),
                       "Reliability and item statistics from consenting, completed responses; the result is also "
                       "cached for the measurement page and the score intervals."),
-    "freeze-norms": (_command(_research, "freeze_norms_command"),
+    "freeze-norms": (_command("research", "freeze_norms_command"),
                      "Freeze a dated norm table (percentiles per scale) for one version and language."),
-    "accept-evidence": (_command(_research, "accept_evidence_command"),
+    "accept-evidence": (_command("research", "accept_evidence_command"),
                         "Publish a candidate item analysis or norm table, after showing its provenance and what it "
                         "changes: from then on pages, intervals and percentiles use it."),
     "db": (_database, "Perform database migrations."),
