@@ -19,8 +19,9 @@ more, to a server started anew; if that fails too the caller gets ReportServerUn
 (a web worker's 503 page, web/errors.py) rather than making the PDF itself, which would load
 WeasyPrint and a Chromium into that worker for good.
 
-The socket sits in a folder only this user can enter (mode 0700), and requests are
-pickles: only this user's own processes can ask for PDFs."""
+The socket sits in a folder only this user can enter (mode 0700), and requests and replies are
+pickles: that folder is the whole protection. A process that can open the socket can run code in
+the server (and, answering in its place, in a web worker), as this user, which it already is."""
 
 from __future__ import annotations
 

@@ -59,7 +59,10 @@ class _Server:
         with self._layout:
             return lay_out_document_pdf(document, images)
 
-    # What a client may ask for, by name (report_client.ReportServerClient.call): nothing else runs.
+    # What a client may ask for, by name (report_client.ReportServerClient.call); any other name is
+    # refused. Not a security boundary: a request is a pickle, unpickled before its name is read,
+    # so whoever can open the socket can run code here. The socket's folder (0700, this user's)
+    # is what keeps everyone else out (report_client.py).
     REQUESTS = {"profile_pdf": profile_pdf, "document_pdf": document_pdf}
 
     def handle(self, connection: Connection) -> None:
