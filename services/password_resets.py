@@ -76,6 +76,13 @@ def _background() -> ThreadPoolExecutor:
     return _executor
 
 
+def wait_for_background(timeout: float = SMTP_TIMEOUT + 10) -> None:
+    """Return once the mails handed to the background so far are done (one thread: a no-op
+    queued behind them finishes last). For tests that empty the database between apps."""
+    if _executor is not None:
+        _executor.submit(lambda: None).result(timeout=timeout)
+
+
 def _deliver(app: Flask, email: str, language: str) -> str | None:
     with app.app_context():
         coach = find_coach(email)

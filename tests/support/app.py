@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from app import create_app
 from cli.database import enable_migrations
+from services import password_resets
 from services.db import db
 
 from .paths import MIGRATIONS
@@ -55,6 +56,9 @@ def make_app(tmp_path: Path, **overrides):
             if template is not None and not template.exists():
                 _sqlite_copy(own_sqlite, template)
         if on_run_database:
+            # A previous test's reset mail may still hold a transaction open in its background
+            # thread: TRUNCATE would deadlock with it on PostgreSQL.
+            password_resets.wait_for_background()
             tables = ", ".join(t.name for t in reversed(db.metadata.sorted_tables))
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()
