@@ -3,7 +3,6 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from cli.errors import fail
@@ -27,8 +26,7 @@ def create_coach_command(email: str, password_stdin: bool):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with current_app.test_request_context():  # the shared messages, in English
-        problem = password_problem(password, email=email)
+    problem = password_problem(password, email=email)  # the shared messages, in English
     if problem:
         fail(f"{problem}")
     create_coach(email, password)

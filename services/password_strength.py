@@ -4,8 +4,9 @@ cost 0.05 s of import, and only the forms that set a password and `flask create-
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+
+from reports.i18n import translations
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200
@@ -16,12 +17,13 @@ MIN_STRENGTH = 3
 ZXCVBN_MAX_LENGTH = 72
 
 
-def password_problem(password: str, *, email: str = "") -> str | None:
-    """Why this password may not be used (in the user's language), or None."""
+def password_problem(password: str, *, email: str = "", language: str = "en") -> str | None:
+    """Why this password may not be used (in `language`), or None."""
+    _ = translations(language).gettext
     if len(password) < MIN_LENGTH:
-        return _("Use at least %(n)s characters.", n=MIN_LENGTH)
+        return _("Use at least %(n)s characters.") % {"n": MIN_LENGTH}
     if len(password) > MAX_LENGTH:
-        return _("Use at most %(n)s characters.", n=MAX_LENGTH)
+        return _("Use at most %(n)s characters.") % {"n": MAX_LENGTH}
     # zxcvbn's cost grows with length and it refuses more than 72 characters (a ValueError, a
     # 500 for a long passphrase): the first 72 decide, and a longer one only adds to them.
     hints = [part for part in email.lower().replace("@", " ").replace(".", " ").split() if part]

@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
 from assessment.team import (
@@ -52,7 +51,12 @@ class OwnerOnly(PermissionError):
 
 
 class SharingError(ValueError):
-    """A workshop could not be shared with that address; str() says why, in the coach's language."""
+    """A workshop could not be shared with that address; `reason` says why ("no account",
+    "own account", "already shared"): the page says it in the coach's language."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _facilitates(coach_id: int):
@@ -93,11 +97,11 @@ def share_workshop(workshop: Workshop, email: str) -> Coach:
     address. SharingError when there is none, it is the owner's, or it already has it. Commits."""
     coach = find_coach(email or "")
     if coach is None:
-        raise SharingError(_("There's no coach account with this e-mail here. Whoever runs the site can create one."))
+        raise SharingError("no account")
     if coach.id == workshop.coach_id:
-        raise SharingError(_("That's your own account."))
+        raise SharingError("own account")
     if db.session.get(WorkshopFacilitator, (workshop.id, coach.id)) is not None:
-        raise SharingError(_("The workshop is already shared with this coach."))
+        raise SharingError("already shared")
     for session in [workshop, *db.session.scalars(select(Workshop).where(Workshop.follow_up_of_id == workshop.id))]:
         if db.session.get(WorkshopFacilitator, (session.id, coach.id)) is None:
             db.session.add(WorkshopFacilitator(workshop_id=session.id, coach_id=coach.id))

@@ -69,6 +69,17 @@ def test_the_change_password_form_asks_for_the_current_password_first_and_checks
     assert weak.status_code == 400 and "too easy to guess" in weak.text
 
 
+def test_a_weak_new_password_is_refused_in_the_coachs_language(app):
+    """services/password_strength.py says why in the language the page is in (no request there)."""
+    email, password = make_coach(app)
+    client = app.test_client()
+    login(client, email, password)
+    page = client.get("/coach/password?lang=sv")
+    short = client.post("/coach/password", data={"csrf_token": csrf_of(page.text), "current": password,
+                                                 "new": "kort", "confirm": "kort"})
+    assert short.status_code == 400 and "Använd minst 12 tecken." in short.text
+
+
 def test_login_renews_the_session_and_the_csrf_token(app):
     email, password = make_coach(app)
     client = app.test_client()

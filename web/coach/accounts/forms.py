@@ -7,6 +7,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, StopValidation
 
 from services.password_strength import MAX_LENGTH, MIN_LENGTH, password_problem
+from web.language import current_language
 
 # The rule, shown under a new-password field before anyone types (not only after a failure).
 PASSWORD_RULE = _l("At least %(n)s characters and not easy to guess: a few unrelated words work well.", n=MIN_LENGTH)
@@ -24,7 +25,7 @@ class StrongPassword:
         else:
             # the logged-in coach's, or the account a reset link belongs to (form.account_email)
             email = getattr(form, "account_email", None) or getattr(current_user, "email", "") or ""
-        problem = password_problem(field.data or "", email=email)
+        problem = password_problem(field.data or "", email=email, language=current_language())
         if problem:
             raise StopValidation(problem)
 

@@ -15,6 +15,7 @@ from flask import Response as HttpResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from reports import charts
@@ -246,13 +247,21 @@ def share(workshop_id: int):
         try:
             coach = share_workshop(workshop, form.email.data)
         except SharingError as exc:
-            form.email.errors.append(str(exc))
+            form.email.errors.append(SHARING_REFUSED[exc.reason])
         else:
             flash(_("Shared with %(email)s.", email=coach.email), "success")
             return redirect(url_for("workshops.show", workshop_id=workshop.id) + "#sharing")
     elif "csrf_token" in form.errors:
         abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
     return _show_page(workshop, FollowUpForm(), form)
+
+
+# Why a workshop could not be shared (services.workshops.SharingError.reason), as the coach reads it.
+SHARING_REFUSED = {
+    "no account": _l("There's no coach account with this e-mail here. Whoever runs the site can create one."),
+    "own account": _l("That's your own account."),
+    "already shared": _l("The workshop is already shared with this coach."),
+}
 
 
 @bp.post("/workshops/<int:workshop_id>/share/<int:coach_id>/remove")
