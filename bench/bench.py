@@ -39,7 +39,7 @@ from reports import report_model  # noqa: E402
 from reports.batch import layout_pool, render_profile_pdfs  # noqa: E402
 from reports.chart_export import ChartExporter  # noqa: E402
 from services.reporting.store import ReportStore  # noqa: E402
-from tests.support import Respondent  # noqa: E402
+from tests.support.forms import Respondent  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import footprint  # noqa: E402

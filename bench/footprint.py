@@ -44,7 +44,9 @@ BIN = ROOT / ".venv" / "bin"
 
 from assessment import load_instrument  # noqa: E402
 from cli.workshops import synthetic_answers  # noqa: E402
-from tests.support import CSRF, SHOWN, HttpBrowser, free_port  # noqa: E402
+from tests.support.forms import CSRF, SHOWN  # noqa: E402
+from tests.support.live import HttpBrowser  # noqa: E402
+from tests.support.run_services import free_port  # noqa: E402
 
 MIB = 1024 * 1024
 BUDGET_FOOTPRINT_MIB = 500

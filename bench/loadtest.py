@@ -43,7 +43,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "snubbeltrad_load"
 
 sys.path.insert(0, str(ROOT))
-from tests.support import free_port  # noqa: E402
+from tests.support.run_services import free_port  # noqa: E402
 
 
 def flask(env, *args, input_text=None) -> str:

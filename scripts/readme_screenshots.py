@@ -17,17 +17,11 @@ from playwright.sync_api import sync_playwright
 
 from app import create_app
 from cli.database import enable_migrations
-from tests.support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LiveServer,
-    Respondent,
-    create_workshop,
-    join_and_complete,
-    login,
-    make_coach,
-    varied_answers,
-)
+from tests.support.answers import varied_answers
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.coaches import create_workshop, join_and_complete, login, make_coach
+from tests.support.forms import Respondent
+from tests.support.live import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,12 +20,23 @@ import worker as report_worker
 from assessment import load_instrument
 from services.db import db
 
-from . import support
 from .support import app as support_app
-from .support import free_port, login, make_coach, varied_answers
+from .support.answers import varied_answers
+from .support.app import make_app
+from .support.browser import CHROMIUM, CHROMIUM_ARGS
+from .support.coaches import login, make_coach
+from .support.forms import Respondent
+from .support.live import LiveServer
 from .support.mail import Inbox
+from .support.paths import QUESTIONS, ROOT
+from .support.run_services import (
+    SHARED_ENVIRONMENT,
+    PostgresSchema,
+    RedisServer,
+    free_port,
+)
 
-REPOSITORY_INSTANCE = support.ROOT / "instance"
+REPOSITORY_INSTANCE = ROOT / "instance"
 
 
 def pytest_sessionstart(session):
@@ -43,7 +54,7 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
-        for name in support.SHARED_ENVIRONMENT:
+        for name in SHARED_ENVIRONMENT:
             patch.delenv(name, raising=False)
         # For apps made outside make_app: subprocesses (gunicorn, report workers) and restarts.
         patch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
@@ -54,7 +65,7 @@ def hermetic_run(tmp_path_factory):
         support_app.SQLITE_TEMPLATE_DIR = tmp_path_factory.mktemp("migrated-sqlite")
         test_database_url = os.environ.get("TEST_DATABASE_URL")
         if test_database_url:
-            with support.PostgresSchema(test_database_url) as schema:
+            with PostgresSchema(test_database_url) as schema:
                 support_app.RUN_DATABASE_URL = schema.url
                 yield
                 support_app.RUN_DATABASE_URL = None
@@ -65,13 +76,13 @@ def hermetic_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def redis_url():
     """A redis-server of this run's own; tests that use it flush it first."""
-    with support.RedisServer() as server:
+    with RedisServer() as server:
         yield server.url
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = support.make_app(tmp_path)
+    app = make_app(tmp_path)
     yield app
     with app.app_context():
         db.session.remove()
@@ -97,17 +108,17 @@ def instrument(app):
 def bank():
     """Instrument v1 from questions/, without an app: what the report tests render
     (tests/support/reports.py report_for). A module that means another bank defines its own."""
-    return load_instrument(support.QUESTIONS / "v1")
+    return load_instrument(QUESTIONS / "v1")
 
 
 @pytest.fixture
 def respondent(client, instrument):
-    return support.Respondent(client, instrument)
+    return Respondent(client, instrument)
 
 
 @pytest.fixture
 def live_server(app):
-    with support.LiveServer(app) as server:
+    with LiveServer(app) as server:
         yield server
 
 
@@ -115,7 +126,7 @@ def live_server(app):
 def browser():
     """One Chromium for the session."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=support.CHROMIUM, args=support.CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 

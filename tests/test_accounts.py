@@ -8,7 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
-from .support import csrf_of, login, make_app, make_coach
+from .support.app import make_app
+from .support.coaches import login, make_coach
+from .support.forms import csrf_of
 
 
 def from_address(app, address):

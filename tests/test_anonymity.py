@@ -23,15 +23,9 @@ from services.workshops import _current_release
 from web.questionnaire import views
 from web.questionnaire.views import _shown_signer
 
-from .support import (
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    login,
-    make_app,
-    make_coach,
-    page_fields,
-)
+from .support.app import make_app
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of, page_fields
 from .support.workshops import key_in_paper, level_answers
 
 

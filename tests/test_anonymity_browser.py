@@ -4,13 +4,8 @@ of the minimum group, and the pages that say so pass axe in both languages."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
-    axe_violations,
-    coach_with_workshop,
-    join_and_complete,
-    layout_problems,
-)
-from .support.browser import log_in
+from .support.browser import axe_violations, layout_problems, log_in
+from .support.coaches import coach_with_workshop, join_and_complete
 from .support.workshops import key_in_paper, level_answers
 
 pytestmark = pytest.mark.browser

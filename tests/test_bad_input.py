@@ -17,14 +17,10 @@ from limits import parse_many
 from config import configure
 from services.workshops import ALPHABET, LENGTH
 
-from .support import (
-    create_workshop,
-    csrf_of,
-    login,
-    make_app,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.app import make_app
+from .support.coaches import create_workshop, login, make_coach
+from .support.forms import csrf_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 
 from assessment import AnswerSet, score_answers
 
-from .support import Respondent, axe_violations, browser_page, tab_to, varied_answers
+from .support.answers import varied_answers
+from .support.browser import axe_violations, browser_page, tab_to
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 

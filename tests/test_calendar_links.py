@@ -20,8 +20,8 @@ from services.db import db
 from services.followup.retakes import retake_links_sent_before
 from services.models import RetakeLink
 
-from .support import csrf_of
 from .support.followup import _ics, make_plan
+from .support.forms import csrf_of
 
 RETAKE = re.compile(r"https?://[^\s\"'<>]+/retake/([A-Za-z0-9_-]{43,})")
 

@@ -13,7 +13,7 @@ from reports import chart_export
 from reports.chart_export import HEADLESS_SHELL, ChartExporter, find_browser
 from reports.report_model import ProfileReport, profile_figures
 
-from .support import QUESTIONS
+from .support.paths import QUESTIONS
 
 # plotly names its clip paths and definitions after a random id per export
 RANDOM_IDS = re.compile(r"(defs-|clip|topdefs-)[0-9a-f]{6}")

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app import create_app
 from cli import COMMANDS, DeferredCommand
 
-from .support import copy_bank, edit_yaml, varied_answers
+from .support.answers import copy_bank, edit_yaml, varied_answers
 
 
 def write_answers(tmp_path, name="answers.json", **data):

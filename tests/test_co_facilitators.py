@@ -11,7 +11,8 @@ from sqlalchemy import select
 from services.db import db
 from services.models import Response, Workshop
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_coach
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of
 from .support.workshops import share_with
 
 CO = ("co@example.com", "a co-facilitator's long password")

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from .support import axe_violations, create_workshop, layout_problems, login, make_coach
-from .support.browser import log_in
+from .support.browser import axe_violations, layout_problems, log_in
+from .support.coaches import create_workshop, login, make_coach
 
 pytestmark = pytest.mark.browser
 

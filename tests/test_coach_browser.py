@@ -15,16 +15,9 @@ from pypdf import PdfReader
 from services.db import db
 from services.models import Response, Retake, Workshop
 
-from .support import (
-    axe_violations,
-    browser_page,
-    coach_with_workshop,
-    csrf_of,
-    join_and_complete,
-    layout_problems,
-    make_coach,
-)
-from .support.browser import log_in
+from .support.browser import axe_violations, browser_page, layout_problems, log_in
+from .support.coaches import coach_with_workshop, join_and_complete, make_coach
+from .support.forms import csrf_of
 
 pytestmark = pytest.mark.browser
 

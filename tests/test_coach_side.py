@@ -20,16 +20,10 @@ from reports.charts import BAND_COLOURS, _name_with_median
 from services.db import db
 from services.models import Response
 
-from .support import (
-    Respondent,
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    login,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
 from .support.followup import make_plan
+from .support.forms import Respondent, csrf_of
 
 
 def pdf_text(data: bytes) -> str:

@@ -11,7 +11,9 @@ from services.db import db
 from services.followup import confirmations
 from services.models import Reminder, Response
 
-from .support import Respondent, axe_violations, varied_answers
+from .support.answers import varied_answers
+from .support.browser import axe_violations
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
-    axe_violations,
-    browser_page,
-    coach_with_workshop,
-    completed_person,
-    layout_problems,
-)
-from .support.browser import log_in
+from .support.browser import axe_violations, browser_page, layout_problems, log_in
+from .support.coaches import coach_with_workshop, completed_person
 
 pytestmark = pytest.mark.browser
 

@@ -26,20 +26,13 @@ from reports.report_client import usable_socket_path
 from services.db import db
 from services.models import ReportJob
 
-from .support import (
-    LOWEST,
-    ROOT,
-    HttpBrowser,
-    command_of,
-    create_workshop,
-    csrf_of,
-    free_port,
-    join_and_complete,
-    login,
-    make_coach,
-    thread_priorities,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of
+from .support.live import HttpBrowser
+from .support.paths import ROOT
+from .support.processes import LOWEST, command_of, thread_priorities
+from .support.run_services import free_port
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -19,7 +19,9 @@ from services.db import db
 from services.models import NormTable, Response
 from services.responses import profile_of
 
-from .support import Respondent, login, make_coach, varied_answers
+from .support.answers import varied_answers
+from .support.coaches import login, make_coach
+from .support.forms import Respondent
 from .support.research import analyse, import_simulated, jsonl, write
 from .support.simulated import straight_liner, unflagged_answers
 

@@ -3,7 +3,8 @@ locally served plotly chart draws, and axe-core finds nothing in sv and en."""
 
 import pytest
 
-from .support import axe_violations, tab_to, varied_answers
+from .support.answers import varied_answers
+from .support.browser import axe_violations, tab_to
 from .support.research import analyse, import_simulated
 
 pytestmark = pytest.mark.browser

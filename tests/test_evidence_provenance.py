@@ -18,7 +18,7 @@ from services.models import PageTiming, Response
 from services.personal_data import delete_responses
 from services.research import PUBLISH_STEP, latest_item_analysis
 
-from .support import Respondent
+from .support.forms import Respondent
 from .support.research import jsonl, write
 from .support.simulated import simulated_answers, unflagged_answers
 

@@ -24,15 +24,10 @@ from services.db import db
 from services.models import ReportJob
 from services.reporting import queue as report_queue
 
-from .support import (
-    create_workshop,
-    csrf_of,
-    free_port,
-    join_and_complete,
-    login,
-    make_app,
-    make_coach,
-)
+from .support.app import make_app
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of
+from .support.run_services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ details and the private link behind one short line that opens them."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import axe_violations, layout_problems
+from .support.browser import axe_violations, layout_problems
 
 pytestmark = pytest.mark.browser
 

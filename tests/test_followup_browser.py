@@ -12,14 +12,8 @@ from playwright.sync_api import expect
 
 from assessment.followup import on_a_weekday
 
-from .support import (
-    Respondent,
-    axe_violations,
-    browser_page,
-    coach_with_workshop,
-    layout_problems,
-)
-from .support.browser import log_in
+from .support.browser import axe_violations, browser_page, layout_problems, log_in
+from .support.coaches import coach_with_workshop
 from .support.followup import (
     NOW,
     THEN,
@@ -29,6 +23,7 @@ from .support.followup import (
     make_plan,
     retake,
 )
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 

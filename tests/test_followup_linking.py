@@ -15,8 +15,10 @@ from sqlalchemy import select
 from services.db import db
 from services.models import Response, Retake, RetakeLink, hash_token, new_token
 
-from .support import Respondent, create_workshop, csrf_of, login, make_app, make_coach
+from .support.app import make_app
+from .support.coaches import create_workshop, login, make_coach
 from .support.followup import NOW, THEN, answers_for, create_follow_up, join, make_plan
+from .support.forms import Respondent, csrf_of
 from .support.workshops import make_zip
 
 REFUSAL = "doesn't match a profile you shared in the first session"

@@ -23,8 +23,10 @@ from services.db import db
 from services.models import PlanActionRow, PlanRow, Reminder, Response
 from services.responses import profile_of
 
-from .support import Respondent, csrf_of, make_app, varied_answers
+from .support.answers import varied_answers
+from .support.app import make_app
 from .support.followup import _ics, make_plan, plan_data
+from .support.forms import Respondent, csrf_of
 
 
 def test_plan_is_saved_and_shown_on_the_profile(app, done):

@@ -30,14 +30,16 @@ from services.models import Reminder, RetakeLink
 from services.reporting.queue import QUEUE_NAME
 from worker import send_reminders_job
 
-from .support import ROOT, Respondent, csrf_of, varied_answers
+from .support.answers import varied_answers
 from .support.followup import make_plan
+from .support.forms import Respondent, csrf_of
 from .support.jobs import work_until
 from .support.mail import (
     Inbox,
     confirmation_link,
     person_with_reminder,
 )
+from .support.paths import ROOT
 
 
 def test_due_reminder_is_sent_once_in_the_persons_language_and_the_address_deleted(mail_app, client, instrument, runner, inbox):

@@ -28,8 +28,8 @@ from assessment.reliability import RetestReliability
 from services.db import db
 from services.models import PlanActionRow, Response, Retake
 
-from .support import Respondent, csrf_of
 from .support.followup import NOW, THEN, answers_for, by_hand, make_plan, retake
+from .support.forms import Respondent, csrf_of
 
 BEHAVIOUR_VALUES = {"postponing_contact": 5, "weak_close": 5, "abandoned_follow_up": 5}
 

@@ -13,8 +13,9 @@ from assessment.followup import CLEAR_CHANGE_Z
 from services.db import db
 from services.models import Response, Retake, Workshop
 
-from .support import create_workshop, csrf_of, login, make_coach
+from .support.coaches import create_workshop, login, make_coach
 from .support.followup import NOW, THEN, by_hand, create_follow_up, join
+from .support.forms import csrf_of
 
 
 def cells(html, scale_id):

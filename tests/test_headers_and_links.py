@@ -9,7 +9,8 @@ import re
 
 import segno
 
-from .support import create_workshop, csrf_of, join_and_complete, login, make_coach
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of
 
 PUBLIC = "https://tripwire.example.org"
 EVIL = {"Host": "evil.example"}

@@ -14,13 +14,9 @@ import pytest
 from services.db import db
 from services.models import Answer, Response
 
-from .support import (
-    Respondent,
-    axe_violations,
-    browser_page,
-    layout_problems,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.browser import axe_violations, browser_page, layout_problems
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from services.db import db
 from services.models import Answer, Response
 
-from .support import varied_answers
+from .support.answers import varied_answers
 
 
 def good_line(instrument, n=0, **extra) -> str:

@@ -11,7 +11,8 @@ import pytest
 from assessment import AnswerSet, InstrumentError, load_instrument, score_answers
 from assessment.bank import InstrumentBank
 
-from .support import QUESTIONS, edit_yaml
+from .support.answers import edit_yaml
+from .support.paths import QUESTIONS
 
 BEHAVIOURS = ("postponing_contact", "weak_close", "abandoned_follow_up")
 # Motive clauses, judging or leading words (INSTRUMENT-REVIEW.md). The article's own words for

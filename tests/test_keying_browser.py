@@ -10,14 +10,9 @@ from playwright.sync_api import expect
 from services.models import Response
 from services.responses import answers_of
 
-from .support import (
-    axe_violations,
-    browser_page,
-    coach_with_workshop,
-    tab_to,
-    varied_answers,
-)
-from .support.browser import log_in
+from .support.answers import varied_answers
+from .support.browser import axe_violations, browser_page, log_in, tab_to
+from .support.coaches import coach_with_workshop
 
 pytestmark = pytest.mark.browser
 

@@ -14,15 +14,10 @@ from services.db import db
 from services.models import Response, RetakeLink, hash_token, new_token
 from services.reporting import production
 
-from .support import (
-    Respondent,
-    create_workshop,
-    csrf_of,
-    login,
-    make_app,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.app import make_app
+from .support.coaches import create_workshop, login, make_coach
+from .support.forms import Respondent, csrf_of
 
 
 @pytest.fixture

@@ -15,13 +15,9 @@ from services.db import db
 from services.link_mail import CONFIRM_PATH
 from services.models import LinkMail
 
-from .support import (
-    Respondent,
-    axe_violations,
-    csrf_of,
-    layout_problems,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.browser import axe_violations, layout_problems
+from .support.forms import Respondent, csrf_of
 
 PUBLIC = "https://tripwire.example.org"
 

@@ -11,11 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import (
-    axe_violations,
-    browser_page,
-    layout_problems,
-)
+from .support.browser import axe_violations, browser_page, layout_problems
 from .support.research import analyse, import_simulated
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,8 @@ from cli.database import enable_migrations
 from services.db import db
 from services.models import Coach
 
-from .support import MIGRATIONS, make_coach
+from .support.coaches import make_coach
+from .support.paths import MIGRATIONS
 
 
 def test_moments_come_back_timezone_aware_in_utc(app):

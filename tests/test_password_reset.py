@@ -21,8 +21,10 @@ from services.db import db
 from services.models import CoachPasswordReset, hash_token
 from services.password_resets import RESET_PATH
 
-from .support import csrf_of, free_port, login, make_coach
+from .support.coaches import login, make_coach
+from .support.forms import csrf_of
 from .support.mail import NEW_PASSWORD, Inbox, wait_for_mail
+from .support.run_services import free_port
 
 
 @pytest.fixture

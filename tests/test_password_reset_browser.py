@@ -10,8 +10,10 @@ import re
 import pytest
 from aiosmtpd.controller import Controller
 
-from .support import axe_violations, free_port, layout_problems, make_coach
+from .support.browser import axe_violations, layout_problems
+from .support.coaches import make_coach
 from .support.mail import NEW_PASSWORD, Inbox, wait_for_mail
+from .support.run_services import free_port
 
 pytestmark = pytest.mark.browser
 

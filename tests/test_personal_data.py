@@ -29,12 +29,9 @@ from services.db import db
 from services.models import ReportJob, Response
 from services.reporting import queue as report_queue
 
-from .support import (
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.coaches import create_workshop, join_and_complete
+from .support.forms import csrf_of
 from .support.workshops import make_zip
 
 NAME = "Zelda Quist"

@@ -7,12 +7,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
-    axe_violations,
-    browser_page,
-    completed_person,
-    layout_problems,
-)
+from .support.browser import axe_violations, browser_page, layout_problems
+from .support.coaches import completed_person
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,9 @@ from assessment.plan_steps import (
 )
 from reports.i18n import translations
 
-from .support import Respondent, varied_answers
+from .support.answers import varied_answers
 from .support.followup import NOW, THEN, answers_for, make_plan, retake
+from .support.forms import Respondent
 
 CAPITAL_AFTER_SKA_JAG = re.compile(r"ska jag [A-ZÅÄÖ]")
 

@@ -4,14 +4,10 @@ join in another browser, big enough for the back of the room, offline, axe-clean
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
-    Respondent,
-    axe_violations,
-    coach_with_workshop,
-    join_and_complete,
-    varied_answers,
-)
-from .support.browser import log_in
+from .support.answers import varied_answers
+from .support.browser import axe_violations, log_in
+from .support.coaches import coach_with_workshop, join_and_complete
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 

@@ -4,14 +4,10 @@ change (§5), measured in Chromium at 375 × 667 and 1280 × 800, sv and en."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
-    Respondent,
-    axe_violations,
-    browser_page,
-    completed_person,
-    layout_problems,
-)
+from .support.browser import axe_violations, browser_page, layout_problems
+from .support.coaches import completed_person
 from .support.followup import NOW, THEN, answers_for, make_plan, retake
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 

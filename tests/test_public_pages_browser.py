@@ -4,7 +4,8 @@ violations; the operator's details come from the configuration."""
 
 import pytest
 
-from .support import axe_violations, layout_problems, make_app
+from .support.app import make_app
+from .support.browser import axe_violations, layout_problems
 
 pytestmark = pytest.mark.browser
 

@@ -11,17 +11,10 @@ from assessment.completion_time import typical_minutes
 from services.db import db
 from services.models import Answer, PageTiming, Response
 
-from .support import (
-    Respondent,
-    checked_answers,
-    create_workshop,
-    csrf_of,
-    login,
-    make_app,
-    make_coach,
-    page_fields,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.app import make_app
+from .support.coaches import create_workshop, login, make_coach
+from .support.forms import Respondent, checked_answers, csrf_of, page_fields
 
 
 def stored(app):

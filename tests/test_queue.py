@@ -19,14 +19,9 @@ from services.models import Response
 from services.reporting import queue as report_queue
 from services.reporting.production import cached_profile_pdf
 
-from .support import (
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    login,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of
 from .support.jobs import work_until
 
 

@@ -21,8 +21,9 @@ from services.models import Reminder, Response
 from services.reporting.queue import QUEUE_NAME
 from worker import send_reminders_job
 
-from .support import Respondent, csrf_of, varied_answers
+from .support.answers import varied_answers
 from .support.followup import make_plan
+from .support.forms import Respondent, csrf_of
 from .support.jobs import work_until
 from .support.mail import Inbox, confirmation_link, person_with_reminder
 

@@ -13,7 +13,7 @@ from assessment.completion_time import typical_minutes
 from assessment.followup import on_a_weekday
 from reports.i18n import long_date
 
-from .support import axe_violations
+from .support.browser import axe_violations
 from .support.mail import person_with_reminder
 
 

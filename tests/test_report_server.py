@@ -18,7 +18,7 @@ from reports.report_client import (
 from reports.report_model import blank_questionnaire_document, team_document
 from reports.report_server import _passed_on
 
-from .support import command_of, descendants_of
+from .support.processes import command_of, descendants_of
 from .support.reports import pdf_text, report_for
 
 

@@ -43,15 +43,15 @@ from reports.report_model import (
 )
 from reports.svg import slim_svg
 
-from .support import (
+from .support.answers import varied_answers
+from .support.paths import QUESTIONS
+from .support.processes import (
     LOWEST,
-    QUESTIONS,
     SCHED_IDLE,
     command_of,
     descendants_of,
     report_servers_on,
     thread_priorities,
-    varied_answers,
 )
 from .support.reports import HOSTILE, every_chart, pdf_text, report_for
 

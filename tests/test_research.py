@@ -21,17 +21,11 @@ from services.research import (
     data_reliabilities,
 )
 
-from .support import (
-    MIGRATIONS,
-    ROOT,
-    Respondent,
-    create_workshop,
-    csrf_of,
-    login,
-    make_app,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.app import make_app
+from .support.coaches import create_workshop, login, make_coach
+from .support.forms import Respondent, csrf_of
+from .support.paths import MIGRATIONS, ROOT
 from .support.research import jsonl, write
 from .support.simulated import simulated_answers, straight_liner, unflagged_answers
 

@@ -5,7 +5,8 @@ browser is offered nothing; ticks on the current page survive a reload."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import axe_violations, layout_problems, varied_answers
+from .support.answers import varied_answers
+from .support.browser import axe_violations, layout_problems
 
 pytestmark = pytest.mark.browser
 

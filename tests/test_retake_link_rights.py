@@ -19,8 +19,8 @@ from services.models import (
     new_token,
 )
 
-from .support import Respondent, csrf_of
 from .support.followup import NOW, THEN, answers_for, make_plan, retake
+from .support.forms import Respondent, csrf_of
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from .support import Respondent, axe_violations, layout_problems, varied_answers
+from .support.answers import varied_answers
+from .support.browser import axe_violations, layout_problems
 from .support.followup import make_plan
+from .support.forms import Respondent
 
 pytestmark = pytest.mark.browser
 PUBLIC = "https://tripwire.example.org"

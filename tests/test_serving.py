@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 from services.db import db
 from services.models import Answer, Response
 
-from .support import CSRF, ROOT, SHOWN, TRANSPORT_ERRORS, HttpBrowser, free_port
+from .support.forms import CSRF, SHOWN
+from .support.live import TRANSPORT_ERRORS, HttpBrowser
+from .support.paths import ROOT
+from .support.run_services import free_port
 
 
 def _workers_of(master: int) -> list[int]:

@@ -28,7 +28,7 @@ from assessment.simulation.respondents import RESPONDENT_TYPES
 from assessment.simulation.run import simulate
 from assessment.validity import impression_management_weighted_score
 
-from .support import QUESTIONS
+from .support.paths import QUESTIONS
 
 CURRENT = InstrumentBank.load(QUESTIONS).current
 

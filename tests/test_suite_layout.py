@@ -54,3 +54,10 @@ def test_the_import_check_can_fail(tmp_path):
                         "from . import test_queue as q\n"
                         "def f():\n    from tests.test_x import y\n")
     assert imported_test_modules(importer) == [2, 3, 5]
+
+
+def test_support_is_a_package_by_concern_that_re_exports_nothing():
+    """A helper is imported from the module that owns it (tests/support/<concern>.py)."""
+    init = ast.parse((TESTS / "support" / "__init__.py").read_text())
+    assert [node.lineno for node in init.body if isinstance(node, (ast.Import, ast.ImportFrom))] == []
+    assert len(list((TESTS / "support").glob("*.py"))) > 10

@@ -13,7 +13,7 @@ from services.db import db
 from services.models import PageTiming, Response
 from services.responses import profile_of
 
-from .support import create_workshop, join_and_complete
+from .support.coaches import create_workshop, join_and_complete
 
 
 def read_calmly(app, token: str) -> None:

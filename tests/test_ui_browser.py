@@ -7,16 +7,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .support import (
+from .support.answers import varied_answers
+from .support.browser import (
     axe_violations,
     browser_page,
-    coach_with_workshop,
-    completed_person,
     layout_problems,
+    log_in,
     plot_area_width,
-    varied_answers,
 )
-from .support.browser import log_in
+from .support.coaches import coach_with_workshop, completed_person
 
 pytestmark = pytest.mark.browser
 

@@ -15,15 +15,9 @@ from services.db import db
 from services.followup.teams import create_follow_up
 from services.models import Workshop
 
-from .support import (
-    Respondent,
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    login,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import Respondent, csrf_of
 
 
 def html_lang(html: str) -> str:

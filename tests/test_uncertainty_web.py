@@ -24,16 +24,10 @@ from services.models import (
 )
 from services.responses import answer_set
 
-from .support import (
-    QUESTIONS,
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    login,
-    make_coach,
-    page_fields,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of, page_fields
+from .support.paths import QUESTIONS
 
 
 def pdf_words(data: bytes) -> str:

@@ -13,8 +13,9 @@ from assessment.followup import FOLLOW_UP_DAYS, on_a_weekday
 from services.db import db
 from services.models import PlanRow, Response
 
-from .support import Respondent, varied_answers
+from .support.answers import varied_answers
 from .support.followup import make_plan
+from .support.forms import Respondent
 
 
 @pytest.mark.parametrize("day,expected", [

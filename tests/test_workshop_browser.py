@@ -4,8 +4,9 @@ participant joins and completes, without reloading. Coach pages pass axe."""
 import pytest
 from playwright.sync_api import expect
 
-from .support import axe_violations, make_coach, varied_answers
-from .support.browser import log_in
+from .support.answers import varied_answers
+from .support.browser import axe_violations, log_in
+from .support.coaches import make_coach
 
 pytestmark = pytest.mark.browser
 

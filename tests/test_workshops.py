@@ -20,15 +20,10 @@ from services.models import Coach, Response, Workshop
 from services.workshops import ALPHABET, new_join_code, normalise_join_code
 from web.log_redaction import redact
 
-from .support import (
-    create_workshop,
-    csrf_of,
-    join_and_complete,
-    login,
-    make_app,
-    make_coach,
-    varied_answers,
-)
+from .support.answers import varied_answers
+from .support.app import make_app
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
+from .support.forms import csrf_of
 from .support.workshops import share_with
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from services.models import Response
 
-from .support import create_workshop, join_and_complete, login, make_coach
+from .support.coaches import create_workshop, join_and_complete, login, make_coach
 
 
 def test_named_workshop_xlsx_reads_back(app, client, instrument):

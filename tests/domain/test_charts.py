@@ -11,7 +11,7 @@ import pytest
 from assessment import load_instrument
 from reports import charts
 
-from ..support import QUESTIONS
+from ..support.paths import QUESTIONS
 from ..support.reports import every_chart, profiles_of
 
 

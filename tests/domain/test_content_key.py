@@ -11,7 +11,8 @@ from assessment.followup import Plan, PlanAction, Take, history
 from reports.content_key import content_key
 from reports.report_model import ProfileReport
 
-from ..support import QUESTIONS, varied_answers
+from ..support.answers import varied_answers
+from ..support.paths import QUESTIONS
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ from assessment import InstrumentError, load_instrument
 from assessment.bank import InstrumentBank
 from assessment.instrument import MIN_ITEMS, REQUIRED_SCALES
 
-from ..support import QUESTIONS, copy_bank, edit_yaml
+from ..support.answers import copy_bank, edit_yaml
+from ..support.paths import QUESTIONS
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from assessment import AnswerSet, load_instrument, score_answers
 from assessment.item_analysis import MIN_N, analyse, scale_units
 from assessment.psychometrics import cronbach_alpha
 
-from ..support import QUESTIONS
+from ..support.paths import QUESTIONS
 from ..support.simulated import simulated_answers, straight_liner
 
 WHEN = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)

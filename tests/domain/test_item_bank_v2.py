@@ -22,7 +22,8 @@ from assessment.bank import InstrumentBank
 from assessment.completion_time import completion_seconds, typical_minutes
 from assessment.instrument import InstrumentError
 
-from ..support import QUESTIONS, edit_yaml
+from ..support.answers import edit_yaml
+from ..support.paths import QUESTIONS
 
 BEHAVIOURS = ("postponing_contact", "weak_close", "abandoned_follow_up")
 # Motive clauses, judging or leading words found in v1 (INSTRUMENT-REVIEW.md).

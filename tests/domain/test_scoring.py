@@ -13,7 +13,8 @@ from assessment import (
 )
 from assessment.profile import NOT_SCORABLE
 
-from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
+from ..support.answers import copy_bank, edit_yaml, varied_answers
+from ..support.paths import QUESTIONS
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from assessment.suggestions import suggested_steps
 from reports.pdf import render_profile_pdf_in_process
 from reports.report_model import ProfileReport
 
-from ..support import QUESTIONS
+from ..support.paths import QUESTIONS
 
 
 @pytest.fixture(scope="module")

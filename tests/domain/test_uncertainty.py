@@ -21,7 +21,8 @@ from assessment.profile import NOT_SCORABLE, TOO_MANY_NOT_APPLICABLE
 from assessment.reliability import Reliability
 from assessment.scoring import NEAR_BOUNDARY_PROBABILITY, shown_score
 
-from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
+from ..support.answers import copy_bank, edit_yaml, varied_answers
+from ..support.paths import QUESTIONS
 
 
 @pytest.fixture(scope="module")

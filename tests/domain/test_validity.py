@@ -25,7 +25,8 @@ from assessment.validity import (
     within_scale_spread,
 )
 
-from ..support import QUESTIONS, copy_bank, edit_yaml, varied_answers
+from ..support.answers import copy_bank, edit_yaml, varied_answers
+from ..support.paths import QUESTIONS
 
 BANK = InstrumentBank.load(QUESTIONS)
 VERSIONS = sorted(BANK.instruments.values(), key=lambda i: int(i.version))
