@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from services.db import db
 from services.models import Coach
-from services.passwords import hash_password
+from services.passwords import check_password, dummy_hash, hash_password
 
 
 def load_coach(session_id: str) -> Coach | None:
@@ -24,6 +24,22 @@ def load_coach(session_id: str) -> Coach | None:
 def end_all_sessions(coach: Coach) -> None:
     """Every session of this coach, everywhere, stops working (the caller commits)."""
     coach.session_version += 1
+
+
+def log_out_everywhere(coach: Coach) -> None:
+    """Logging out ends every session of the coach, not only this browser's. Commits."""
+    end_all_sessions(coach)
+    db.session.commit()
+
+
+def coach_with_password(email: str, password: str) -> Coach | None:
+    """The coach with this address and password, or None. An unknown address costs a password
+    check too, so the time taken does not tell which addresses have an account."""
+    coach = find_coach(email)
+    if coach is None:
+        check_password(dummy_hash(), password)
+        return None
+    return coach if check_password(coach.password_hash, password) else None
 
 
 def checked_email(text: str) -> str:

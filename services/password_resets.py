@@ -32,7 +32,7 @@ from services.db import db
 from services.followup.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import Coach, CoachPasswordReset, hash_token, new_token, utcnow
-from services.passwords import hash_password
+from services.passwords import check_password, hash_password
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,18 @@ def find_reset(token: str) -> CoachPasswordReset | None:
 def coach_of_reset(token: str) -> Coach | None:
     reset = find_reset(token)
     return db.session.get(Coach, reset.coach_id) if reset is not None else None
+
+
+def change_own_password(coach: Coach, current_password: str, new_password: str) -> bool:
+    """The coach's own change (False, nothing changed, if the current password is wrong): as
+    after a reset, every session ends and reset links mailed before stop working. Commits."""
+    if not check_password(coach.password_hash, current_password):
+        return False
+    coach.password_hash = hash_password(new_password)
+    end_all_sessions(coach)
+    forget_resets(coach)
+    db.session.commit()
+    return True
 
 
 def use_reset(token: str, new_password: str) -> Coach | None:

@@ -116,7 +116,8 @@ def save_page(response: Response, page: int, answers: Mapping[str, int | str], s
               *, switch_to: str | None = None) -> None:
     """A questionnaire page as submitted: its answers, its reading time and the response's
     last change (and language, when the page switched it), refused if the response is
-    completed, also when another request completed it after this one read it.
+    completed, also when another request completed it after this one read it (ResponseCompleted,
+    nothing written). Commits.
 
     The three statements are built before the first one runs: on SQLite the first write
     holds the database's one write lock until the commit, and every other writer waits
@@ -129,9 +130,11 @@ def save_page(response: Response, page: int, answers: Mapping[str, int | str], s
     )
     writes = ([_answers_upsert(response.id, answers)] if answers else []) + [_page_time_upsert(response.id, page, seconds)]
     if db.session.execute(open_response).rowcount != 1:
+        db.session.rollback()
         raise ResponseCompleted(response.id)
     for statement in writes:
         db.session.execute(statement)
+    db.session.commit()
 
 
 def answers_of(response: Response) -> dict[str, int | str]:

@@ -208,9 +208,7 @@ def page(token: str, number: int):
     try:
         save_page(response, number, answers, seconds, switch_to=switch_to)
     except ResponseCompleted:  # completed by another request (another tab) since this one read it
-        db.session.rollback()
         return _already_complete(token)
-    db.session.commit()
     if switch_to:
         session["lang"] = switch_to
 

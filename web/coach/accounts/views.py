@@ -19,17 +19,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from services.accounts import create_coach, end_all_sessions, find_coach
-from services.db import db
+from services.accounts import (
+    coach_with_password,
+    create_coach,
+    find_coach,
+    log_out_everywhere,
+)
 from services.password_resets import (
     RESET_MINUTES,
+    change_own_password,
     coach_of_reset,
-    forget_resets,
     request_reset,
     reset_by_mail_possible,
     use_reset,
 )
-from services.passwords import check_password, dummy_hash, hash_password
 from web.extensions import limiter
 from web.language import current_language
 
@@ -86,12 +89,10 @@ def login():
     form = LoginForm()
     signup = current_app.config["ALLOW_SIGNUP"]
     if form.validate_on_submit():
-        coach = find_coach(form.email.data)
-        if coach is not None and check_password(coach.password_hash, form.password.data):
+        coach = coach_with_password(form.email.data, form.password.data)
+        if coach is not None:
             _start_session(coach)
             return redirect(safe_next(request.args.get("next")))
-        if coach is None:
-            check_password(dummy_hash(), form.password.data)
         form.password.errors.append(_("The e-mail or password isn't right."))
         return render_template("coach/accounts/login.html", form=form, signup=signup), 401
     status = 400 if form.errors else 200
@@ -101,8 +102,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    end_all_sessions(current_user)
-    db.session.commit()
+    log_out_everywhere(current_user._get_current_object())
     logout_user()
     flash(_("You're logged out."), "success")
     return redirect(url_for("accounts.login"))
@@ -114,14 +114,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not check_password(current_user.password_hash, form.current.data):
+        coach = current_user._get_current_object()
+        if not change_own_password(coach, form.current.data, form.new.data):
             form.current.errors.append(_("The current password isn't right."))
         else:
-            coach = current_user._get_current_object()
-            coach.password_hash = hash_password(form.new.data)
-            end_all_sessions(coach)
-            forget_resets(coach)  # a reset link mailed before no longer works
-            db.session.commit()
             _start_session(coach)  # this session goes on, with the new version
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("workshops.index"))
