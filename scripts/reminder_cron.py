@@ -5,7 +5,7 @@ import os
 
 from rq import cron
 
-from services.reporting.queue import QUEUE_NAME
+from services.jobs import QUEUE_NAME
 from worker import send_reminders_job
 
 cron.register(send_reminders_job, QUEUE_NAME, cron=os.environ.get("REMINDER_CRON", "0 8 * * *"), job_timeout=600)

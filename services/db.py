@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -29,3 +29,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def database_answers() -> None:
+    """A trivial query: raises if the database cannot be reached (the health check)."""
+    db.session.execute(text("SELECT 1"))

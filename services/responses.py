@@ -19,6 +19,7 @@ from services.models import (
     Answer,
     PageTiming,
     Response,
+    Retake,
     hash_token,
     new_paper_token,
     new_token,
@@ -57,6 +58,27 @@ def create_response(
     db.session.add(response)
     db.session.flush()
     return response, token
+
+
+def start_response(language: str, respondent_name: str | None = None, *, client_bucket: str | None = None,
+                   previous: Response | None = None, by_link: bool = True, **options) -> tuple[Response, str]:
+    """A new response, stored (create_response's options), with the coarse bucket of the client
+    that started it (services/evidence.py). With `previous`, it is a retake of that one
+    (`by_link`: named by something that does not open it, so the new one may not change or
+    delete it). Commits; returns it and its private token."""
+    response, token = create_response(language, respondent_name, **options)
+    response.client_bucket = client_bucket
+    if previous is not None:
+        db.session.add(Retake(response_id=response.id, previous_id=previous.id, by_link=by_link))
+    db.session.commit()
+    return response, token
+
+
+def set_research_consent(response: Response, consent: bool) -> None:
+    """Whether the person's answers count, without their name, in the questionnaire's figures
+    (services/research.py). Commits."""
+    response.research_consent = consent
+    db.session.commit()
 
 
 def instrument_of(response: Response) -> Instrument:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
@@ -215,6 +216,27 @@ def workshop_by_code(text: str) -> Workshop | None:
     """The workshop a participant's typed or linked code names, or None (no such code, or not one)."""
     code = normalise_join_code(text)
     return db.session.scalar(select(Workshop).where(Workshop.join_code == code)) if code else None
+
+
+def create_workshop(coach_id: int, title: str, held_on, language: str, privacy_mode: str) -> Workshop:
+    """A new workshop of this coach with an unused join code. Commits."""
+    workshop = Workshop(coach_id=coach_id, title=title.strip(), held_on=held_on, language=language,
+                        privacy_mode=privacy_mode, join_code=unused_join_code())
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+def set_closed(workshop: Workshop, closed: bool) -> None:
+    """Close the workshop to new participants (now), or open it again. Commits."""
+    workshop.closed_at = datetime.now(timezone.utc) if closed else None
+    db.session.commit()
+
+
+def paper_forms_keyed(workshop: Workshop) -> int:
+    """How many paper questionnaires have been keyed in for this workshop."""
+    return db.session.scalar(select(func.count(Response.id)).where(Response.workshop_id == workshop.id,
+                                                                   Response.source == "paper"))
 
 
 def unused_join_code() -> str:

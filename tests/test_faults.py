@@ -21,8 +21,8 @@ from rq import Queue, SimpleWorker
 import worker as report_worker
 from app import create_app
 from services.db import db
+from services.jobs import QUEUE_NAME
 from services.models import ReportJob
-from services.reporting import queue as report_queue
 
 from .support.app import make_app
 from .support.coaches import create_workshop, join_and_complete, login, make_coach
@@ -113,7 +113,7 @@ def test_a_zip_whose_report_worker_was_killed_shows_as_failed_and_can_be_made_ag
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REPORT_CACHE_DIR=app.config["REPORT_CACHE_DIR"],
                JOBS_DIR=app.config["JOBS_DIR"], PYTHONPATH=str(ROOT))
-    worker = subprocess.Popen([str(Path(sys.executable).parent / "rq"), "worker", report_queue.QUEUE_NAME, "--url", redis_url,
+    worker = subprocess.Popen([str(Path(sys.executable).parent / "rq"), "worker", QUEUE_NAME, "--url", redis_url,
                                "--path", str(ROOT), "--worker-class", "rq.worker.SimpleWorker"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -142,7 +142,7 @@ def test_a_zip_whose_report_worker_was_killed_shows_as_failed_and_can_be_made_ag
     monkeypatch.setattr(report_worker, "_app", None)
     coach.post(f"/coach/workshops/{workshop_id}/reports.zip",
                data={"csrf_token": csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)})
-    SimpleWorker([Queue(report_queue.QUEUE_NAME, connection=redis)], connection=redis).work(burst=True)
+    SimpleWorker([Queue(QUEUE_NAME, connection=redis)], connection=redis).work(burst=True)
     again = job_state(coach, workshop_id, 2)
     redis.flushdb()
     assert again["status"] == "done" and again["done"] == 6

@@ -26,8 +26,8 @@ from assessment.followup import on_a_weekday
 from services.db import db
 from services.followup.mail import SMTP_TIMEOUT, quitting, send_mail
 from services.followup.reminders import MAX_ATTEMPTS
+from services.jobs import QUEUE_NAME
 from services.models import Reminder, RetakeLink
-from services.reporting.queue import QUEUE_NAME
 from worker import send_reminders_job
 
 from .support.answers import varied_answers

@@ -26,8 +26,8 @@ import services.reporting.production as production
 import worker as report_worker
 from app import create_app
 from services.db import db
+from services.jobs import QUEUE_NAME
 from services.models import ReportJob, Response
-from services.reporting import queue as report_queue
 
 from .support.answers import varied_answers
 from .support.coaches import create_workshop, join_and_complete
@@ -244,7 +244,7 @@ def queued_app(app, monkeypatch, redis_url):
 
 
 def work_off(connection) -> None:
-    SimpleWorker([Queue(report_queue.QUEUE_NAME, connection=connection)], connection=connection).work(burst=True)
+    SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=True)
 
 
 def test_a_report_worker_finishing_after_deletion_stores_nothing(queued_app, respondent, instrument, monkeypatch):

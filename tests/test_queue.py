@@ -15,6 +15,7 @@ from rq import Queue
 import services.reporting.production as production
 import worker as report_worker
 from reports.chart_error import ChartExportError
+from services.jobs import QUEUE_NAME
 from services.models import Response
 from services.reporting import queue as report_queue
 from services.reporting.production import cached_profile_pdf
@@ -68,7 +69,7 @@ def test_profile_pdf_is_rendered_by_a_report_worker(queued_app, respondent, inst
     assert report_worker._app is not None  # rendered by the worker
     assert len(list(Path(app.config["REPORT_CACHE_DIR"]).rglob("*.pdf"))) == 1  # once, into the shared report store
     again = respondent.client.get(respondent.url("/profile.pdf"))  # now from the web app's cache
-    assert again.data == response.data and Queue(report_queue.QUEUE_NAME, connection=connection).count == 0
+    assert again.data == response.data and Queue(QUEUE_NAME, connection=connection).count == 0
 
 
 def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
@@ -83,7 +84,7 @@ def test_zip_job_runs_on_the_queue_with_progress(queued_app, instrument):
     token = csrf_of(coach.get(f"/coach/workshops/{workshop_id}").text)
     coach.post(f"/coach/workshops/{workshop_id}/reports.zip", data={"csrf_token": token})
     assert coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] == "queued"
-    queued = [job.func_name for job in Queue(report_queue.QUEUE_NAME, connection=connection).jobs]
+    queued = [job.func_name for job in Queue(QUEUE_NAME, connection=connection).jobs]
     assert queued.count("worker.run_zip") == 1
     work_until(connection, lambda: coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()["status"] in ("done", "failed"))
     state = coach.get(f"/coach/workshops/{workshop_id}/jobs/1.json").get_json()
@@ -99,7 +100,7 @@ def test_completing_queues_the_pdf_and_a_slow_download_does_not_hold_a_thread(qu
     app.config["PDF_WAIT_SECONDS"] = 0.5
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
-    queue = Queue(report_queue.QUEUE_NAME, connection=connection)
+    queue = Queue(QUEUE_NAME, connection=connection)
     assert queue.count == 1  # queued at completion, before anyone asked
     started = time.monotonic()
     reply = respondent.client.get(respondent.url("/profile.pdf"))
@@ -124,7 +125,7 @@ def test_only_the_request_that_queues_a_pdf_is_told_it_started_it(queued_app, re
         assert report_queue.request_profile(response, "en", english)[1] is False
         assert report_queue.request_profile(response, "sv", swedish)[1] is True
         assert report_queue.request_profile(response, "sv", swedish)[1] is False
-    assert Queue(report_queue.QUEUE_NAME, connection=connection).count == 2
+    assert Queue(QUEUE_NAME, connection=connection).count == 2
 
 
 def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, respondent, instrument, monkeypatch):
@@ -135,7 +136,7 @@ def test_a_failed_render_in_the_worker_gives_the_friendly_error(queued_app, resp
     app, connection = queued_app
     respondent.start(language="en")
     respondent.complete(varied_answers(instrument))
-    work_until(connection, lambda: Queue(report_queue.QUEUE_NAME, connection=connection).count == 0)
+    work_until(connection, lambda: Queue(QUEUE_NAME, connection=connection).count == 0)
     reply = respondent.client.get(respondent.url("/profile.pdf"))
     assert reply.status_code == 503 and "We couldn&#39;t make the PDF just now" in reply.text
 

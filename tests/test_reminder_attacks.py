@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from assessment.followup import on_a_weekday
 from services.db import db
+from services.jobs import QUEUE_NAME
 from services.mail_addresses import AddressError, checked_address
 from services.models import Reminder, Response
-from services.reporting.queue import QUEUE_NAME
 from worker import send_reminders_job
 
 from .support.answers import varied_answers

@@ -16,11 +16,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import text
 
 from assessment.team import MEDIAN_STEP
 from reports import charts
-from services.db import db
+from services.db import database_answers
 from services.filenames import file_name
 from services.followup.confirmations import CONFIRM_DAYS
 from services.followup.reminders import MAX_ATTEMPTS as REMINDER_ATTEMPTS
@@ -127,5 +126,5 @@ def technical_note():
 
 @bp.get("/healthz")
 def health():
-    db.session.execute(text("SELECT 1"))
+    database_answers()
     return {"status": "ok"}

@@ -33,7 +33,7 @@ class CalendarRetakeLink:
 
 
 def calendar_retake_link(response: Response, row: PlanRow) -> CalendarRetakeLink:
-    """The limited retake link for this plan's follow-up date; stores its hash if new (the caller commits)."""
+    """The limited retake link for this plan's follow-up date; stores its hash if new. Commits."""
     key = str(current_app.config["SECRET_KEY"]).encode()
     message = f"calendar-retake:{response.token_hash}:{row.follow_up_on.isoformat()}".encode()
     token = base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()).rstrip(b"=").decode()
@@ -41,6 +41,6 @@ def calendar_retake_link(response: Response, row: PlanRow) -> CalendarRetakeLink
     starts = datetime.combine(row.follow_up_on, time(0, 0), tzinfo=zone)
     if db.session.get(RetakeLink, hash_token(token)) is None:
         db.session.add(RetakeLink(token_hash=hash_token(token), response_id=response.id, created_at=starts))
-        db.session.flush()
+        db.session.commit()
     works_until = row.follow_up_on + timedelta(days=current_app.config["RETAKE_LINK_DAYS"] - 1)
     return CalendarRetakeLink(token=token, works_until=works_until)

@@ -75,8 +75,10 @@ def find(model: type[ConfirmableAddress], token: str) -> ConfirmableAddress | No
 
 
 def confirm(row: ConfirmableAddress) -> None:
+    """The address is confirmed; the link is used up. Commits."""
     row.confirmed_at = utcnow()
     row.confirm_token_hash = None  # used once
+    db.session.commit()
 
 
 REMINDER = "reminder"

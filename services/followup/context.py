@@ -11,7 +11,6 @@ from flask import current_app
 from assessment.followup import Take, history
 from reports import charts
 from reports.calendar_links import web_calendar_links
-from services.db import db
 from services.followup.calendar_links import calendar_retake_link
 from services.followup.linking import follow_up_code, linked_pair, offers_follow_up_code
 from services.followup.plans import plan_of, plan_row, reminder_of
@@ -63,7 +62,6 @@ def followup_context(response: Response, language: str, retake_url: Callable[[st
     calendar = None
     if row is not None and context["plan"] is not None:
         link = calendar_retake_link(response, row)
-        db.session.commit()
         calendar = web_calendar_links(context["plan"], language=language, tz_name=current_app.config["FOLLOW_UP_TIMEZONE"],
                                       retake_url=retake_url(link.token), link_works_until=link.works_until)
     return {

@@ -48,8 +48,8 @@ def needs_confirmation(response: Response, email: str | None) -> bool:
 def save_plan(response: Response, actions: list[followup.PlanAction], follow_up_on: date,
               email: str | None, language: str) -> PlanRow:
     """Replace the plan (and the reminder) of a response in one transaction. A new address
-    starts unconfirmed (it gets its confirmation e-mail once committed: deliver_confirmation);
-    TooManyAddresses when the plan has used its confirmation e-mails."""
+    starts unconfirmed (it gets its confirmation e-mail once committed: reminders.deliver_confirmation);
+    TooManyAddresses when the plan has used its confirmation e-mails. Commits."""
     _changed(response)
     row = plan_row(response)
     if row is None:
@@ -77,17 +77,18 @@ def save_plan(response: Response, actions: list[followup.PlanAction], follow_up_
         reminder.language, reminder.due_on = language, follow_up_on
     elif reminder is not None:
         db.session.delete(reminder)
-    db.session.flush()
+    db.session.commit()
     db.session.expire(row, ["actions"])
     return row
 
 
 def tick(response: Response, done: dict[int, bool]) -> None:
-    """Store "did you do it?" per action position."""
+    """Store "did you do it?" per action position. Commits."""
     _changed(response)
     for action in db.session.scalars(select(PlanActionRow).where(PlanActionRow.response_id == response.id)):
         if action.position in done:
             action.done = done[action.position]
+    db.session.commit()
 
 
 def _changed(response: Response) -> None:

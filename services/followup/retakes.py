@@ -10,19 +10,25 @@ from sqlalchemy import select
 
 from assessment.followup import History, Take, history
 from services.db import db
-from services.models import Response, Retake, RetakeLink
-from services.responses import create_response, profiles_of
+from services.models import Response, Retake, RetakeLink, hash_token
+from services.responses import profiles_of, start_response
 
 MAX_CHAIN = 50
 
 
-def start_retake(previous: Response, by_link: bool = False) -> tuple[Response, str]:
+def start_retake(previous: Response, by_link: bool = False, client_bucket: str | None = None) -> tuple[Response, str]:
     """Same language and name as the previous take, on the current instrument; the previous one stays.
-    `by_link`: started from the reminder's retake-only link, so it may not change the previous take."""
-    response, token = create_response(previous.language, previous.respondent_name)
-    db.session.add(Retake(response_id=response.id, previous_id=previous.id, by_link=by_link))
-    db.session.flush()
-    return response, token
+    `by_link`: started from the reminder's retake-only link, so it may not change the previous take.
+    `client_bucket`: the coarse bucket of the client that started it (services/evidence.py). Commits."""
+    return start_response(previous.language, previous.respondent_name, client_bucket=client_bucket,
+                          previous=previous, by_link=by_link)
+
+
+def retake_link(link: str) -> tuple[RetakeLink, Response] | None:
+    """The stored limited retake link with this token and the take it retakes, or None."""
+    row = db.session.get(RetakeLink, hash_token(link)) if link and len(link) <= 100 else None
+    previous = db.session.get(Response, row.response_id) if row else None
+    return (row, previous) if previous is not None else None
 
 
 def retake_links_sent_before(now: datetime | None = None) -> datetime:

@@ -5,11 +5,18 @@ Sending stays exactly-once however often the job runs: see reminders.py."""
 
 from __future__ import annotations
 
+import logging
+
+from services.db import db
 from services.followup.reminders import (
+    confirmations_configured,
     send_confirmation,
     send_due_reminders,
     today_where_people_are,
 )
+from services.jobs import enqueue, queued
+
+log = logging.getLogger(__name__)
 
 # The worker's entry point for one confirmation e-mail (worker.send_confirmation_job), by name:
 # nothing below the worker imports it.
@@ -41,3 +48,24 @@ def send_confirmation_now(response_id: int) -> bool:
     if why is not None:
         raise RemindersNotSent(f"#{response_id} confirmation: {why}")
     return True
+
+
+def deliver_confirmation(response_id: int) -> None:
+    """Right after the address was saved: on the queue with REDIS_URL (the job carries the
+    response id, never the address: RQ keeps a job's arguments), else here (the page waits at
+    most the inline timeout); a failure leaves it for the next send-reminders run."""
+    if not confirmations_configured():
+        return
+    if queued():
+        try:
+            enqueue(CONFIRMATION_JOB, response_id, job_timeout=60, result_ttl=0, failure_ttl=86400)
+            return
+        except Exception as exc:  # Redis down: send it here instead
+            log.warning("could not queue a confirmation e-mail: %s", type(exc).__name__)
+    try:
+        why = send_confirmation(response_id)
+    except Exception as exc:  # the plan is saved; the next send-reminders run retries
+        db.session.rollback()
+        why = f"could not build or send it ({type(exc).__name__})"
+    if why is not None:
+        log.warning("confirmation e-mail for reminder #%s not sent yet: %s", response_id, why)

@@ -33,6 +33,7 @@ class BeforeAfter:
 
 
 def create_follow_up(workshop: Workshop, title: str, held_on: date) -> Workshop:
+    """A follow-up session of this workshop, with a join code of its own and its coaches. Commits."""
     follow_up = Workshop(
         coach_id=workshop.coach_id, title=title[:200], held_on=held_on, language=workshop.language,
         privacy_mode=workshop.privacy_mode, join_code=unused_join_code(), follow_up_of_id=workshop.id,
@@ -42,7 +43,7 @@ def create_follow_up(workshop: Workshop, title: str, held_on: date) -> Workshop:
     # The owner's, whoever of its coaches made it; its co-facilitators run it too.
     for coach_id in db.session.scalars(select(WorkshopFacilitator.coach_id).where(WorkshopFacilitator.workshop_id == workshop.id)):
         db.session.add(WorkshopFacilitator(workshop_id=follow_up.id, coach_id=coach_id))
-    db.session.flush()
+    db.session.commit()
     return follow_up
 
 

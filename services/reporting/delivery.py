@@ -14,6 +14,7 @@ from typing import Callable
 from flask import current_app
 from redis.exceptions import RedisError
 
+from services import jobs
 from services.followup.context import PERSON
 from services.models import ReportJob, Response
 from services.reporting import queue
@@ -34,7 +35,7 @@ def profile_pdf_bytes(response: Response, language: str, wait: float | None = No
     With the queue unreachable it is rendered here, as without a queue. `on_render` is
     called where this request starts a PDF's work (the web counts it against the client's
     render limit, web/common/limits.py note_render)."""
-    queued = queue.queued()
+    queued = jobs.queued()
     # Without a queue and with nothing of this person's cached, the cache key (the whole
     # profile: the costly part of a request that only asks again) need not be worked out
     # while another PDF holds the render slot.
@@ -89,7 +90,7 @@ def prepare_profile_pdf(response: Response, language: str) -> None:
     """Queue the PDF as soon as the questionnaire is complete, so that the
     download is usually ready when the person asks for it. Without a queue, or
     with the queue unreachable: nothing (the download renders it)."""
-    if not queue.queued():
+    if not jobs.queued():
         return
     try:
         cached, key = cached_profile_pdf(response, language)

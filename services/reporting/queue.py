@@ -22,13 +22,14 @@ from typing import Iterable
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Worker
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from reports.chart_error import ChartExportError
 from services.db import db
+from services.jobs import connection, job_queue
 from services.models import ReportJob, Response, Workshop
 from services.reporting.production import run_zip_job
 from services.reporting.store import report_store
@@ -36,7 +37,6 @@ from services.workshops import shared_responses
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "reports"
 RENDER_PROFILE = "worker.render_profile"
 RUN_ZIP = "worker.run_zip"
 RENDER_TIMEOUT = 120
@@ -52,25 +52,6 @@ _executor: ThreadPoolExecutor | None = None
 _waiting_here: set[int] = set()
 
 
-def queued() -> bool:
-    return bool(current_app.config.get("REDIS_URL")) and not current_app.config.get("RENDERING_IN_WORKER")
-
-
-def connection() -> Redis:
-    # Short timeouts: an unreachable Redis must cost a request milliseconds, not minutes.
-    return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=5)
-
-
-def _queue(conn: Redis | None = None) -> Queue:
-    return Queue(QUEUE_NAME, connection=conn or connection())
-
-
-def enqueue(func, *args, **options):
-    """Another job on the report queue (e.g. a confirmation e-mail); its arguments are kept
-    in Redis, so they are ids, never personal data."""
-    return _queue().enqueue(func, *args, **options)
-
-
 # --- personal PDFs -----------------------------------------------------------
 
 
@@ -83,7 +64,7 @@ def profile_job_id(owner: str, language: str, key: tuple) -> str:
 def request_profile(response: Response, language: str, key: tuple, audience: str = "person") -> tuple[Job, bool]:
     """Make sure a worker renders this PDF: its job, and whether this call queued it (False:
     it was queued already). Raises RedisError when Redis is down."""
-    queue = _queue()
+    queue = job_queue()
     job_id = profile_job_id(response.token_hash, language, key)
     try:
         job = Job.fetch(job_id, connection=queue.connection)
@@ -131,7 +112,7 @@ def start_zip_job(workshop: Workshop, language: str) -> ReportJob:
     db.session.commit()
     if current_app.config.get("REDIS_URL"):
         try:
-            _queue().enqueue(RUN_ZIP, job.id, job_id=f"zip-{job.id}", job_timeout=ZIP_TIMEOUT,
+            job_queue().enqueue(RUN_ZIP, job.id, job_id=f"zip-{job.id}", job_timeout=ZIP_TIMEOUT,
                              result_ttl=0, failure_ttl=3600)
         except RedisError as exc:
             log.warning("ZIP job %s could not be queued: %s", job.id, exc)
@@ -180,9 +161,24 @@ def _lost(job: ReportJob, now: datetime) -> bool:
             return now - beat > ENQUEUE_GRACE
         if status in ("failed", "stopped", "canceled"):
             return True
-        return stale and Worker.count(queue=_queue(conn)) == 0
+        return stale and Worker.count(queue=job_queue(conn)) == 0
     except RedisError:
         return stale
+
+
+def latest_job(workshop: Workshop) -> ReportJob | None:
+    """The workshop's newest ZIP job (a lost one marked so), or None."""
+    job = db.session.scalar(
+        select(ReportJob).where(ReportJob.workshop_id == workshop.id).order_by(ReportJob.id.desc()).limit(1))
+    return check_lost(job)
+
+
+def job_of_workshop(workshop: Workshop, job_id: int) -> ReportJob | None:
+    """This workshop's job with this id (a lost one marked so); None if it is another's or none."""
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.workshop_id != workshop.id:
+        return None
+    return check_lost(job)
 
 
 def check_lost(job: ReportJob | None) -> ReportJob | None:

@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from assessment.answers import NOT_APPLICABLE
-from services.db import db
 from services.evidence import client_bucket
-from services.models import Response, Retake
-from services.responses import create_response
+from services.models import Response
+from services.responses import start_response
 
 from .links import absolute_url
 
@@ -29,11 +28,8 @@ def begin_response(language: str, name: str | None, *, previous: Response | None
     continue-later link once, and send the respondent to page 1. With
     `previous`, the new response is a retake of that one (`by_link`: named by something that
     does not open it, so the new one may not change or delete it)."""
-    response, token = create_response(language, name, **options)
-    response.client_bucket = request_client_bucket()
-    if previous is not None:
-        db.session.add(Retake(response_id=response.id, previous_id=previous.id, by_link=by_link))
-    db.session.commit()
+    _response, token = start_response(language, name, client_bucket=request_client_bucket(), previous=previous,
+                                      by_link=by_link, **options)
     session["lang"] = language
     flash(absolute_url("questionnaire.resume", token=token), "resume-link")
     return redirect(url_for("questionnaire.page", token=token, number=1))

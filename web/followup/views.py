@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, PlanAction
 from assessment.plan_steps import as_completion, steps_for
 from reports.calendar import event_uid, follow_up_ics
-from services.db import db
 from services.filenames import file_name
 from services.followup import confirmations
 from services.followup.calendar_links import calendar_retake_link
@@ -35,16 +34,15 @@ from services.followup.plans import (
     save_plan,
     tick,
 )
-from services.followup.reminders import confirmations_configured, send_confirmation
 from services.followup.retakes import (
     may_change_previous,
     previous_of,
+    retake_link,
     retake_link_expired,
     start_retake,
 )
-from services.followup.schedule import CONFIRMATION_JOB
-from services.models import Reminder, Response, RetakeLink, hash_token
-from services.reporting import queue
+from services.followup.schedule import deliver_confirmation
+from services.models import Reminder, Response
 from services.responses import profile_of
 from web.downloads import ICS, attachment
 
@@ -70,27 +68,6 @@ def _ranked(response) -> list:
     """Behaviours and the driver, highest score first: what a plan is most worth spending on."""
     profile = profile_of(response, current_language())
     return sorted(profile.of_kind("behaviour", "driver"), key=lambda r: -(r.score or 0))
-
-
-def deliver_confirmation(response_id: int) -> None:
-    """Right after the address was saved: on the queue with REDIS_URL (the job carries the
-    response id, never the address: RQ keeps a job's arguments), else here (the page waits at
-    most the inline timeout); a failure leaves it for the next send-reminders run."""
-    if not confirmations_configured():
-        return
-    if queue.queued():
-        try:
-            queue.enqueue(CONFIRMATION_JOB, response_id, job_timeout=60, result_ttl=0, failure_ttl=86400)
-            return
-        except Exception as exc:  # Redis down: send it here instead
-            current_app.logger.warning("could not queue a confirmation e-mail: %s", type(exc).__name__)
-    try:
-        why = send_confirmation(response_id)
-    except Exception as exc:  # the plan is saved; the next send-reminders run retries
-        db.session.rollback()
-        why = f"could not build or send it ({type(exc).__name__})"
-    if why is not None:
-        current_app.logger.warning("confirmation e-mail for reminder #%s not sent yet: %s", response_id, why)
 
 
 def weekday_date(day: date) -> str:
@@ -148,7 +125,6 @@ def plan(token: str):
                 for e in form.actions if (e.form.situation.data or "").strip()
             ]
             save_plan(response, actions, form.follow_up_date(today), email, current_language())
-            db.session.commit()
             flash(_("Your plan is saved."), "success")
             if new_address:
                 deliver_confirmation(response.id)
@@ -172,7 +148,6 @@ def calendar_file(token: str):
     # A limited retake link, never the private one: that opens everything, and a calendar is
     # often shared (issue 25, F6).
     link = calendar_retake_link(response, row)
-    db.session.commit()
     language = page_language(response.language)  # the take's, as its profile is: not the browser's
     data = follow_up_ics(
         plan_of(response), language=language,
@@ -189,9 +164,7 @@ def _retake_page(previous: Response, form: ConfirmForm, back_url: str | None):
 
 
 def _begin_retake(previous: Response, by_link: bool = False):
-    response, new_token = start_retake(previous, by_link)
-    response.client_bucket = request_client_bucket()
-    db.session.commit()
+    response, new_token = start_retake(previous, by_link, request_client_bucket())
     session["lang"] = response.language
     flash(absolute_url("questionnaire.resume", token=new_token), "resume-link")
     return redirect(url_for("questionnaire.page", token=new_token, number=1))
@@ -211,10 +184,10 @@ def retake(token: str):
 @bp.route("/retake/<link>", methods=["GET", "POST"])
 @response_creation
 def retake_by_link(link: str):
-    row = db.session.get(RetakeLink, hash_token(link)) if link and len(link) <= 100 else None
-    previous = db.session.get(Response, row.response_id) if row else None
-    if previous is None:
+    found = retake_link(link)
+    if found is None:
         abort(404, description=_("There's no questionnaire at this link. It may have been deleted, or the link isn't complete."))
+    row, previous = found
     if retake_link_expired(row):
         # Whoever finishes a retake sees the earlier scores beside theirs: an old e-mail must not open them.
         return render_template(
@@ -250,7 +223,6 @@ def ticks(token: str):
                 abort(400, description=_("One of the answers wasn't one of the options on offer. Nothing was saved."))
             done[int(position)] = value == "yes"
     tick(previous, done)
-    db.session.commit()
     flash(_("Saved what you did."), "success")
     return redirect(url_for("questionnaire.profile", token=token) + "#then-now-title")
 
@@ -273,7 +245,6 @@ def confirm_reminder(token: str):
     with force_locale(page_language(reminder.language)):
         if request.method == "POST" and form.validate():
             confirmations.confirm(reminder)
-            db.session.commit()
             return render_template("followup/confirmed.html", due_on=reminder.due_on)
         return render_template("followup/confirm.html", form=form, due_on=reminder.due_on,
                                expires_on=confirmations.expires_on(reminder))

@@ -27,7 +27,6 @@ from assessment.suggestions import suggested_steps
 from reports import charts
 from reports.i18n import long_date
 from services.completion import complete
-from services.db import db
 from services.followup.confirmations import CONFIRM_DAYS
 from services.followup.context import followup_context
 from services.followup.retakes import takes_to_delete
@@ -52,6 +51,7 @@ from services.responses import (
     missing_items,
     profile_of,
     save_page,
+    set_research_consent,
 )
 from web.downloads import send_profile_pdf
 
@@ -390,8 +390,7 @@ def research_consent(token: str):
     form = ResearchConsentForm()
     if not form.validate():
         abort(400, description=_("We couldn't check the form. Nothing was changed."))
-    response.research_consent = bool(form.research_consent.data)
-    db.session.commit()
+    set_research_consent(response, bool(form.research_consent.data))
     flash(_("Your answers now count in the questionnaire's figures, without your name.") if response.research_consent
           else _("Your answers don't count in the questionnaire's figures any more."), "success")
     return redirect(url_for("questionnaire.profile", token=token))

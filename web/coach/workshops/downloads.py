@@ -8,10 +8,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from reports.spreadsheet import SheetRow, workshop_csv, workshop_xlsx
-from services.db import db
 from services.filenames import file_name
 from services.followup.context import COACH
 from services.instruments import instrument_bank
@@ -117,18 +115,11 @@ def job_download(workshop_id: int, job_id: int):
     return zip_download(data, name)
 
 
-def latest_job(workshop: Workshop) -> ReportJob | None:
-    job = db.session.scalar(
-        select(ReportJob).where(ReportJob.workshop_id == workshop.id).order_by(ReportJob.id.desc()).limit(1)
-    )
-    return report_queue.check_lost(job)
-
-
 def job_of(workshop: Workshop, job_id: int) -> ReportJob:
-    job = db.session.get(ReportJob, job_id)
-    if job is None or job.workshop_id != workshop.id:
+    job = report_queue.job_of_workshop(workshop, job_id)
+    if job is None:
         abort(404)
-    return report_queue.check_lost(job)
+    return job
 
 
 @bp.get("/workshops/<int:workshop_id>/scores.csv")

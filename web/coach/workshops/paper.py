@@ -10,16 +10,15 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
-from sqlalchemy import func, select
 
 from assessment.answers import NOT_APPLICABLE
 from services.completion import enter_paper_form
-from services.db import db
 from services.filenames import file_name
 from services.instruments import instrument_bank
 from services.models import Response, Workshop, grouped_paper_code
 from services.reporting.production import blank_questionnaire_pdf
 from services.responses import profile_of
+from services.workshops import paper_forms_keyed
 from web.downloads import pdf_download
 
 from ...common.links import absolute_url
@@ -56,7 +55,7 @@ def paper_entry(workshop_id: int):
             saved = {"response": response, "token": token, "profile": profile_of(response, response.language),
                      "slip": paper_slip(workshop, response, token)}
             form, typed = PaperEntryForm(formdata=None, language=form.language.data), {}
-    keyed = db.session.scalar(select(func.count(Response.id)).where(Response.workshop_id == workshop.id, Response.source == "paper"))
+    keyed = paper_forms_keyed(workshop)
     return render_template(
         "coach/workshops/paper.html", workshop=workshop, form=form, instrument=instrument,
         typed=typed, problems=problems, saved=saved, keyed=keyed,

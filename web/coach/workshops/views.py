@@ -8,7 +8,6 @@ for a co-facilitator)."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
 
 import segno
 from flask import Response as HttpResponse
@@ -19,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from reports import charts
-from services.db import db
 from services.followup.teams import (
     before_after,
     create_follow_up,
@@ -28,13 +26,15 @@ from services.followup.teams import (
 )
 from services.models import Workshop
 from services.personal_data import delete_workshop
+from services.reporting import queue as report_queue
 from services.workshops import (
     SharingError,
     co_facilitators,
+    create_workshop,
+    set_closed,
     share_workshop,
     team_of,
     unshare_workshop,
-    unused_join_code,
     workshops_of,
 )
 from web.downloads import (
@@ -52,7 +52,6 @@ from .blueprint import (
     size_words,
     team_chart,
 )
-from .downloads import latest_job
 from .forms import FollowUpForm, ShareForm, WorkshopForm
 
 
@@ -97,16 +96,8 @@ def create():
         "so that no one person's answers can be told apart. Named: you see the profiles people choose to share.",
         n=current_app.config["ANONYMOUS_MIN_GROUP"])
     if form.validate_on_submit():
-        workshop = Workshop(
-            coach_id=current_user.id,
-            title=form.title.data.strip(),
-            held_on=form.held_on.data,
-            language=form.language.data,
-            privacy_mode=form.privacy_mode.data,
-            join_code=unused_join_code(),
-        )
-        db.session.add(workshop)
-        db.session.commit()
+        workshop = create_workshop(current_user.id, form.title.data, form.held_on.data, form.language.data,
+                                   form.privacy_mode.data)
         return redirect(url_for("workshops.show", workshop_id=workshop.id))
     return render_template("coach/workshops/new.html", form=form), 400 if form.errors else 200
 
@@ -132,7 +123,7 @@ def _show_page(workshop: Workshop, follow_up_form: FollowUpForm, share_form: Sha
         grid=grid,
         chart=team_chart(summary, current_language()),
         confirm=ConfirmForm(),
-        latest_job=latest_job(workshop),
+        latest_job=report_queue.latest_job(workshop),
         job_error=job_error_text,
         follow_up_form=follow_up_form,
         is_owner=owner,
@@ -163,7 +154,6 @@ def follow_up(workshop_id: int):
     with force_locale(workshop.language):  # the session's name is the room's, not the coach's screen's
         title = _("Follow-up of %(title)s", title=workshop.title)
     later = create_follow_up(workshop, title, form.held_on.data)
-    db.session.commit()
     flash(_("The follow-up session is ready. Give the participants its own code."), "success")
     return redirect(url_for("workshops.show", workshop_id=later.id))
 
@@ -203,8 +193,7 @@ def qr_code(workshop_id: int):
 def close(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     if ConfirmForm().validate():
-        workshop.closed_at = datetime.now(timezone.utc)
-        db.session.commit()
+        set_closed(workshop, True)
         flash(_("The workshop is closed: nobody new can join."), "success")
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 
@@ -214,8 +203,7 @@ def close(workshop_id: int):
 def reopen(workshop_id: int):
     workshop = owned_workshop(workshop_id)
     if ConfirmForm().validate():
-        workshop.closed_at = None
-        db.session.commit()
+        set_closed(workshop, False)
         flash(_("The workshop is open again."), "success")
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 
