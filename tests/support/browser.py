@@ -51,6 +51,12 @@ _MEASURE = r"""
       else if (["auto", "scroll"].includes(style.overflowX) && !el.matches("[data-scrolls]")) problems.push(`scrolls sideways: <${el.tagName.toLowerCase()} class="${el.className}"> "${el.textContent.trim().slice(0, 40)}"`);
     }
   }
+  // A table's caption inside a sideways-scrolling box: readable without scrolling (it says what the table is).
+  for (const caption of document.querySelectorAll("[data-scrolls] caption")) {
+    if (!visible(caption)) continue;
+    const box = caption.closest("[data-scrolls]").getBoundingClientRect();
+    if (caption.getBoundingClientRect().right > box.right + 1) problems.push(`caption runs out of its scrolling box: "${caption.textContent.trim().slice(0, 40)}"`);
+  }
   // Words broken across two lines.
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
