@@ -23,8 +23,10 @@ def complete(response: Response, language: str) -> None:
 
 def enter_paper_form(workshop: Workshop, language: str, name: str | None, share_with_coach: bool,
                      answers: Mapping[str, int | str]) -> tuple[Response, str]:
-    """A paper questionnaire keyed in by the workshop's coach, complete: the response and its private token."""
-    response, token = create_response(language, name, workshop_id=workshop.id,
+    """A paper questionnaire keyed in by the workshop's coach, complete: the response and its private token.
+    In an anonymous workshop the name is not stored (as when joining online, where it is not
+    asked): the coach's page prints it on the slip only."""
+    response, token = create_response(language, name if workshop.named else None, workshop_id=workshop.id,
                                       share_with_coach=share_with_coach and workshop.named, source="paper")
     save_answers(response, answers)
     complete(response, response.language)

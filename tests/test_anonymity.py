@@ -79,6 +79,25 @@ def test_paper_forms_never_enter_the_anonymous_totals(app, coach, instrument):
         assert scale["median"] == 10 * round(median(s[scale["id"]] for s in scores) / 10)
 
 
+@pytest.mark.parametrize("privacy", ["anonymous", "named"])
+def test_a_paper_form_stores_the_typed_name_only_in_a_named_workshop(app, coach, instrument, privacy):
+    """Joining an anonymous workshop online asks no name; keying in a paper form there prints the
+    typed name on the person's slip and stores it nowhere."""
+    workshop_id, _code = create_workshop(coach, privacy=privacy)
+    page = coach.get(f"/coach/workshops/{workshop_id}/paper?lang=en")
+    assert ("an anonymous workshop stores no names" in page.text) == (privacy == "anonymous")
+    reply = coach.post(f"/coach/workshops/{workshop_id}/paper", data={
+        "csrf_token": csrf_of(page.text), "name": "Åsa Öberg", "language": "en",
+        **{k: str(v) for k, v in level_answers(instrument, 2).items()}})
+    assert reply.status_code == 200
+    slip = reply.text.split("data-paper-slip")[1]
+    assert "Åsa Öberg" in slip and "Saved: Åsa Öberg" in reply.text
+    with app.app_context():
+        newest = db.session.scalar(select(Response).order_by(Response.id.desc()))
+        assert newest.source == "paper" and newest.workshop_id == workshop_id
+        assert newest.respondent_name == (None if privacy == "anonymous" else "Åsa Öberg")
+
+
 def test_completed_responses_cannot_be_changed(app, coach, instrument, client):
     workshop_id, code = create_workshop(coach)
     paper_token = key_in_paper(coach, workshop_id, level_answers(instrument, 1))

@@ -50,10 +50,11 @@ def paper_entry(workshop_id: int):
     if request.method == "POST":
         typed, problems = keyed_answers(request.form, instrument)
         if form.validate() and not problems:
-            response, token = enter_paper_form(workshop, form.language.data, (form.name.data or "").strip() or None,
+            name = (form.name.data or "").strip() or None
+            response, token = enter_paper_form(workshop, form.language.data, name,
                                                bool(form.share_with_coach.data), typed)
             saved = {"response": response, "token": token, "profile": profile_of(response, response.language),
-                     "slip": paper_slip(workshop, response, token)}
+                     "name": name, "slip": paper_slip(workshop, response, token, name)}
             form, typed = PaperEntryForm(formdata=None, language=form.language.data), {}
     keyed = paper_forms_keyed(workshop)
     return render_template(
@@ -62,14 +63,15 @@ def paper_entry(workshop_id: int):
     ), (422 if problems or form.errors else 200)
 
 
-def paper_slip(workshop: Workshop, response: Response, token: str) -> Markup:
+def paper_slip(workshop: Workshop, response: Response, token: str, name: str | None) -> Markup:
     """A printable slip with the person's private link as a short link to type and as a QR
-    code, in their language. Made only now: the link is not stored, so this is its one chance."""
+    code, in their language, with the name typed for it (in an anonymous workshop stored
+    nowhere else). Made only now: the link is not stored, so this is its one chance."""
     link = absolute_url("questionnaire.paper_link", code=grouped_paper_code(token))
     qr = Markup(segno.make(link, error="m").svg_inline(scale=4, border=2, omitsize=False))
     with force_locale(response.language):
         return Markup(render_template("coach/workshops/_paper_slip.html", link=link, qr=qr, lang=response.language,
-                                      name=response.respondent_name, title=workshop.title))
+                                      name=name, title=workshop.title))
 
 
 BLANK_KEYS = {"", "-", "0", "."}
