@@ -74,9 +74,10 @@ U(0, 8 %) per page; 10 % paper.
 Usage:
   .venv/bin/python bench/investigations/independent_respondents.py \
       --variant A --n 5000 --seeds 1 2 3 --out /tmp/indep26
-prints the tables (any note and per note, per subpopulation and overlay, and
-the answer patterns behind each note). --rules-from PATH scores with a
-different instrument.yaml is not offered: score against the worktree as it is.
+prints the tables (any note and per note, per subpopulation, overlay and
+reader, and the answer patterns behind each note) for the rules of the
+worktree's questions/v3; --save FILE keeps every respondent with its notes.
+Results: bench/investigations/independent-respondents.md.
 """
 
 from __future__ import annotations
