@@ -122,6 +122,11 @@ class ValidityRules:
     # from the same scale's earlier answers
     inconsistent_late_spread: float = 5.0
     inconsistent_late_pages: int = 0
+    # inconsistent is not given to an extreme responder: more than this share of the behaviour
+    # and driver answers at the ends (1 or 5; 1 = off) …
+    inconsistent_extreme_share: float = 1.0
+    # … with at least this share at each end
+    inconsistent_extreme_each_end: float = 0.0
 
 
 @dataclass(frozen=True)

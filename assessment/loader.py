@@ -383,6 +383,13 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
         straight_lining_midpoint_share=float(r.field(raw, "straight_lining_midpoint_share", where, number)),
         inconsistent_late_spread=float(r.field(raw, "inconsistent_late_spread", where, number)),
         inconsistent_late_pages=r.field(raw, "inconsistent_late_pages", where, int),
+        inconsistent_extreme_share=float(
+            r.field(raw, "inconsistent_extreme_share", where, number) if "inconsistent_extreme_share" in raw else 1.0
+        ),
+        inconsistent_extreme_each_end=float(
+            r.field(raw, "inconsistent_extreme_each_end", where, number)
+            if "inconsistent_extreme_each_end" in raw else 0.0
+        ),
         flag_texts=flag_texts,
     )
     if rules.straight_lining_run < 3:
@@ -405,6 +412,11 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
         raise r.fail(where, "'straight_lining_midpoint_share' must be from 'straight_lining_share' to 1")
     if not 0.5 < rules.inconsistent_late_spread <= 4:
         raise r.fail(where, "'inconsistent_late_spread' must be above 0.5 and at most 4 (answer steps)")
+    if not 0.5 <= rules.inconsistent_extreme_share <= 1:
+        raise r.fail(where, "'inconsistent_extreme_share' must be from 0.5 to 1 (1: off; uniformly random "
+                            "answers put about 0.4 of the answers at the ends)")
+    if not 0 <= rules.inconsistent_extreme_each_end <= rules.inconsistent_extreme_share / 2:
+        raise r.fail(where, "'inconsistent_extreme_each_end' must be from 0 to half of 'inconsistent_extreme_share'")
     pages = -(-len(items) // meta["page_size"]) if isinstance(meta.get("page_size"), int) else 0
     if not 0 <= rules.inconsistent_late_pages < max(pages, 1):
         raise r.fail(where, f"'inconsistent_late_pages' must be 0 (off) to {max(pages - 1, 0)} (fewer than the pages)")

@@ -152,6 +152,33 @@ def late_spread(instrument: Instrument, answers: Mapping[str, int], pages: int) 
     return math.sqrt(sum((v - sum(early[s]) / len(early[s])) ** 2 for s, v in late) / len(late))
 
 
+def end_shares(instrument: Instrument, answers: Mapping[str, int]) -> tuple[float, float] | None:
+    """Of the behaviour and driver answers: the share at the ends (1 "Never" or 5 "Almost
+    always"), and the share at the less used end; None without such answers. An extreme
+    responder uses both ends for most answers, and one whose true level lies between two
+    answers switches between the ends within a scale – the within-scale spread of a careless
+    answerer, from someone who has read every question. Uniformly random answers put about
+    two in five at the ends; a low (or high) scorer uses one end only."""
+    scales = {s.id for s in instrument.scales if s.kind in ("behaviour", "driver") and s.scoring == "mean"}
+    values = [answers[i.id] for i in instrument.items if i.scale_id in scales and i.id in answers]
+    if not values:
+        return None
+    never, always = values.count(1), values.count(5)
+    return (never + always) / len(values), min(never, always) / len(values)
+
+
+def extreme_responder(instrument: Instrument, answers: Mapping[str, int]) -> bool:
+    """More than `inconsistent_extreme_share` of the behaviour and driver answers at the ends,
+    and at least `inconsistent_extreme_each_end` at each of them."""
+    rules = instrument.validity
+    shares = end_shares(instrument, answers)
+    return (
+        shares is not None
+        and shares[0] > rules.inconsistent_extreme_share
+        and shares[1] >= rules.inconsistent_extreme_each_end
+    )
+
+
 def impression_management_counts(instrument: Instrument, answers: Mapping[str, int]) -> tuple[int, int]:
     """(flawless answers, answered items) on the impression-management scale."""
     scale = next((s for s in instrument.scales if s.kind == "validity"), None)
@@ -237,8 +264,9 @@ def validity_flags(
 
     spread = within_scale_spread(instrument, answers)
     late = late_spread(instrument, answers, rules.inconsistent_late_pages)
-    if (spread is not None and spread >= rules.inconsistent_spread) or (
-        late is not None and late >= rules.inconsistent_late_spread
+    if not extreme_responder(instrument, answers) and (
+        (spread is not None and spread >= rules.inconsistent_spread)
+        or (late is not None and late >= rules.inconsistent_late_spread)
     ):
         fired.append(
             (

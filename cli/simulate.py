@@ -102,8 +102,8 @@ def format_calibration(data: dict[str, Any]) -> str:
         f"seed {data['seed']}: share of each type at or beyond each candidate threshold.",
     ]
     notes = {
-        "inconsistent_spread": "pooled within-scale SD of the keyed answers ≥ threshold (or the file's late-pages rule)",
-        "inconsistent_late_spread": "late pages' RMS deviation from the scale's earlier answers ≥ threshold (or the file's spread rule)",
+        "inconsistent_spread": "pooled within-scale SD of the keyed answers ≥ threshold (or the file's late-pages rule; never an extreme responder)",
+        "inconsistent_late_spread": "late pages' RMS deviation from the scale's earlier answers ≥ threshold (or the file's spread rule; never an extreme responder)",
         "straight_lining_midpoint_share": "share needed when the dominant answer is \"Sometimes\" (other rules: the file's)",
         "straight_lining_share": "share of identical answers ≥ threshold (and the file's reverse-keyed share)",
         "straight_lining_reverse_share": "that answer on ≥ this share of the reverse-keyed items "

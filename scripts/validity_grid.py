@@ -51,7 +51,8 @@ def notes(d: dict, r: dict, timed: bool = True) -> np.ndarray:
             np.array([np.sum(s < r["page"]) for s in d["seconds"]])
         fast = (d["median"] < r["med"]) | (pages >= r["pages"])
     im = (d["answered"] >= 5) & (d["never"] >= np.ceil(r["im"] * d["answered"] - 1e-9))
-    inconsistent = (np.nan_to_num(d["spread"]) >= r["spread"]) | (np.nan_to_num(d["late"]) >= r["late"])
+    # the file's extreme-responder exemption (v3) holds for every combination
+    inconsistent = (d["extreme"] == 0) & ((np.nan_to_num(d["spread"]) >= r["spread"]) | (np.nan_to_num(d["late"]) >= r["late"]))
     return straight | fast | im | inconsistent
 
 

@@ -3,6 +3,7 @@ enforces, every item the issue named revised, the construct map and change table
 in questions/README.md, and the validity notes on concrete honest people: the
 article's three personas and a healthy seller, at a reading pace, get no note."""
 
+import dataclasses
 import re
 import shutil
 
@@ -237,3 +238,38 @@ def test_the_im_note_never_fires_on_fewer_than_five_answered(bank):
     four = score_answers(v2, _faults(v2, 4, 4))
     assert four.scales["impression_management"].band == "high"  # the scale is still scored and shown
     assert "impression_management_high" not in four.flag_ids
+
+
+
+# An honest extreme responder of the second independent check (bench/investigations/
+# independent_respondents.py, variant A, seed 1, respondent A-1-165): answers in item order
+# per scale (pc1–pc8, wc1–wc8, af1–af8, fp1–fp7, im1–im8), about 30 s a page. Within-scale
+# spread 1.54 and the last pages 1.93 from the earlier ones: questioned as inconsistent before
+# `inconsistent_extreme_share`; 21 of 31 answers at the ends, 6 of them "Almost always".
+EXTREME_RESPONDER = {"pc": "45135311", "wc": "14233111", "af": "11525552", "fp": "1111141", "im": "32253411"}
+EXTREME_PAGES = (31.4, 31.1, 31.5, 29.1, 28.0)
+
+
+def _extreme_responder(instrument, **changes) -> AnswerSet:
+    answers = {f"{prefix}{k}": int(a) for prefix, row in EXTREME_RESPONDER.items() for k, a in enumerate(row, 1)}
+    answers.update(changes)
+    seconds = tuple(t / len(page) for t, page in zip(EXTREME_PAGES, instrument.pages))
+    return AnswerSet("en", answers, None, seconds)
+
+
+def test_an_honest_extreme_responder_gets_no_note(v3):
+    assert score_answers(v3, _extreme_responder(v3)).flag_ids == ()
+    off = dataclasses.replace(v3, validity=dataclasses.replace(v3.validity, inconsistent_extreme_share=1.0))
+    assert score_answers(off, _extreme_responder(v3)).flag_ids == ("inconsistent",)
+
+
+def test_the_extreme_responder_one_end_answer_short_of_the_exemption_is_questioned(v3):
+    """One step short of `inconsistent_extreme_share` (18 of 31 answers at the ends exempt, 17
+    not) and of `inconsistent_extreme_each_end` (4 of 31 "Almost always" exempt, 3 not: a low
+    scorer's many "Never" is not extreme responding); the spread stays above its threshold."""
+    exempt = {"wc1": 2, "wc6": 2, "wc7": 2}
+    assert score_answers(v3, _extreme_responder(v3, **exempt)).flag_ids == ()
+    assert score_answers(v3, _extreme_responder(v3, **exempt, wc8=2)).flag_ids == ("inconsistent",)
+    exempt = {"pc2": 4, "pc5": 4}
+    assert score_answers(v3, _extreme_responder(v3, **exempt)).flag_ids == ()
+    assert score_answers(v3, _extreme_responder(v3, **exempt, af3=4)).flag_ids == ("inconsistent",)

@@ -14,6 +14,7 @@ from ..instrument import Instrument
 from ..scoring import score_answers
 from ..validity import (
     MIDPOINT,
+    extreme_responder,
     impression_management_counts,
     impression_management_weighted_score,
     late_spread,
@@ -49,7 +50,7 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
     behaviour = [s.id for s in instrument.scales if s.kind == "behaviour"]
     out: dict[str, dict[str, np.ndarray]] = {}
     for type_id in types:
-        rows: dict[str, list] = {k: [] for k in ("spread", "late", "midpoint", "share", "reverse_share", "run", "every_scale",
+        rows: dict[str, list] = {k: [] for k in ("spread", "late", "extreme", "midpoint", "share", "reverse_share", "run", "every_scale",
                                                  "median", "seconds",
                                                  "never", "rarely", "answered", "weighted", "reluctance", "flags", "llr")}
         for pop, size in zip(pops, sizes):
@@ -66,6 +67,8 @@ def _indices(instrument: Instrument, model: Model, n: int, seed: int, item_draws
                 rows["spread"].append(np.nan if spread is None else spread)
                 late = late_spread(instrument, answers.answers, instrument.validity.inconsistent_late_pages or 2)
                 rows["late"].append(np.nan if late is None else late)
+                # the file's extreme-responder exemption from `inconsistent` (off in v1/v2)
+                rows["extreme"].append(float(extreme_responder(instrument, answers.answers)))
                 values = list(answers.answers.values())
                 rows["midpoint"].append(float(max(set(values), key=values.count) == MIDPOINT) if values else 0.0)
                 rows["share"].append(share)
@@ -104,14 +107,15 @@ def calibrate(
     tables["impression_management_flawless"] = {}
     im_scale = next((s for s in instrument.scales if s.kind == "validity"), None)
     for type_id, d in data.items():
+        questioned = d["extreme"] == 0
         for c in CANDIDATES["inconsistent_spread"]:
-            tables["inconsistent_spread"].setdefault(str(c), {})[type_id] = rate(
-                list((np.nan_to_num(d["spread"]) >= c) | (np.nan_to_num(d["late"]) >= rules.inconsistent_late_spread)))
+            tables["inconsistent_spread"].setdefault(str(c), {})[type_id] = rate(list(questioned & (
+                (np.nan_to_num(d["spread"]) >= c) | (np.nan_to_num(d["late"]) >= rules.inconsistent_late_spread))))
         spread_hit = np.nan_to_num(d["spread"]) >= rules.inconsistent_spread
         late_hit = np.nan_to_num(d["late"]) >= rules.inconsistent_late_spread
         for c in CANDIDATES["inconsistent_late_spread"]:
             tables["inconsistent_late_spread"].setdefault(str(c), {})[type_id] = rate(
-                list(spread_hit | (np.nan_to_num(d["late"]) >= c)))
+                list(questioned & (spread_hit | (np.nan_to_num(d["late"]) >= c))))
         mid = d["midpoint"] == 1.0
         for c in CANDIDATES["straight_lining_midpoint_share"]:
             need = np.where(mid, c, rules.straight_lining_share)

@@ -2,6 +2,7 @@
 changes a score, the texts say which way the scores may be off, and the rules
 in the instrument file are validated on load. Runs on every version in the bank."""
 
+import dataclasses
 import json
 import math
 
@@ -18,6 +19,8 @@ from assessment import (
 )
 from assessment.bank import InstrumentBank
 from assessment.validity import (
+    end_shares,
+    extreme_responder,
     identical_share,
     late_spread,
     longest_identical_run,
@@ -261,6 +264,70 @@ def test_inconsistent_fires_on_the_late_pages_at_the_threshold_and_not_one_answe
         assert "inconsistent" not in flags(instrument, before), instrument.version
 
 
+def _with_rules(instrument, **rules):
+    return dataclasses.replace(instrument, validity=dataclasses.replace(instrument.validity, **rules))
+
+
+def test_an_extreme_responder_is_not_inconsistent_and_one_end_answer_short_of_it_is():
+    """v3 (issue #26, second independent check): an honest extreme responder whose level lies
+    between two answers switches between "Never" and "Almost always" within a scale. Walk from
+    answers all at the ends (alternating within each scale) towards the middle, one answer at a
+    time: while more than `inconsistent_extreme_share` are at the ends the spread is not
+    questioned; one end answer fewer and it is. The exempt answers got the note without the rule."""
+    instrument = BANK.current
+    rules = instrument.validity
+    assert rules.inconsistent_extreme_share < 1
+    scales = instrument.scales_of_kind("behaviour", "driver")
+    answers = {i.id: 3 for i in instrument.items}  # faults "Sometimes"
+    for scale in scales:
+        for k, item in enumerate(scale.items):
+            answers[item.id] = 1 if k % 2 == 0 else 5
+    inward = [i for row in zip(*(s.items for s in scales)) for i in row]  # one scale after another
+    exempt = None
+    for item in inward:
+        before = dict(answers)
+        answers[item.id] = 2 if answers[item.id] == 1 else 4
+        if not extreme_responder(instrument, answers):
+            exempt = before
+            break
+    assert exempt is not None
+    assert within_scale_spread(instrument, exempt) >= rules.inconsistent_spread
+    assert end_shares(instrument, exempt)[0] > rules.inconsistent_extreme_share
+    assert "inconsistent" not in flags(instrument, exempt)
+    assert "inconsistent" in flags(_with_rules(instrument, inconsistent_extreme_share=1.0), exempt)
+    assert end_shares(instrument, answers)[0] <= rules.inconsistent_extreme_share
+    assert within_scale_spread(instrument, answers) >= rules.inconsistent_spread
+    assert "inconsistent" in flags(instrument, answers)
+
+
+def test_an_extreme_responder_uses_both_ends():
+    """v3: "Never" on most items is a low scorer, not an extreme responder; with the
+    "Almost always" answers one short of `inconsistent_extreme_each_end` the spread is
+    questioned, at it not."""
+    instrument = BANK.current
+    rules = instrument.validity
+    scales = instrument.scales_of_kind("behaviour", "driver")
+    answers = {i.id: 3 for i in instrument.items}
+    for scale in scales:
+        for k, item in enumerate(scale.items):
+            answers[item.id] = 3 if k % 3 == 2 else 1
+    middles = [i for row in zip(*(s.items for s in scales)) for i in row if answers[i.id] == 3]
+    short = None
+    for item in middles:
+        before = dict(answers)
+        answers[item.id] = 5
+        if extreme_responder(instrument, answers):
+            short = before
+            break
+    assert short is not None
+    assert end_shares(instrument, short)[0] > rules.inconsistent_extreme_share
+    assert end_shares(instrument, short)[1] < rules.inconsistent_extreme_each_end
+    assert within_scale_spread(instrument, short) >= rules.inconsistent_spread
+    assert "inconsistent" in flags(instrument, short)
+    assert end_shares(instrument, answers)[1] >= rules.inconsistent_extreme_each_end
+    assert "inconsistent" not in flags(instrument, answers)
+
+
 # --- flags never change scores; texts say which way the scores may be off
 
 
@@ -323,6 +390,8 @@ def test_the_retired_model_profile_rule_is_refused(tmp_path):
         ("straight_lining_run_needs_reverse_share", "yes", "'straight_lining_run_needs_reverse_share' must be bool"),
         ("straight_lining_every_scale", 1, "'straight_lining_every_scale' must be bool"),
         ("impression_management_min_answered", 99, "'impression_management_min_answered' must be 1–"),
+        ("inconsistent_extreme_share", 0.4, "'inconsistent_extreme_share' must be from 0.5 to 1"),
+        ("inconsistent_extreme_each_end", 0.6, "'inconsistent_extreme_each_end' must be from 0 to half"),
     ],
 )
 def test_rules_with_bad_thresholds_are_refused(tmp_path, key, value, message):
