@@ -6,19 +6,30 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from sqlalchemy import update
+
 from services.db import db
 from services.models import Response, Workshop, utcnow
 from services.reporting.delivery import prepare_profile_pdf
 from services.responses import create_response, save_answers
 
 
-def complete(response: Response, language: str) -> None:
-    """Mark the response complete; a second finish (a reload, a double click) changes nothing."""
+def complete(response: Response, language: str) -> bool:
+    """Mark the response complete; a second finish (a reload, a double click, another tab at the
+    same moment) changes nothing: the stamp is written only where none is, in the database, so
+    of two requests racing exactly one completes it and queues its PDF. Commits; whether this
+    call completed it."""
     if response.completed_at is not None:
-        return
-    response.completed_at = utcnow()
+        return False
+    stamped = db.session.execute(
+        update(Response).where(Response.id == response.id, Response.completed_at.is_(None))
+        .values(completed_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
+    db.session.refresh(response)
+    if stamped.rowcount != 1:
+        return False
     prepare_profile_pdf(response, language)
+    return True
 
 
 def enter_paper_form(workshop: Workshop, language: str, name: str | None, share_with_coach: bool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 from statistics import median
 
 import pytest
@@ -16,6 +17,7 @@ from app import create_app
 from assessment import AnswerSet, load_instrument, score_answers
 from assessment.team import Count, checked_min_group, release_of, summarise_team
 from config import ROOT
+from services import completion
 from services.db import db
 from services.models import Answer, PageTiming, Response, Workshop
 from services.responses import ResponseCompleted, profile_of, save_page
@@ -139,6 +141,27 @@ def test_a_self_test_is_final_once_completed_too(app, respondent, instrument):
     with app.app_context():
         response = Response.by_token(respondent.token)
         assert {a.value for a in response.answers} == {3}
+
+
+def test_of_two_finishes_at_the_same_moment_only_one_completes_the_response(app, respondent, instrument, monkeypatch):
+    # Another tab's finish stamps the response between this request's read and its write:
+    # this one must neither move the stamp nor queue the PDF a second time.
+    respondent.start()
+    queued = []
+    monkeypatch.setattr(completion, "prepare_profile_pdf", lambda response, language: queued.append(response.id))
+    with app.test_request_context():
+        response = Response.by_token(respondent.token)
+        assert response.completed_at is None
+        with db.engine.begin() as other_tab:
+            other_tab.execute(update(Response).where(Response.id == response.id).values(completed_at=datetime(2026, 1, 2)))
+        assert completion.complete(response, "en") is False
+        assert queued == [] and response.completed_at.replace(tzinfo=None) == datetime(2026, 1, 2)
+    with app.test_request_context():
+        fresh = Response.by_token(respondent.token)
+        fresh.completed_at = None
+        db.session.commit()
+        assert completion.complete(fresh, "en") is True and queued == [fresh.id]
+        assert completion.complete(fresh, "en") is False and queued == [fresh.id]
 
 
 def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_nothing(app, respondent, instrument):
