@@ -4,6 +4,8 @@ cost 0.05 s of import, and only the forms that set a password and `flask create-
 
 from __future__ import annotations
 
+import re
+
 from zxcvbn import zxcvbn
 
 from reports.i18n import translations
@@ -17,6 +19,16 @@ MIN_STRENGTH = 3
 ZXCVBN_MAX_LENGTH = 72
 
 
+def without_address(password: str, email: str) -> str:
+    """The password with the account's address and each of its words of three characters or
+    more ("coach", "example", "com") taken out wherever they stand, in any case: what is left must
+    be strong on its own. zxcvbn alone scored "coach@example.com" strong for coach@example.com."""
+    words = [w for w in re.split(r"[@.+_-]", email) if len(w) >= 3]
+    for part in ([email] if email else []) + words:
+        password = re.sub(re.escape(part), "", password, flags=re.IGNORECASE)
+    return password
+
+
 def password_problem(password: str, *, email: str = "", language: str = "en") -> str | None:
     """Why this password may not be used (in `language`), or None."""
     _ = translations(language).gettext
@@ -27,7 +39,8 @@ def password_problem(password: str, *, email: str = "", language: str = "en") ->
     # zxcvbn's cost grows with length and it refuses more than 72 characters (a ValueError, a
     # 500 for a long passphrase): the first 72 decide, and a longer one only adds to them.
     hints = [part for part in email.lower().replace("@", " ").replace(".", " ").split() if part]
-    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=hints)["score"] < MIN_STRENGTH:
+    rest = without_address(password, email)[:ZXCVBN_MAX_LENGTH]
+    if not rest.strip() or zxcvbn(rest, user_inputs=hints)["score"] < MIN_STRENGTH:
         return _("This password is too easy to guess: it's a common one, or made from a pattern or "
                  "your e-mail address. A few unrelated words make a strong one.")
     return None

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from assessment.team import (
     TeamRelease,
@@ -106,7 +107,11 @@ def share_workshop(workshop: Workshop, email: str) -> Coach:
     for session in [workshop, *db.session.scalars(select(Workshop).where(Workshop.follow_up_of_id == workshop.id))]:
         if db.session.get(WorkshopFacilitator, (session.id, coach.id)) is None:
             db.session.add(WorkshopFacilitator(workshop_id=session.id, coach_id=coach.id))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same share sent twice at once: the other request stored it
+        db.session.rollback()
+        raise SharingError("already shared") from None
     return coach
 
 

@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
+from services.password_strength import password_problem
+
 from .support.app import make_app
 from .support.coaches import login, make_coach
 from .support.forms import csrf_of
@@ -207,3 +209,14 @@ def test_a_long_passphrase_is_a_password_like_any_other(app):
                                                "new": passphrase, "confirm": passphrase})
     assert reply.status_code == 302, reply.text[:300]
     assert login(app.test_client(), email, passphrase).status_code == 302
+
+
+@pytest.mark.parametrize("password", ["coach@example.com", "coachexample1", "Coach.Example.Com!", "example-coach-2026"])
+def test_a_password_made_from_the_accounts_address_is_refused(password):
+    assert "too easy to guess" in password_problem(password, email="coach@example.com")
+
+
+def test_a_strong_password_stays_strong_beside_the_address():
+    assert password_problem("tulpaner i december", email="co@example.com") is None
+    assert password_problem("another long password", email="other@example.com") is None
+    assert password_problem("bergsklättrare i coach-rollen", email="coach@example.com") is None

@@ -25,6 +25,7 @@ from services.workshops import _current_release
 from web.questionnaire import views
 from web.questionnaire.views import _shown_signer
 
+from .support.answers import varied_answers
 from .support.app import make_app
 from .support.coaches import create_workshop, join_and_complete, login, make_coach
 from .support.forms import csrf_of, page_fields
@@ -162,6 +163,29 @@ def test_of_two_finishes_at_the_same_moment_only_one_completes_the_response(app,
         db.session.commit()
         assert completion.complete(fresh, "en") is True and queued == [fresh.id]
         assert completion.complete(fresh, "en") is False and queued == [fresh.id]
+
+
+def test_finish_sent_twice_shows_the_profile_and_other_answers_after_completion_are_refused(app, respondent, instrument):
+    # A double click on Finish: the second request finds the response complete with the same
+    # answers stored, so nothing is lost and the person sees the profile, not an error page.
+    answers = varied_answers(instrument, 2)
+    respondent.start()
+    pages = instrument.pages
+    for number, items in enumerate(pages[:-1], 1):
+        assert respondent.answer_page(number, {i.id: answers[i.id] for i in items}).status_code == 302
+    last = respondent.client.get(respondent.url(f"/page/{len(pages)}"))
+    data = {**page_fields(last.text), "action": "next", **{i.id: str(answers[i.id]) for i in pages[-1]}}
+    first = respondent.client.post(respondent.url(f"/page/{len(pages)}"), data=data)
+    again = respondent.client.post(respondent.url(f"/page/{len(pages)}"), data=data)
+    assert first.status_code == again.status_code == 302 and again.location.endswith(f"/response/{respondent.token}/profile")
+    first_item = pages[-1][0].id
+    changed = {**data, first_item: "1" if answers[first_item] != 1 else "5"}
+    refused = respondent.client.post(respondent.url(f"/page/{len(pages)}"), data=changed)
+    assert refused.status_code == 409 and "can&#39;t be changed any more" in refused.text
+    with app.app_context():
+        response = Response.by_token(respondent.token)
+        assert response.completed_at is not None
+        assert {a.item_id: a.value for a in response.answers}[pages[-1][0].id] == answers[pages[-1][0].id]
 
 
 def test_a_page_that_arrives_after_another_tab_completed_the_response_changes_nothing(app, respondent, instrument):

@@ -210,3 +210,25 @@ def test_a_file_with_a_utf8_bom_is_accepted(runner, tmp_path, instrument):
     lines = tmp_path / "bom.jsonl"
     lines.write_bytes(b"\xef\xbb\xbf" + json.dumps({"language": "en", "answers": varied_answers(instrument)}).encode() + b"\n")
     assert runner.invoke(args=["score", "--jsonl", str(lines)]).exit_code == 0
+
+
+def test_refused_methods_conflicts_and_forbidden_actions_get_the_sites_error_page(app, client):
+    """403, 405 and 409 are the site's page in the visitor's language, with its header and a way
+    on, never the framework's bare page."""
+    login(client, *make_coach(app))
+    workshop_id, _code = create_workshop(client, privacy="named")
+    page = client.get(f"/coach/workshops/{workshop_id}?lang=en")
+    client.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": csrf_of(page.text), "held_on": "2027-03-01"})
+    follow_up_id = workshop_id + 1
+    cases = {
+        405: client.get("/coach/logout"),
+        409: client.post(f"/coach/workshops/{follow_up_id}/follow-up",
+                         data={"csrf_token": csrf_of(page.text), "held_on": "2027-04-01"}),
+    }
+    for status, reply in cases.items():
+        assert reply.status_code == status
+        assert 'class="site-header"' in reply.text and 'class="site-footer"' in reply.text, status
+    assert "This is already a follow-up session" in cases[409].text
+    assert "not a link" in cases[405].text
+    swedish = client.get("/coach/logout?lang=sv")
+    assert swedish.status_code == 405 and 'lang="sv"' in swedish.text and "This address" not in swedish.text

@@ -6,10 +6,10 @@ more than one coach sees what they share; unsharing ends it at once."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from services.db import db
-from services.models import Response, Workshop
+from services.models import Coach, Response, Workshop, WorkshopFacilitator
 
 from .support.coaches import create_workshop, join_and_complete, login, make_coach
 from .support.forms import csrf_of
@@ -108,3 +108,29 @@ def test_a_co_facilitator_sees_the_same_released_size_of_an_anonymous_workshop(a
     mine = owner.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
     theirs = co.get(f"/coach/workshops/{workshop_id}/team.json").get_json()
     assert mine == theirs  # one release for the workshop: two coaches cannot difference it
+
+
+def test_the_same_share_sent_twice_at_once_says_it_is_shared_not_a_server_error(app, monkeypatch):
+    """The other request stores the share between this one's check and its commit."""
+    owner, _co = owner_and_co(app)
+    workshop_id, _code = create_workshop(owner, title="Dubbelklick", privacy="named")
+    with app.app_context():
+        co_id = db.session.scalar(select(Coach.id).where(Coach.email == CO[0]))
+    real_get = db.session.get
+    stored_by_the_other_request = []
+
+    def checked_just_before_the_other_request_stored_it(model, key, **options):
+        if model is WorkshopFacilitator:
+            if not stored_by_the_other_request:
+                with db.engine.begin() as other_request:
+                    other_request.execute(insert(WorkshopFacilitator).values(workshop_id=workshop_id, coach_id=co_id))
+                stored_by_the_other_request.append(key)
+            return None
+        return real_get(model, key, **options)
+
+    monkeypatch.setattr(db.session, "get", checked_just_before_the_other_request_stored_it)
+    reply = share_with(owner, workshop_id, CO[0])
+    monkeypatch.undo()
+    assert reply.status_code == 422 and "already shared with this coach" in reply.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WorkshopFacilitator)) == 1

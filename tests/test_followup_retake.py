@@ -173,6 +173,10 @@ def test_plan_ticks_from_last_time_are_stored(app, client, instrument):
     assert re.search(r'id="done-1-yes"[^>]*checked', html) and re.search(r'id="done-2-no"[^>]*checked', html)
     bad = client.post(second.url("/ticks"), data={"csrf_token": csrf_of(html), "done-1": "maybe"})
     assert bad.status_code == 400
+    # Positions a browser never sends: a digit that is not ASCII, a number int() refuses.
+    for position in ("²", "9" * 5000, "1000"):
+        odd = client.post(second.url("/ticks"), data={"csrf_token": csrf_of(html), f"done-{position}": "yes"})
+        assert odd.status_code == 400 and "wasn&#39;t one of the options" in odd.text, position
 
 
 def test_a_chain_of_three_shows_the_whole_history(app, client, instrument):

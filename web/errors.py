@@ -56,6 +56,22 @@ def register(app: Flask) -> None:
         message = error.description if _own_words(error) else _("There's no page at this address.")
         return _page(404, _("Page not found"), message)
 
+    @app.errorhandler(403)
+    def forbidden(error):
+        message = error.description if _own_words(error) else _("You can't do this here.")
+        return _page(403, _("Not allowed"), message)
+
+    @app.errorhandler(405)
+    def wrong_method(error):
+        return _page(405, _("This page can't be used that way"),
+                     _("This address takes a form sent from its page, not a link (or the other way round). "
+                       "Go back and use the button on the page. Nothing was saved."))
+
+    @app.errorhandler(409)
+    def conflict(error):
+        message = error.description if _own_words(error) else _("This can't be done in the state it is in now. Nothing was saved.")
+        return _page(409, _("Not possible now"), message)
+
     @app.errorhandler(413)
     def too_large(error):
         return _page(413, _("Too much data"), _("The form sent far more data than it should. Nothing was saved."))

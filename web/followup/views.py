@@ -219,7 +219,8 @@ def ticks(token: str):
     for key, value in request.form.items():
         if key.startswith("done-"):
             position = key.removeprefix("done-")
-            if not position.isdigit() or value not in ("yes", "no"):
+            # ASCII digits and short: str.isdigit() also accepts "²", and int() refuses 4,300 digits.
+            if not (position.isascii() and position.isdigit() and len(position) <= 3) or value not in ("yes", "no"):
                 abort(400, description=_("One of the answers wasn't one of the options on offer. Nothing was saved."))
             done[int(position)] = value == "yes"
     tick(previous, done)

@@ -201,14 +201,14 @@ def page(token: str, number: int):
         missing = [item for item in items if item.id not in stored] if request.args.get("missing") else []
         return _render_page(response, token, form, items, number, len(pages), missing=missing)
 
-    if response.completed_at is not None:
-        return _already_complete(token)
     action, answers, seconds = _checked_page_submission(response, items, number)
+    if response.completed_at is not None:
+        return _after_completion(response, token, answers)
     switch_to = action.split(":", 1)[1] if action.startswith("lang:") else None
     try:
         save_page(response, number, answers, seconds, switch_to=switch_to)
-    except ResponseCompleted:  # completed by another request (another tab) since this one read it
-        return _already_complete(token)
+    except ResponseCompleted:  # completed by another request (another tab, a double click) since this one read it
+        return _after_completion(response, token, answers)
     if switch_to:
         session["lang"] = switch_to
 
@@ -229,6 +229,15 @@ def page(token: str, number: int):
     if number < len(pages):
         return redirect(url_for("questionnaire.page", token=token, number=number + 1))
     return _finish(response, token)
+
+
+def _after_completion(response: Response, token: str, answers: dict[str, int | str]):
+    """A page sent to a completed response. The answers it holds are those stored (a double click
+    on Finish, a reload, a second tab): nothing is lost, so the profile; else the 409 page."""
+    stored = answers_of(response)
+    if all(stored.get(item_id) == value for item_id, value in answers.items()):
+        return redirect(url_for("questionnaire.profile", token=token))
+    return _already_complete(token)
 
 
 def _already_complete(token: str):
