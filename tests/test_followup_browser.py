@@ -80,6 +80,9 @@ def test_make_a_plan_download_the_calendar_retake_and_compare(live_server, page,
 
 
 def _followup_pages(live_server, instrument):
+    # With mail settings (no server needed): the plan page then asks for a reminder address.
+    live_server.app.config.update(SMTP_HOST="127.0.0.1", MAIL_FROM="uppfoljning@example.org",
+                                  PUBLIC_URL="https://tripwire.example.org")
     client = live_server.app.test_client()
     first = Respondent(client, instrument)
     first.start(name="Karin")

@@ -69,7 +69,7 @@ def test_the_plan_page_offers_the_suggestions_of_the_highest_scores(app, done):
     ({"email": "not-an-address"}, "Enter an e-mail address"),
     ({"actions-0-scale_id": "nonsense"}, "Not a valid choice"),
 ])
-def test_bad_input_is_named_and_the_saved_plan_is_kept(app, done, change, problem):
+def test_bad_input_is_named_and_the_saved_plan_is_kept(mail_app, done, change, problem):  # mail: the address field is shown
     assert make_plan(done).status_code == 302
     reply = make_plan(done, **{"actions-0-situation": "I leave the office", "actions-0-step": "call one client"} | change)
     assert reply.status_code == 422
@@ -78,7 +78,8 @@ def test_bad_input_is_named_and_the_saved_plan_is_kept(app, done, change, proble
     assert "I will propose a date before we hang up." in profile
 
 
-def test_a_chosen_date_and_a_reminder_address_are_stored_and_the_address_can_be_removed(app, done):
+def test_a_chosen_date_and_a_reminder_address_are_stored_and_the_address_can_be_removed(mail_app, done):
+    app = mail_app
     chosen = on_a_weekday(date.today() + timedelta(days=45))
     make_plan(done, follow_up="date", follow_up_on=chosen.isoformat(), email="karin@example.com")
     with app.app_context():
@@ -199,9 +200,10 @@ def test_no_plan_no_calendar_file(done):
     assert reply.status_code == 404 and "Make a plan first" in reply.text
 
 
-def test_making_a_plan_is_a_change_that_retention_counts_from(app, done):
+def test_making_a_plan_is_a_change_that_retention_counts_from(mail_app, done):
     """The privacy page promises deletion "at most N days after your last change":
     a plan (and its reminder) made today must not be purged with last year's answers."""
+    app = mail_app
     with app.app_context():
         old = datetime.now(ZoneInfo("UTC")) - timedelta(days=app.config["RETENTION_DAYS"] + 1)
         db.session.execute(db.update(Response).where(Response.id == Response.by_token(done.token).id).values(updated_at=old))
@@ -261,3 +263,14 @@ def test_a_plan_whose_follow_up_date_has_passed_can_be_edited_and_saved(app, don
     assert make_plan(done).status_code == 302
     with app.app_context():
         assert db.session.scalars(db.select(PlanRow)).one().follow_up_on == on_a_weekday(date.today() + timedelta(days=30))
+
+
+def test_without_a_mail_server_the_plan_promises_no_reminder_and_keeps_no_address(app, done):
+    """No SMTP settings: no reminder can go out, so no field asks for an address, the page says
+    to use the calendar instead, and an address posted anyway is not stored."""
+    page = done.client.get(done.url("/plan?lang=en"))
+    assert 'name="email"' not in page.text and "This site sends no e-mail" in page.text
+    assert make_plan(done, email="karin@example.com").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(db.select(Reminder)).all() == []
+    assert "confirmation link" not in done.client.get(done.url("/profile?lang=en")).text

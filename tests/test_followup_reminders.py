@@ -222,7 +222,8 @@ def test_rq_cron_schedules_the_daily_job_and_a_report_worker_sends(queued_app, c
     app, connection = queued_app
     for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
                         "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org"}.items():
-        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name, value)  # the worker's environment
+        app.config[name] = int(value) if name == "SMTP_PORT" else value  # the web app's: the plan page offers the field
     person_with_reminder(client, instrument, "due@example.com", inbox=inbox)
     with app.app_context():
         reminder = db.session.scalars(select(Reminder)).one()

@@ -48,7 +48,8 @@ def test_an_international_domain_is_kept_in_the_form_it_is_sent_to():
     assert checked_address("Karin.Berg@Example.ORG") == "Karin.Berg@example.org"
 
 
-def test_the_plan_form_refuses_the_crafted_address_and_keeps_the_saved_plan(app, client, instrument):
+def test_the_plan_form_refuses_the_crafted_address_and_keeps_the_saved_plan(mail_app, client, instrument):
+    app = mail_app
     person = Respondent(client, instrument)
     person.start()
     person.complete(varied_answers(instrument))
@@ -110,7 +111,8 @@ def test_a_refused_address_is_kept_nowhere_in_redis(queued_app, client, instrume
     app, connection = queued_app
     for name, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
                         "MAIL_FROM": "uppfoljning@example.org", "PUBLIC_URL": "https://tripwire.example.org"}.items():
-        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name, value)  # the worker's environment
+        app.config[name] = int(value) if name == "SMTP_PORT" else value  # the web app's: the plan page offers the field
     person_with_reminder(client, instrument, "gone.person@example.com")
     with app.app_context():
         reminder = db.session.scalars(select(Reminder)).one()

@@ -34,6 +34,7 @@ from services.followup.plans import (
     save_plan,
     tick,
 )
+from services.followup.reminders import confirmations_configured
 from services.followup.retakes import (
     may_change_previous,
     previous_of,
@@ -109,6 +110,10 @@ def plan(token: str):
     form.set_behaviours([(r.scale_id, r.name) for r in ranked])
     form.show_dates(today, weekday_date)
     errors: list[tuple[str, str]] = []
+    # Without a mail server no reminder can go out: no field that promises one (a posted address is ignored).
+    reminders_possible = confirmations_configured()
+    if not reminders_possible:
+        form.email.raw_data, form.email.data = [], ""
     if request.method == "POST":
         valid = form.validate()
         errors = form.all_errors() + (form.plan_errors(today, current_app.config["RETENTION_DAYS"]) if valid else [])
@@ -135,7 +140,7 @@ def plan(token: str):
     return render_template(
         "followup/plan.html", response=response, token=token, form=form, errors=errors,
         suggestions=behaviours[:2], steps=steps_for([r.scale_id for r in behaviours[:2]]),
-        has_plan=existing is not None, from_last_time=from_last_time,
+        has_plan=existing is not None, from_last_time=from_last_time, reminders_possible=reminders_possible,
     ), (422 if errors else 200)
 
 
