@@ -101,6 +101,9 @@ def _state():
     return state
 
 
+# Letters and short labels: a profile report's charts hold ~180 different texts in all; a
+# report server that met more starts over rather than grow.
+MAX_ENTRIES = 5000
 _states: list = []  # every thread's, for clear()
 _NONE = object()
 stats = {"hits": 0, "misses": 0}
@@ -154,6 +157,8 @@ def _split_first_line(text, style, context, max_width, justification_spacing, is
     result = _original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
     stats["misses"] += 1
     if key is not None and result[2] is None:  # no line break: the context was not read
+        if len(state["cache"]) >= MAX_ENTRIES:  # a long-lived process with many other texts
+            state["cache"].clear()
         state["configs"][id(style.font_config)] = style.font_config
         state["cache"][(text, key)] = result
     return result
