@@ -22,8 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from weasyprint import HTML  # noqa: E402
-
 from assessment import AnswerSet, load_instrument, score_answers  # noqa: E402
 from cli.workshops import synthetic_answers  # noqa: E402
 from reports import layout, pdf  # noqa: E402
@@ -31,6 +29,7 @@ from reports.batch import batch_chart_exporter  # noqa: E402
 from reports.chart_export import ChartExporter  # noqa: E402
 from reports.report_model import profile_chart_urls  # noqa: E402
 from reports.svg import slim_svg  # noqa: E402
+from reports.weasyprint_hooks import HTML  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 

@@ -16,8 +16,8 @@ from flask.cli import with_appcontext
 from assessment import score_answers
 from cli.errors import fail
 from cli.responses import checked_language, read_answers
-from reports.batch import render_profile_pdfs
 from reports.chart_error import ChartExportError
+from reports.chart_export import batch_chart_exporter
 from reports.report_model import ProfileReport
 from services.instruments import instrument_bank
 
@@ -57,6 +57,13 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
 
     if len(targets) > 1:
         out.mkdir(parents=True, exist_ok=True)
+    # The batch's chart browser starts now, its inputs read and checked, while this process goes
+    # on to import the layout (WeasyPrint, Pango: ~0.5 s); imported at the top, the layout held
+    # up the browser's start (~1 s) by that much in every cold batch (bench/investigations/
+    # footprint-start-and-pdf-cost.md, "Each PDF cheaper").
+    batch_chart_exporter().start_soon()
+    from reports.batch import render_profile_pdfs
+
     try:
         pdfs = render_profile_pdfs((report for _, report in jobs), processes=min(processes, len(jobs)))
         if len(jobs) == 1:

@@ -29,11 +29,10 @@ import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import lru_cache
 from itertools import chain
 from typing import Iterable, Iterator, Mapping
 
-from .chart_export import ChartExporter, default_chart_exporter
+from .chart_export import ChartExporter, batch_chart_exporter, default_chart_exporter
 from .pdf import (
     lay_out_profile_pdf,
     profile_chart_images_of,
@@ -170,30 +169,15 @@ def _make_profile_pdf(report: ProfileReport, chart_timeout: float) -> bytes:
     return lay_out_profile_pdf(report, profile_chart_images_of(report, default_chart_exporter(chart_timeout)))
 
 
-@lru_cache(maxsize=1)
-def batch_chart_exporter() -> ChartExporter:
-    """The process's chart exporter for batches, created on first use: its browser runs V8
-    with the optimising compilers (reports/browser.py FullSpeedJsChromium), ~35-100 ms less
-    browser CPU a report for ~90 MiB more while the batch runs (bench/RESULTS.md, "Each PDF
-    cheaper"). Batches with an exporter of their own (a workshop's ZIP in a web process) keep it."""
-    return ChartExporter(lite_js=False)
-
-
-def _start_browser(exporter: ChartExporter) -> None:
-    try:
-        exporter.svgs([])
-    except Exception:  # the first export meets the same failure and reports it
-        log.debug("the chart browser did not start ahead of the first export", exc_info=True)
-
-
 def render_profile_pdfs(reports: Iterable[ProfileReport], exporter: ChartExporter | None = None,
                         processes: int = 1) -> Iterator[bytes]:
     """One PDF per report, in order."""
     if exporter is None:
         exporter = batch_chart_exporter()
         # The browser starts (~1 s, most of it loading plotly.js into its page) while the layout
-        # processes start and the first figures are built, not after them.
-        threading.Thread(target=_start_browser, args=(exporter,), name="chart-browser-start", daemon=True).start()
+        # processes start and the first figures are built, not after them (the `report` command
+        # starts it sooner still, cli/reports.py).
+        exporter.start_soon()
     if processes > 1:
         return _pooled(iter(reports), exporter, layout_pool(processes))
     return _pipelined(iter(reports), exporter)

@@ -21,6 +21,7 @@ import shutil
 import signal
 import threading
 import time
+from functools import lru_cache
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -100,6 +101,9 @@ class ChartExporter:
         self.lite_js = lite_js  # False: V8 with its optimising compilers (reports/browser.py)
         self.exported = 0
         self._lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._start_thread: threading.Thread | None = None
+        self._start_pid: int | None = None
         self._pid: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido = None  # a reports.browser.ReusingKaleido once started
@@ -129,6 +133,23 @@ class ChartExporter:
                     raise ChartExportError(
                         f"chart export failed twice ({_describe(second)}); if this persists, {BROWSER_FIX}"
                     ) from second
+
+    def start_soon(self) -> None:
+        """Start the browser in a thread of its own, once, so that it starts (~1 s, most of it
+        loading plotly.js into its page) while this process does other work. A start that fails
+        is left to the first export, which meets the same failure and reports it."""
+        with self._start_lock:
+            if self._start_thread is not None and self._start_pid == os.getpid():
+                return
+            self._start_thread = threading.Thread(target=self._start_quietly, name="chart-browser-start", daemon=True)
+            self._start_pid = os.getpid()
+        self._start_thread.start()
+
+    def _start_quietly(self) -> None:
+        try:
+            self.svgs([])
+        except Exception:
+            log.debug("the chart browser did not start ahead of the first export", exc_info=True)
 
     def close(self) -> None:
         with self._lock:
@@ -239,6 +260,15 @@ class ChartExporter:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@lru_cache(maxsize=1)
+def batch_chart_exporter() -> ChartExporter:
+    """The process's chart exporter for batches, created on first use: its browser runs V8
+    with the optimising compilers (reports/browser.py FullSpeedJsChromium), ~35-100 ms less
+    browser CPU a report for ~90 MiB more while the batch runs (bench/RESULTS.md, "Each PDF
+    cheaper"). Batches with an exporter of their own (a workshop's ZIP in a web process) keep it."""
+    return ChartExporter(lite_js=False)
 
 
 _default: ChartExporter | None = None

@@ -1,4 +1,5 @@
-"""Page layout with WeasyPrint: the one module that imports it, imported by
+"""Page layout with WeasyPrint: the one module that uses it (reports/weasyprint_hooks.py
+imports it and holds the project's hooks on it), imported by
 reports/pdf.py, which only the processes that make PDFs import (the report server,
 a report worker and its layout processes, a PDF command), so that the processes that
 only describe a report (reports/report_model.py: the web workers, every other flask
@@ -13,12 +14,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from . import weasyprint_hooks
+from .weasyprint_hooks import (
+    CSS,
+    HTML,
+    FontConfiguration,
+    URLFetcher,
+    URLFetcherResponse,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PDF_VARIANT = "pdf/ua-1"
+
+# Chart text shaped once per letter and style in a process, not once per letter drawn.
+weasyprint_hooks.install()
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +46,7 @@ def _release_fonts() -> None:
     # Pango objects still alive when the interpreter shuts down are freed after
     # cffi has unloaded Pango, and the process crashes on exit (seen in make bench).
     # Freed here, while the libraries are still loaded.
+    weasyprint_hooks.clear()
     _stylesheet.cache_clear()
     _fonts.cache_clear()
     gc.collect()

@@ -202,7 +202,7 @@ def test_gunicorn_workers_share_one_report_server_at_the_lowest_priority(tmp_pat
 
 HEAVY = ("scipy", "weasyprint", "kaleido", "choreographer")
 # The modules that import WeasyPrint or kaleido at their top (issue 24: no deferred imports outside cli/).
-MAKERS = ("reports.pdf", "reports.layout", "reports.chart_export", "reports.browser", "reports.batch",
+MAKERS = ("reports.pdf", "reports.layout", "reports.weasyprint_hooks", "reports.chart_export", "reports.browser", "reports.batch",
           "reports.report_server")
 
 

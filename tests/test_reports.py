@@ -41,7 +41,7 @@ from reports.report_model import (
     chart_url,
     profile_figures,
 )
-from reports.svg import slim_svg
+from reports.svg import _fast_value, slim_svg
 
 from .support.answers import varied_answers
 from .support.paths import QUESTIONS
@@ -165,6 +165,16 @@ def _page_pixels(pdf: bytes, tmp_path, name: str) -> bytes:
     return (tmp_path / f"{name}.ppm").read_bytes()
 
 
+def test_only_colours_and_pixel_lengths_of_the_same_value_are_rewritten():
+    assert _fast_value("fill", "rgb(31, 41, 51)") == "#1f2933"
+    assert _fast_value("stroke", "rgb(255,255,255)") == "#ffffff"
+    assert _fast_value("fill", "rgb(256, 0, 0)") == "rgb(256, 0, 0)"
+    assert _fast_value("fill", "rgba(31, 41, 51, 0.5)") == "rgba(31, 41, 51, 0.5)"
+    assert _fast_value("stroke-width", "0.5px") == "0.5"
+    assert _fast_value("font-size", "12pt") == "12pt"
+    assert _fast_value("stroke-dasharray", "3px") == "3px"
+
+
 def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
     raw = default_chart_exporter().svgs(profile_figures(report_for(bank, "sv")))
     page = '<html lang="sv"><title>chart</title><body><img src="chart:c" alt="chart" style="width: 100%"></body></html>'
@@ -174,6 +184,8 @@ def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
         # and labels are drawing elements that stay.
         assert slim.count("<") < svg.count("<") * 0.6
         assert ' class="' not in slim and ' style="' not in slim
+        # Colours and pixel lengths in the form WeasyPrint parses fastest (reports/svg.py).
+        assert "rgb(" in svg and "rgb(" not in slim and 'px"' not in slim
         before = _page_pixels(_write_pdf(page, {"chart:c": svg}), tmp_path, f"raw{n}")
         after = _page_pixels(_write_pdf(page, {"chart:c": slim}), tmp_path, f"slim{n}")
         assert before == after, f"chart {n} looks different once slimmed"
