@@ -9,8 +9,11 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
 from assessment.followup import on_a_weekday
+from services.db import db
+from services.models import Retake
 
 from .support.browser import axe_violations, browser_page, layout_problems, log_in
 from .support.coaches import coach_with_workshop
@@ -56,7 +59,16 @@ def test_make_a_plan_download_the_calendar_retake_and_compare(live_server, page,
 
     page.click("text=Take it again")
     page.wait_for_url("**/retake")
-    page.click("button[type=submit]")
+    # Sent once per page (static/js/app.js, data-once): a second submit is stopped before it leaves.
+    assert page.evaluate("""() => {
+        const form = document.querySelector("form[data-once]"), seen = [];
+        const record = (event) => { seen.push(event.defaultPrevented); event.preventDefault(); };
+        form.addEventListener("submit", record);
+        for (let n = 0; n < 2; n++) form.dispatchEvent(new Event("submit", {cancelable: true}));
+        form.removeEventListener("submit", record);
+        delete form.dataset.sent;
+        return seen; }""") == [False, True]
+    page.dblclick("button[type=submit]")
     answers = answers_for(instrument, NOW)
     for number, items in enumerate(instrument.pages, 1):
         page.wait_for_url(f"**/page/{number}")
@@ -64,6 +76,8 @@ def test_make_a_plan_download_the_calendar_retake_and_compare(live_server, page,
             page.check(f"input[name={item.id}][value='{answers[item.id]}']")
         page.click("button[value=next]")
     page.wait_for_url("**/profile")
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Retake)) == 1
     assert page.locator("#then-now-title").inner_text().startswith("What has changed since")
     assert "clearly lower than on" in page.locator(".change-list").inner_text()
     assert not page.locator("table.then-now").is_visible(), "the index is behind “How we count”"

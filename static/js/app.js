@@ -33,6 +33,20 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // Forms that make something new (a take, a retake, a workshop, a follow-up session, a keyed-in
+  // paper form) are sent once per page: a double click made two. The server still decides.
+  document.querySelectorAll("form[data-once]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      if (event.defaultPrevented) return;
+      form.dataset.sent = "1";
+      // A request lost on a bad connection: sending again is possible after a while.
+      setTimeout(() => delete form.dataset.sent, 10000);
+    });
+  });
   // An error clears as soon as its field is fixed: the message, the red mark and the
   // error summary's line for it (the server checks again on submit).
   document.addEventListener("input", (event) => clearFixed(event.target));
