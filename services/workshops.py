@@ -115,12 +115,14 @@ def share_workshop(workshop: Workshop, email: str) -> Coach:
     return coach
 
 
-def unshare_workshop(workshop: Workshop, coach_id: int) -> None:
-    """The co-facilitator no longer sees the workshop or its follow-up sessions. Commits."""
+def unshare_workshop(workshop: Workshop, coach_id: int) -> bool:
+    """The co-facilitator no longer sees the workshop or its follow-up sessions. Commits;
+    whether it was shared with that coach at all."""
     sessions = select(Workshop.id).where(or_(Workshop.id == workshop.id, Workshop.follow_up_of_id == workshop.id))
-    db.session.execute(delete(WorkshopFacilitator).where(
+    removed = db.session.execute(delete(WorkshopFacilitator).where(
         WorkshopFacilitator.coach_id == coach_id, WorkshopFacilitator.workshop_id.in_(sessions)))
     db.session.commit()
+    return removed.rowcount > 0
 
 
 def shared_responses(workshop: Workshop) -> list[Response]:

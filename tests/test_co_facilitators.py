@@ -67,6 +67,8 @@ def test_sharing_by_e_mail_says_what_is_wrong_and_what_it_gives(app, instrument)
     assert co.get(f"/coach/workshops/{workshop_id}").status_code == 404
     assert co.get(f"/coach/workshops/{workshop_id}/responses/{response_id}/coach.pdf").status_code == 404
     assert "Säljkickoff" not in co.get("/coach/").text
+    again = owner.post(f"/coach/workshops/{workshop_id}/share/{co_id}/remove", data={"csrf_token": csrf_of(page.text)})
+    assert again.status_code == 404 and "isn&#39;t shared with that coach" in again.text
 
 
 def test_sharing_needs_the_csrf_token(app):

@@ -124,9 +124,12 @@ def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str
             wrong.append(str(number))
     problems = []
     if wrong:
-        problems.append(_("Questions %(numbers)s: use 1–5, n for “does not apply” or - for a blank.", numbers=", ".join(wrong))
+        problems.append(ngettext("Question %(numbers)s: use 1–5, n for “does not apply” or - for a blank.",
+                                 "Questions %(numbers)s: use 1–5, n for “does not apply” or - for a blank.",
+                                 len(wrong), numbers=", ".join(wrong))
                         if instrument.offers_not_applicable else
-                        _("Questions %(numbers)s: use 1–5, or - for a blank.", numbers=", ".join(wrong)))
+                        ngettext("Question %(numbers)s: use 1–5, or - for a blank.",
+                                 "Questions %(numbers)s: use 1–5, or - for a blank.", len(wrong), numbers=", ".join(wrong)))
     if not_offered:
         problems.append(ngettext("Question %(numbers)s has no “does not apply” box on the form: use 1–5, or - for a blank.",
                                  "Questions %(numbers)s have no “does not apply” box on the form: use 1–5, or - for a blank.",

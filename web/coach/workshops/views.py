@@ -258,6 +258,7 @@ def unshare(workshop_id: int, coach_id: int):
     workshop = owner_workshop(workshop_id)
     if not ConfirmForm().validate():
         abort(400, description=_("The form was changed on its way to us. Nothing was saved."))
-    unshare_workshop(workshop, coach_id)
+    if not unshare_workshop(workshop, coach_id):
+        abort(404, description=_("This workshop isn't shared with that coach."))
     flash(_("The workshop is no longer shared with that coach."), "success")
     return redirect(url_for("workshops.show", workshop_id=workshop.id) + "#sharing")
