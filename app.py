@@ -80,7 +80,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_pages(app: Flask) -> None:
     # Deferred (pyproject.toml, per-file-ignores): the blueprints and all that the pages use,
-    # only in an app that serves them; see the module's docstring.
+    # only in an app that serves them; see the module's docstring and docs/decisions/0013.
     from web import pages
 
     pages.register(app)
