@@ -12,11 +12,14 @@ read from files written by `independent_respondents.py --save` and judged the sa
 A "slow random" answerer (every answer uniformly random, a pace of 3–4 s/item with the
 harness's page-to-page noise) is drawn here and judged the same way.
 
-  for v in "A 1 2 3" "A 4 5 6" "B 1 2 3" "B 4 5 6"; do set -- $v
+  for v in "A 1 2 3" "A 4 5 6" "A 7 8 9" "B 1 2 3" "B 4 5 6" "B 7 8 9"; do set -- $v
     .venv/bin/python bench/investigations/independent_respondents.py --variant $1 --n 5000 \\
         --seeds $2 $3 $4 --save /tmp/indep_$1$2$3$4.jsonl; done
-  FLASK_DEBUG=1 .venv/bin/python bench/investigations/inconsistent_pace_candidates.py \\
-      --indep /tmp/indep_A123.jsonl /tmp/indep_A456.jsonl /tmp/indep_B123.jsonl /tmp/indep_B456.jsonl
+  FLASK_DEBUG=1 .venv/bin/python bench/investigations/inconsistent_pace_candidates.py --slow 4000 \\
+      --cache /tmp/models.pkl --indep /tmp/indep_A123.jsonl /tmp/indep_A456.jsonl /tmp/indep_A789.jsonl \\
+      /tmp/indep_B123.jsonl /tmp/indep_B456.jsonl /tmp/indep_B789.jsonl
+  FLASK_DEBUG=1 .venv/bin/python bench/investigations/inconsistent_pace_candidates.py --seed 20 --seeds 10 \\
+      --slow 2000 --cache /tmp/models20.pkl
 """
 
 from __future__ import annotations
