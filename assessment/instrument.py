@@ -127,6 +127,15 @@ class ValidityRules:
     inconsistent_extreme_share: float = 1.0
     # … with at least this share at each end
     inconsistent_extreme_each_end: float = 0.0
+    # A person timed on every page at this many seconds per item or more (the fastest page; 0 = off)
+    # has read the questions: the spread needs the first figure, the late pages the second.
+    inconsistent_reading_seconds_per_item: float = 0.0
+    inconsistent_reading_spread: float = 2.0
+    inconsistent_reading_late_spread: float = 5.0
+    # A person whose last pages (median s/item) went below this share of the earlier pages' pace
+    # (0 = off) sped up: the late pages need only the second figure.
+    inconsistent_speedup_ratio: float = 0.0
+    inconsistent_speedup_late_spread: float = 5.0
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,14 @@ from .reliability import Reliability, RetestReliability
 # the bank made up most of an app's start (a test's app: 0.19 s, now 0.07 s). Same data; the
 # same error positions, in libyaml's words.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Optional validity rules: `inconsistent` by reading pace (off unless given).
+PACED_INCONSISTENT = (
+    "inconsistent_reading_seconds_per_item",
+    "inconsistent_reading_spread",
+    "inconsistent_reading_late_spread",
+    "inconsistent_speedup_ratio",
+    "inconsistent_speedup_late_spread",
+)
 
 class _Reader:
     """Reads one YAML file and reports problems with its name attached."""
@@ -390,6 +398,7 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
             r.field(raw, "inconsistent_extreme_each_end", where, number)
             if "inconsistent_extreme_each_end" in raw else 0.0
         ),
+        **{key: float(r.field(raw, key, where, number)) for key in PACED_INCONSISTENT if key in raw},
         flag_texts=flag_texts,
     )
     if rules.straight_lining_run < 3:
@@ -417,6 +426,20 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
                             "answers put about 0.4 of the answers at the ends)")
     if not 0 <= rules.inconsistent_extreme_each_end <= rules.inconsistent_extreme_share / 2:
         raise r.fail(where, "'inconsistent_extreme_each_end' must be from 0 to half of 'inconsistent_extreme_share'")
+    if rules.inconsistent_reading_seconds_per_item and not (
+        rules.inconsistent_reading_seconds_per_item > 0
+        and rules.inconsistent_spread <= rules.inconsistent_reading_spread <= 2
+        and rules.inconsistent_late_spread <= rules.inconsistent_reading_late_spread <= 5
+    ):
+        raise r.fail(where, "'inconsistent_reading_seconds_per_item' must be 0 (off) or above 0, with "
+                            "'inconsistent_reading_spread' from 'inconsistent_spread' to 2 and "
+                            "'inconsistent_reading_late_spread' from 'inconsistent_late_spread' to 5 "
+                            "(reading every page raises the thresholds, never lowers them)")
+    if not 0 <= rules.inconsistent_speedup_ratio < 1 or (
+        rules.inconsistent_speedup_ratio and not 0.5 < rules.inconsistent_speedup_late_spread <= rules.inconsistent_late_spread
+    ):
+        raise r.fail(where, "'inconsistent_speedup_ratio' must be 0 (off) to below 1, with "
+                            "'inconsistent_speedup_late_spread' above 0.5 and at most 'inconsistent_late_spread'")
     pages = -(-len(items) // meta["page_size"]) if isinstance(meta.get("page_size"), int) else 0
     if not 0 <= rules.inconsistent_late_pages < max(pages, 1):
         raise r.fail(where, f"'inconsistent_late_pages' must be 0 (off) to {max(pages - 1, 0)} (fewer than the pages)")

@@ -152,6 +152,33 @@ def late_spread(instrument: Instrument, answers: Mapping[str, int], pages: int) 
     return math.sqrt(sum((v - sum(early[s]) / len(early[s])) ** 2 for s, v in late) / len(late))
 
 
+def paced_thresholds(instrument: Instrument, item_seconds: Sequence[float]) -> tuple[float, float, str]:
+    """(spread threshold, late-pages threshold, pace) for `inconsistent`. With one timing per
+    page: a person at `inconsistent_reading_seconds_per_item` or more on every page ("reading")
+    has read the questions, and answers that spread unevenly within a scale are then read as
+    theirs, not as careless: the reading thresholds apply. A person whose last pages (median
+    s/item) went below `inconsistent_speedup_ratio` times the earlier pages' median ("sped
+    up") answered them differently from the rest: the late pages need only
+    `inconsistent_speedup_late_spread`. Otherwise ("timed", or "untimed" without a timing per
+    page, as on paper) the file's thresholds. Careless answerers in the simulation answer at
+    about 1.8 s/item and random answering once tired comes with a speed-up."""
+    rules = instrument.validity
+    spread, late = rules.inconsistent_spread, rules.inconsistent_late_spread
+    pages = len(instrument.pages)
+    if not pages or len(item_seconds) != pages:
+        return spread, late, "untimed"
+    pace = "timed"
+    reading = rules.inconsistent_reading_seconds_per_item
+    if reading and min(item_seconds) >= reading:
+        spread, late, pace = rules.inconsistent_reading_spread, rules.inconsistent_reading_late_spread, "reading"
+    k = rules.inconsistent_late_pages
+    if rules.inconsistent_speedup_ratio and 0 < k < pages and (
+        median(item_seconds[-k:]) < rules.inconsistent_speedup_ratio * median(item_seconds[:-k])
+    ):
+        late, pace = rules.inconsistent_speedup_late_spread, "sped up"
+    return spread, late, pace
+
+
 def end_shares(instrument: Instrument, answers: Mapping[str, int]) -> tuple[float, float] | None:
     """Of the behaviour and driver answers: the share at the ends (1 "Never" or 5 "Almost
     always"), and the share at the less used end; None without such answers. An extreme
@@ -264,19 +291,21 @@ def validity_flags(
 
     spread = within_scale_spread(instrument, answers)
     late = late_spread(instrument, answers, rules.inconsistent_late_pages)
+    spread_needed, late_needed, pace = paced_thresholds(instrument, item_seconds)
     if not extreme_responder(instrument, answers) and (
-        (spread is not None and spread >= rules.inconsistent_spread)
-        or (late is not None and late >= rules.inconsistent_late_spread)
+        (spread is not None and spread >= spread_needed)
+        or (late is not None and late >= late_needed)
     ):
         fired.append(
             (
                 "inconsistent",
                 {
                     "within_scale_sd": None if spread is None else round(spread, 2),
-                    "threshold": rules.inconsistent_spread,
+                    "threshold": spread_needed,
                     "late_pages_deviation": None if late is None else round(late, 2),
-                    "late_threshold": rules.inconsistent_late_spread,
+                    "late_threshold": late_needed,
                     "late_pages": rules.inconsistent_late_pages,
+                    "pace": pace,
                 },
             )
         )

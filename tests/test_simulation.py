@@ -188,16 +188,16 @@ SEED = 12
 RECORDED = {
     ("honest", "any"): 0.021,
     ("honest", "impression_management_high"): 0.012,
-    ("uniform_random", "any"): 0.893,
-    ("uniform_random", "any_untimed"): 0.809,
+    ("uniform_random", "any"): 0.873,
+    ("uniform_random", "any_untimed"): 0.782,
     ("straight_lining", "any"): 1.000,
-    ("straight_lining_noisy", "any"): 0.948,
-    ("rushed", "any"): 0.537,
-    ("random_last_pages", "any"): 0.556,
-    ("random_last_pages", "any_untimed"): 0.448,
+    ("straight_lining_noisy", "any"): 0.947,
+    ("rushed", "any"): 0.530,
+    ("random_last_pages", "any"): 0.626,
+    ("random_last_pages", "any_untimed"): 0.443,
     ("faking_good", "any"): 0.300,
     ("faking_good_3sd", "any"): 0.625,
-    ("acquiescent", "any"): 0.008,
+    ("acquiescent", "any"): 0.007,
 }
 # Issue #26's targets met under 'main': (type, rate, at most / at least, value).
 TARGETS = [

@@ -328,6 +328,112 @@ def test_an_extreme_responder_uses_both_ends():
     assert "inconsistent" not in flags(instrument, answers)
 
 
+# --- v3: `inconsistent` by reading pace (issue #26, pace check)
+
+# An honest "plain" respondent of the independent check (variant A, seed 4, A-4-319), read at
+# 4.6–6.6 s/item: spread 1.33 and late pages 1.70, both over the untimed thresholds.
+READER = {
+    "pc1": 1, "wc1": 2, "af1": 1, "fp1": 3, "pc2": 5, "wc2": 2, "af2": 2, "fp2": 2, "pc3": 5, "wc3": 3,
+    "af3": 1, "fp3": 4, "pc4": 3, "wc4": 3, "af4": 1, "fp4": 5, "pc5": 5, "wc5": 1, "af5": 3, "fp5": 4,
+    "pc6": 1, "wc6": 4, "af6": 3, "fp6": 3, "pc7": 5, "wc7": 4, "af7": 4, "fp7": 5, "pc8": 3, "wc8": 4,
+    "af8": 3, "im1": 2, "im2": 2, "im3": 1, "im4": 2, "im5": 2, "im6": 1, "im7": 1, "im8": 1,
+}
+READER_PAGES = [52.8, 37.0, 42.5, 37.9, 41.5]
+
+
+def _per_item(instrument, page_seconds):
+    return tuple(s / len(page) for s, page in zip(page_seconds, instrument.pages))
+
+
+def test_an_honest_reader_who_answers_unevenly_is_not_inconsistent():
+    """v3: the same answers get the note on paper and without the reading rule, not when
+    every page was read at `inconsistent_reading_seconds_per_item` or more."""
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    seconds = _per_item(v3, READER_PAGES)
+    assert min(seconds) >= rules.inconsistent_reading_seconds_per_item
+    spread, late = within_scale_spread(v3, READER), late_spread(v3, READER, rules.inconsistent_late_pages)
+    assert rules.inconsistent_spread <= spread < rules.inconsistent_reading_spread
+    assert rules.inconsistent_late_spread <= late < rules.inconsistent_reading_late_spread
+    assert "inconsistent" in flags(v3, READER)  # paper
+    assert "inconsistent" in flags(_with_rules(v3, inconsistent_reading_seconds_per_item=0.0), READER, seconds)
+    profile = score_answers(v3, AnswerSet("en", READER, item_seconds=seconds))
+    assert "inconsistent" not in profile.flag_ids
+    # one page a hair under reading pace: the file's thresholds, and the note
+    fast = (rules.inconsistent_reading_seconds_per_item - 0.01, *seconds[1:])
+    assert "inconsistent" in flags(v3, READER, fast)
+    at = (rules.inconsistent_reading_seconds_per_item, *seconds[1:])
+    assert "inconsistent" not in flags(v3, READER, at)
+    # a timing missing for a page: no pace is read, the file's thresholds
+    assert "inconsistent" in flags(v3, READER, seconds[:-1])
+
+
+def test_at_reading_pace_inconsistent_fires_at_the_reading_threshold_and_not_one_answer_short():
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    reading = dataclasses.replace(rules, inconsistent_spread=rules.inconsistent_reading_spread)
+    flagged, short = _crossing(dataclasses.replace(v3, validity=reading))
+    seconds = (rules.inconsistent_reading_seconds_per_item + 2,) * len(v3.pages)
+    assert "inconsistent" in flags(v3, flagged, seconds)
+    assert within_scale_spread(v3, short) >= rules.inconsistent_spread  # the note on paper …
+    assert "inconsistent" in flags(v3, short)
+    assert "inconsistent" not in flags(v3, short, seconds)  # … not one answer short at reading pace
+    detail = next(f.detail for f in score_answers(v3, AnswerSet("en", flagged, item_seconds=seconds)).flags
+                  if f.id == "inconsistent")
+    assert detail["pace"] == "reading" and detail["threshold"] == rules.inconsistent_reading_spread
+
+
+def test_a_random_answerer_at_careless_speed_is_still_inconsistent():
+    """Every answer uniformly random at the harness's careless 1.8 s/item: the file's threshold,
+    the note; the same answers read on every page at 3.5 s/item would not get it."""
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        answers = {i.id: int(v) for i, v in zip(v3.items, rng.integers(1, 6, len(v3.items)))}
+        spread = within_scale_spread(v3, answers)
+        late = late_spread(v3, answers, rules.inconsistent_late_pages)
+        if rules.inconsistent_spread <= spread < rules.inconsistent_reading_spread and late < rules.inconsistent_reading_late_spread and not extreme_responder(v3, answers):
+            break
+    else:
+        raise AssertionError("no random answers between the two thresholds")
+    assert "inconsistent" in flags(v3, answers, (1.8,) * len(v3.pages))
+    assert "inconsistent" not in flags(v3, answers, (3.5,) * len(v3.pages))
+
+
+def test_random_last_pages_after_a_speed_up_need_only_the_speed_up_threshold():
+    """Honest answers at 5 s/item, then the last pages random at 1.8 s/item (below
+    `inconsistent_speedup_ratio` times the earlier pace): a late deviation between the
+    speed-up threshold and the file's gets the note; the same answers without timings, or
+    with the last pages only a little faster, do not."""
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    k = rules.inconsistent_late_pages
+    late_items = [i for page in v3.pages[-k:] for i in page if not i.reverse]
+    answers = {i.id: (2 if i.reverse else 3) for i in v3.items}
+    for n, item in enumerate(late_items):
+        answers[item.id] = 5 if n % 2 == 0 else 1
+        if late_spread(v3, answers, k) >= rules.inconsistent_speedup_late_spread:
+            break
+    assert rules.inconsistent_speedup_late_spread <= late_spread(v3, answers, k) < rules.inconsistent_late_spread
+    assert within_scale_spread(v3, answers) < rules.inconsistent_spread
+    early = 5.0
+    sped_up = (early,) * (len(v3.pages) - k) + (1.8,) * k
+    assert 1.8 < rules.inconsistent_speedup_ratio * early
+    assert "inconsistent" in flags(v3, answers, sped_up)
+    assert "inconsistent" not in flags(v3, answers)
+    just_short = (early,) * (len(v3.pages) - k) + (rules.inconsistent_speedup_ratio * early,) * k
+    assert "inconsistent" not in flags(v3, answers, just_short)
+
+
+def test_only_v3_reads_the_pace():
+    for instrument in VERSIONS:
+        rules = instrument.validity
+        on = instrument.version == "3"
+        assert bool(rules.inconsistent_reading_seconds_per_item) == on
+        assert bool(rules.inconsistent_speedup_ratio) == on
+
+
 # --- flags never change scores; texts say which way the scores may be off
 
 
@@ -392,6 +498,8 @@ def test_the_retired_model_profile_rule_is_refused(tmp_path):
         ("impression_management_min_answered", 99, "'impression_management_min_answered' must be 1–"),
         ("inconsistent_extreme_share", 0.4, "'inconsistent_extreme_share' must be from 0.5 to 1"),
         ("inconsistent_extreme_each_end", 0.6, "'inconsistent_extreme_each_end' must be from 0 to half"),
+        ("inconsistent_reading_seconds_per_item", -1, "'inconsistent_reading_seconds_per_item' must be 0 (off)"),
+        ("inconsistent_speedup_ratio", 1.5, "'inconsistent_speedup_ratio' must be 0 (off) to below 1"),
     ],
 )
 def test_rules_with_bad_thresholds_are_refused(tmp_path, key, value, message):
