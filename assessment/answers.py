@@ -202,10 +202,13 @@ def _item_seconds(instrument: Instrument, data: Mapping[str, Any]) -> tuple[floa
 
 
 def seconds_per_item(instrument: Instrument, page_seconds: Iterable[tuple[int, float]]) -> tuple[float, ...]:
-    """One estimate per timed page: (page number from 1, seconds on it) -> the page's
-    seconds over its number of items. Pages the instrument does not have are ignored."""
+    """One estimate per timed page, in page order whatever order the pairs come in (a database
+    returns stored rows in no set order; the late-pages rule reads the last ones): (page number
+    from 1, seconds on it) -> the page's seconds over its number of items. Pages the instrument
+    does not have are ignored."""
     pages = instrument.pages
-    return tuple(float(seconds) / len(pages[page - 1]) for page, seconds in page_seconds if 1 <= page <= len(pages))
+    return tuple(float(seconds) / len(pages[page - 1])
+                 for page, seconds in sorted(page_seconds) if 1 <= page <= len(pages))
 
 
 # The hardened reader above, for other readers of answers in JSON (bulk imports).

@@ -125,8 +125,10 @@ class ValidityRules:
     # inconsistent is not given to an extreme responder: more than this share of the behaviour
     # and driver answers at the ends (1 or 5; 1 = off) …
     inconsistent_extreme_share: float = 1.0
-    # … with at least this share at each end
+    # … with at least this share at each end, unless timed on every page at a median below
+    # this many seconds per item (0 = off)
     inconsistent_extreme_each_end: float = 0.0
+    inconsistent_extreme_min_seconds_per_item: float = 0.0
     # A person timed on every page at this many seconds per item or more (the fastest page; 0 = off)
     # has read the questions: the spread needs the first figure, the late pages the second.
     inconsistent_reading_seconds_per_item: float = 0.0

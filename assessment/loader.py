@@ -40,6 +40,7 @@ from .reliability import Reliability, RetestReliability
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Optional validity rules: `inconsistent` by reading pace (off unless given).
 PACED_INCONSISTENT = (
+    "inconsistent_extreme_min_seconds_per_item",
     "inconsistent_reading_seconds_per_item",
     "inconsistent_reading_spread",
     "inconsistent_reading_late_spread",
@@ -426,6 +427,8 @@ def _validity(r: _Reader, meta: dict, items: dict[str, Item]) -> ValidityRules:
                             "answers put about 0.4 of the answers at the ends)")
     if not 0 <= rules.inconsistent_extreme_each_end <= rules.inconsistent_extreme_share / 2:
         raise r.fail(where, "'inconsistent_extreme_each_end' must be from 0 to half of 'inconsistent_extreme_share'")
+    if not 0 <= rules.inconsistent_extreme_min_seconds_per_item <= 10:
+        raise r.fail(where, "'inconsistent_extreme_min_seconds_per_item' must be from 0 (off) to 10 seconds")
     if rules.inconsistent_reading_seconds_per_item and not (
         rules.inconsistent_reading_seconds_per_item > 0
         and rules.inconsistent_spread <= rules.inconsistent_reading_spread <= 2

@@ -172,9 +172,11 @@ def paced_thresholds(instrument: Instrument, item_seconds: Sequence[float]) -> t
     if reading and min(item_seconds) >= reading:
         spread, late, pace = rules.inconsistent_reading_spread, rules.inconsistent_reading_late_spread, "reading"
     k = rules.inconsistent_late_pages
+    # Sped up, and below reading pace: a reader who slowed down from 10 s to 4 s an item on the
+    # last pages still reads them (the reading thresholds stay).
     if rules.inconsistent_speedup_ratio and 0 < k < pages and (
         median(item_seconds[-k:]) < rules.inconsistent_speedup_ratio * median(item_seconds[:-k])
-    ):
+    ) and not (reading and median(item_seconds[-k:]) >= reading):
         late, pace = rules.inconsistent_speedup_late_spread, "sped up"
     return spread, late, pace
 
@@ -194,13 +196,21 @@ def end_shares(instrument: Instrument, answers: Mapping[str, int]) -> tuple[floa
     return (never + always) / len(values), min(never, always) / len(values)
 
 
-def extreme_responder(instrument: Instrument, answers: Mapping[str, int]) -> bool:
+def extreme_responder(instrument: Instrument, answers: Mapping[str, int], item_seconds: Sequence[float] = ()) -> bool:
     """More than `inconsistent_extreme_share` of the behaviour and driver answers at the ends,
-    and at least `inconsistent_extreme_each_end` at each of them."""
+    and at least `inconsistent_extreme_each_end` at each of them – unless every page is timed
+    and the median is below `inconsistent_extreme_min_seconds_per_item`: clicking only the two
+    ends without reading is no response style (on paper nobody can tell, and it is exempt)."""
     rules = instrument.validity
     shares = end_shares(instrument, answers)
+    hurried = (
+        bool(rules.inconsistent_extreme_min_seconds_per_item)
+        and len(item_seconds) == len(instrument.pages) > 0
+        and median(item_seconds) < rules.inconsistent_extreme_min_seconds_per_item
+    )
     return (
-        shares is not None
+        not hurried
+        and shares is not None
         and shares[0] > rules.inconsistent_extreme_share
         and shares[1] >= rules.inconsistent_extreme_each_end
     )
@@ -292,7 +302,7 @@ def validity_flags(
     spread = within_scale_spread(instrument, answers)
     late = late_spread(instrument, answers, rules.inconsistent_late_pages)
     spread_needed, late_needed, pace = paced_thresholds(instrument, item_seconds)
-    if not extreme_responder(instrument, answers) and (
+    if not extreme_responder(instrument, answers, item_seconds) and (
         (spread is not None and spread >= spread_needed)
         or (late is not None and late >= late_needed)
     ):

@@ -38,10 +38,17 @@ import importlib
 import inspect
 import sys
 import threading
+import weakref
 from math import inf
 
+_importing_thread = threading.get_ident()
 
-def _search_nothing(name: str) -> None:
+
+def _search_nothing(name: str) -> str | None:
+    # Only for the import below, in the thread that runs it: another thread (`flask report`
+    # starts its chart browser first) may look a library up meanwhile and must find it.
+    if threading.get_ident() != _importing_thread:
+        return _find_library(name)
     return None
 
 
@@ -97,14 +104,16 @@ def _state():
         # svg/text.py makes one Style per <text> node and passes it for the whole string
         # and for each letter.
         state = _local.state = {"cache": {}, "configs": {}, "styles": {}, "last": (None, None)}
-        _states.append(state)
+        _states[threading.current_thread()] = state
     return state
 
 
 # Letters and short labels: a profile report's charts hold ~180 different texts in all; a
 # report server that met more starts over rather than grow.
 MAX_ENTRIES = 5000
-_states: list = []  # every thread's, for clear()
+# Every live thread's, for clear(); a thread's cache goes with it (the report server serves
+# each connection in a thread of its own: kept, they would pile up for the server's lifetime).
+_states: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _NONE = object()
 stats = {"hits": 0, "misses": 0}
 
@@ -186,7 +195,7 @@ def uninstall() -> None:
 def clear() -> None:
     """Forget every thread's layouts: before the fonts are released at exit (reports/layout.py),
     since Pango objects freed after cffi has unloaded Pango crash the process."""
-    for state in _states:
+    for state in list(_states.values()):
         state["cache"].clear()
         state["configs"].clear()
         state["styles"].clear()

@@ -11,6 +11,7 @@ from assessment import (
     parse_answers,
     score_answers,
 )
+from assessment.answers import seconds_per_item
 from assessment.profile import NOT_SCORABLE
 
 from ..support.answers import copy_bank, edit_yaml, varied_answers
@@ -197,3 +198,12 @@ def test_answers_file_round_trip(instrument):
         instrument, '{"language": "sv", "respondent": " Åsa ", "answers": {"pc1": 3}, "seconds_per_item": 4}'
     )
     assert answer_set == AnswerSet(language="sv", answers={"pc1": 3}, respondent="Åsa", item_seconds=(4.0,))
+
+
+def test_page_times_are_in_page_order_whatever_order_they_are_stored_in(instrument):
+    """A page sent again (after "Back") is a later row: the last pages are still the last ones."""
+    sizes = [len(page) for page in instrument.pages]
+    stored = [(3, 30.0), (1, 10.0), (len(sizes), 99.0), (2, 20.0)]
+    by_page = dict(stored)
+    assert seconds_per_item(instrument, stored) == tuple(
+        by_page[page] / sizes[page - 1] for page in sorted(by_page))

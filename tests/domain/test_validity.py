@@ -25,6 +25,7 @@ from assessment.validity import (
     late_spread,
     longest_identical_run,
     on_every_scale,
+    paced_thresholds,
     within_scale_spread,
 )
 
@@ -424,6 +425,42 @@ def test_random_last_pages_after_a_speed_up_need_only_the_speed_up_threshold():
     assert "inconsistent" not in flags(v3, answers)
     just_short = (early,) * (len(v3.pages) - k) + (rules.inconsistent_speedup_ratio * early,) * k
     assert "inconsistent" not in flags(v3, answers, just_short)
+
+
+def test_clicking_only_the_two_ends_without_reading_is_not_a_response_style():
+    """v3 (review of the exemption): answers alternating "Never"/"Almost always" within every
+    scale are an extreme responder's at reading pace and on paper (no note), but clicked at the
+    harness's careless 1.8 s/item (median below `inconsistent_extreme_min_seconds_per_item`)
+    they are inconsistent."""
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    answers = {i.id: 3 for i in v3.items}
+    for scale in v3.scales_of_kind("behaviour", "driver"):
+        for k, item in enumerate(scale.items):
+            answers[item.id] = 1 if k % 2 == 0 else 5
+    pages = len(v3.pages)
+    assert within_scale_spread(v3, answers) >= rules.inconsistent_reading_spread
+    assert "inconsistent" not in flags(v3, answers)  # paper
+    assert "inconsistent" not in flags(v3, answers, (5.0,) * pages)
+    limit = rules.inconsistent_extreme_min_seconds_per_item
+    assert "inconsistent" not in flags(v3, answers, (limit,) * pages)
+    assert "inconsistent" in flags(v3, answers, (limit - 0.01,) * pages)
+    assert "inconsistent" in flags(v3, answers, (1.8,) * pages)
+
+
+def test_a_reader_who_slows_down_less_on_the_last_pages_keeps_the_reading_thresholds():
+    """The speed-up rule is for random answering once tired: last pages still read (at
+    `inconsistent_reading_seconds_per_item` or more), however much faster than the first, keep
+    the reading thresholds (review: 10, 10, 10 then 4, 4 s/item was held to a stricter one)."""
+    v3 = BANK.get("tripwire", "3")
+    rules = v3.validity
+    k = rules.inconsistent_late_pages
+    steady = (4.0,) * len(v3.pages)
+    slowing = (10.0,) * (len(v3.pages) - k) + (4.0,) * k
+    assert 4.0 < rules.inconsistent_speedup_ratio * 10.0 and 4.0 >= rules.inconsistent_reading_seconds_per_item
+    assert paced_thresholds(v3, slowing) == paced_thresholds(v3, steady)
+    assert paced_thresholds(v3, slowing)[2] == "reading"
+    assert "inconsistent" not in flags(v3, READER, slowing)
 
 
 def test_only_v3_reads_the_pace():
