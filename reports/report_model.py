@@ -26,7 +26,7 @@ from . import charts
 from .i18n import format_filters, translations
 
 # Bump when the layout changes: it is part of every cache key.
-REPORT_VERSION = "2"
+REPORT_VERSION = "3"  # 3: the profile's scale sections flow (7 pages to 6)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 

@@ -21,6 +21,7 @@ from .support.answers import varied_answers
 from .support.app import make_app
 from .support.coaches import create_workshop, login, make_coach
 from .support.forms import csrf_of
+from .support.workshops import share_with
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,7 +221,12 @@ def test_refused_methods_conflicts_and_forbidden_actions_get_the_sites_error_pag
     page = client.get(f"/coach/workshops/{workshop_id}?lang=en")
     client.post(f"/coach/workshops/{workshop_id}/follow-up", data={"csrf_token": csrf_of(page.text), "held_on": "2027-03-01"})
     follow_up_id = workshop_id + 1
+    make_coach(app, "co@example.com", "en annan lång fras")
+    share_with(client, workshop_id, "co@example.com")
+    co = app.test_client()
+    login(co, "co@example.com", "en annan lång fras")
     cases = {
+        403: co.get(f"/coach/workshops/{workshop_id}/delete?lang=en"),  # a co-facilitator may not delete
         405: client.get("/coach/logout"),
         409: client.post(f"/coach/workshops/{follow_up_id}/follow-up",
                          data={"csrf_token": csrf_of(page.text), "held_on": "2027-04-01"}),
@@ -229,6 +235,7 @@ def test_refused_methods_conflicts_and_forbidden_actions_get_the_sites_error_pag
         assert reply.status_code == status
         assert 'class="site-header"' in reply.text and 'class="site-footer"' in reply.text, status
     assert "This is already a follow-up session" in cases[409].text
-    assert "not a link" in cases[405].text
+    assert "not a link" in cases[405].text and "POST" in cases[405].headers["Allow"]
+    assert "Not allowed" in cases[403].text
     swedish = client.get("/coach/logout?lang=sv")
     assert swedish.status_code == 405 and 'lang="sv"' in swedish.text and "This address" not in swedish.text

@@ -63,9 +63,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(405)
     def wrong_method(error):
-        return _page(405, _("This page can't be used that way"),
-                     _("This address takes a form sent from its page, not a link (or the other way round). "
-                       "Go back and use the button on the page. Nothing was saved."))
+        page, status = _page(405, _("This page can't be used that way"),
+                             _("This address takes a form sent from its page, not a link (or the other way round). "
+                               "Go back and use the button on the page. Nothing was saved."))
+        return page, status, {"Allow": ", ".join(sorted(error.valid_methods or []))}
 
     @app.errorhandler(409)
     def conflict(error):

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from services.db import db
 from services.models import PlanRow, Response, RetakeLink, hash_token
@@ -41,6 +42,9 @@ def calendar_retake_link(response: Response, row: PlanRow) -> CalendarRetakeLink
     starts = datetime.combine(row.follow_up_on, time(0, 0), tzinfo=zone)
     if db.session.get(RetakeLink, hash_token(token)) is None:
         db.session.add(RetakeLink(token_hash=hash_token(token), response_id=response.id, created_at=starts))
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same link stored by a request at the same moment (two first loads)
+            db.session.rollback()
     works_until = row.follow_up_on + timedelta(days=current_app.config["RETAKE_LINK_DAYS"] - 1)
     return CalendarRetakeLink(token=token, works_until=works_until)

@@ -67,6 +67,7 @@ def save_plan(response: Response, actions: list[followup.PlanAction], follow_up_
     if email:
         new_address = needs_confirmation(response, email)
         if new_address and row.confirmation_mails >= confirmations.MAX_CONFIRMATION_MAILS:
+            db.session.rollback()  # nothing of this plan is kept: the saved one stays
             raise TooManyAddresses()
         if reminder is None:
             reminder = Reminder(response_id=response.id, attempts=0)

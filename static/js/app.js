@@ -35,6 +35,10 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   // Forms that make something new (a take, a retake, a workshop, a follow-up session, a keyed-in
   // paper form) are sent once per page: a double click made two. The server still decides.
+  // A page restored by Back from the browser's cache keeps its state: sending is possible again.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) document.querySelectorAll("form[data-once]").forEach((form) => delete form.dataset.sent);
+  });
   document.querySelectorAll("form[data-once]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (form.dataset.sent) {
