@@ -19,6 +19,9 @@ MIN_STRENGTH = 3
 ZXCVBN_MAX_LENGTH = 72
 
 
+UNLEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s"})
+
+
 def without_address(password: str, email: str) -> str:
     """The password with the account's address and each of its words of three characters or
     more ("coach", "example", "com") taken out wherever they stand, in any case: what is left must
@@ -39,8 +42,10 @@ def password_problem(password: str, *, email: str = "", language: str = "en") ->
     # zxcvbn's cost grows with length and it refuses more than 72 characters (a ValueError, a
     # 500 for a long passphrase): the first 72 decide, and a longer one only adds to them.
     hints = [part for part in email.lower().replace("@", " ").replace(".", " ").split() if part]
-    rest = without_address(password, email)[:ZXCVBN_MAX_LENGTH]
-    if not rest.strip() or zxcvbn(rest, user_inputs=hints)["score"] < MIN_STRENGTH:
+    # Also the address written backwards or with digits for letters ("c0ach@3xample.c0m").
+    variants = (password, password.translate(UNLEET), password[::-1])
+    rests = [without_address(variant, email)[:ZXCVBN_MAX_LENGTH] for variant in variants]
+    if any(not rest.strip() or zxcvbn(rest, user_inputs=hints)["score"] < MIN_STRENGTH for rest in rests):
         return _("This password is too easy to guess: it's a common one, or made from a pattern or "
                  "your e-mail address. A few unrelated words make a strong one.")
     return None

@@ -274,3 +274,10 @@ def test_without_a_mail_server_the_plan_promises_no_reminder_and_keeps_no_addres
     with app.app_context():
         assert db.session.scalars(db.select(Reminder)).all() == []
     assert "confirmation link" not in done.client.get(done.url("/profile?lang=en")).text
+
+
+def test_a_made_up_field_is_refused_by_name_and_the_saved_plan_is_kept(app, done):
+    assert make_plan(done).status_code == 302
+    reply = make_plan(done, **{"actions-0-step": "call two clients", "actions-7-step": "sneaked in"})
+    assert reply.status_code == 400 and "actions-7-step" in reply.text and "Nothing was saved" in reply.text
+    assert "I will propose a date before we hang up." in done.client.get(done.url("/profile")).text

@@ -115,6 +115,9 @@ def plan(token: str):
     if not reminders_possible:
         form.email.raw_data, form.email.data = [], ""
     if request.method == "POST":
+        if unexpected := form.unexpected_fields(request.form):
+            abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
+                                     fields=", ".join(unexpected)[:200]))
         valid = form.validate()
         errors = form.all_errors() + (form.plan_errors(today, current_app.config["RETENTION_DAYS"]) if valid else [])
         email = (form.email.data or "").strip() or None
