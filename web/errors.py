@@ -48,17 +48,17 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
-        message = error.description if _own_words(error) else _("We couldn't understand the request. Nothing was saved.")
+        message = _own_words_or(error, _("We couldn't understand the request. Nothing was saved."))
         return _page(400, _("Something in the form isn't right"), message)
 
     @app.errorhandler(404)
     def not_found(error):
-        message = error.description if _own_words(error) else _("There's no page at this address.")
+        message = _own_words_or(error, _("There's no page at this address."))
         return _page(404, _("Page not found"), message)
 
     @app.errorhandler(403)
     def forbidden(error):
-        message = error.description if _own_words(error) else _("You can't do this here.")
+        message = _own_words_or(error, _("You can't do this here."))
         return _page(403, _("Not allowed"), message)
 
     @app.errorhandler(405)
@@ -70,7 +70,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(409)
     def conflict(error):
-        message = error.description if _own_words(error) else _("This can't be done in the state it is in now. Nothing was saved.")
+        message = _own_words_or(error, _("This can't be done in the state it is in now. Nothing was saved."))
         return _page(409, _("Not possible now"), message)
 
     @app.errorhandler(413)
@@ -122,6 +122,10 @@ def register(app: Flask) -> None:
         return _page(500, _("Something went wrong"),
                      _("Something went wrong on our side. What you sent last may not have been "
                        "saved, so please try again."))
+
+
+def _own_words_or(error: HTTPException, default: str) -> str:
+    return error.description if _own_words(error) else default
 
 
 def _own_words(error: HTTPException) -> bool:

@@ -35,15 +35,21 @@ def begin_response(language: str, name: str | None, *, previous: Response | None
     return redirect(url_for("questionnaire.page", token=token, number=1))
 
 
+def refuse_unknown_fields(form_data, known: set[str]) -> None:
+    """400, naming them, for posted names the form has no field for: a browser sends none, so a
+    request with them is refused, not half read (the questionnaire, paper and plan forms)."""
+    unexpected = sorted(set(form_data) - known)
+    if unexpected:
+        abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
+                                 fields=", ".join(unexpected)[:200]))
+
+
 def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int | str]:
     """The answers a form posted for `items` (1–5, or "na" where the item offers
     "does not apply"), refusing (400) anything a browser would not send:
     unknown fields, several values for one item, a value that is not one of the
     options. Unanswered items are simply absent."""
-    unexpected = sorted(set(form_data) - {item.id for item in items} - other_fields)
-    if unexpected:
-        abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
-                                 fields=", ".join(unexpected)[:200]))
+    refuse_unknown_fields(form_data, {item.id for item in items} | other_fields)
     answers: dict[str, int | str] = {}
     for item in items:
         values = form_data.getlist(item.id)

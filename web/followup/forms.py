@@ -119,12 +119,10 @@ class PlanForm(FlaskForm):
             for d in FOLLOW_UP_DAYS
         ] + [SelectChoice("date", _("On a date I choose"))]
 
-    def unexpected_fields(self, formdata) -> list[str]:
-        """Posted names this form has no field for: a browser sends none (the page and paper
-        forms refuse them too), so a request with them is refused, not half read."""
-        known = {"csrf_token", self.follow_up.name, self.follow_up_on.name, self.email.name}
-        known |= {field.name for entry in self.actions for field in entry.form}
-        return sorted(set(formdata) - known)
+    def field_names(self) -> set[str]:
+        """Every name this form posts (its actions' subfields included)."""
+        return ({"csrf_token", self.follow_up.name, self.follow_up_on.name, self.email.name}
+                | {field.name for entry in self.actions for field in entry.form})
 
     def all_errors(self) -> list[tuple[str, str]]:
         """Field validator messages as (field id, message)."""

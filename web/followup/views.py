@@ -51,7 +51,7 @@ from ..common.forms import ConfirmForm
 from ..common.limits import heavy_pages, response_creation
 from ..common.links import absolute_url
 from ..common.private_link import response_or_404
-from ..common.start import request_client_bucket
+from ..common.start import refuse_unknown_fields, request_client_bucket
 from ..language import current_language, page_language
 from .forms import PlanForm
 
@@ -115,9 +115,7 @@ def plan(token: str):
     if not reminders_possible:
         form.email.raw_data, form.email.data = [], ""
     if request.method == "POST":
-        if unexpected := form.unexpected_fields(request.form):
-            abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
-                                     fields=", ".join(unexpected)[:200]))
+        refuse_unknown_fields(request.form, form.field_names())
         valid = form.validate()
         errors = form.all_errors() + (form.plan_errors(today, current_app.config["RETENTION_DAYS"]) if valid else [])
         email = (form.email.data or "").strip() or None

@@ -5,7 +5,7 @@ code). Every route loads the workshop through owned_workshop()."""
 from __future__ import annotations
 
 import segno
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -22,7 +22,7 @@ from services.workshops import paper_forms_keyed
 from web.downloads import pdf_download
 
 from ...common.links import absolute_url
-from ...common.start import VALID_VALUES
+from ...common.start import VALID_VALUES, refuse_unknown_fields
 from ...language import language_arg
 from .blueprint import (
     bp,
@@ -84,10 +84,7 @@ def keyed_answers(form_data, instrument) -> tuple[dict[str, int | str], list[str
     string. Returns the answers and one message per problem, not per item."""
     items = instrument.items
     allowed = {"csrf_token", "name", "share_with_coach", "language", "answer_string"}
-    unexpected = sorted(set(form_data) - {item.id for item in items} - allowed)
-    if unexpected:
-        abort(400, description=_("The form contained fields it shouldn't have (%(fields)s). Nothing was saved.",
-                                 fields=", ".join(unexpected)[:200]))
+    refuse_unknown_fields(form_data, {item.id for item in items} | allowed)
     string = "".join((form_data.get("answer_string") or "").split())
     if string:
         keys = list(string.lower().replace("na", "n"))
