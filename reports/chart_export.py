@@ -22,12 +22,14 @@ import signal
 import threading
 import time
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 import plotly.graph_objects as go
 
 from .browser import FullSpeedJsChromium, LowestPriorityChromium, ReusingKaleido
 from .chart_error import ChartExportError
+from .plotly_js import BUNDLE
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +97,10 @@ def find_browser() -> str | None:
 
 
 class ChartExporter:
-    def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0, lite_js: bool = True):
+    def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0, lite_js: bool = True,
+                 plotly_js: Path = BUNDLE):
         self.timeout = timeout
+        self.plotly_js = plotly_js  # the pages' bundle (reports/plotly_js.py); a test compares another
         self.start_timeout = start_timeout
         self.lite_js = lite_js  # False: V8 with its optimising compilers (reports/browser.py)
         self.exported = 0
@@ -233,7 +237,7 @@ class ChartExporter:
         self._pid = os.getpid()
 
     async def _open_browser(self) -> None:
-        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout,
+        self._kaleido = ReusingKaleido(n=1, mathjax=False, timeout=self.timeout, plotlyjs=str(self.plotly_js),
                                        browser_cls=LowestPriorityChromium if self.lite_js else FullSpeedJsChromium)
         await self._kaleido.open()
 

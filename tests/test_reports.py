@@ -4,13 +4,11 @@ the report cache; and the chart exporter's failure handling."""
 import gc
 import os
 import pickle
-import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-import xml.etree.ElementTree as ET
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -53,7 +51,7 @@ from .support.processes import (
     report_servers_on,
     thread_priorities,
 )
-from .support.reports import HOSTILE, every_chart, pdf_text, report_for
+from .support.reports import HOSTILE, canonical_svg, every_chart, pdf_text, report_for
 
 
 @pytest.fixture(scope="module")
@@ -191,12 +189,6 @@ def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
         assert before == after, f"chart {n} looks different once slimmed"
 
 
-def _canonical(svg: str) -> str:
-    # plotly names clip paths, legends and traces after a random id per export, and the
-    # legend's attributes come in either order from one export to the next.
-    return ET.canonicalize(re.sub(r"(defs-|clip|legend|trace)[0-9a-f]{6}", r"\1ID", svg))
-
-
 def test_a_layout_frees_its_own_garbage_and_leaves_collection_on(bank):
     # reports/layout.py: no garbage collection during a layout, one young collection after it.
     # Left to the collector's own schedule, ~14,000 objects of the last layout's reference
@@ -228,14 +220,14 @@ def test_charts_with_only_their_trace_types_template_export_the_same_svg(monkeyp
     figures["before-after"] = charts.before_after_chart(_before_after_rows(), 3, 4, "sv")
     exporter = ChartExporter(timeout=30)
     try:
-        trimmed = [_canonical(svg) for svg in exporter.svgs(list(figures.values()))]
+        trimmed = [canonical_svg(svg) for svg in exporter.svgs(list(figures.values()))]
         whole = pio.templates[pio.templates.default].to_plotly_json()
         monkeypatch.setattr(charts, "_template", lambda trace_types: whole)
         assert all(len(fig.to_dict()["layout"]["template"].get("data", {})) <= 2 for fig in figures.values())
         figures = every_chart(load_instrument(QUESTIONS / "v3"), "sv")
         figures["before-after"] = charts.before_after_chart(_before_after_rows(), 3, 4, "sv")
         assert all(len(fig.to_dict()["layout"]["template"].get("data", {})) > 20 for fig in figures.values())
-        full = [_canonical(svg) for svg in exporter.svgs(list(figures.values()))]
+        full = [canonical_svg(svg) for svg in exporter.svgs(list(figures.values()))]
     finally:
         exporter.close()
     assert len(trimmed) == 8

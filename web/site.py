@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import plotly
 from babel import Locale
 from flask import (
     Blueprint,
@@ -18,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from assessment.team import MEDIAN_STEP
-from reports import charts
+from reports import charts, plotly_js
 from services.db import database_answers
 from services.filenames import file_name
 from services.followup.confirmations import CONFIRM_DAYS
@@ -36,9 +33,6 @@ from .common.limits import heavy_pages
 from .language import current_language
 
 bp = Blueprint("site", __name__)
-
-PLOTLY_JS_DIR = Path(plotly.__file__).parent / "package_data"
-
 
 @bp.get("/privacy")
 def privacy():
@@ -74,11 +68,12 @@ def favicon():
     return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400)
 
 
-@bp.get("/vendor/plotly.min.js")
-def plotly_js():
-    # Served from the plotly package itself: the same version that built the
-    # figures, and no CDN, so the app works offline.
-    return send_from_directory(PLOTLY_JS_DIR, "plotly.min.js", max_age=86400)
+@bp.get(f"/vendor/plotly-cartesian-{plotly_js.VERSION}.min.js")
+def plotly_js_bundle():
+    # The bundle the PDFs' charts are drawn with too (reports/plotly_js.py), from this server:
+    # no CDN, so the app works offline. Its release is in its address, so a page never meets a
+    # cached script of another release.
+    return send_from_directory(plotly_js.BUNDLE.parent, plotly_js.BUNDLE.name, max_age=86400)
 
 
 @bp.get("/about/measurement")

@@ -1,9 +1,12 @@
-"""Profile reports made from answers, one chart of every kind, and the text read back from a PDF
-(test_reports, test_report_server, domain/test_charts)."""
+"""Profile reports made from answers, one chart of every kind, a chart's SVG as XML means it, and
+the text read back from a PDF (test_reports, test_report_server, test_chart_browser,
+test_plotly_js, domain/test_charts)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from datetime import date
 from io import BytesIO
 
@@ -16,6 +19,18 @@ from reports import charts
 from reports.report_model import ProfileReport
 
 from .answers import varied_answers
+
+# plotly names clip paths, definitions, legends and traces after a random id per export
+RANDOM_IDS = re.compile(r"(defs-|clip|topdefs-|legend|trace)[0-9a-f]{6}")
+
+
+def canonical_svg(svg: str) -> str:
+    """A chart's SVG as XML means it: its random ids named alike, and every element's attributes
+    in one order (canonical XML, C14N 2.0), since plotly writes some of them (the root's `style`
+    and `viewBox`, a legend's) in either order from one export to the next. CI once failed a
+    test that compared the raw text of two exports over just that."""
+    return ET.canonicalize(RANDOM_IDS.sub(r"\1ID", svg))
+
 
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 

@@ -1,0 +1,63 @@
+"""The plotly.js bundle that draws every chart, on the pages and for the PDFs
+(reports/plotly_js.py): plotly's cartesian bundle of plotly.py's own plotly.js release,
+which draws every chart the app makes exactly as plotly.py's full bundle does."""
+
+import pytest
+
+from assessment import load_instrument
+from reports import plotly_js
+from reports.chart_export import ChartExporter
+
+from .support.paths import QUESTIONS
+from .support.reports import canonical_svg, every_chart
+
+
+def test_the_bundle_is_the_recorded_file_of_plotly_pys_own_release():
+    assert plotly_js.version_of(plotly_js.FULL_BUNDLE) == plotly_js.VERSION  # plotly.py's plotly.js
+    assert plotly_js.version_of(plotly_js.BUNDLE) == plotly_js.VERSION
+    assert plotly_js.digest(plotly_js.BUNDLE) == plotly_js.SHA256
+    assert (plotly_js.BUNDLE.parent / "LICENSE-plotly.js.txt").read_text().startswith("MIT License")
+
+
+def test_a_file_without_a_plotly_header_is_refused_by_name(tmp_path):
+    other = tmp_path / "other.js"
+    other.write_text("/* some other script */")
+    with pytest.raises(ValueError, match="other.js does not start with a plotly.js header"):
+        plotly_js.version_of(other)
+
+
+def test_every_chart_uses_only_trace_types_the_bundle_holds():
+    for language in ("sv", "en"):
+        for name, figure in every_chart(load_instrument(QUESTIONS / "v3"), language).items():
+            used = {trace.type for trace in figure.data}
+            assert used and used <= plotly_js.TRACE_TYPES, name
+
+
+def test_the_bundle_draws_every_chart_as_plotly_pys_full_bundle_does():
+    figures = list(every_chart(load_instrument(QUESTIONS / "v3"), "sv").values())
+    drawn = {}
+    for bundle in (plotly_js.BUNDLE, plotly_js.FULL_BUNDLE):
+        exporter = ChartExporter(timeout=30, plotly_js=bundle)
+        try:
+            drawn[bundle] = [canonical_svg(svg) for svg in exporter.svgs(figures)]
+        finally:
+            exporter.close()
+    assert len(drawn[plotly_js.BUNDLE]) == len(figures) >= 7
+    assert all("<text" in svg and "<path" in svg for svg in drawn[plotly_js.BUNDLE])
+    assert drawn[plotly_js.BUNDLE] == drawn[plotly_js.FULL_BUNDLE]
+
+
+def test_canonical_svg_ignores_attribute_order_and_random_ids_only():
+    chart = ('<svg width="640" style="" viewBox="0 0 640 232"><defs id="defs-1a2b3c"/>'
+             '<text x="17.5">Skjuter upp</text></svg>')
+    assert canonical_svg(chart) == canonical_svg(
+        chart.replace('style="" viewBox="0 0 640 232"', 'viewBox="0 0 640 232" style=""').replace("1a2b3c", "9f8e7d"))
+    for changed in (chart.replace("17.5", "17.6"), chart.replace("upp", "fram"), chart.replace("</text>", "</text><rect/>")):
+        assert canonical_svg(chart) != canonical_svg(changed)
+
+
+def test_the_pages_load_the_bundle_from_this_server(client):
+    reply = client.get(f"/vendor/plotly-cartesian-{plotly_js.VERSION}.min.js")
+    assert reply.status_code == 200 and reply.mimetype in ("text/javascript", "application/javascript")
+    assert reply.data == plotly_js.BUNDLE.read_bytes()
+    assert client.get("/vendor/plotly.min.js").status_code == 404
