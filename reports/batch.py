@@ -136,6 +136,16 @@ def layout_pool(processes: int) -> LayoutPool:
         return _pools.setdefault(processes, LayoutPool(processes))
 
 
+def close_layout_pools() -> None:
+    """End the process's layout processes and wait for them. A process that ends without the
+    interpreter's teardown must do this first (cli/reports.py): a layout process holds its
+    own end of the pipe it waits on, so it would never see its parent go."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.close()
+
+
 def profile_pdf_in_layout_process(report: ProfileReport, exporter: ChartExporter | None = None) -> bytes:
     """One PDF, as reports.pdf.render_profile_pdf_in_process makes it, but made whole in a
     layout process at the lowest CPU priority (a report worker's; a web worker asks the

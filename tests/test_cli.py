@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -166,6 +167,47 @@ def test_the_command_line_tools_work_without_a_secret_key(instrument, tmp_path):
                               text=True, timeout=120)
     assert reported.returncode == 0, reported.stderr
     assert "Åsa" in PdfReader(pdf).pages[0].extract_text()
+
+
+def _processes_of_session(session: int) -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(f"{pid} {name}")
+    return found
+
+
+def test_a_report_run_as_a_program_ends_at_once_and_leaves_nothing_behind(instrument, tmp_path):
+    # cli/reports.py ends the process without the interpreter's teardown: its PDFs whole, its
+    # message out, its chart browser's profile folder removed, and no browser or layout process left.
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", respondent=f"Person {n}",
+                           answers=varied_answers(instrument, n)) for n in range(3)]
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
+    env.update(TMPDIR=str(temp), SECRET_KEY="x")
+    root = Path(__file__).resolve().parent.parent
+    command = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "report", *paths, "-o",
+                                str(tmp_path / "out"), "--processes", "2"], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _, err = command.communicate(timeout=120)
+    assert command.returncode == 0, err
+    assert err.strip().endswith(f"Wrote 3 reports to {tmp_path / 'out'}")
+    for n in range(3):
+        assert f"Person {n}" in PdfReader(tmp_path / "out" / f"p{n}.pdf").pages[0].extract_text()
+    left = _processes_of_session(command.pid)
+    for _ in range(50):  # layout processes end when they read the closed pipe
+        if not left:
+            break
+        time.sleep(0.1)
+        left = _processes_of_session(command.pid)
+    assert left == []
+    assert [p.name for p in temp.iterdir() if p.is_dir() and (p / "Default").exists()] == []
 
 
 def test_score_prints_integer_score_exact_interval_and_counts(runner, instrument, tmp_path):
