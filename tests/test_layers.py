@@ -72,3 +72,25 @@ def test_the_smtp_check_can_fail(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("import smtplib\ndef f(smtp, m):\n    smtp.send_message(m)\n    smtplib.SMTP('h')\n")
     assert smtp_uses(module) == ["3: send_message()", "4: SMTP()"]
+
+
+def where_things_are(readme: str) -> list[str]:
+    """The first column of the README's "Where things are" table: a folder (`web/`) or file."""
+    section = readme.split("\n## Where things are\n", 1)[1].split("\n## ", 1)[0]
+    return [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+
+
+def test_the_readme_has_one_row_per_top_level_folder_and_no_other():
+    rows = where_things_are((ROOT / "README.md").read_text())
+    assert "web/" in rows and "assessment/" in rows
+    made_at_run_time = {"instance/"}
+    # What .gitignore keeps out of the tree (instance/, __pycache__/, *.egg-info/) has no row.
+    folders = {f"{p.name}/" for p in ROOT.iterdir() if p.is_dir() and (p.name == ".ci" or p.name[0] not in "._")
+               and not p.name.endswith(".egg-info")}
+    assert sorted(folders - set(rows) - made_at_run_time) == [], "add a row to README.md, 'Where things are'"
+    assert [row for row in rows if row not in made_at_run_time and not (ROOT / row).exists()] == []
+
+
+def test_the_readme_check_can_fail():
+    readme = "# x\n\n## Where things are\n\n| folder | what |\n|---|---|\n| `web/` | HTTP |\n| `gone.py` | x |\n\n## Next\n"
+    assert where_things_are(readme) == ["web/", "gone.py"]
