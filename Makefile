@@ -64,7 +64,8 @@ clean:
 # Production serving: gunicorn, SECRET_KEY required, migrations applied first.
 # WEB_WORKERS and WEB_THREADS size it; the workers share one report server and chart browser
 # (reports/report_client.py). MALLOC_ARENA_MAX=2: glibc's default of up to 8 arenas per core lets
-# each worker thread keep freed memory of its own (not measured apart; bench/RESULTS.md, "Footprint").
+# each worker thread keep freed memory of its own (not measured apart;
+# bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start").
 serve: system-deps $(VENV)/.runtime translations
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment"; exit 2; }
 	$(FLASK) db upgrade

@@ -48,7 +48,6 @@ from tests.support.forms import CSRF, SHOWN  # noqa: E402
 from tests.support.live import HttpBrowser  # noqa: E402
 from tests.support.run_services import free_port  # noqa: E402
 
-MIB = 1024 * 1024
 BUDGET_FOOTPRINT_MIB = 500
 BUDGET_SCORE_FACTOR = 2.0
 BUDGET_MARGINAL_PDF_MS = 150

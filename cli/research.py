@@ -233,6 +233,3 @@ def freeze_norms_command(version: str, language: str):
     )
     print_provenance(provenance_of("norms", table))
     _print_candidate("norms", table.id)
-
-
-COMMANDS = (import_responses_command, item_analysis_command, freeze_norms_command, accept_evidence_command)

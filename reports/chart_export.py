@@ -77,7 +77,8 @@ def _browser_output_log() -> _BrowserOutput:
 
 # Debian's chromium-headless-shell first: the same Blink and V8 as the full browser without its
 # windowing and UI code; the profile's charts came out the same (with --font-render-hinting=none,
-# reports/browser.py) and its one process held ~40 MiB less (bench/RESULTS.md, "Footprint").
+# reports/browser.py) and its one process held ~40 MiB less
+# (bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start").
 # The binary itself rather than /usr/bin's shell wrapper, which stays alive beside it (no exec).
 HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 BROWSER_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "chrome")
@@ -270,8 +271,8 @@ def _describe(exc: BaseException) -> str:
 def batch_chart_exporter() -> ChartExporter:
     """The process's chart exporter for batches, created on first use: its browser runs V8
     with the optimising compilers (reports/browser.py FullSpeedJsChromium), ~35-100 ms less
-    browser CPU a report for ~90 MiB more while the batch runs (bench/RESULTS.md, "Each PDF
-    cheaper"). Batches with an exporter of their own (a workshop's ZIP in a web process) keep it."""
+    browser CPU a report for ~90 MiB more while the batch runs
+    (bench/investigations/footprint-start-and-pdf-cost.md, "Each PDF cheaper"). Batches with an exporter of their own (a workshop's ZIP in a web process) keep it."""
     return ChartExporter(lite_js=False)
 
 

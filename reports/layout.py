@@ -3,7 +3,8 @@ imports it and holds the project's hooks on it), imported by
 reports/pdf.py, which only the processes that make PDFs import (the report server,
 a report worker and its layout processes, a PDF command), so that the processes that
 only describe a report (reports/report_model.py: the web workers, every other flask
-command) never load WeasyPrint, Pango and the fonts (issue 29, bench/RESULTS.md "Footprint")."""
+command) never load WeasyPrint, Pango and the fonts (issue 29,
+bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start")."""
 
 from __future__ import annotations
 
@@ -82,8 +83,8 @@ def _one_collection_after():
     while all of it was still in use: ~40-70 ms of a ~400 ms report on this machine. With none
     during it, everything the layout made is still young, so one young collection after it,
     the document gone, frees its reference cycles and walks nothing else: ~15-20 ms
-    (bench/RESULTS.md, "Each PDF cheaper"). The switch is the process's: a thread that
-    starts while another's layout holds it off leaves it to that one."""
+    (bench/investigations/footprint-start-and-pdf-cost.md, "Each PDF cheaper").
+    The switch is the process's: a thread that starts while another's layout holds it off leaves it to that one."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -5,7 +5,8 @@ What a report shows is in reports/report_model.py.
 Imports WeasyPrint, kaleido and choreographer, so only the processes that make PDFs import
 it: the host's report server (reports/report_server.py), the layout processes and report
 workers (reports/batch.py, worker.py) and the PDF commands (cli/); a web worker asks the
-report server instead (reports/report_client.py; issue 29, bench/RESULTS.md "Footprint")."""
+report server instead (reports/report_client.py; issue 29,
+bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start")."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ its charts by its one chart browser, for every process that asks (the gunicorn w
 
 Before it, each gunicorn worker had its own layout process and its own Chromium:
 2 workers × (a forkserver, a layout process, ~10 Chromium processes), 1.1 GB PSS
-after three PDFs (bench/RESULTS.md, "Footprint"). Now there is one of each per host.
+after three PDFs (bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start").
+Now there is one of each per host.
 
 The server is started on first use by whichever process needs it first, under a file
 lock so that two workers asking at once start one; it runs at the lowest CPU priority

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assessment import Instrument, Profile
 from assessment.followup import History, Plan
-from assessment.norms import NormPosition  # noqa: F401  (ProfileReport.norms holds these)
+from assessment.norms import NormPosition
 from assessment.suggestions import suggested_steps
 
 from . import charts
@@ -43,7 +43,7 @@ class ProfileReport:
     history: History | None = None  # earlier takes, when this one is a retake
     previous_plan: Plan | None = None  # the plan of the take before, with its ticks
     # Percentiles from a frozen norm table of this version and language (none before one exists).
-    norms: Mapping[str, Any] = field(default_factory=dict)
+    norms: Mapping[str, NormPosition] = field(default_factory=dict)
     measurement_url: str | None = None  # the public page on how well the questionnaire measures
 
     @property

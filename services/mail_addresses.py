@@ -52,11 +52,3 @@ def checked_address(text: str) -> str:
     if read_back != [ascii_address] or header.defects:
         raise AddressError("the mail library reads it as a different address")
     return ascii_address
-
-
-def is_valid_address(text: str) -> bool:
-    try:
-        checked_address(text)
-    except AddressError:
-        return False
-    return True

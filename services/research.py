@@ -11,7 +11,7 @@ import math
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from assessment import AnswerSet, Instrument, score_answers
@@ -66,10 +66,6 @@ def counted_responses(instrument: Instrument, language: str | None = None, *, si
     return db.session.scalars(
         select(Response).where(*_counted(instrument, language, simulated=simulated)).order_by(Response.id)
     ).all()
-
-
-def counted_n(instrument: Instrument, language: str | None = None) -> int:
-    return db.session.scalar(select(func.count(Response.id)).where(*_counted(instrument, language)))
 
 
 def answer_sets_of(instrument: Instrument, responses) -> list[AnswerSet]:

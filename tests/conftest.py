@@ -178,15 +178,17 @@ def mail_app(app, smtp_port):
 
 
 @pytest.fixture
-def queued_app(app, monkeypatch, tmp_path, redis_url):
-    """The app and the environment a report worker process gets, on the run's own Redis."""
-    url = redis_url
-    connection = Redis.from_url(url)
+def queued_app(app, monkeypatch, redis_url):
+    """The app with a report queue on the run's own Redis, and the environment a `make worker`
+    process gets: the app's database, report cache and jobs folder (worker.py: it must share
+    the last two), and no SECRET_KEY (a report worker signs nothing)."""
+    connection = Redis.from_url(redis_url)
     connection.flushdb()
-    app.config["REDIS_URL"] = url
-    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret",
-                        "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"), "REDIS_URL": url}.items():
+    app.config["REDIS_URL"] = redis_url
+    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": redis_url,
+                        "REPORT_CACHE_DIR": app.config["REPORT_CACHE_DIR"], "JOBS_DIR": app.config["JOBS_DIR"]}.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setattr(report_worker, "_app", None)
     yield app, connection
     connection.flushdb()

@@ -6,7 +6,9 @@ and no ZIP stays "running" for ever."""
 from __future__ import annotations
 
 import html
+import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -63,7 +65,7 @@ def test_with_redis_down_login_joining_finishing_and_the_pdf_work(redis_down_app
     profile = person.client.get(person.url("/profile"))
     assert profile.status_code == 200
     pdf = person.client.get(person.url("/profile.pdf"))  # the queue is down: made in the request instead
-    assert pdf.status_code == 200 and "Åsa" in PdfReader(__import__("io").BytesIO(pdf.data)).pages[0].extract_text()
+    assert pdf.status_code == 200 and "Åsa" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
 
 
 def test_with_redis_down_rate_limits_still_count_in_memory(redis_down_app):
@@ -181,7 +183,7 @@ def test_with_the_database_down_error_pages_work_and_claim_nothing(app, instrume
     person = join_and_complete(app.test_client(), instrument, create_workshop(coach)[1], complete=False)
     page = person.client.get(person.url("/page/1"))
     fields = {"csrf_token": csrf_of(page.text), "action": "next",
-              "shown": __import__("re").search(r'name="shown" type="hidden" value="([^"]+)"', page.text).group(1),
+              "shown": re.search(r'name="shown" type="hidden" value="([^"]+)"', page.text).group(1),
               **{item.id: "3" for item in instrument.pages[0]}}
     # The same browsers, now talking to the app whose database is gone.
     for client in (coach, person.client):

@@ -12,7 +12,6 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import url_for
 from sqlalchemy import select, update
 
@@ -23,20 +22,14 @@ from services.password_resets import RESET_PATH
 
 from .support.coaches import login, make_coach
 from .support.forms import csrf_of
-from .support.mail import NEW_PASSWORD, Inbox, wait_for_mail
-from .support.run_services import free_port
+from .support.mail import NEW_PASSWORD, wait_for_mail
 
 
 @pytest.fixture
-def mail(app):
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_SECURITY="none",
-                      MAIL_FROM="konton@example.org", PUBLIC_URL="https://tripwire.example.org")
-    yield handler
-    controller.stop()
+def mail(mail_app, inbox):
+    """conftest.py's mail server and the app sending to it, from the accounts' address."""
+    mail_app.config["MAIL_FROM"] = "konton@example.org"
+    return inbox
 
 
 def ask(client, email, language="en"):

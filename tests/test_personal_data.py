@@ -16,14 +16,12 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select, text, update
 
 import services.reporting.production as production
-import worker as report_worker
 from app import create_app
 from services.db import db
 from services.jobs import QUEUE_NAME
@@ -226,21 +224,6 @@ def test_a_render_finishing_after_deletion_stores_nothing(app, respondent, instr
     assert deleted.is_set()
     assert reply.status_code == 200 and NAME in pdf_text(reply.data)  # the person who asked still gets it
     assert traces(app, response_id, owner) == []
-
-
-@pytest.fixture
-def queued_app(app, monkeypatch, redis_url):
-    """The app with a report queue, and the environment a `make worker` process gets."""
-    connection = Redis.from_url(redis_url)
-    connection.flushdb()
-    app.config["REDIS_URL"] = redis_url
-    for name, value in {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": redis_url,
-                        "REPORT_CACHE_DIR": app.config["REPORT_CACHE_DIR"], "JOBS_DIR": app.config["JOBS_DIR"]}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.setattr(report_worker, "_app", None)
-    yield app, connection
-    connection.flushdb()
 
 
 def work_off(connection) -> None:

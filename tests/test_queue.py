@@ -7,9 +7,7 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
-from redis import Redis
 from rq import Queue
 
 import services.reporting.production as production
@@ -24,27 +22,6 @@ from .support.answers import varied_answers
 from .support.coaches import create_workshop, join_and_complete, login, make_coach
 from .support.forms import csrf_of
 from .support.jobs import work_until
-
-
-@pytest.fixture
-def queued_app(app, monkeypatch, tmp_path, redis_url):
-    """The app with REDIS_URL set, and the environment a worker process would get."""
-    connection = Redis.from_url(redis_url)
-    connection.flushdb()
-    app.config["REDIS_URL"] = redis_url
-    for name, value in {
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REPORT_CACHE_DIR": app.config["REPORT_CACHE_DIR"],
-        "JOBS_DIR": app.config["JOBS_DIR"],
-        "REDIS_URL": redis_url,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SECRET_KEY", raising=False)  # a report worker signs nothing
-    monkeypatch.setattr(report_worker, "_app", None)
-    yield app, connection
-    connection.flushdb()
-
-
 
 
 def test_profile_pdf_is_rendered_by_a_report_worker(queued_app, respondent, instrument):

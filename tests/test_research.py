@@ -16,7 +16,6 @@ from services.models import Answer, ItemAnalysis, PageTiming, Response, Retake
 from services.personal_data import delete_response
 from services.research import (
     answer_sets_of,
-    counted_n,
     counted_responses,
     data_reliabilities,
 )
@@ -66,11 +65,11 @@ def test_consent_is_changeable_on_the_profile_until_deletion(client, app, respon
     assert reply.status_code == 302
     with app.app_context():
         assert Response.by_token(respondent.token).research_consent is True
-        assert counted_n(instrument_bank().current) == 1
+        assert len(counted_responses(instrument_bank().current)) == 1
     client.post(respondent.url("/research-consent"), data={"csrf_token": csrf_of(profile)})
     with app.app_context():
         assert Response.by_token(respondent.token).research_consent is False
-        assert counted_n(instrument_bank().current) == 0
+        assert len(counted_responses(instrument_bank().current)) == 0
     assert client.post(respondent.url("/research-consent"), data={"research_consent": "y"}).status_code == 400
 
 
@@ -200,7 +199,7 @@ def test_simulated_responses_count_in_nothing_people_are_shown(runner, app, inst
     with app.app_context():
         assert {s: n for s, n in db.session.execute(select(Response.source, func.count()).group_by(Response.source))} \
             == {"import": 3, "simulated": 40}
-        assert counted_n(instrument) == 3
+        assert len(counted_responses(instrument)) == 3
     counted = json.loads(runner.invoke(args=["item-analysis", "--json", "--resamples", "0"]).output)
     assert counted["n"] == 3 and counted["simulated"] is False
     trial = runner.invoke(args=["item-analysis", "--simulated", "--resamples", "0"])
@@ -226,7 +225,7 @@ def test_the_simulation_script_marks_what_it_writes(runner, app, tmp_path):
     assert imported.exit_code == 0, imported.output
     with app.app_context():
         assert set(db.session.scalars(select(Response.source))) == {"simulated"}
-        assert counted_n(instrument_bank().current) == 0
+        assert len(counted_responses(instrument_bank().current)) == 0
 
 
 def test_simulated_responses_are_tried_whether_or_not_their_lines_say_consent(runner, instrument, tmp_path):

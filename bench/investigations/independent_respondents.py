@@ -214,7 +214,6 @@ def timings_a(rng, bank):
 # ---------------------------------------------------------------- variant B
 
 SUBPOPS_B = {"plain": .54, "only_2_to_4": .10, "uneven": .20, "healthy_seller": .08, "role_na": .08}
-FACET_OF = {}
 
 
 def person_b(rng, bank, items, sub):

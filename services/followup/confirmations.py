@@ -41,10 +41,6 @@ def expires_on(row: ConfirmableAddress):
     return (row.given_at + timedelta(days=CONFIRM_DAYS)).date()
 
 
-def is_confirmed(row: ConfirmableAddress | None) -> bool:
-    return row is not None and row.confirmed_at is not None
-
-
 def set_address(row: ConfirmableAddress, address: str) -> bool:
     """Give the row this (checked) address. A new address starts unconfirmed and needs its
     confirmation e-mail (True); the same address keeps its state (False)."""

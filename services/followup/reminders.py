@@ -27,7 +27,7 @@ from sqlalchemy import delete, or_, select, update
 from assessment.completion_time import typical_minutes
 from services.db import db
 from services.followup import confirmations, reminder_mail
-from services.followup.mail import SmtpSettings, quitting, refused_for_good
+from services.followup.mail import SmtpSettings, quitting, refused_for_good, send_mail
 from services.followup.plans import as_plan
 from services.followup.reminder_mail import ReminderContent
 from services.instruments import instrument_bank
@@ -197,7 +197,7 @@ def _send_one(smtp: smtplib.SMTP, response_id: int, run: str, settings: SmtpSett
     db.session.commit()
     try:
         message = reminder_message(reminder, settings, f"{settings.public_url}/retake/{token}", address)
-        smtp.send_message(message)
+        send_mail(settings, message, smtp=smtp)
     except (OSError, smtplib.SMTPException) as exc:
         db.session.rollback()
         db.session.execute(delete(RetakeLink).where(RetakeLink.token_hash == hash_token(token)))

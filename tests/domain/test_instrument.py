@@ -13,11 +13,6 @@ from ..support.answers import copy_bank, edit_yaml
 from ..support.paths import QUESTIONS
 
 
-@pytest.fixture(scope="module")
-def instrument():
-    return load_instrument(QUESTIONS / "v1")
-
-
 def test_scales_have_fixed_ids_kinds_and_enough_items(instrument):
     assert {s.id: s.kind for s in instrument.scales} == REQUIRED_SCALES
     for scale in instrument.scales:

@@ -17,11 +17,6 @@ from ..support.simulated import simulated_answers, straight_liner
 WHEN = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def instrument():
-    return load_instrument(QUESTIONS / "v1")
-
-
 def run(instrument, answer_sets, **kw):
     return analyse(instrument, answer_sets, computed_at=WHEN, resamples=kw.pop("resamples", 40), **kw)
 

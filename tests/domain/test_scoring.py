@@ -18,11 +18,6 @@ from ..support.answers import copy_bank, edit_yaml, varied_answers
 from ..support.paths import QUESTIONS
 
 
-@pytest.fixture(scope="module")
-def instrument():
-    return load_instrument(QUESTIONS / "v1")
-
-
 def profile(instrument, answers, language="en", seconds=()):
     return score_answers(instrument, AnswerSet(language=language, answers=answers, item_seconds=seconds))
 
