@@ -9,8 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from cli.errors import fail
-from services.followup.mail import MailConfigError
 from services.followup.reminders import send_due_reminders, today_where_people_are
+from services.mail import MailConfigError
 
 
 @click.command("send-reminders")

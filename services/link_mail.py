@@ -26,7 +26,7 @@ from flask import current_app
 from reports.i18n import translations
 from services.db import db
 from services.followup import confirmations
-from services.followup.mail import MailConfigError, SmtpSettings, send_mail
+from services.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import LinkMail, Response, hash_token, utcnow
 

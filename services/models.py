@@ -340,7 +340,7 @@ class RetakeLink(db.Model):
     """A link that only starts a retake of a response (sent in reminder e-mails,
     whose sender never holds the private link itself, and carried by calendar events).
     created_at is when its RETAKE_LINK_DAYS begin: when a reminder sent it, or the
-    follow-up day for a calendar event's link (services/followup/calendar_links.py)."""
+    follow-up day for a calendar event's link (services/followup/calendar_retake_links.py)."""
 
     __tablename__ = "retake_links"
 

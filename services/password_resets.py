@@ -12,7 +12,7 @@ address to a background thread of this process, which looks the account up, make
 and talks to the mail server (the look-up had been on the page's side and the thread started
 only for a known address, which made a known address measurably slower to answer) (a lost process loses one mail: asking again sends
 another). The link is built from PUBLIC_URL; in debug mode without SMTP_HOST the mail is
-printed to the console like a reminder (services/followup/mail.py)."""
+printed to the console like a reminder (services/mail.py)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from sqlalchemy import delete
 from reports.i18n import translations
 from services.accounts import end_all_sessions, find_coach
 from services.db import db
-from services.followup.mail import MailConfigError, SmtpSettings, send_mail
+from services.mail import MailConfigError, SmtpSettings, send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import Coach, CoachPasswordReset, hash_token, new_token, utcnow
 from services.passwords import check_password, hash_password

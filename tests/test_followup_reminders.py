@@ -24,9 +24,9 @@ from sqlalchemy import select, update
 
 from assessment.followup import on_a_weekday
 from services.db import db
-from services.followup.mail import SMTP_TIMEOUT, quitting, send_mail
 from services.followup.reminders import MAX_ATTEMPTS
 from services.jobs import QUEUE_NAME
+from services.mail import SMTP_TIMEOUT, quitting, send_mail
 from services.models import Reminder, RetakeLink
 from worker import send_reminders_job
 

@@ -1,7 +1,7 @@
 """web/ is HTTP only: a view parses, calls one service, maps errors and renders. Storage –
 queries, writes, commits – lives in services/ (README, "Where things are"). The one exception
 is web/errors.py, which rolls back what a failed request left in the session. And one module
-speaks SMTP: services/followup/mail.py (issue 24: the SMTP transport in its own module)."""
+speaks SMTP: services/mail.py (issue 24: the SMTP transport in its own module)."""
 
 from __future__ import annotations
 
@@ -57,15 +57,15 @@ def smtp_uses(path: Path) -> list[str]:
 
 
 def test_only_the_mail_module_talks_smtp():
-    # The others build a message and call services.followup.mail.send_mail (with their open
+    # The others build a message and call services.mail.send_mail (with their open
     # connection, if they have one); they may name smtplib's types and errors.
-    allowed = {"services/followup/mail.py"}
+    allowed = {"services/mail.py"}
     modules = [p for folder in ("web", "cli", "services", "reports", "assessment") for p in sorted((ROOT / folder).rglob("*.py"))]
     modules += [ROOT / "app.py", ROOT / "worker.py"]
-    assert ROOT / "services" / "followup" / "mail.py" in modules and smtp_uses(ROOT / "services" / "followup" / "mail.py")
+    assert ROOT / "services" / "mail.py" in modules and smtp_uses(ROOT / "services" / "mail.py")
     offenders = [f"{path.relative_to(ROOT)}:{use}" for path in modules
                  if str(path.relative_to(ROOT)) not in allowed for use in smtp_uses(path)]
-    assert offenders == [], "send through services.followup.mail.send_mail"
+    assert offenders == [], "send through services.mail.send_mail"
 
 
 def test_the_smtp_check_can_fail(tmp_path):

@@ -20,7 +20,7 @@ from typing import Callable
 
 from reports.i18n import translations
 from services.db import db
-from services.followup.mail import send_mail
+from services.mail import send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import ConfirmableAddress, hash_token, new_token, utcnow
 

@@ -11,7 +11,7 @@ from flask import current_app
 from assessment.followup import Take, history
 from reports import charts
 from reports.calendar_links import web_calendar_links
-from services.followup.calendar_links import calendar_retake_link
+from services.followup.calendar_retake_links import calendar_retake_link
 from services.followup.linking import follow_up_code, linked_pair, offers_follow_up_code
 from services.followup.plans import plan_of, plan_row, reminder_of
 from services.followup.retakes import (

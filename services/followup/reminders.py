@@ -8,7 +8,7 @@ deleted. An SMTP failure releases the claim: the reminder stays due for the
 next run, at most MAX_ATTEMPTS runs; an address the mail server refuses for good
 (5xx), or still failing after that, is deleted instead of being kept until
 retention. A claim older than CLAIM_TIMEOUT (a run that died) may be taken over.
-The SMTP transport (settings, connection, what counts as refused for good) is in mail.py."""
+The SMTP transport (settings, connection, what counts as refused for good) is services/mail.py."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ from sqlalchemy import delete, or_, select, update
 from assessment.completion_time import typical_minutes
 from services.db import db
 from services.followup import confirmations, reminder_mail
-from services.followup.mail import SmtpSettings, quitting, refused_for_good, send_mail
 from services.followup.plans import as_plan
 from services.followup.reminder_mail import ReminderContent
 from services.instruments import instrument_bank
+from services.mail import SmtpSettings, quitting, refused_for_good, send_mail
 from services.mail_addresses import AddressError, checked_address
 from services.models import (
     PlanRow,
@@ -84,7 +84,7 @@ ADDRESS_FAILS = confirmations.ADDRESS_FAILS
 def confirmations_configured() -> bool:
     config = current_app.config
     if config.get("DEBUG") and not config.get("SMTP_HOST"):
-        return True  # development: the mail is printed to the console (services/followup/mail.py), at once
+        return True  # development: the mail is printed to the console (services/mail.py), at once
     return all(config.get(name) for name in ("SMTP_HOST", "MAIL_FROM", "PUBLIC_URL"))
 
 

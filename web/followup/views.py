@@ -24,7 +24,7 @@ from assessment.plan_steps import as_completion, steps_for
 from reports.calendar import event_uid, follow_up_ics
 from services.filenames import file_name
 from services.followup import confirmations
-from services.followup.calendar_links import calendar_retake_link
+from services.followup.calendar_retake_links import calendar_retake_link
 from services.followup.confirmations import CONFIRM_DAYS, MAX_CONFIRMATION_MAILS
 from services.followup.plans import (
     needs_confirmation,
