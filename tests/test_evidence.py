@@ -165,5 +165,10 @@ def test_technical_note_pdf_for_coaches(app, client, runner, instrument, tmp_pat
     assert f"{wc['alpha']['value']:.2f}" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(english)).pages)
     assert "Vad som ännu inte är känt" in text
     assert "den mittersta hälften av poängen" in text, "the chart's boxes explained (its axis title is short now)"
+    # The heading and its explanation on the chart's page (a walk found them ending page 1 and
+    # the chart starting page 2): the chart's axis title is text on the heading's page.
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(reply.data)).pages]
+    heading_page = next(n for n, page in enumerate(pages) if "Hur resultaten fördelar sig" in page)
+    assert "Poäng (0–100)" in pages[heading_page]
     if os.environ.get("SHOTS_DIR"):
         Path(os.environ["SHOTS_DIR"], "technical-note-sv.pdf").write_bytes(reply.data)
