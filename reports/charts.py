@@ -267,24 +267,50 @@ def to_json(fig: go.Figure) -> dict[str, Any]:
 SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#a05f00")
 
 
+def _label_positions(series: Sequence[Sequence[float | None]], height: float = 7) -> list[list[str]]:
+    """Where each line's score is printed at each take, so that two numbers never print over
+    each other: beside its marker, right or left, level with it or a line above or below it
+    (`height`: a line of text in score points, on the chart's 0-100 axis). Taken from the lowest
+    score up, each label goes where it needs to move least, right of its marker if it can,
+    else left. The labels are in their lines' colours, so one moved off its marker is still
+    read as its line's."""
+    shifts = (("middle", 0), ("bottom", -height), ("top", height))
+    positions = [["middle right"] * len(scores) for scores in series]
+    for take in range(len(series[0]) if series else 0):
+        highest = {"right": None, "left": None}  # the highest label printed so far on each side
+        for score, line in sorted((scores[take], line) for line, scores in enumerate(series)
+                                  if scores[take] is not None):
+            free = [(side, place, score + shift) for side in ("right", "left") for place, shift in shifts
+                    if highest[side] is None or score + shift >= highest[side] + height]
+            # Six or more within a few points (there are at most five lines): the label goes above.
+            side, place, at = free[0] if free else ("right", "top", score + height)
+            highest[side] = at
+            positions[line][take] = f"{place} {side}"
+    return positions
+
+
 def change_chart(history: Any) -> go.Figure:
     """A slope chart: each scale's score at every take, with its 90 % interval where known.
-    With two takes it is a then-and-now dumbbell; with more it shows the whole history."""
+    With two takes it is a then-and-now dumbbell; with more it shows the whole history. Each
+    take's label is its number over its date, so that it stays level on a phone; the legend
+    sits above the plot, clear of the axis title."""
     language = history.now.profile.language
     _ = translations(language).gettext
-    dates = [take.taken_on.isoformat() for take in history.takes]
-    labels = [f"{n}. {d}" for n, d in enumerate(dates, 1)]
+    labels = [f"{n}.<br>{take.taken_on.isoformat()}" for n, take in enumerate(history.takes, 1)]
+    series = [[r.score for r in history.series(scale_id)] for scale_id in history.scale_ids]
+    positions = _label_positions(series)
     lines = []
     for index, scale_id in enumerate(history.scale_ids):
         results = history.series(scale_id)
         name = history.now.profile.scales[scale_id].name
-        scores = [r.score for r in results]
+        scores = series[index]
         intervals = [r.interval for r in results]
         line = {
             "type": "scatter", "x": labels, "y": scores, "mode": "lines+markers+text", "name": name,
             "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
             "marker": {"size": 9},
-            "text": [f"{s:.0f}" if s is not None else "" for s in scores], "textposition": "middle right",
+            "text": [f"{s:.0f}" if s is not None else "" for s in scores], "textposition": positions[index],
+            "textfont": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)]},
             "hovertemplate": f"{name}: " + "%{y:.0f}<extra></extra>", "cliponaxis": False,
         }
         if all(i is not None and s is not None for i, s in zip(intervals, scores)):
@@ -296,9 +322,10 @@ def change_chart(history: Any) -> go.Figure:
         380,
         yaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
                "zeroline": False},
-        xaxis={"type": "category", "title": {"text": _("Take")}},
-        showlegend=True, legend={"orientation": "h", "y": -0.25, "x": 0},
-        margin={"l": 10, "r": 40, "t": 10, "b": 110},
+        xaxis={"type": "category", "title": {"text": _("Take")}, "tickangle": 0, "automargin": True},
+        showlegend=True,
+        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        margin={"l": 10, "r": 40, "t": 10, "b": 40},
     ))
 
 

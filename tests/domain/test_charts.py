@@ -63,3 +63,38 @@ def test_the_before_after_legend_counts_one_person_as_one(language, one, many):
     scales = [SimpleNamespace(scale_id="weak_close", name="Weak close", before=side, after=side)]
     names = [trace.name for trace in charts.before_after_chart(scales, 1, 4, language).data]
     assert names == [one, many]
+
+
+def _printed_at(series, positions, height=7):
+    """Each take's labels as (side, height on the axis), from the positions given."""
+    shift = {"middle": 0, "bottom": -height, "top": height}
+    return [[(positions[line][take].split()[1], scores[take] + shift[positions[line][take].split()[0]])
+             for line, scores in enumerate(series) if scores[take] is not None] for take in range(len(series[0]))]
+
+
+@pytest.mark.parametrize("series", [
+    [[30, 47, 50], [31, 44, 47], [80, 20, None], [60, 60, 60]],  # the helper's walk: 47 over 44 at take 2
+    [[46, 50, 54], [47, 47, 53], [50, 53, 47], [53, 50, 50]],  # four within 7 points at every take
+    [[50], [50], [50], [50]],  # four the same
+])
+def test_no_two_score_labels_print_over_each_other(series):
+    positions = charts._label_positions(series)
+    for labels in _printed_at(series, positions):
+        for side in ("right", "left"):
+            heights = sorted(at for s, at in labels if s == side)
+            assert all(b - a >= 7 for a, b in zip(heights, heights[1:])), (side, heights)
+
+
+def test_a_label_with_room_stays_level_with_its_marker_on_the_right():
+    assert charts._label_positions([[20, 40], [60, 45], [90, None]]) == [
+        ["middle right", "middle right"], ["middle right", "top right"], ["middle right", "middle right"]]
+
+
+def test_the_history_chart_keeps_its_take_labels_level_and_its_legend_above_the_plot(instrument):
+    # On a phone its dates were turned on end and cut at the right edge, and the legend below
+    # the plot ran into the axis title (the helper's walk at 375 px).
+    layout = every_chart(instrument, "en")["change"].to_dict()["layout"]
+    assert layout["xaxis"]["tickangle"] == 0 and layout["xaxis"]["automargin"] is True
+    assert layout["legend"]["y"] >= 1 and layout["legend"]["yanchor"] == "bottom"
+    ticks = every_chart(instrument, "en")["change"].to_dict()["data"][0]["x"]
+    assert all(label.count("<br>") == 1 and label.split("<br>")[0].endswith(".") for label in ticks)
