@@ -105,9 +105,9 @@ def instrument(app):
 
 
 @pytest.fixture(scope="module")
-def bank():
+def v1_instrument():
     """Instrument v1 from questions/, without an app: what the report tests render
-    (tests/support/reports.py report_for). A module that means another bank defines its own."""
+    (tests/support/reports.py report_for)."""
     return load_instrument(QUESTIONS / "v1")
 
 

@@ -34,13 +34,13 @@ REVISED = {"pc1": "sv", "pc2": "both", "pc3": "both", "pc4": "both", "pc6": "bot
 
 
 @pytest.fixture(scope="module")
-def bank():
+def instrument_bank():
     return InstrumentBank.load(QUESTIONS)
 
 
 @pytest.fixture(scope="module")
-def v3(bank):
-    return bank.current
+def v3(instrument_bank):
+    return instrument_bank.current
 
 
 def test_v3_is_current_and_keeps_the_limits(v3):
@@ -86,8 +86,8 @@ def test_no_two_items_of_a_scale_stand_side_by_side(v3):
     assert len({item.text["en"] for item in v3.items}) == len({item.text["sv"] for item in v3.items}) == len(v3.items)
 
 
-def test_every_item_the_issue_named_is_revised(bank, v3):
-    v2 = {i.id: i for i in bank.get("tripwire", "2").items}
+def test_every_item_the_issue_named_is_revised(instrument_bank, v3):
+    v2 = {i.id: i for i in instrument_bank.get("tripwire", "2").items}
     now = {i.id: i for i in v3.items}
     for item_id, languages in REVISED.items():
         for language in ("sv", "en") if languages == "both" else (languages,):
@@ -141,8 +141,8 @@ def _persona(own: str, high: int, low: int) -> dict[str, int]:
 @pytest.mark.parametrize("version", ["3", "2"])
 @pytest.mark.parametrize("own", BEHAVIOURS)
 @pytest.mark.parametrize("high, low", [(4, 2), (5, 1)])
-def test_the_articles_pure_personas_get_no_note(bank, version, own, high, low):
-    instrument = bank.get("tripwire", version)
+def test_the_articles_pure_personas_get_no_note(instrument_bank, version, own, high, low):
+    instrument = instrument_bank.get("tripwire", version)
     profile = score_answers(instrument, _person(instrument, _persona(own, high, low)))
     assert profile.flag_ids == ()
     assert profile.scales[own].band == "high"
@@ -150,9 +150,9 @@ def test_the_articles_pure_personas_get_no_note(bank, version, own, high, low):
 
 
 @pytest.mark.parametrize("version", ["3", "2"])
-def test_a_healthy_seller_gets_no_note(bank, version):
+def test_a_healthy_seller_gets_no_note(instrument_bank, version):
     """ "Never" to every behaviour and driver item, the everyday faults admitted "Sometimes"."""
-    instrument = bank.get("tripwire", version)
+    instrument = instrument_bank.get("tripwire", version)
     profile = score_answers(instrument, _person(instrument, {s: 1 for s in (*BEHAVIOURS, "fear_of_pushiness")}))
     assert profile.flag_ids == ()
     assert all(profile.scales[s].score == 0 for s in BEHAVIOURS)
@@ -195,9 +195,9 @@ def test_rarely_on_every_behaviour_never_on_the_driver_gets_no_note(v3, rarely_f
 
 @pytest.mark.parametrize("version", ["3", "2"])
 @pytest.mark.parametrize("value", [1, 2, 3, 4, 5])
-def test_a_straight_liner_is_flagged_with_one_fault_answered_otherwise(bank, version, value):
+def test_a_straight_liner_is_flagged_with_one_fault_answered_otherwise(instrument_bank, version, value):
     """The same answer everywhere is straight-lining, and still so when one fault differs."""
-    instrument = bank.get("tripwire", version)
+    instrument = instrument_bank.get("tripwire", version)
     answers = {i.id: value for i in instrument.items}
     assert "straight_lining" in score_answers(instrument, AnswerSet("en", answers)).flag_ids
     for fault in (i.id for i in instrument.items if i.reverse):
@@ -224,17 +224,17 @@ def test_the_im_note_fires_at_its_share_and_not_one_flawless_answer_short(v3):
     assert "impression_management_high" not in score_answers(v3, _faults(v3, needed - 1, m)).flag_ids
 
 
-def test_a_blank_fault_is_counted_proportionally(bank):
+def test_a_blank_fault_is_counted_proportionally(instrument_bank):
     """v2 on paper: one fault left blank used to make 3 "Never" of 5 a flag."""
-    v2 = bank.get("tripwire", "2")
+    v2 = instrument_bank.get("tripwire", "2")
     assert "impression_management_high" not in score_answers(v2, _faults(v2, 3, 5)).flag_ids
     assert "impression_management_high" in score_answers(v2, _faults(v2, 4, 5)).flag_ids
     assert "impression_management_high" in score_answers(v2, _faults(v2, 4, 6)).flag_ids
     assert "impression_management_high" not in score_answers(v2, _faults(v2, 3, 6)).flag_ids
 
 
-def test_the_im_note_never_fires_on_fewer_than_five_answered(bank):
-    v2 = bank.get("tripwire", "2")
+def test_the_im_note_never_fires_on_fewer_than_five_answered(instrument_bank):
+    v2 = instrument_bank.get("tripwire", "2")
     four = score_answers(v2, _faults(v2, 4, 4))
     assert four.scales["impression_management"].band == "high"  # the scale is still scored and shown
     assert "impression_management_high" not in four.flag_ids

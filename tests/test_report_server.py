@@ -29,17 +29,17 @@ def server(tmp_path_factory):
     return client
 
 
-def test_the_report_server_makes_the_pdf_this_process_makes(server, bank):
-    report = report_for(bank, "sv")
+def test_the_report_server_makes_the_pdf_this_process_makes(server, v1_instrument):
+    report = report_for(v1_instrument, "sv")
     there, here = pdf_text(server.call("profile_pdf", report)), pdf_text(render_profile_pdf_in_process(report))
     assert len(there[0].pages) == len(here[0].pages) == 6
     assert there[1] == here[1]  # the same text read back, page by page (the name's <script> escaped alike)
 
 
-def test_a_second_client_finds_the_running_server_and_starts_none(server, bank):
+def test_a_second_client_finds_the_running_server_and_starts_none(server, v1_instrument):
     before = [pid for pid in descendants_of(os.getpid()) if "reports.report_server" in command_of(pid)]
     again = ReportServerClient(server.socket_path, ("sv", "en"))
-    assert again.call("profile_pdf", report_for(bank, "en"))[:5] == b"%PDF-"
+    assert again.call("profile_pdf", report_for(v1_instrument, "en"))[:5] == b"%PDF-"
     after = [pid for pid in descendants_of(os.getpid()) if "reports.report_server" in command_of(pid)]
     assert len(after) == len(before) >= 1
 
@@ -64,17 +64,17 @@ def test_a_socket_path_too_long_for_unix_sockets_is_moved_to_the_temporary_folde
     assert usable_socket_path("/tmp/short/socket") == "/tmp/short/socket"
 
 
-def test_it_makes_every_other_report_as_this_process_makes_it(server, bank):
+def test_it_makes_every_other_report_as_this_process_makes_it(server, v1_instrument):
     # The team report (charts), the blank questionnaire (none): described by the web process
     # (reports/report_model.py), made there by the document_pdf request.
-    profiles = [report_for(bank, "sv", name=f"P{n}").profile for n in range(4)]
-    team = summarise_team(bank, release_of(bank, profiles, anonymous=False), language="sv",
+    profiles = [report_for(v1_instrument, "sv", name=f"P{n}").profile for n in range(4)]
+    team = summarise_team(v1_instrument, release_of(v1_instrument, profiles, anonymous=False), language="sv",
                           joined=4, completed=4, anonymous=False)
-    for document in (team_document(team, bank, "sv", title="Åsa & Co", held_on=date(2026, 11, 27), grid=None),
-                     blank_questionnaire_document(bank, "en")):
+    for document in (team_document(team, v1_instrument, "sv", title="Åsa & Co", held_on=date(2026, 11, 27), grid=None),
+                     blank_questionnaire_document(v1_instrument, "en")):
         there, here = pdf_text(server.call("document_pdf", document)), pdf_text(render_document_pdf(document))
         assert len(there[0].pages) == len(here[0].pages) and there[1] == here[1]
-    assert list(team_document(team, bank, "sv", title="x", held_on=date(2026, 11, 27), grid=None).charts) == ["chart:distribution"]
+    assert list(team_document(team, v1_instrument, "sv", title="x", held_on=date(2026, 11, 27), grid=None).charts) == ["chart:distribution"]
 
 
 def test_an_error_there_reaches_the_asking_process_without_its_library():

@@ -55,10 +55,10 @@ from .support.reports import HOSTILE, canonical_svg, every_chart, pdf_text, repo
 
 
 @pytest.fixture(scope="module")
-def swedish_pdf(bank):
-    answers = varied_answers(bank)
+def swedish_pdf(v1_instrument):
+    answers = varied_answers(v1_instrument)
     answers.update(wc1=5, wc2=5, wc3=5, wc4=4, wc5=5, wc6=4, wc7=5)
-    report = report_for(bank, "sv", answers=answers, seconds=(1.0,))
+    report = report_for(v1_instrument, "sv", answers=answers, seconds=(1.0,))
     return report, render_profile_pdf_in_process(report)
 
 
@@ -89,8 +89,8 @@ def test_swedish_report_reads_back(swedish_pdf):
     assert "– Nästan alltid" in flat and "– Ofta" in flat
 
 
-def test_english_report_uses_english_words(bank):
-    _, pages = pdf_text(render_profile_pdf_in_process(report_for(bank, "en", name=None)))
+def test_english_report_uses_english_words(v1_instrument):
+    _, pages = pdf_text(render_profile_pdf_in_process(report_for(v1_instrument, "en", name=None)))
     text = "\n".join(pages)
     assert "Your profile" in text and "Anonymous" in text and "Weak closes" in text
     assert "Page 1 of" in text and "Svaga avslut" not in text
@@ -133,25 +133,25 @@ def test_qpdf_finds_the_pdf_valid(swedish_pdf, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_not_scorable_scale_is_said_in_the_report(bank):
-    answers = varied_answers(bank)
+def test_not_scorable_scale_is_said_in_the_report(v1_instrument):
+    answers = varied_answers(v1_instrument)
     for item_id in ("af1", "af2", "af3"):
         del answers[item_id]
-    _, pages = pdf_text(render_profile_pdf_in_process(report_for(bank, "en", answers=answers)))
+    _, pages = pdf_text(render_profile_pdf_in_process(report_for(v1_instrument, "en", answers=answers)))
     text = " ".join(" ".join(pages).split())
     assert "Not scored: only 4 of the 7 questions on this scale were answered, and a score needs at least 5." in text
 
 
-def test_blank_questionnaire_lists_every_item(bank):
-    _, pages = pdf_text(render_document_pdf(blank_questionnaire_document(bank, "sv")))
+def test_blank_questionnaire_lists_every_item(v1_instrument):
+    _, pages = pdf_text(render_document_pdf(blank_questionnaire_document(v1_instrument, "sv")))
     text = " ".join(" ".join(pages).split())
-    for item in bank.items:
+    for item in v1_instrument.items:
         assert " ".join(item.text["sv"].split())[:40] in text
     assert "Nästan alltid" in text
 
 
-def test_chart_figures_are_the_same_for_web_and_pdf(bank):
-    report = report_for(bank, "en")
+def test_chart_figures_are_the_same_for_web_and_pdf(v1_instrument):
+    report = report_for(v1_instrument, "en")
     figure = charts.profile_chart(report.profile)
     assert charts.to_json(figure)["data"][0]["x"] == [r.score for r in report.profile.of_kind("behaviour", "driver")]
     assert figure.layout.font.family == "DejaVu Sans"
@@ -173,8 +173,8 @@ def test_only_colours_and_pixel_lengths_of_the_same_value_are_rewritten():
     assert _fast_value("stroke-dasharray", "3px") == "3px"
 
 
-def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
-    raw = default_chart_exporter().svgs(profile_figures(report_for(bank, "sv")))
+def test_slimmed_charts_draw_exactly_the_same_pixels(v1_instrument, tmp_path):
+    raw = default_chart_exporter().svgs(profile_figures(report_for(v1_instrument, "sv")))
     page = '<html lang="sv"><title>chart</title><body><img src="chart:c" alt="chart" style="width: 100%"></body></html>'
     for n, svg in enumerate(raw):
         slim = slim_svg(svg)
@@ -189,11 +189,11 @@ def test_slimmed_charts_draw_exactly_the_same_pixels(bank, tmp_path):
         assert before == after, f"chart {n} looks different once slimmed"
 
 
-def test_a_layout_frees_its_own_garbage_and_leaves_collection_on(bank):
+def test_a_layout_frees_its_own_garbage_and_leaves_collection_on(v1_instrument):
     # reports/layout.py: no garbage collection during a layout, one young collection after it.
     # Left to the collector's own schedule, ~14,000 objects of the last layout's reference
     # cycles waited for a later collection; now the layout's own collection frees them.
-    report = report_for(bank, "sv")
+    report = report_for(v1_instrument, "sv")
     images = {chart_url(name): '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
               for name in ["summary"] + [r.scale_id for r in report.profile.of_kind("behaviour")]}
     lay_out_profile_pdf(report, images)
@@ -252,24 +252,24 @@ def test_a_report_loads_nothing_but_its_own_charts(tmp_path):
 # --- many reports at once ----------------------------------------------------
 
 
-def _five_reports(bank):
-    return [report_for(bank, language, name=f"Person {n}", answers=varied_answers(bank, n))
+def _five_reports(v1_instrument):
+    return [report_for(v1_instrument, language, name=f"Person {n}", answers=varied_answers(v1_instrument, n))
             for n, language in enumerate(["sv", "en", "sv", "en", "sv"])]
 
 
 @pytest.mark.parametrize("processes", [1, 2, 3])  # 3: a new pool, whose layout processes are still starting
-def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(bank, processes):
-    reports = _five_reports(bank)
+def test_a_batch_gives_the_same_pdfs_in_the_same_order_as_one_by_one(v1_instrument, processes):
+    reports = _five_reports(v1_instrument)
     one_by_one = [render_profile_pdf_in_process(r) for r in reports]
     assert len(set(one_by_one)) == 5
     assert list(render_profile_pdfs(reports, processes=processes)) == one_by_one
 
 
-def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
-    reports = _five_reports(bank) * 2
+def test_a_layout_process_that_dies_loses_no_report(v1_instrument, caplog):
+    reports = _five_reports(v1_instrument) * 2
     expected = [render_profile_pdf_in_process(r) for r in reports]
     pool = layout_pool(2)
-    pool.start(bank.languages)
+    pool.start(v1_instrument.languages)
     assert pool.wait_until_ready(60)
     pdfs = render_profile_pdfs(reports, processes=2)
     first = next(pdfs)
@@ -283,10 +283,10 @@ def test_a_layout_process_that_dies_loses_no_report(bank, caplog):
     assert set(pool.process_pids()).isdisjoint(pids)
 
 
-def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority(bank, monkeypatch):
+def test_a_download_is_made_whole_in_a_layout_process_at_the_lowest_cpu_priority(v1_instrument, monkeypatch):
     # Made in a web thread, the figures, the browser's replies and WeasyPrint's layout hold
     # that process's GIL and its pages wait (issue #11 §6): charts and layout happen there.
-    report = report_for(bank, "sv", name="Åsa")
+    report = report_for(v1_instrument, "sv", name="Åsa")
     expected = render_profile_pdf_in_process(report)
     pool = layout_pool(1)
     pool.start(report.instrument.languages)
@@ -319,9 +319,9 @@ from datetime import date
 from assessment import AnswerSet, load_instrument, score_answers
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.report_model import ProfileReport
-bank = load_instrument("questions/v1")
-answers = {item.id: 1 + n % 5 for n, item in enumerate(bank.items)}
-reports = [ProfileReport(score_answers(bank, AnswerSet("en", answers, name)), bank, answers, name, date(2026, 11, 27))
+v1_instrument = load_instrument("questions/v1")
+answers = {item.id: 1 + n % 5 for n, item in enumerate(v1_instrument.items)}
+reports = [ProfileReport(score_answers(v1_instrument, AnswerSet("en", answers, name)), v1_instrument, answers, name, date(2026, 11, 27))
            for name in ("Ann", "Bo", "Cissi")]
 pdfs = list(render_profile_pdfs(reports, processes=2))
 print(len(pdfs), all(p.startswith(b"%PDF") for p in pdfs), layout_pool(2).wait_until_ready(30))
@@ -355,7 +355,7 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
     assert time.monotonic() - started < 20
 
 
-def test_a_browser_that_exits_at_start_is_started_once_more(bank, monkeypatch, tmp_path):
+def test_a_browser_that_exits_at_start_is_started_once_more(v1_instrument, monkeypatch, tmp_path):
     # CI once saw Chromium "close immediately after starting" on a loaded machine: the first
     # start here fails as such a start does (it says why and exits), the second is real Chromium.
     real = find_browser()
@@ -371,7 +371,7 @@ def test_a_browser_that_exits_at_start_is_started_once_more(bank, monkeypatch, t
     monkeypatch.setenv("BROWSER_PATH", str(flaky))
     exporter = ChartExporter(timeout=30)
     try:
-        assert exporter.svgs([charts.profile_chart(report_for(bank, "en").profile)])[0].startswith("<svg")
+        assert exporter.svgs([charts.profile_chart(report_for(v1_instrument, "en").profile)])[0].startswith("<svg")
         assert exporter.start_failures == 1 and exporter.restarts == 0
         assert starts.read_text().count("start") == 2
     finally:
@@ -389,12 +389,12 @@ def test_a_browser_that_never_starts_says_what_it_wrote(monkeypatch, tmp_path):
     assert exporter.start_failures == 1
 
 
-def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(bank):
+def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(v1_instrument):
     # Run as root, Chromium raised its own threads and processes (display -8, foreground 0,
     # background 5) above a lowered group within seconds, and its charts then took CPU from the
     # participants' pages (docs/decisions/0001-report-work-at-idle-priority.md): every thread is read, after every export.
     exporter = ChartExporter()
-    figure = charts.profile_chart(report_for(bank, "en").profile)
+    figure = charts.profile_chart(report_for(v1_instrument, "en").profile)
     raised: dict[tuple[int, int], tuple[int, int]] = {}  # any thread seen above the lowest priority
     threads: set[tuple[int, int]] = set()
     try:
@@ -418,9 +418,9 @@ def test_the_chart_browser_runs_at_the_lowest_cpu_priority_and_cannot_raise_it(b
         exporter.close()
 
 
-def test_a_hung_browser_is_restarted_and_the_export_retried(bank):
+def test_a_hung_browser_is_restarted_and_the_export_retried(v1_instrument):
     exporter = ChartExporter(timeout=3)
-    figure = charts.profile_chart(report_for(bank, "en").profile)
+    figure = charts.profile_chart(report_for(v1_instrument, "en").profile)
     assert exporter.svgs([figure])[0].startswith("<svg")
     pid = exporter.browser_pid
     os.killpg(pid, signal.SIGSTOP)  # the browser hangs
@@ -438,9 +438,9 @@ def test_a_hung_browser_is_restarted_and_the_export_retried(bank):
     exporter.close()
 
 
-def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
+def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(v1_instrument):
     exporter = ChartExporter(timeout=5)
-    figure = charts.profile_chart(report_for(bank, "en").profile)
+    figure = charts.profile_chart(report_for(v1_instrument, "en").profile)
     exporter.svgs([figure])
     os.killpg(exporter.browser_pid, signal.SIGKILL)  # the browser dies
     time.sleep(0.5)
@@ -449,11 +449,11 @@ def test_a_killed_browser_is_restarted_and_the_next_export_succeeds(bank):
     exporter.close()
 
 
-def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(bank):
+def test_a_browser_killed_in_the_middle_of_a_render_is_restarted(v1_instrument):
     # 30 s a chart: on a loaded CI machine (two test processes, PostgreSQL, other browsers) the
     # restarted browser's first charts once took longer than 10 s, and the retry gave up.
     exporter = ChartExporter(timeout=30)
-    figure = charts.profile_chart(report_for(bank, "en").profile)
+    figure = charts.profile_chart(report_for(v1_instrument, "en").profile)
     exporter.svgs([figure])
     pid = exporter.browser_pid
     result = {}

@@ -35,10 +35,10 @@ def canonical_svg(svg: str) -> str:
 HOSTILE = 'Åsa "Ö" <script>alert(1)</script> & Co'
 
 
-def report_for(bank, language, name=HOSTILE, answers=None, seconds=()):
-    answers = answers or varied_answers(bank)
-    profile = score_answers(bank, AnswerSet(language, answers, name, seconds))
-    return ProfileReport(profile, bank, answers, name, date(2026, 11, 27))
+def report_for(instrument, language, name=HOSTILE, answers=None, seconds=()):
+    answers = answers or varied_answers(instrument)
+    profile = score_answers(instrument, AnswerSet(language, answers, name, seconds))
+    return ProfileReport(profile, instrument, answers, name, date(2026, 11, 27))
 
 
 def pdf_text(data: bytes) -> tuple[PdfReader, list[str]]:
