@@ -265,6 +265,8 @@ def to_json(fig: go.Figure) -> dict[str, Any]:
 
 
 SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#a05f00")
+# The history chart's legend this far above the plot (a share of its height): a line of text.
+LEGEND_CLEARANCE = 1.1
 
 
 def _label_positions(series: Sequence[Sequence[float | None]], height: float = 7) -> list[list[str]]:
@@ -322,9 +324,15 @@ def change_chart(history: Any) -> go.Figure:
         380,
         yaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
                "zeroline": False},
-        xaxis={"type": "category", "title": {"text": _("Take")}, "tickangle": 0, "automargin": True},
+        # Room left of the first take for the scores printed left of their markers, which ran
+        # into the axis's tick labels ("5050" at 345 px) ...
+        xaxis={"type": "category", "title": {"text": _("Take")}, "tickangle": 0, "automargin": True,
+               "range": [-0.4, len(labels) - 1 + 0.1]},
         showlegend=True,
-        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        # ... and above 100 for a score printed a line above its marker, which the legend's
+        # white box hid when it sat on the plot's top edge.
+        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": LEGEND_CLEARANCE,
+                "yanchor": "bottom"},
         margin={"l": 10, "r": 40, "t": 10, "b": 40},
     ))
 
