@@ -97,11 +97,13 @@ def _end_without_teardown() -> None:
 
     close_layout_pools()
     batch_chart_exporter().close()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None when the program was started with that stream closed
+            stream.flush()
     # multiprocessing's own folder (pymp-*, where the layout processes' forkserver listens):
-    # its exit handler removes it in a teardown, so without one it stayed in /tmp.
+    # its exit handler removes it in a teardown, so without one it stayed in /tmp. Last, so
+    # that a flush that fails leaves it to the teardown that follows.
     shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
     os._exit(0)
 
 
