@@ -3,7 +3,9 @@ status 2 and one line naming the problem; nothing is written then."""
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import replace
@@ -95,8 +97,13 @@ def _end_without_teardown() -> None:
 
     close_layout_pools()
     batch_chart_exporter().close()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None when the program was started with that stream closed
+            stream.flush()
+    # multiprocessing's own folder (pymp-*, where the layout processes' forkserver listens):
+    # its exit handler removes it in a teardown, so without one it stayed in /tmp. Last, so
+    # that a flush that fails leaves it to the teardown that follows.
+    shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
     os._exit(0)
 
 

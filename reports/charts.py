@@ -265,16 +265,19 @@ def to_json(fig: go.Figure) -> dict[str, Any]:
 
 
 SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#a05f00")
+# The history chart's legend this far above the plot (a share of its height): a line of text.
+LEGEND_CLEARANCE = 1.1
 
 
 def _label_positions(series: Sequence[Sequence[float | None]], height: float = 7) -> list[list[str]]:
     """Where each line's score is printed at each take, so that two numbers never print over
-    each other: beside its marker, right or left, level with it or a line above or below it
-    (`height`: a line of text in score points, on the chart's 0-100 axis). Taken from the lowest
-    score up, each label goes where it needs to move least, right of its marker if it can,
-    else left. The labels are in their lines' colours, so one moved off its marker is still
+    each other: beside its marker, right or left, level with it or a line above it (`height`: a
+    line of text in score points, on the chart's 0-100 axis). Taken from the lowest score up,
+    each label goes right of its marker if it can, level or else a line up, then left. (A line
+    below is never free: the label below would have to clear the one before by two lines, and
+    then level is free too.) The labels are in their lines' colours, so one moved off its marker is still
     read as its line's."""
-    shifts = (("middle", 0), ("bottom", -height), ("top", height))
+    shifts = (("middle", 0), ("top", height))
     positions = [["middle right"] * len(scores) for scores in series]
     for take in range(len(series[0]) if series else 0):
         highest = {"right": None, "left": None}  # the highest label printed so far on each side
@@ -282,7 +285,8 @@ def _label_positions(series: Sequence[Sequence[float | None]], height: float = 7
                                   if scores[take] is not None):
             free = [(side, place, score + shift) for side in ("right", "left") for place, shift in shifts
                     if highest[side] is None or score + shift >= highest[side] + height]
-            # Six or more within a few points (there are at most five lines): the label goes above.
+            # Two fit each side of a take within a few points, so a fifth line's label prints
+            # over another's here; the banks' histories have four lines (three behaviours, a driver).
             side, place, at = free[0] if free else ("right", "top", score + height)
             highest[side] = at
             positions[line][take] = f"{place} {side}"
@@ -322,9 +326,15 @@ def change_chart(history: Any) -> go.Figure:
         380,
         yaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
                "zeroline": False},
-        xaxis={"type": "category", "title": {"text": _("Take")}, "tickangle": 0, "automargin": True},
+        # Room left of the first take for the scores printed left of their markers, which ran
+        # into the axis's tick labels ("5050" at 345 px) ...
+        xaxis={"type": "category", "title": {"text": _("Take")}, "tickangle": 0, "automargin": True,
+               "range": [-0.4, len(labels) - 1 + 0.1]},
         showlegend=True,
-        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        # ... and above 100 for a score printed a line above its marker, which the legend's
+        # white box hid when it sat on the plot's top edge.
+        legend={"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left", "y": LEGEND_CLEARANCE,
+                "yanchor": "bottom"},
         margin={"l": 10, "r": 40, "t": 10, "b": 40},
     ))
 

@@ -207,7 +207,20 @@ def test_a_report_run_as_a_program_ends_at_once_and_leaves_nothing_behind(instru
         time.sleep(0.1)
         left = _processes_of_session(command.pid)
     assert left == []
-    assert [p.name for p in temp.iterdir() if p.is_dir() and (p / "Default").exists()] == []
+    assert list(temp.iterdir()) == []  # neither the browser's profile nor multiprocessing's pymp-* folder
+
+
+def test_a_report_started_with_its_standard_output_closed_ends_with_status_0(instrument, tmp_path):
+    # sys.stdout is None then (cron, a service manager): the end flushed it and failed with status 1.
+    answers = write_answers(tmp_path, language="sv", respondent="Åsa", answers=varied_answers(instrument))
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
+    env.update(TMPDIR=str(tmp_path), SECRET_KEY="x")
+    root = Path(__file__).resolve().parent.parent
+    command = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "flask", "--app", "app",
+                              "report", answers, "-o", str(tmp_path / "a.pdf")],
+                             cwd=root, env=env, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert command.returncode == 0, command.stderr
+    assert "Traceback" not in command.stderr and "Åsa" in PdfReader(tmp_path / "a.pdf").pages[0].extract_text()
 
 
 def test_score_prints_integer_score_exact_interval_and_counts(runner, instrument, tmp_path):

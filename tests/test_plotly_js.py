@@ -2,14 +2,30 @@
 (reports/plotly_js.py): plotly's cartesian bundle of plotly.py's own plotly.js release,
 which draws every chart the app makes exactly as plotly.py's full bundle does."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from assessment import load_instrument
-from reports import plotly_js
+from reports import charts, plotly_js
 from reports.chart_export import ChartExporter
 
 from .support.paths import QUESTIONS
-from .support.reports import canonical_svg, every_chart
+from .support.reports import canonical_svg, every_chart, profiles_of
+
+
+def _all_charts(language):
+    """every_chart and the two it leaves out: a retake's profile (the earlier take's hollow
+    diamonds) and a workshop's then and now."""
+    instrument = load_instrument(QUESTIONS / "v3")
+    figures = every_chart(instrument, language)
+    profiles = profiles_of(instrument, language)
+    figures["profile after a retake"] = charts.profile_chart(profiles[0], previous=profiles[1])
+    then, now = SimpleNamespace(median=40, cut_points=(25, 75)), SimpleNamespace(median=55, cut_points=(25, 75))
+    figures["before-after"] = charts.before_after_chart(
+        [SimpleNamespace(scale_id="weak_close", name="Svag avslutning", before=then, after=now),
+         SimpleNamespace(scale_id="put_off", name="Skjuter upp", before=None, after=now)], 3, 4, language)
+    return figures
 
 
 def test_the_bundle_is_the_recorded_file_of_plotly_pys_own_release():
@@ -28,13 +44,13 @@ def test_a_file_without_a_plotly_header_is_refused_by_name(tmp_path):
 
 def test_every_chart_uses_only_trace_types_the_bundle_holds():
     for language in ("sv", "en"):
-        for name, figure in every_chart(load_instrument(QUESTIONS / "v3"), language).items():
+        for name, figure in _all_charts(language).items():
             used = {trace.type for trace in figure.data}
             assert used and used <= plotly_js.TRACE_TYPES, name
 
 
 def test_the_bundle_draws_every_chart_as_plotly_pys_full_bundle_does():
-    figures = list(every_chart(load_instrument(QUESTIONS / "v3"), "sv").values())
+    figures = list(_all_charts("sv").values())
     drawn = {}
     for bundle in (plotly_js.BUNDLE, plotly_js.FULL_BUNDLE):
         exporter = ChartExporter(timeout=30, plotly_js=bundle)
@@ -42,7 +58,7 @@ def test_the_bundle_draws_every_chart_as_plotly_pys_full_bundle_does():
             drawn[bundle] = [canonical_svg(svg) for svg in exporter.svgs(figures)]
         finally:
             exporter.close()
-    assert len(drawn[plotly_js.BUNDLE]) == len(figures) >= 7
+    assert len(drawn[plotly_js.BUNDLE]) == len(figures) >= 9
     assert all("<text" in svg and "<path" in svg for svg in drawn[plotly_js.BUNDLE])
     assert drawn[plotly_js.BUNDLE] == drawn[plotly_js.FULL_BUNDLE]
 

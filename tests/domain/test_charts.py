@@ -96,5 +96,8 @@ def test_the_history_chart_keeps_its_take_labels_level_and_its_legend_above_the_
     layout = every_chart(instrument, "en")["change"].to_dict()["layout"]
     assert layout["xaxis"]["tickangle"] == 0 and layout["xaxis"]["automargin"] is True
     assert layout["legend"]["y"] >= 1 and layout["legend"]["yanchor"] == "bottom"
+    # A score printed left of the first take's marker clear of the axis's tick labels ("5050"
+    # at 345 px), and one printed a line above a marker at 100 below the legend, not under it.
+    assert layout["xaxis"]["range"][0] <= -0.3 and layout["legend"]["y"] >= 1.08
     ticks = every_chart(instrument, "en")["change"].to_dict()["data"][0]["x"]
     assert all(label.count("<br>") == 1 and label.split("<br>")[0].endswith(".") for label in ticks)
