@@ -64,7 +64,7 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
     # up the browser's start (~1 s) by that much in every cold batch (bench/investigations/
     # footprint-start-and-pdf-cost.md, "Each PDF cheaper").
     batch_chart_exporter().start_soon()
-    from reports.batch import render_profile_pdfs
+    from reports.batch import close_layout_pools, render_profile_pdfs
 
     try:
         pdfs = render_profile_pdfs((report for _, report in jobs), processes=min(processes, len(jobs)))
@@ -77,6 +77,14 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
                     bar.update(1)
     except ChartExportError as exc:
         fail(str(exc), status=1)
+    except OSError as exc:  # a PDF that cannot be written; the ones written before it stay
+        fail(f"cannot write {exc.filename}: {exc.strerror}", status=1)
+    finally:
+        # Every way out (done, an error, Ctrl-C) ends the layout processes and closes the chart
+        # browser, which also removes the browser's profile folder: left to the interpreter's
+        # teardown, the folder stayed in /tmp.
+        close_layout_pools()
+        batch_chart_exporter().close()
     click.echo(f"Wrote {len(jobs)} report{'s' if len(jobs) > 1 else ''} to {output}", err=True)
     _end_without_teardown()
 
@@ -86,17 +94,11 @@ def _end_without_teardown() -> None:
     has said so. What would follow is the interpreter's teardown, which frees every object one
     by one (WeasyPrint's fonts and layouts, plotly's figure classes: ~0.4 s on this machine, 7 %
     of a cold batch of 20; bench/RESULTS.md) for a process that is about to end anyway. Its chart
-    browser is closed first (which also removes the browser's profile folder); its layout
-    processes are ended and waited for (tests/test_cli.py checks that nothing is left behind).
-    Inside another program (a test's CliRunner, which replaces standard output and error) it
-    returns, as any command does."""
+    browser and layout processes are closed before this (report_command's `finally`;
+    tests/test_cli.py checks that nothing is left behind). Inside another program (a test's
+    CliRunner, which replaces standard output and error) it returns, as any command does."""
     if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
         return
-    # Imported where report_command imported it (the layout, imported late on purpose).
-    from reports.batch import close_layout_pools
-
-    close_layout_pools()
-    batch_chart_exporter().close()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:  # None when the program was started with that stream closed
             stream.flush()
@@ -108,12 +110,16 @@ def _end_without_teardown() -> None:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    """The whole PDF or nothing at `target`; an error names `target`, not the part file."""
+    tmp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

@@ -210,6 +210,31 @@ def test_a_report_run_as_a_program_ends_at_once_and_leaves_nothing_behind(instru
     assert list(temp.iterdir()) == []  # neither the browser's profile nor multiprocessing's pymp-* folder
 
 
+def test_a_report_that_cannot_write_a_pdf_names_it_keeps_the_others_and_leaves_nothing_behind(instrument, tmp_path):
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", respondent=f"Person {n}",
+                           answers=varied_answers(instrument, n)) for n in range(3)]
+    out = tmp_path / "out"
+    (out / "p1.pdf" / "in the way").mkdir(parents=True)  # a folder where p1's PDF should go
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
+    env.update(TMPDIR=str(temp), SECRET_KEY="x")
+    command = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "report", *paths, "-o", str(out),
+                                "--processes", "2"], cwd=Path(__file__).resolve().parent.parent, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _, err = command.communicate(timeout=120)
+    assert command.returncode == 1, err
+    assert err.strip().splitlines()[-1] == f"Error: cannot write {out / 'p1.pdf'}: Is a directory"
+    assert "Person 0" in PdfReader(out / "p0.pdf").pages[0].extract_text()
+    assert sorted(p.name for p in out.iterdir()) == ["p0.pdf", "p1.pdf"]  # no part file left
+    for _ in range(50):
+        if not _processes_of_session(command.pid):
+            break
+        time.sleep(0.1)
+    assert _processes_of_session(command.pid) == []
+    assert [p for p in temp.rglob("Default")] == []  # the chart browser's profile folder went with it
+
+
 def test_a_report_started_with_its_standard_output_closed_ends_with_status_0(instrument, tmp_path):
     # sys.stdout is None then (cron, a service manager): the end flushed it and failed with status 1.
     answers = write_answers(tmp_path, language="sv", respondent="Åsa", answers=varied_answers(instrument))
