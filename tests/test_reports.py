@@ -1,6 +1,7 @@
 """PDF reports read back: text, language, escaping, vector charts, structure;
 the report cache; and the chart exporter's failure handling."""
 
+import dataclasses
 import gc
 import os
 import pickle
@@ -17,9 +18,11 @@ from types import SimpleNamespace
 import plotly.io as pio
 import pytest
 from pypdf import PdfReader
+from weasyprint.formatting_structure import boxes
 
 import services.reporting.production as production
 from assessment import load_instrument
+from assessment.followup import Take, history
 from reports import batch, charts, layout, pdf, report_client
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.chart_error import ChartExportError
@@ -40,6 +43,7 @@ from reports.report_model import (
     profile_figures,
 )
 from reports.svg import _fast_value, slim_svg
+from reports.weasyprint_hooks import HTML
 
 from .support.answers import varied_answers
 from .support.paths import QUESTIONS
@@ -51,7 +55,14 @@ from .support.processes import (
     report_servers_on,
     thread_priorities,
 )
-from .support.reports import HOSTILE, canonical_svg, every_chart, pdf_text, report_for
+from .support.reports import (
+    HOSTILE,
+    canonical_svg,
+    every_chart,
+    pdf_text,
+    profiles_of,
+    report_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -538,3 +549,26 @@ def test_an_unreachable_report_server_gives_the_busy_page_and_no_pdf_is_made_her
 
 def test_default_chart_exporter_is_one_per_process():
     assert default_chart_exporter() is default_chart_exporter()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_word_in_a_profile_pdf_table_sticks_out_of_its_cell(language):
+    # The review saw "Förändringsvärde (z)", a Swedish compound in the then-and-now table's
+    # header, run into the next column; headers now hyphenate. Every table of a retake's
+    # profile (then-and-now included), laid out as the PDF is: no text box wider than its cell.
+    instrument = load_instrument(QUESTIONS / "v3")
+    profiles = profiles_of(instrument, language)
+    takes = history([Take(date(2026, 1, day), profile) for day, profile in enumerate(profiles[:3], 1)])
+    report = dataclasses.replace(report_for(instrument, language, name="Åsa"), history=takes)
+    document = HTML(string=pdf.profile_html(report), base_url=str(layout.TEMPLATES / "pdf"),
+                    url_fetcher=layout._ChartFetcher({})).render(stylesheets=[layout._stylesheet()],
+                                                                 font_config=layout._fonts())
+    cells, out = 0, []
+    for page in document.pages:
+        for cell in page._page_box.descendants():
+            if isinstance(cell, boxes.TableCellBox):
+                cells += 1
+                right = cell.content_box_x() + cell.width
+                out += [(text.text, text.position_x + text.width - right) for text in cell.descendants()
+                        if isinstance(text, boxes.TextBox) and text.position_x + text.width > right + 0.5]
+    assert cells > 50 and out == []
