@@ -38,8 +38,9 @@ class LowestPriorityChromium(Chromium):
     # One Chromium process instead of ten (browser, zygotes, GPU, network, storage, renderers):
     # the renderer, the network service and the rest run as threads of the browser process.
     # On this machine the browser's PSS after the profile charts fell from ~340 to ~220 MiB
-    # and a warm export stayed ~0.2 s (bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start").
-    # Chromium calls the mode unsupported; an export that fails is retried once on a restarted browser (svgs()).
+    # and a warm export stayed ~0.2 s (bench/investigations/footprint-start-and-pdf-cost.md,
+    # "Footprint and cold start"). Chromium calls the mode unsupported; an export that fails is
+    # retried once on a restarted browser (svgs()).
     # V8's lite mode (no optimising compiler) held ~16 MiB less for plotly.js, and a warm export
     # took as long within the noise of this machine (bench/RESULTS.md).
     FEWER_PROCESSES = ("--single-process", "--no-zygote", "--js-flags=--lite-mode")
@@ -66,8 +67,7 @@ class FullSpeedJsChromium(LowestPriorityChromium):
     # For a batch of reports in one command (reports/batch.py): V8 with its optimising
     # compilers exported a profile report's four charts with ~35-100 ms less browser CPU
     # (~120 instead of ~160-220 ms) for ~90 MiB more PSS (~275 instead of ~185 MiB;
-    # bench/investigations/footprint-start-and-pdf-cost.md, "Each PDF cheaper").
-    # A short-lived command can spend the memory;
-    # the serving processes keep lite mode. The SVG is the same.
+    # bench/investigations/footprint-start-and-pdf-cost.md, "Each PDF cheaper"). A short-lived
+    # command can spend the memory; the serving processes keep lite mode. The SVG is the same.
     FEWER_PROCESSES = tuple(flag for flag in LowestPriorityChromium.FEWER_PROCESSES if flag != "--js-flags=--lite-mode")
 

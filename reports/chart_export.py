@@ -272,7 +272,8 @@ def batch_chart_exporter() -> ChartExporter:
     """The process's chart exporter for batches, created on first use: its browser runs V8
     with the optimising compilers (reports/browser.py FullSpeedJsChromium), ~35-100 ms less
     browser CPU a report for ~90 MiB more while the batch runs
-    (bench/investigations/footprint-start-and-pdf-cost.md, "Each PDF cheaper"). Batches with an exporter of their own (a workshop's ZIP in a web process) keep it."""
+    (bench/investigations/footprint-start-and-pdf-cost.md, "Each PDF cheaper"). Batches with an
+    exporter of their own (a workshop's ZIP in a web process) keep it."""
     return ChartExporter(lite_js=False)
 
 

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 WATCH_EVERY = 2.0  # seconds between checks that the starting process still lives
 # Chromium (~200 MiB of the host's ~500 after PDFs) is closed when no PDF was asked for this
 # long, and started again (2–5 s) by the next one: on a small server the browser then lives only
-# while a workshop is downloading (bench/investigations/footprint-start-and-pdf-cost.md, "Footprint and cold start").
-# REPORT_BROWSER_IDLE_SECONDS.
+# while a workshop is downloading (bench/investigations/footprint-start-and-pdf-cost.md,
+# "Footprint and cold start"). REPORT_BROWSER_IDLE_SECONDS.
 BROWSER_IDLE = float(os.environ.get("REPORT_BROWSER_IDLE_SECONDS", "60"))
 
 
