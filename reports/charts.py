@@ -269,28 +269,54 @@ SERIES_COLOURS = ("#1f5fa8", "#b3261e", "#2e7d4f", "#6b3fa0", "#a05f00")
 LEGEND_CLEARANCE = 1.1
 
 
+def _off_the_line(score: float, other: float | None) -> tuple[str, ...]:
+    """Where a score's label goes beside its marker, best first, on the side where its own line
+    goes on to `other` (the next take's score on the right, the previous one's on the left):
+    below a line that rises, above one that falls or stays flat, level where no line goes on."""
+    if other is None:
+        return ("middle", "top", "bottom")
+    return ("bottom", "top", "middle") if other > score else ("top", "bottom", "middle")
+
+
 def _label_positions(series: Sequence[Sequence[float | None]], height: float = 7) -> list[list[str]]:
-    """Where each line's score is printed at each take, so that two numbers never print over
-    each other: beside its marker, right or left, level with it or a line above it (`height`: a
-    line of text in score points, on the chart's 0-100 axis). Taken from the lowest score up,
-    each label goes right of its marker if it can, level or else a line up, then left. (A line
-    below is never free: the label below would have to clear the one before by two lines, and
-    then level is free too.) The labels are in their lines' colours, so one moved off its marker is still
-    read as its line's."""
-    shifts = (("middle", 0), ("top", height))
+    """Where each line's score is printed at each take, so that no two numbers print over each
+    other and, where there is room, none sits on its own line: right of its marker if it can,
+    else left, a line above or below it off the line's own segment on that side, level where no
+    segment goes on (`height`: a line of text in score points, on the chart's 0-100 axis). Taken
+    from the lowest score up, each label takes the first such place that clears the labels
+    already placed on that side. Where that leaves a label no place (scores a few points apart
+    at a take), the take's labels are packed instead: level or a line up, right then left. The
+    labels are in their lines' colours, so one moved off its marker is still read as its line's."""
     positions = [["middle right"] * len(scores) for scores in series]
     for take in range(len(series[0]) if series else 0):
-        highest = {"right": None, "left": None}  # the highest label printed so far on each side
-        for score, line in sorted((scores[take], line) for line, scores in enumerate(series)
-                                  if scores[take] is not None):
-            free = [(side, place, score + shift) for side in ("right", "left") for place, shift in shifts
-                    if highest[side] is None or score + shift >= highest[side] + height]
-            # Two fit each side of a take within a few points, so a fifth line's label prints
-            # over another's here; the banks' histories have four lines (three behaviours, a driver).
-            side, place, at = free[0] if free else ("right", "top", score + height)
-            highest[side] = at
-            positions[line][take] = f"{place} {side}"
+        placed = (_place_labels(series, take, height, off_the_line=True)
+                  or _place_labels(series, take, height, off_the_line=False))
+        for line, position in placed.items():
+            positions[line][take] = position
     return positions
+
+
+def _place_labels(series: Sequence[Sequence[float | None]], take: int, height: float,
+                  off_the_line: bool) -> dict[int, str]:
+    """One take's labels (see _label_positions), or {} when one of them finds no free place
+    while keeping off its line. Packed, two fit each side within a few points; a fifth line's
+    label would print over another's (the banks' histories have four lines)."""
+    shift = {"middle": 0, "top": height, "bottom": -height}
+    highest = {"right": None, "left": None}  # the highest label printed so far on each side
+    placed = {}
+    for score, line in sorted((scores[take], line) for line, scores in enumerate(series) if scores[take] is not None):
+        scores = series[line]
+        neighbours = {"right": scores[take + 1] if take + 1 < len(scores) else None,
+                      "left": scores[take - 1] if take > 0 else None}
+        free = [(side, place, score + shift[place]) for side in ("right", "left")
+                for place in (_off_the_line(score, neighbours[side]) if off_the_line else ("middle", "top"))
+                if highest[side] is None or score + shift[place] >= highest[side] + height]
+        if not free and off_the_line:
+            return {}
+        side, place, at = free[0] if free else ("right", "top", score + height)
+        highest[side] = at
+        placed[line] = f"{place} {side}"
+    return placed
 
 
 def change_chart(history: Any) -> go.Figure:

@@ -76,6 +76,8 @@ def _printed_at(series, positions, height=7):
     [[30, 47, 50], [31, 44, 47], [80, 20, None], [60, 60, 60]],  # the helper's walk: 47 over 44 at take 2
     [[46, 50, 54], [47, 47, 53], [50, 53, 47], [53, 50, 50]],  # four within 7 points at every take
     [[50], [50], [50], [50]],  # four the same
+    [[75, 50, 28], [72, 78, 50], [53, 50, 72], [21, 50, 54]],  # the screenshot walk's history
+    [[50, 52, 54], [51, 53, 55], [52, 54, 56], [53, 55, 57]],  # four rising together
 ])
 def test_no_two_score_labels_print_over_each_other(series):
     positions = charts._label_positions(series)
@@ -85,9 +87,12 @@ def test_no_two_score_labels_print_over_each_other(series):
             assert all(b - a >= 7 for a, b in zip(heights, heights[1:])), (side, heights)
 
 
-def test_a_label_with_room_stays_level_with_its_marker_on_the_right():
-    assert charts._label_positions([[20, 40], [60, 45], [90, None]]) == [
-        ["middle right", "middle right"], ["middle right", "top right"], ["middle right", "middle right"]]
+def test_a_label_with_room_goes_right_of_its_marker_and_off_its_own_line():
+    # The screenshot walk: "72" and "53" printed level, on the segment their lines went on along.
+    # Rising on to the next take: below; falling or flat: above; at the last take: level.
+    assert charts._label_positions([[20, 40], [60, 45], [90, 90], [2, None]]) == [
+        ["bottom right", "middle right"], ["top right", "top right"], ["top right", "middle right"],
+        ["middle right", "middle right"]]
 
 
 def test_the_history_chart_keeps_its_take_labels_level_and_its_legend_above_the_plot(instrument):
