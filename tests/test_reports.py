@@ -580,3 +580,17 @@ def test_no_word_in_a_profile_pdf_table_sticks_out_of_its_cell(language):
                 out += [(text.text, text.position_x + text.width - right) for text in cell.descendants()
                         if isinstance(text, boxes.TextBox) and text.position_x + text.width > right + 0.5]
     assert cells > 50 and out == []
+
+
+def test_a_name_of_one_long_word_breaks_instead_of_running_off_the_page():
+    # The attack run: a 10,000-letter name printed 41 letters and ran off the right edge.
+    report = report_for(load_instrument(QUESTIONS / "v3"), "sv", name="Å" * 3000)
+    document = HTML(string=pdf.profile_html(report), base_url=str(layout.TEMPLATES / "pdf"),
+                    url_fetcher=layout._ChartFetcher({})).render(stylesheets=[layout._stylesheet()],
+                                                                 font_config=layout._fonts())
+    out = []
+    for page in document.pages:
+        right = page._page_box.content_box_x() + page._page_box.width
+        out += [text.text[:20] for text in page._page_box.descendants()
+                if isinstance(text, boxes.TextBox) and text.position_x + text.width > right + 0.5]
+    assert out == []
