@@ -38,6 +38,10 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
     # Read and check every input before writing anything.
     answer_sets = [(path, read_answers(path)) for path in answers_files]
     out = Path(output)
+    try:
+        out.exists()  # a name the system refuses (too long, a file where a folder should be) stops here
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
     if len(answer_sets) == 1:
         if out.is_dir():
             fail(f"{output} is a folder; with one answers file, -o names the PDF file")

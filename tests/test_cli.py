@@ -313,3 +313,12 @@ def test_flask_help_lists_each_command_with_its_own_help(app):
         assert real.name == name
         for width in (30, 45, 70, 200):
             assert listed.get_short_help_str(width) == real.get_short_help_str(width), name
+
+
+def test_a_report_to_a_name_the_system_refuses_is_one_line(runner, instrument, tmp_path):
+    # The attack run: a 260-letter -o name ended in a 37-line traceback before anything was made.
+    path = write_answers(tmp_path, language="sv", answers=varied_answers(instrument))
+    too_long = tmp_path / ("a" * 300 + ".pdf")
+    result = runner.invoke(args=["report", path, "-o", str(too_long)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"Error: cannot write {too_long}: File name too long"
