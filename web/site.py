@@ -30,6 +30,7 @@ from services.research import (
 )
 
 from .common.limits import heavy_pages
+from .extensions import public_file
 from .language import current_language
 
 bp = Blueprint("site", __name__)
@@ -63,12 +64,14 @@ def accessibility():
 
 
 @bp.get("/favicon.ico")
+@public_file
 def favicon():
     # Browsers and bookmark tools ask for this path whatever the page says.
     return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400)
 
 
 @bp.get(f"/vendor/plotly-cartesian-{plotly_js.VERSION}.min.js")
+@public_file
 def plotly_js_bundle():
     # The bundle the PDFs' charts are drawn with too (reports/plotly_js.py), from this server:
     # no CDN, so the app works offline. Its release is in its address, so a page never meets a
