@@ -13,7 +13,11 @@ from flask.cli import ScriptInfo
 from pypdf import PdfReader
 
 from app import create_app
+from assessment import MAX_RESPONDENT_NAME
 from cli import COMMANDS, DeferredCommand
+from web.coach.workshops.forms import PaperEntryForm
+from web.join.forms import ParticipantForm
+from web.questionnaire.forms import StartForm
 
 from .support.answers import copy_bank, edit_yaml, varied_answers
 
@@ -322,3 +326,27 @@ def test_a_report_to_a_name_the_system_refuses_is_one_line(runner, instrument, t
     result = runner.invoke(args=["report", path, "-o", str(too_long)])
     assert result.exit_code == 2, result.output
     assert result.output.strip() == f"Error: cannot write {too_long}: File name too long"
+
+
+def test_a_name_longer_than_the_web_forms_allow_is_refused_naming_the_file_and_the_limit(runner, instrument, tmp_path):
+    # The attack run: the web's forms cap a name at 120 characters, the command line took any.
+    assert MAX_RESPONDENT_NAME == 120  # one limit, and the web's forms use it
+    for form in (StartForm, ParticipantForm, PaperEntryForm):
+        assert [v.max for v in form.name.kwargs["validators"] if hasattr(v, "max")] == [MAX_RESPONDENT_NAME]
+    good = write_answers(tmp_path, "good.json", language="sv", respondent="Å" * MAX_RESPONDENT_NAME,
+                         answers=varied_answers(instrument))
+    long = write_answers(tmp_path, "long.json", language="sv", respondent="Å" * (MAX_RESPONDENT_NAME + 1),
+                         answers=varied_answers(instrument))
+    out = tmp_path / "reports"
+    result = runner.invoke(args=["report", good, long, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"Error: {long}: 'respondent' is longer than 120 characters"
+    assert not out.exists()  # as for any bad answers file: every input is checked before anything is written
+    assert list(tmp_path.glob("**/*.part")) == []
+    # Up to the limit (and spaces around a name, which are not kept) is fine.
+    padded = write_answers(tmp_path, "padded.json", language="sv", respondent=f"  {'Å' * MAX_RESPONDENT_NAME}  ",
+                           answers=varied_answers(instrument))
+    for path in (good, padded):
+        scored = runner.invoke(args=["score", path])
+        assert scored.exit_code == 0, scored.output
+        assert json.loads(scored.output)["respondent"] == "Å" * MAX_RESPONDENT_NAME
