@@ -42,6 +42,8 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
         out.exists()  # a name the system refuses (too long, a file where a folder should be) stops here
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
+    if out.is_symlink() and not out.exists():  # written through, a link must lead somewhere
+        fail(f"{output} is a symbolic link to {os.readlink(out)}, which does not exist")
     if len(answer_sets) == 1:
         if out.is_dir():
             fail(f"{output} is a folder; with one answers file, -o names the PDF file")
@@ -114,14 +116,22 @@ def _end_without_teardown() -> None:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    """The whole PDF or nothing at `target`; an error names `target`, not the part file."""
+    """The whole PDF or nothing at `target`; an error names `target`, not the part file.
+
+    The PDF is written to a part file beside the file it goes to and renamed over it. A
+    symbolic link is written through: the file it leads to gets the PDF, the link stays (the
+    rename replaced the link with a file). The part file's name is hidden and of a fixed length
+    (`.report-` and eight random letters), not the PDF's name with a suffix, which a legal name
+    of 242-255 bytes left too long for the file system."""
     tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        # strict: a link to nothing (or a loop of links) is an error naming the link
+        real = Path(os.path.realpath(target, strict=True)) if target.is_symlink() else target
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".report-", suffix=".part")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, target)
+        os.replace(tmp, real)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
     finally:

@@ -350,3 +350,38 @@ def test_a_name_longer_than_the_web_forms_allow_is_refused_naming_the_file_and_t
         scored = runner.invoke(args=["score", path])
         assert scored.exit_code == 0, scored.output
         assert json.loads(scored.output)["respondent"] == "Å" * MAX_RESPONDENT_NAME
+
+
+def test_a_report_to_a_symbolic_link_is_written_through_it_and_a_dangling_link_is_one_line(runner, instrument, tmp_path):
+    # The attack run: -o naming a link replaced the link with a regular file.
+    path = write_answers(tmp_path, language="sv", respondent="Åsa Öström", answers=varied_answers(instrument))
+    (tmp_path / "elsewhere").mkdir()
+    real = tmp_path / "elsewhere" / "profile.pdf"
+    real.write_bytes(b"last week's report")
+    link = tmp_path / "latest.pdf"
+    link.symlink_to(real)
+    result = runner.invoke(args=["report", path, "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "Åsa Öström" in PdfReader(real).pages[0].extract_text()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["profile.pdf"]  # no part file left
+    dangling = tmp_path / "dangling.pdf"
+    dangling.symlink_to(tmp_path / "elsewhere" / "missing.pdf")
+    result = runner.invoke(args=["report", path, "-o", str(dangling)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"Error: {dangling} is a symbolic link to {tmp_path / 'elsewhere' / 'missing.pdf'}, which does not exist")
+    assert dangling.is_symlink() and sorted(p.name for p in real.parent.iterdir()) == ["profile.pdf"]
+
+
+def test_a_report_to_a_name_of_255_bytes_is_written(runner, instrument, tmp_path):
+    # The attack run: the part file was the PDF's name and a suffix, too long for a legal name of 242-255 bytes.
+    path = write_answers(tmp_path, language="sv", respondent="Åsa", answers=varied_answers(instrument))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / ("Å" * 122 + "rapport.pdf")  # 244 + 11 = 255 bytes, the most the file system takes
+    assert len(out.name.encode()) == 255
+    result = runner.invoke(args=["report", path, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Åsa" in PdfReader(out).pages[0].extract_text()
+    assert list(folder.iterdir()) == [out]
