@@ -63,8 +63,9 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
         profile = score_answers(instrument, answer_set)
         jobs.append((target, ProfileReport(profile, instrument, answer_set.answers, answer_set.respondent, date.today())))
 
-    if len(targets) > 1:
-        out.mkdir(parents=True, exist_ok=True)
+    # The folder the PDFs go to, made if need be, must take a file: found out now, not after the
+    # whole batch is laid out.
+    _writable_folder(out if len(targets) > 1 else Path(os.path.realpath(out)).parent, output)
     # The batch's chart browser starts now, its inputs read and checked, while this process goes
     # on to import the layout (WeasyPrint, Pango: ~0.5 s); imported at the top, the layout held
     # up the browser's start (~1 s) by that much in every cold batch (bench/investigations/
@@ -113,6 +114,20 @@ def _end_without_teardown() -> None:
     # that a flush that fails leaves it to the teardown that follows.
     shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
     os._exit(0)
+
+
+def _writable_folder(folder: Path, output: str) -> None:
+    """Make `folder` if need be and see that a file can be made in it, or exit 2 with one line
+    naming `output` and why not: a file where a folder should be, no permission, a read-only
+    file system."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".part")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        fail(f"cannot write {output}: " + (f"{in_the_way} is a file, not a folder" if in_the_way else exc.strerror))
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

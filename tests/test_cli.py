@@ -385,3 +385,52 @@ def test_a_report_to_a_name_of_255_bytes_is_written(runner, instrument, tmp_path
     assert result.exit_code == 0, result.output
     assert "Åsa" in PdfReader(out).pages[0].extract_text()
     assert list(folder.iterdir()) == [out]
+
+
+def test_a_report_to_a_folder_that_cannot_be_one_is_one_line_before_any_layout(runner, instrument, tmp_path):
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", answers=varied_answers(instrument, n)) for n in range(2)]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    refused = {  # -o: (the answers files, the reason)
+        a_file: (paths, f"{a_file} is a file; with several answers files, -o names a folder"),
+        tmp_path: (paths[:1], f"{tmp_path} is a folder; with one answers file, -o names the PDF file"),
+        a_file / "a.pdf": (paths[:1], f"cannot write {a_file / 'a.pdf'}: {a_file} is a file, not a folder"),
+        a_file / "deeper" / "a.pdf": (paths[:1], f"cannot write {a_file / 'deeper' / 'a.pdf'}: {a_file} is a file, not a folder"),
+        a_file / "reports": (paths, f"cannot write {a_file / 'reports'}: {a_file} is a file, not a folder"),
+    }
+    for out, (inputs, reason) in refused.items():
+        result = runner.invoke(args=["report", *inputs, "-o", str(out)])
+        assert (result.exit_code, result.output) == (2, f"Error: {reason}\n"), out
+    assert a_file.read_text() == "not a folder"
+    # A folder that does not exist yet is made, for one PDF as for several (test above).
+    out = tmp_path / "new" / "deeper" / "a.pdf"
+    assert runner.invoke(args=["report", paths[0], "-o", str(out)]).exit_code == 0 and out.is_file()
+
+
+def _without_root_powers():
+    # Root writes anywhere: the command runs without the capabilities that let it (its uid stays).
+    if os.geteuid() == 0:
+        import ctypes  # noqa: PLC0415  (only when root)
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP: gone from the next exec on
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_a_report_to_a_folder_it_may_not_write_in_is_one_line_before_any_layout(instrument, tmp_path):
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", answers=varied_answers(instrument, n)) for n in range(2)]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
+    env.update(TMPDIR=str(tmp_path), SECRET_KEY="x")
+    try:
+        for inputs, out in ((paths[:1], locked / "a.pdf"), (paths, locked), (paths, locked / "reports")):
+            command = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "report", *inputs, "-o", str(out)],
+                                     cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True,
+                                     timeout=120, preexec_fn=_without_root_powers)
+            assert (command.returncode, command.stderr) == (2, f"Error: cannot write {out}: Permission denied\n"), out
+            assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
