@@ -124,3 +124,12 @@ def test_the_bundle_is_compressed_once_per_process_not_per_request(client, monke
     for _ in range(3):
         assert client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
     assert calls == []
+
+
+def test_a_browser_gets_the_compressed_bundle_and_runs_it(live_server, page):
+    replies = []
+    page.on("response", lambda reply: replies.append(reply) if reply.url.endswith(BUNDLE_URL) else None)
+    page.goto(live_server.url + "/privacy")
+    page.add_script_tag(url=live_server.url + BUNDLE_URL)
+    assert page.evaluate("typeof Plotly.newPlot") == "function" and page.evaluate("Plotly.version") == plotly_js.VERSION
+    assert [reply.all_headers()["content-encoding"] for reply in replies] == ["gzip"]
