@@ -1,13 +1,20 @@
 """The pure domain of the Tripwire self-assessment: instrument, scoring, bands,
 validity flags, interpretation and team summaries. No web framework in here."""
 
-from .answers import AnswersError, AnswerSet, check_answers, parse_answers
+from .answers import (
+    MAX_RESPONDENT_NAME,
+    AnswersError,
+    AnswerSet,
+    check_answers,
+    parse_answers,
+)
 from .instrument import Instrument, InstrumentError
 from .loader import load_instrument
 from .profile import Flag, Profile, ScaleResult
 from .scoring import score_answers
 
 __all__ = [
+    "MAX_RESPONDENT_NAME",
     "AnswerSet",
     "AnswersError",
     "Flag",

@@ -18,6 +18,11 @@ from .instrument import Instrument
 # apart from the 1–5 answers so that nothing can average it in by mistake.
 NOT_APPLICABLE = "na"
 
+# The longest name a respondent may give, in characters: the one limit of the web's forms (the
+# questionnaire's start, a workshop's join, a coach's participant), of the answers files the
+# command line reads and imports, and of the database column that stores it.
+MAX_RESPONDENT_NAME = 120
+
 
 class AnswersError(ValueError):
     """Answers that cannot be scored; the message names the problem."""
@@ -114,6 +119,8 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     respondent = data.get("respondent")
     if respondent is not None and not isinstance(respondent, str):
         raise AnswersError("'respondent' must be text")
+    if respondent is not None and len(respondent.strip()) > MAX_RESPONDENT_NAME:
+        raise AnswersError(f"'respondent' is longer than {MAX_RESPONDENT_NAME} characters")
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise AnswersError("'answers' must be an object of item id to answer 1–5 (or \"na\")")

@@ -42,6 +42,8 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
         out.exists()  # a name the system refuses (too long, a file where a folder should be) stops here
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
+    if out.is_symlink() and not out.exists():  # written through, a link must lead somewhere
+        fail(f"{output} is a symbolic link to {os.readlink(out)}, which does not exist")
     if len(answer_sets) == 1:
         if out.is_dir():
             fail(f"{output} is a folder; with one answers file, -o names the PDF file")
@@ -61,8 +63,9 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
         profile = score_answers(instrument, answer_set)
         jobs.append((target, ProfileReport(profile, instrument, answer_set.answers, answer_set.respondent, date.today())))
 
-    if len(targets) > 1:
-        out.mkdir(parents=True, exist_ok=True)
+    # The folder the PDFs go to, made if need be, must take a file: found out now, not after the
+    # whole batch is laid out.
+    _writable_folder(out if len(targets) > 1 else Path(os.path.realpath(out)).parent, output)
     # The batch's chart browser starts now, its inputs read and checked, while this process goes
     # on to import the layout (WeasyPrint, Pango: ~0.5 s); imported at the top, the layout held
     # up the browser's start (~1 s) by that much in every cold batch (bench/investigations/
@@ -113,15 +116,37 @@ def _end_without_teardown() -> None:
     os._exit(0)
 
 
+def _writable_folder(folder: Path, output: str) -> None:
+    """Make `folder` if need be and see that a file can be made in it, or exit 2 with one line
+    naming `output` and why not: a file where a folder should be, no permission, a read-only
+    file system."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".part")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        fail(f"cannot write {output}: " + (f"{in_the_way} is a file, not a folder" if in_the_way else exc.strerror))
+
+
 def _write_atomically(target: Path, data: bytes) -> None:
-    """The whole PDF or nothing at `target`; an error names `target`, not the part file."""
+    """The whole PDF or nothing at `target`; an error names `target`, not the part file.
+
+    The PDF is written to a part file beside the file it goes to and renamed over it. A
+    symbolic link is written through: the file it leads to gets the PDF, the link stays (the
+    rename replaced the link with a file). The part file's name is hidden and of a fixed length
+    (`.report-` and eight random letters), not the PDF's name with a suffix, which a legal name
+    of 242-255 bytes left too long for the file system."""
     tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        # strict: a link to nothing (or a loop of links) is an error naming the link
+        real = Path(os.path.realpath(target, strict=True)) if target.is_symlink() else target
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".report-", suffix=".part")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, target)
+        os.replace(tmp, real)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
     finally:

@@ -26,6 +26,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy import func as sa_func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessment import MAX_RESPONDENT_NAME
 from services.db import db
 
 
@@ -179,7 +180,7 @@ class Response(db.Model):
     instrument_id: Mapped[str] = mapped_column(String(40))
     instrument_version: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5))
-    respondent_name: Mapped[str | None] = mapped_column(String(120))
+    respondent_name: Mapped[str | None] = mapped_column(String(MAX_RESPONDENT_NAME))
     # web | paper | import | simulated (SIMULATED: made by a model, never evidence about people)
     source: Mapped[str] = mapped_column(String(10), default="web")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,7 +13,11 @@ from flask.cli import ScriptInfo
 from pypdf import PdfReader
 
 from app import create_app
+from assessment import MAX_RESPONDENT_NAME
 from cli import COMMANDS, DeferredCommand
+from web.coach.workshops.forms import PaperEntryForm
+from web.join.forms import ParticipantForm
+from web.questionnaire.forms import StartForm
 
 from .support.answers import copy_bank, edit_yaml, varied_answers
 
@@ -322,3 +326,111 @@ def test_a_report_to_a_name_the_system_refuses_is_one_line(runner, instrument, t
     result = runner.invoke(args=["report", path, "-o", str(too_long)])
     assert result.exit_code == 2, result.output
     assert result.output.strip() == f"Error: cannot write {too_long}: File name too long"
+
+
+def test_a_name_longer_than_the_web_forms_allow_is_refused_naming_the_file_and_the_limit(runner, instrument, tmp_path):
+    # The attack run: the web's forms cap a name at 120 characters, the command line took any.
+    assert MAX_RESPONDENT_NAME == 120  # one limit, and the web's forms use it
+    for form in (StartForm, ParticipantForm, PaperEntryForm):
+        assert [v.max for v in form.name.kwargs["validators"] if hasattr(v, "max")] == [MAX_RESPONDENT_NAME]
+    good = write_answers(tmp_path, "good.json", language="sv", respondent="Å" * MAX_RESPONDENT_NAME,
+                         answers=varied_answers(instrument))
+    long = write_answers(tmp_path, "long.json", language="sv", respondent="Å" * (MAX_RESPONDENT_NAME + 1),
+                         answers=varied_answers(instrument))
+    out = tmp_path / "reports"
+    result = runner.invoke(args=["report", good, long, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"Error: {long}: 'respondent' is longer than 120 characters"
+    assert not out.exists()  # as for any bad answers file: every input is checked before anything is written
+    assert list(tmp_path.glob("**/*.part")) == []
+    # Up to the limit (and spaces around a name, which are not kept) is fine.
+    padded = write_answers(tmp_path, "padded.json", language="sv", respondent=f"  {'Å' * MAX_RESPONDENT_NAME}  ",
+                           answers=varied_answers(instrument))
+    for path in (good, padded):
+        scored = runner.invoke(args=["score", path])
+        assert scored.exit_code == 0, scored.output
+        assert json.loads(scored.output)["respondent"] == "Å" * MAX_RESPONDENT_NAME
+
+
+def test_a_report_to_a_symbolic_link_is_written_through_it_and_a_dangling_link_is_one_line(runner, instrument, tmp_path):
+    # The attack run: -o naming a link replaced the link with a regular file.
+    path = write_answers(tmp_path, language="sv", respondent="Åsa Öström", answers=varied_answers(instrument))
+    (tmp_path / "elsewhere").mkdir()
+    real = tmp_path / "elsewhere" / "profile.pdf"
+    real.write_bytes(b"last week's report")
+    link = tmp_path / "latest.pdf"
+    link.symlink_to(real)
+    result = runner.invoke(args=["report", path, "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "Åsa Öström" in PdfReader(real).pages[0].extract_text()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["profile.pdf"]  # no part file left
+    dangling = tmp_path / "dangling.pdf"
+    dangling.symlink_to(tmp_path / "elsewhere" / "missing.pdf")
+    result = runner.invoke(args=["report", path, "-o", str(dangling)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"Error: {dangling} is a symbolic link to {tmp_path / 'elsewhere' / 'missing.pdf'}, which does not exist")
+    assert dangling.is_symlink() and sorted(p.name for p in real.parent.iterdir()) == ["profile.pdf"]
+
+
+def test_a_report_to_a_name_of_255_bytes_is_written(runner, instrument, tmp_path):
+    # The attack run: the part file was the PDF's name and a suffix, too long for a legal name of 242-255 bytes.
+    path = write_answers(tmp_path, language="sv", respondent="Åsa", answers=varied_answers(instrument))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / ("Å" * 122 + "rapport.pdf")  # 244 + 11 = 255 bytes, the most the file system takes
+    assert len(out.name.encode()) == 255
+    result = runner.invoke(args=["report", path, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Åsa" in PdfReader(out).pages[0].extract_text()
+    assert list(folder.iterdir()) == [out]
+
+
+def test_a_report_to_a_folder_that_cannot_be_one_is_one_line_before_any_layout(runner, instrument, tmp_path):
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", answers=varied_answers(instrument, n)) for n in range(2)]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    refused = {  # -o: (the answers files, the reason)
+        a_file: (paths, f"{a_file} is a file; with several answers files, -o names a folder"),
+        tmp_path: (paths[:1], f"{tmp_path} is a folder; with one answers file, -o names the PDF file"),
+        a_file / "a.pdf": (paths[:1], f"cannot write {a_file / 'a.pdf'}: {a_file} is a file, not a folder"),
+        a_file / "deeper" / "a.pdf": (paths[:1], f"cannot write {a_file / 'deeper' / 'a.pdf'}: {a_file} is a file, not a folder"),
+        a_file / "reports": (paths, f"cannot write {a_file / 'reports'}: {a_file} is a file, not a folder"),
+    }
+    for out, (inputs, reason) in refused.items():
+        result = runner.invoke(args=["report", *inputs, "-o", str(out)])
+        assert (result.exit_code, result.output) == (2, f"Error: {reason}\n"), out
+    assert a_file.read_text() == "not a folder"
+    # A folder that does not exist yet is made, for one PDF as for several (test above).
+    out = tmp_path / "new" / "deeper" / "a.pdf"
+    assert runner.invoke(args=["report", paths[0], "-o", str(out)]).exit_code == 0 and out.is_file()
+
+
+def _without_root_powers():
+    # Root writes anywhere: the command runs without the capabilities that let it (its uid stays).
+    if os.geteuid() == 0:
+        import ctypes  # noqa: PLC0415  (only when root)
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP: gone from the next exec on
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_a_report_to_a_folder_it_may_not_write_in_is_one_line_before_any_layout(instrument, tmp_path):
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", answers=varied_answers(instrument, n)) for n in range(2)]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
+    env.update(TMPDIR=str(tmp_path), SECRET_KEY="x")
+    try:
+        for inputs, out in ((paths[:1], locked / "a.pdf"), (paths, locked), (paths, locked / "reports")):
+            command = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "report", *inputs, "-o", str(out)],
+                                     cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True,
+                                     timeout=120, preexec_fn=_without_root_powers)
+            assert (command.returncode, command.stderr) == (2, f"Error: cannot write {out}: Permission denied\n"), out
+            assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)

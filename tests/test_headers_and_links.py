@@ -86,3 +86,21 @@ def test_the_workshop_downloads_are_private_attachments_with_their_names(app, co
         disposition = reply.headers["Content-Disposition"]
         assert re.fullmatch(rf'attachment; filename="resultat-saljteamet-\d{{4}}-\d{{2}}-\d{{2}}\.{ext}"', disposition), disposition
         assert (reply.headers["Content-Type"], reply.headers["Cache-Control"]) == (content_type, "private, no-store")
+
+
+PUBLIC_FILES = ("/vendor/plotly-cartesian-4.1.1.min.js", "/static/favicon.ico", "/favicon.ico")
+
+
+def test_public_files_do_not_vary_on_the_cookie_with_or_without_a_session(app, coach):
+    # The attack run: Flask-Login's after-request hook looked at every response's session, so the
+    # public, versioned plotly.js said `Vary: Cookie` and no shared cache could keep one copy.
+    assert coach.get_cookie("session") is not None  # a logged-in coach's session
+    for client in (app.test_client(), coach):
+        for path in PUBLIC_FILES:
+            reply = client.get(path)
+            assert reply.status_code == 200, path
+            assert "cookie" not in reply.headers.get("Vary", "").lower(), (path, reply.headers.get("Vary"))
+            assert "Set-Cookie" not in reply.headers, path
+    # Pages still use the session (language, CSRF, the login) and say so.
+    assert "Cookie" in app.test_client().get("/privacy").headers["Vary"]
+    assert "Cookie" in coach.get("/coach/").headers["Vary"]

@@ -39,12 +39,15 @@ def hostile(instrument):
         "NaN": '{"language": "en", "seconds_per_item": NaN, "answers": ' + answers + "}",
         "a float beyond range": '{"language": "en", "seconds_per_item": 1e999, "answers": ' + answers + "}",
         "a huge line": '{"language": "en", "respondent": "' + "x" * 200_000 + '", "answers": ' + answers + "}",
+        # Longer than the web's forms and the database column allow (assessment.MAX_RESPONDENT_NAME).
+        "a name of 121 letters": '{"language": "en", "respondent": "' + "x" * 121 + '", "answers": ' + answers + "}",
     }
 
 
 @pytest.mark.parametrize("problem", [
     "deep nesting", "a 5,000-digit integer", "a lone surrogate", "a lone surrogate in the id", "a year-1 date",
-    "a year-1 date in UTC", "NUL in the id", "NaN", "a float beyond range", "a huge line"])
+    "a year-1 date in UTC", "NUL in the id", "NaN", "a float beyond range", "a huge line",
+    "a name of 121 letters"])
 def test_a_hostile_line_exits_2_naming_its_line_and_nothing_is_imported(app, runner, instrument, tmp_path, problem):
     line = hostile(instrument)[problem]
     path = tmp_path / "r.jsonl"

@@ -2,6 +2,7 @@
 (reports/plotly_js.py): plotly's cartesian bundle of plotly.py's own plotly.js release,
 which draws every chart the app makes exactly as plotly.py's full bundle does."""
 
+import gzip
 from types import SimpleNamespace
 
 import pytest
@@ -77,3 +78,58 @@ def test_the_pages_load_the_bundle_from_this_server(client):
     assert reply.status_code == 200 and reply.mimetype in ("text/javascript", "application/javascript")
     assert reply.data == plotly_js.BUNDLE.read_bytes()
     assert client.get("/vendor/plotly.min.js").status_code == 404
+
+
+BUNDLE_URL = f"/vendor/plotly-cartesian-{plotly_js.VERSION}.min.js"
+
+
+def _headers_kept(reply):
+    # What the bundle always had: a script, not sniffed, the CSP, a day in any cache.
+    assert reply.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert reply.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in reply.headers
+    assert reply.headers["Cache-Control"] == "public, max-age=86400"
+    vary = reply.headers.get("Vary", "")
+    assert "Accept-Encoding" in vary and "Cookie" not in vary, vary
+
+
+def test_the_bundle_is_sent_gzip_compressed_to_a_browser_that_accepts_it(client):
+    # The attack run: 1.5 MB sent as it is to every browser, though they all take gzip.
+    original = plotly_js.BUNDLE.read_bytes()
+    plain = client.get(BUNDLE_URL)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers and plain.data == original
+    _headers_kept(plain)
+    assert client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip;q=0, identity"}).data == original
+    packed = client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "gzip"
+    _headers_kept(packed)
+    assert int(packed.headers["Content-Length"]) == len(packed.data) < 0.4 * len(original)
+    assert gzip.decompress(packed.data) == original
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    # Conditional and Range requests are answered on the compressed bytes, with their own ETag.
+    again = client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert client.get(BUNDLE_URL, headers={"If-None-Match": packed.headers["ETag"]}).status_code == 200
+    part = client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert part.status_code == 206 and part.data == packed.data[:100]
+    assert part.headers["Content-Range"] == f"bytes 0-99/{len(packed.data)}"
+    head = client.head(BUNDLE_URL, headers={"Accept-Encoding": "gzip"})
+    assert head.data == b"" and head.headers["Content-Length"] == packed.headers["Content-Length"]
+
+
+def test_the_bundle_is_compressed_once_per_process_not_per_request(client, monkeypatch):
+    client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip"})
+    calls = []
+    real = gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for _ in range(3):
+        assert client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+    assert calls == []
+
+
+def test_a_browser_gets_the_compressed_bundle_and_runs_it(live_server, page):
+    replies = []
+    page.on("response", lambda reply: replies.append(reply) if reply.url.endswith(BUNDLE_URL) else None)
+    page.goto(live_server.url + "/privacy")
+    page.add_script_tag(url=live_server.url + BUNDLE_URL)
+    assert page.evaluate("typeof Plotly.newPlot") == "function" and page.evaluate("Plotly.version") == plotly_js.VERSION
+    assert [reply.all_headers()["content-encoding"] for reply in replies] == ["gzip"]

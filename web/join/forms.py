@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from assessment import MAX_RESPONDENT_NAME
+
 from ..common.forms import research_consent_field
 from ..language import language_choices
 
@@ -18,7 +20,7 @@ class JoinCodeForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
     share_with_coach = BooleanField(
         _l("Share my answers and profile with the coach"),
         description=_l("The coach then sees every answer you give, your scores, bands and any notes on your answers – "

@@ -9,7 +9,7 @@ from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from assessment import Instrument
+from assessment import MAX_RESPONDENT_NAME, Instrument
 from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import Item
 
@@ -20,7 +20,7 @@ from ..language import language_choices
 class StartForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
-        validators=[Optional(), Length(max=120)],
+        validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)],
         description=_l("Shown on your profile and report. Leave it empty to stay anonymous."),
     )
     language = RadioField(

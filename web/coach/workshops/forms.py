@@ -8,6 +8,8 @@ from wtforms import BooleanField, DateField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from assessment import MAX_RESPONDENT_NAME
+
 from ...language import language_choices
 
 
@@ -29,7 +31,7 @@ class WorkshopForm(FlaskForm):
 
 
 class PaperEntryForm(FlaskForm):
-    name = StringField(_l("Participant's name (optional)"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Participant's name (optional)"), validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
     share_with_coach = BooleanField(_l("The participant agreed to share their profile with me"))
     language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
