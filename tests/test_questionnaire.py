@@ -1,8 +1,10 @@
 """The self-test through the test client: flow, saved progress, bad input."""
 
 import os
+import re
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from app import create_app
@@ -252,3 +254,24 @@ def test_timestamps_are_recorded(app, respondent, instrument):
     with app.app_context():
         response = db.session.scalars(select(Response)).one()
         assert isinstance(response.created_at, datetime) and response.completed_at >= response.created_at
+
+
+@pytest.mark.parametrize("language, kept, back", [
+    ("en", "The answers you saved before are kept.", "Back to the questionnaire"),
+    ("sv", "Svaren du har sparat tidigare finns kvar.", "Tillbaka till frågorna"),
+])
+def test_a_tampered_answer_leads_back_to_the_page_and_keeps_what_was_saved(app, respondent, instrument, language, kept, back):
+    """The walk: a value not among the options gave a page whose only link was the start page."""
+    respondent.start(language=language)
+    assert respondent.answer_page(1, {i.id: 3 for i in instrument.pages[0]}).status_code == 302
+    before = stored(app)
+    reply = respondent.answer_page(2, {**{i.id: 3 for i in instrument.pages[1]}, instrument.pages[1][0].id: 7})
+    assert reply.status_code == 400 and stored(app) == before
+    html = reply.text.replace("&#39;", "'")
+    assert kept in html
+    link = re.search(rf'<a href="([^"]+)">{back}</a>', html)
+    assert link and link.group(1) == respondent.url("/page/2")
+    again = respondent.client.get(link.group(1))
+    assert again.status_code == 200 and checked_answers(again.text) == {}
+    page_one = respondent.client.get(respondent.url("/page/1")).text
+    assert checked_answers(page_one) == {i.id: 3 for i in instrument.pages[0]}

@@ -17,6 +17,11 @@ from .links import absolute_url
 VALID_VALUES = {"1", "2", "3", "4", "5"}
 
 
+class AnswerNotOffered(ValueError):
+    """A posted answer is not one of the options the item offers (or one item had several):
+    nothing a browser sends. The questionnaire page maps it to a page that leads back to it."""
+
+
 def request_client_bucket() -> str | None:
     """The coarse bucket of this request's client (services/evidence.py), never the address."""
     return client_bucket(get_remote_address(), current_app.config.get("SECRET_KEY") or "")
@@ -48,7 +53,7 @@ def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int
     """The answers a form posted for `items` (1–5, or "na" where the item offers
     "does not apply"), refusing (400) anything a browser would not send:
     unknown fields, several values for one item, a value that is not one of the
-    options. Unanswered items are simply absent."""
+    options (AnswerNotOffered). Unanswered items are simply absent."""
     refuse_unknown_fields(form_data, {item.id for item in items} | other_fields)
     answers: dict[str, int | str] = {}
     for item in items:
@@ -57,6 +62,6 @@ def submitted_answers(form_data, items, other_fields: set[str]) -> dict[str, int
             continue
         valid = VALID_VALUES | ({NOT_APPLICABLE} if item.offers_not_applicable else set())
         if len(values) > 1 or values[0] not in valid:
-            abort(400, description=_("One of the answers wasn't one of the options on offer. Nothing was saved."))
+            raise AnswerNotOffered(item.id)
         answers[item.id] = NOT_APPLICABLE if values[0] == NOT_APPLICABLE else int(values[0])
     return answers

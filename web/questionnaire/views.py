@@ -59,7 +59,7 @@ from ..common.forms import ConfirmForm, LinkMailForm, ResearchConsentForm
 from ..common.limits import heavy_pages, pdf_renders, response_creation
 from ..common.links import absolute_url
 from ..common.private_link import response_or_404
-from ..common.start import begin_response, submitted_answers
+from ..common.start import AnswerNotOffered, begin_response, submitted_answers
 from ..language import current_language, language_arg, languages, page_language
 from .forms import StartForm, page_form_class
 
@@ -201,7 +201,10 @@ def page(token: str, number: int):
         missing = [item for item in items if item.id not in stored] if request.args.get("missing") else []
         return _render_page(response, token, form, items, number, len(pages), missing=missing)
 
-    action, answers, seconds = _checked_page_submission(response, items, number)
+    try:
+        action, answers, seconds = _checked_page_submission(response, items, number)
+    except AnswerNotOffered:
+        return _answer_not_offered(token, number)
     if response.completed_at is not None:
         return _after_completion(response, token, answers)
     switch_to = action.split(":", 1)[1] if action.startswith("lang:") else None
@@ -247,6 +250,17 @@ def _already_complete(token: str):
         message=_("Its answers can't be changed any more. Nothing was saved."),
         link=(url_for("questionnaire.profile", token=token), _("See your profile")),
     ), 409
+
+
+def _answer_not_offered(token: str, number: int):
+    # Nothing of this post is stored (save_page is never reached): what was saved before stays,
+    # so the way out is back to this page, not only the start page (the walk's tampered answer).
+    return render_template(
+        "errors/error.html", status=400, title=_("Something in the form isn't right"),
+        message=_("One of the answers wasn't one of the options on offer, so nothing on this page was saved. "
+                  "The answers you saved before are kept."),
+        link=(url_for("questionnaire.page", token=token, number=number), _("Back to the questionnaire")),
+    ), 400
 
 
 def _checked_page_submission(response: Response, items, number: int) -> tuple[str, dict[str, int], float]:
