@@ -160,15 +160,38 @@ def test_the_coachs_pdf_carries_only_the_linked_pair_and_no_plan(app, coach, ins
     assert "Then and now" not in text
 
 
+def _text(html: str) -> str:
+    """The words of some HTML; each paragraph and list item ends in "¶"."""
+    return " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"</(p|li)>", " ¶ ", html)).replace("&#39;", "'").split())
+
+
+def _long_sentences(text: str, most: int = 25) -> list[str]:
+    return [s for s in re.split(r"(?<=[.:])\s+|\s*¶\s*", text) if len(s.split()) > most]
+
+
 def test_the_share_consent_says_what_the_coach_sees(app, coach, instrument):
-    kickoff_id, _ = create_workshop(coach, title="Kickoff", privacy="named")
+    """In short plain sentences (the walk: ~90 words of nested exceptions, then ~60 more), with
+    the same promises: what the coach sees and where, never the plan or other takes, the one
+    follow-up exception, and only "took part" when the box is left empty."""
+    kickoff_id, kickoff = create_workshop(coach, title="Kickoff", privacy="named")
     _, follow_up = create_follow_up(coach, kickoff_id)
     people = app.test_client()
-    for language, words in (("en", ("every answer", "Never your plan", "follow-up code")),
-                            ("sv", ("varje svar", "Aldrig din plan", "uppföljningskod"))):
+    for language, words, exception in (
+            ("en", ("every answer you give", "scores and bands", "notes on your answers", "team view", "Excel and CSV",
+                    "PDF report", "never sees your plan", "other times you've answered", "only sees that you took part"),
+             "if you give your follow-up code from the first session below, your coach also sees the scores"),
+            ("sv", ("varje svar du ger", "poäng och nivåer", "kommentarer om dina svar", "gruppvy", "Excel och CSV",
+                    "PDF-rapport", "ser aldrig din plan", "andra gånger du har fyllt i", "ser coachen bara att du deltog"),
+             "anger du din uppföljningskod från första tillfället här nedanför ser coachen också poängen")):
         page = people.get(f"/join/{follow_up}?lang={language}").text
-        hint = page.split('id="share_with_coach-hint"')[1].split("</p>")[0]
+        assert 'aria-describedby="share_with_coach-hint"' in page
+        hint = _text(page.split('id="share_with_coach-hint"')[1].split("</div>")[0].split(">", 1)[1])
         assert all(word in hint for word in words), (language, hint)
+        assert exception in hint and not _long_sentences(hint), (language, _long_sentences(hint))
+        code_hint = _text(page.split('id="previous_link-hint"')[1].split("</p>")[0].split(">", 1)[1])
+        assert "K7QMD-3WXPA" in code_hint and not _long_sentences(code_hint), (language, code_hint)
+        first = _text(people.get(f"/join/{kickoff}?lang={language}").text.split('id="share_with_coach-hint"')[1].split("</div>")[0])
+        assert words[-1] in first and exception not in first  # no follow-up code in a first session
     assert csrf_of(page)
 
 

@@ -21,15 +21,9 @@ class JoinCodeForm(FlaskForm):
 
 class ParticipantForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
-    share_with_coach = BooleanField(
-        _l("Share my answers and profile with the coach"),
-        description=_l("The coach then sees every answer you give, your scores, bands and any notes on your answers – "
-                       "in the workshop's team view, in its spreadsheet downloads (Excel and CSV), as your PDF report "
-                       "and in a coach's edition of it with notes for a conversation with you. Never your plan, "
-                       "nor any other time you've taken it – except, in a follow-up session, the profile you "
-                       "shared in the first session, if you give its follow-up code. "
-                       "Leave it unticked and the coach sees only that you took part."),
-    )
+    # What the coach sees is said beside the box, as short sentences and a list, in
+    # templates/join/workshop.html (the walk: one 90-word sentence of nested exceptions).
+    share_with_coach = BooleanField(_l("Share my answers and profile with the coach"))
     language = RadioField(_l("Language of the questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
     research_consent = research_consent_field()
@@ -37,8 +31,9 @@ class ParticipantForm(FlaskForm):
     # first session (services/followup/linking.py). The field keeps its old name.
     previous_link = StringField(
         _l("Your follow-up code from the first session (optional)"), validators=[Optional(), Length(max=300)],
-        description=_l("It's on the profile you shared in the first session (for example K7QMD-3WXPA); its link or "
-                       "the link in your reminder e-mail work too. You then see your own then-and-now. If you "
-                       "share this profile too, your coach sees your scores from the first session beside "
-                       "today's and whether each changed clearly – nothing else from before: no plan, no other take."),
+        description=_l("It's on the profile you shared at the first session, for example K7QMD-3WXPA. The link to "
+                       "that profile, or the link in your reminder e-mail, works too. With it you see how your scores "
+                       "have changed since then. If you share both times, your coach sees your scores from the first "
+                       "session next to today's, and whether each has clearly changed. Nothing else from before: not "
+                       "your plan, not other times you answered."),
     )
