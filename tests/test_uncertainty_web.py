@@ -117,8 +117,53 @@ def test_profile_page_shows_integer_scores_intervals_and_near_the_boundary(respo
     assert 'data-interval="weak_close">51–74<' in page
     assert "nära gränsen: ungefär 50 % chans att höra till måttlig" in page
     assert instrument.scale("weak_close").near_boundary["moderate_high"]["sv"] in page
-    assert "90 %-intervall" in page and "Reliabilitet 0,81" in page
+    assert "Troligt spann" in page and "Reliabilitet 0,81" in page
     assert "Frågeformulär version 3" in page
+
+
+PLAIN = {
+    "sv": {"bands": "Nivåerna har fasta gränser på svarsskalan: de jämför dig inte med andra säljare, och vi kan komma att justera dem.",
+           "range": "troligen mellan", "lead": "I korthet: inget frågeformulär mäter exakt",
+           "for_coach": "För en coach: hur tillförlitlig varje skala är"},
+    "en": {"bands": "The bands have fixed limits on the answer scale: they don't compare you with other salespeople, and we may still adjust them.",
+           "range": "likely between", "lead": "In short: no questionnaire measures exactly",
+           "for_coach": "For a coach: how reliable each scale is"},
+}
+JARGON = ("criterion", "kriterie", "provisional criterion", "90 %-intervall 5", "90 % interval 5")
+
+
+def test_the_profile_page_says_the_bands_and_the_range_plainly(respondent, instrument):
+    """The walk: "Nivåerna är preliminära kriterienivåer, inte normer: fasta gränser på svarsskalan" under
+    the chart; the range is named by what it means ("likely"), its exact meaning one tap away."""
+    for language in ("sv", "en"):
+        respondent.start(language=language)
+        respondent.complete(near_cut_answers(instrument))
+        page = respondent.client.get(respondent.url(f"/profile?lang={language}")).text.replace("&#39;", "'")
+        words = PLAIN[language]
+        assert page.count(words["bands"]) == 2, language  # under the chart and under "How sure"
+        assert not [j for j in JARGON if j in page], language
+        assert ("90 procents säkerhet" if language == "sv" else "90 % confidence") in page  # what the range is
+
+
+def test_the_pdf_says_the_range_plainly_and_its_last_page_who_the_detail_is_for(app, instrument):
+    """Each scale: "likely between 42 and 65", not "(90 % interval 42–65)". The last page keeps the
+    reliabilities and measurement errors, behind a plain lead sentence saying they are mainly for a
+    coach, and names every scale in the report's language."""
+    answers = near_cut_answers(instrument)
+    for language, other in (("sv", "en"), ("en", "sv")):
+        profile = score_answers(instrument, answer_set(language, answers))
+        data = render_profile_pdf_in_process(ProfileReport(profile, instrument, answers, "Åsa", date(2026, 11, 27)))
+        pages = [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in PdfReader(io.BytesIO(data)).pages]
+        text, last = " ".join(pages), pages[-1]
+        words = PLAIN[language]
+        assert f"{words['range']} 51 {'och' if language == 'sv' else 'and'} 74" in text
+        assert words["bands"] in text and not [j for j in JARGON if j in text], language
+        assert words["lead"] in last and words["for_coach"] in last
+        assert last.index(words["lead"]) < last.index(words["for_coach"]) < last.index("0,81" if language == "sv" else "0.81")
+        for scale in instrument.scales:
+            assert scale.name[language] in last, (language, scale.id)
+            if scale.name[other] != scale.name[language]:
+                assert scale.name[other] not in last, (language, scale.name[other])
 
 
 def test_a_v1_response_still_renders_and_says_version_1(app, client):
@@ -134,8 +179,8 @@ def test_a_v1_response_still_renders_and_says_version_1(app, client):
 def test_pdf_shows_intervals_and_near_the_boundary(app, instrument):
     answers = near_cut_answers(instrument)
     answers[instrument.scale("postponing_contact").items[0].id] = "na"
-    for language, near, interval in (("sv", "nära gränsen: ungefär 50 % chans att höra till måttlig", "90 %-intervall 51–74"),
-                                     ("en", "near the boundary: about 50 % likely to belong to moderate", "90 % interval 51–74")):
+    for language, near, interval in (("sv", "nära gränsen: ungefär 50 % chans att höra till måttlig", "troligen mellan 51 och 74"),
+                                     ("en", "near the boundary: about 50 % likely to belong to moderate", "likely between 51 and 74")):
         profile = score_answers(instrument, answer_set(language, answers))
         text = pdf_words(render_profile_pdf_in_process(ProfileReport(profile, instrument, answers, "Åsa", date(2026, 11, 27))))
         assert interval in text and near in text
