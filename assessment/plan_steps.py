@@ -2,14 +2,14 @@
 "When <situation>, I will <step>." ("När <situation>, ska jag <step>."), so that a
 suggestion put into a plan always reads as good Swedish and English (issue 27 §4:
 an imperative such as "Gå aldrig …" after "ska jag" was the bug). The steps live in
-questions/plan_steps.yaml, keyed by behaviour scale."""
+questions/plan_steps.yaml, keyed by scale (the behaviours and the driver); which of them a
+person is offered is decided in assessment/suggestions.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -54,12 +54,6 @@ def load_plan_steps(path: Path = PLAN_STEPS_FILE) -> dict[str, tuple[PlanStep, .
 @lru_cache(maxsize=1)
 def plan_steps() -> dict[str, tuple[PlanStep, ...]]:
     return load_plan_steps()
-
-
-def steps_for(scale_ids: Iterable[str], per_scale: int = 3) -> list[PlanStep]:
-    """The first `per_scale` steps of each scale, in the order of `scale_ids`."""
-    table = plan_steps()
-    return [step for scale_id in scale_ids for step in table.get(scale_id, ())[:per_scale]]
 
 
 def as_completion(text: str) -> str:

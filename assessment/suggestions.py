@@ -3,13 +3,21 @@
 A scale in the high band comes first (behaviours and the driver alike, highest
 score first), then moderate ones; a low band never gives a suggestion. Within a
 band the scales take turns, so that two high scales each get their first step
-before either gets a second."""
+before either gets a second.
+
+The one owner of "the suggested steps": the profile's "Where to start", the PDF's
+action plan and the plan page all take them from here, and a step is the two halves
+of the plan's sentence "When <situation>, I will <step>." (questions/plan_steps.yaml),
+so a suggestion put into a plan is the very step the profile recommended. (The walk:
+the profile started with a driver step that the plan page, reading only the
+behaviours, never offered.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from .plan_steps import PlanStep, plan_steps
 from .profile import Profile, ScaleResult
 
 SUGGESTING_BANDS = ("high", "moderate")
@@ -23,25 +31,42 @@ class Suggestion:
     band: str
     band_label: str
     score: int
-    action: str
+    situation: str  # after "When" / "När", in the profile's language
+    step: str  # after "I will" / "ska jag"
 
 
 def suggested_steps(profile: Profile, limit: int = 3) -> tuple[Suggestion, ...]:
+    table = plan_steps()
     steps: list[Suggestion] = []
     for band in SUGGESTING_BANDS:
         results = sorted(
-            (r for r in profile.of_kind("behaviour", "driver") if r.band == band and r.score is not None and r.actions),
+            (r for r in profile.of_kind("behaviour", "driver")
+             if r.band == band and r.score is not None and table.get(r.scale_id)),
             key=lambda r: -(r.exact if r.exact is not None else r.score),
         )
-        for turn in zip_longest(*(r.actions for r in results)):
-            for result, action in zip(results, turn):
-                if action is not None:
-                    steps.append(_suggestion(result, action))
+        for turn in zip_longest(*(table[r.scale_id] for r in results)):
+            for result, step in zip(results, turn):
+                if step is not None:
+                    steps.append(_suggestion(result, step, profile.language))
     return tuple(steps[:limit])
 
 
-def _suggestion(result: ScaleResult, action: str) -> Suggestion:
-    return Suggestion(result.scale_id, result.name, result.kind, result.band, result.band_label or "", result.score, action)
+def plan_suggestions(profile: Profile, limit: int = 6) -> tuple[Suggestion, ...]:
+    """The plan page's: the suggested steps, the profile's first one first. With nothing high
+    or moderate the profile suggests none, and a plan may still want ideas: then the steps of
+    the two highest behaviours."""
+    found = suggested_steps(profile, limit)
+    if found:
+        return found
+    table = plan_steps()
+    behaviours = sorted((r for r in profile.of_kind("behaviour") if r.score is not None and table.get(r.scale_id)),
+                        key=lambda r: -(r.exact if r.exact is not None else r.score))[:2]
+    return tuple(_suggestion(r, step, profile.language) for r in behaviours for step in table[r.scale_id][:3])[:limit]
+
+
+def _suggestion(result: ScaleResult, step: PlanStep, language: str) -> Suggestion:
+    return Suggestion(result.scale_id, result.name, result.kind, result.band or "", result.band_label or "",
+                      result.score if result.score is not None else 0, step.situation[language], step.step[language])
 
 
 def discussion_order(scales) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ file read back by two independent iCalendar parsers."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import date, datetime, timedelta
@@ -13,12 +14,14 @@ import icalendar
 import markupsafe
 import pytest
 import vobject
+from pypdf import PdfReader
 
 from assessment.followup import Plan as DomainPlan
 from assessment.followup import PlanAction as DomainAction
 from assessment.followup import on_a_weekday
 from assessment.plan_steps import plan_steps
 from reports.calendar import follow_up_ics
+from reports.i18n import translations
 from services.db import db
 from services.models import PlanActionRow, PlanRow, Reminder, Response
 from services.responses import profile_of
@@ -281,3 +284,25 @@ def test_a_made_up_field_is_refused_by_name_and_the_saved_plan_is_kept(app, done
     reply = make_plan(done, **{"actions-0-step": "call two clients", "actions-7-step": "sneaked in"})
     assert reply.status_code == 400 and "actions-7-step" in reply.text and "Nothing was saved" in reply.text
     assert "I will propose a date before we hang up." in done.client.get(done.url("/profile")).text
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_driver_tripwire_gets_its_step_on_the_plan_page_as_on_the_profile_and_in_the_pdf(app, client, instrument, language):
+    """The walk: "Where to start" and the PDF's step 1 were a fear-of-seeming-pushy step, which the plan
+    page, offering only behaviour steps, never showed. One owner now (assessment/suggestions.py)."""
+    person = Respondent(client, instrument)
+    person.start(name="Karin", language=language)
+    person.complete({i.id: 5 if i.scale_id == "fear_of_pushiness" else 2 if i.scale_id == "impression_management" else 1
+                     for i in instrument.items})
+    first = plan_steps()["fear_of_pushiness"][0]
+    sentence = translations(language).gettext("When %(situation)s, I will %(step)s.") % {
+        "situation": first.situation[language], "step": first.step[language]}
+    profile = markupsafe.Markup(client.get(person.url(f"/profile?lang={language}")).text).unescape()
+    start_here = profile.split("data-start-here>")[1].split("</p>")[0]
+    assert start_here == sentence
+    plan = markupsafe.Markup(client.get(person.url(f"/plan?lang={language}")).text).unescape()
+    offered = re.findall(r'<button type="button" class="suggestion"[^>]*data-scale="([^"]+)"[^>]*>([^<]+)</button>', plan)
+    assert offered[0] == ("fear_of_pushiness", sentence)
+    pdf = client.get(person.url(f"/profile.pdf?lang={language}"))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert " ".join(sentence.split())[:60] in text

@@ -20,7 +20,8 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from assessment.followup import DEFAULT_FOLLOW_UP_DAYS, PlanAction
-from assessment.plan_steps import as_completion, steps_for
+from assessment.plan_steps import as_completion
+from assessment.suggestions import plan_suggestions
 from reports.calendar import event_uid, follow_up_ics
 from services.filenames import file_name
 from services.followup import confirmations
@@ -65,9 +66,8 @@ def completed_or_redirect(token: str) -> Response:
     return response
 
 
-def _ranked(response) -> list:
+def _ranked(profile) -> list:
     """Behaviours and the driver, highest score first: what a plan is most worth spending on."""
-    profile = profile_of(response, current_language())
     return sorted(profile.of_kind("behaviour", "driver"), key=lambda r: -(r.score or 0))
 
 
@@ -106,7 +106,8 @@ def plan(token: str):
         from_last_time = True
     else:
         form = PlanForm()
-    ranked = _ranked(response)
+    profile = profile_of(response, current_language())
+    ranked = _ranked(profile)
     form.set_behaviours([(r.scale_id, r.name) for r in ranked])
     form.show_dates(today, weekday_date)
     errors: list[tuple[str, str]] = []
@@ -137,10 +138,9 @@ def plan(token: str):
                 flash(_("We've sent a confirmation link to the address. The reminder goes out only once you've "
                         "opened it, within %(days)s days.", days=CONFIRM_DAYS), "success")
             return redirect(url_for("questionnaire.profile", token=token) + "#plan-title")
-    behaviours = [r for r in ranked if r.kind == "behaviour" and r.score is not None]
     return render_template(
         "followup/plan.html", response=response, token=token, form=form, errors=errors,
-        suggestions=behaviours[:2], steps=steps_for([r.scale_id for r in behaviours[:2]]),
+        steps=plan_suggestions(profile),
         has_plan=existing is not None, from_last_time=from_last_time, reminders_possible=reminders_possible,
     ), (422 if errors else 200)
 
