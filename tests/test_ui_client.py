@@ -115,7 +115,7 @@ def test_consent_to_share_says_exactly_what_the_coach_gets(app, client):
     _workshop_id, code = create_workshop(client, privacy="named")
     person = app.test_client()
     join = person.get(f"/join/{code}?lang=en").text
-    hint = re.search(r'<p class="hint" id="share_with_coach-hint">(.*?)</p>', join, re.S).group(1)
+    hint = re.search(r'<div class="hint" id="share_with_coach-hint"[^>]*>(.*?)</div>', join, re.S).group(1)
     # Every format the coach can download a shared profile in is named.
     assert "every answer" in hint and "Excel" in hint and "CSV" in hint and "PDF" in hint and "coach's edition" in hint.replace("&#39;", "'")
     assert 'aria-describedby="share_with_coach-hint"' in join
