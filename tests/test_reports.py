@@ -87,7 +87,7 @@ def test_swedish_report_reads_back(swedish_pdf):
     assert weak.band_label == "Hög" and "Hög" in text and "Måttlig" in text
     assert "Sug på karamellen" in text  # the article's own example
     assert "Din handlingsplan" in text and "Så läser du poängen" in text
-    assert "preliminära kriterienivåer, inte normer" in text
+    assert "Nivåerna har fasta gränser på svarsskalan" in text and "kriterienivåer" not in text
     assert "Du svarade mycket snabbt" in text  # the too_fast flag, kindly worded
     for n, page in enumerate(pages, 1):
         assert f"Sida {n} av 6" in page
