@@ -31,6 +31,7 @@ from reports.chart_export import (
     default_chart_exporter,
     find_browser,
 )
+from reports.i18n import translations
 from reports.pdf import (
     _write_pdf,
     lay_out_profile_pdf,
@@ -580,6 +581,24 @@ def test_no_word_in_a_profile_pdf_table_sticks_out_of_its_cell(language):
                 out += [(text.text, text.position_x + text.width - right) for text in cell.descendants()
                         if isinstance(text, boxes.TextBox) and text.position_x + text.width > right + 0.5]
     assert cells > 50 and out == []
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_whole_history_heads_each_take_with_its_number_as_the_chart_does(language):
+    # A walk found three takes made on one day headed "2026-01-05" three times over in the
+    # "Your whole history" table; each column is now headed by its take's number over its date,
+    # word for word the history chart's label for that take.
+    instrument = load_instrument(QUESTIONS / "v3")
+    takes = history([Take(date(2026, 1, 5), profile) for profile in profiles_of(instrument, language)[:3]])
+    report = dataclasses.replace(report_for(instrument, language, name="Åsa"), history=takes)
+    _, pages = pdf_text(_write_pdf(pdf.profile_html(report)))
+    gettext = translations(language).gettext
+    text = " ".join(" ".join(pages).split())
+    table = text.split(gettext("Your whole history"), 1)[1]
+    header = table.split(takes.now.profile.scales[takes.scale_ids[0]].name, 1)[0].split()
+    labels = [label.replace("<br>", " ") for label in charts.change_chart(takes).data[0].x]
+    assert len(set(labels)) == 3
+    assert " ".join(header) == " ".join([gettext("Scale"), *labels])
 
 
 def test_a_name_of_one_long_word_breaks_instead_of_running_off_the_page():
