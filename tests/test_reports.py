@@ -5,6 +5,7 @@ import dataclasses
 import gc
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -599,6 +600,21 @@ def test_the_whole_history_heads_each_take_with_its_number_as_the_chart_does(lan
     labels = [label.replace("<br>", " ") for label in charts.change_chart(takes).data[0].x]
     assert len(set(labels)) == 3
     assert " ".join(header) == " ".join([gettext("Scale"), *labels])
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_spread_charts_scale_names_stand_off_a_box_that_starts_at_zero(language):
+    # The technical note's "How scores spread": impression management's box, starting at 0,
+    # touched the end of its name (1 px apart). Every name ends well short of the plot's left edge.
+    instrument = load_instrument(QUESTIONS / "v3")
+    spread = [(scale.name[language], {"p10": 0, "p25": 0, "p50": 8, "p75": 20, "p90": 35})
+              for scale in instrument.scales]
+    svg = default_chart_exporter().svgs([charts.score_distribution_chart(spread, language)])[0]
+    zero = re.search(r'<g class="xtick"><text[^>]*transform="translate\(([\d.]+),0\)"[^>]*>0</text>', svg)
+    ends = [float(x) + float(dx) for x, dx in re.findall(  # a name's right end: its x, moved by its transform
+        r'<g class="ytick"><text text-anchor="end" x="([\d.]+)"[^>]*transform="translate\((-?[\d.]+),', svg)]
+    assert zero and len(ends) == len(spread)
+    assert min(float(zero[1]) - end for end in ends) >= 8  # px, at 640 px wide
 
 
 def test_a_name_of_one_long_word_breaks_instead_of_running_off_the_page():
