@@ -111,7 +111,7 @@ def profile_chart(profile: Profile, previous: Profile | None = None) -> go.Figur
         for r, (low, high) in zip(results, intervals)
     ]
     hover = [
-        f"{r.name}: {r.score} · {r.band_label} · " + _("90 %% interval %(low)s–%(high)s") % {"low": low, "high": high}
+        f"{r.name}: {r.score} · {r.band_label} · " + _("90\u00a0%% interval %(low)s–%(high)s") % {"low": low, "high": high}
         if r.score is not None else f"{r.name}: {_('not scorable')}"
         for r, (low, high) in zip(results, intervals)
     ]

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +24,7 @@ from weasyprint.formatting_structure import boxes
 import services.reporting.production as production
 from assessment import load_instrument
 from assessment.followup import Take, history
+from assessment.item_analysis import analyse
 from reports import batch, charts, layout, pdf, report_client
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.chart_error import ChartExportError
@@ -43,6 +44,7 @@ from reports.report_model import (
     blank_questionnaire_document,
     chart_url,
     profile_figures,
+    technical_note_document,
 )
 from reports.svg import _fast_value, slim_svg
 from reports.weasyprint_hooks import HTML
@@ -65,6 +67,7 @@ from .support.reports import (
     profiles_of,
     report_for,
 )
+from .support.simulated import simulated_answers
 
 
 @pytest.fixture(scope="module")
@@ -615,6 +618,25 @@ def test_the_spread_charts_scale_names_stand_off_a_box_that_starts_at_zero(langu
         r'<g class="ytick"><text text-anchor="end" x="([\d.]+)"[^>]*transform="translate\((-?[\d.]+),', svg)]
     assert zero and len(ends) == len(spread)
     assert min(float(zero[1]) - end for end in ends) >= 8  # px, at 640 px wide
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_line_of_the_technical_note_starts_with_a_percent_sign(language):
+    # The walk found "Omega (95" over "% KI)" in the reliability table's header and "0.0" over
+    # "%;" among the validity flags: a number and its percent sign are joined by a no-break space.
+    instrument = load_instrument(QUESTIONS / "v3")
+    analysis = analyse(instrument, simulated_answers(instrument, 40, seed=51, language=language),
+                       computed_at=datetime(2026, 12, 1, tzinfo=timezone.utc), language=language, resamples=0)
+    note = technical_note_document(analysis, instrument, language, norms={})
+    document = HTML(string=note.html, base_url=str(layout.TEMPLATES / "pdf"),
+                    url_fetcher=layout._ChartFetcher({})).render(stylesheets=[layout._stylesheet()],
+                                                                 font_config=layout._fonts())
+    lines = ["".join(text.text for text in line.descendants() if isinstance(text, boxes.TextBox))
+             for page in document.pages for line in page._page_box.descendants() if isinstance(line, boxes.LineBox)]
+    assert len(lines) > 100 and [line for line in lines if line.lstrip().startswith("%")] == []
+    gettext = translations(language).gettext
+    for header in ("Alpha (95\u00a0%% CI)", "Omega (95\u00a0%% CI)"):
+        assert "95\u00a0%" in gettext(header) and gettext(header).replace("%%", "%") in note.html
 
 
 def test_a_name_of_one_long_word_breaks_instead_of_running_off_the_page():
