@@ -111,7 +111,7 @@ def profile_chart(profile: Profile, previous: Profile | None = None) -> go.Figur
         for r, (low, high) in zip(results, intervals)
     ]
     hover = [
-        f"{r.name}: {r.score} · {r.band_label} · " + _("90 %% interval %(low)s–%(high)s") % {"low": low, "high": high}
+        f"{r.name}: {r.score} · {r.band_label} · " + _("90\u00a0%% interval %(low)s–%(high)s") % {"low": low, "high": high}
         if r.score is not None else f"{r.name}: {_('not scorable')}"
         for r, (low, high) in zip(results, intervals)
     ]
@@ -255,7 +255,9 @@ def score_distribution_chart(scales: Sequence[tuple[str, Mapping[str, float]]], 
         # what the boxes and whiskers mean is said beside the chart (site/measurement.html).
         xaxis={"title": {"text": _("Score (0–100)")},
                "range": [0, 100], "gridcolor": "#e4e7eb", "zeroline": False},
-        yaxis={"autorange": "reversed"},
+        # The names stand off the plot: a box that starts at 0 (impression management's, low for
+        # most people) otherwise began where its name ended, touching it.
+        yaxis={"autorange": "reversed", "ticklabelstandoff": 10},
     ))
 
 

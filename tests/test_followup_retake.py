@@ -191,6 +191,12 @@ def test_a_chain_of_three_shows_the_whole_history(app, client, instrument):
     assert "Your whole history" in html
     history_table = html.split('class="scores history')[1].split("</table>")[0]
     assert history_table.count("<th scope=\"col\">") == 4  # scale + three takes
+    # Three takes on one day (this test makes them all today): each column and each cell's
+    # label on a phone names its take's number, as the chart above does, not just the date.
+    headers = re.findall(r'<th scope="col">(.*?)</th>', history_table)[1:]
+    labels = re.findall(r'<td data-label="([^"]*)"', history_table.split("</tr>")[1])
+    assert [h.split("<br>")[0] for h in headers] == ["1.", "2.", "3."] and len(set(headers)) == 3
+    assert [label.split(" ")[0] for label in labels] == ["1.", "2.", "3."] and len(set(labels)) == 3
     postponing = history_table.split("</tr>")[1]
     assert [int(s) for s in re.findall(r"<td[^>]*>(\d+)", postponing)] == [100, 25, 0]
     _, _, rci = by_hand(instrument, NOW, {"postponing_contact": 1, "weak_close": 2}, "postponing_contact")
