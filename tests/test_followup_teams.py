@@ -75,7 +75,7 @@ def test_named_follow_up_matches_people_by_their_private_link(app, coach, instru
     page = people.get(f"/join/{follow_up_code}").text
     assert 'name="previous_link"' in page
     bad = join(people, instrument, follow_up_code, name="Åsa", previous_link="https://x/response/nonsense-token-123456789/profile")
-    assert bad.status_code == 400 and "match a profile you shared in the first session" in bad.text
+    assert bad.status_code == 400 and "isn&#39;t to a profile you shared with the coach in the first session" in bad.text
 
     link = f"http://localhost/response/{asa.token}/profile"
     asa_again = join(people, instrument, follow_up_code, name="Åsa", previous_link=link, keyed=NOW)

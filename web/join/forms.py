@@ -37,8 +37,10 @@ class ParticipantForm(FlaskForm):
     # first session (services/followup/linking.py). The field keeps its old name.
     previous_link = StringField(
         _l("Your follow-up code from the first session (optional)"), validators=[Optional(), Length(max=300)],
-        description=_l("It's on the profile you shared in the first session (for example K7QMD-3WXPA); its link or "
-                       "the link in your reminder e-mail work too. You then see your own then-and-now. If you "
-                       "share this profile too, your coach sees your scores from the first session beside "
-                       "today's and whether each changed clearly – nothing else from before: no plan, no other take."),
+        description=_l("Only a profile you shared with the coach in the first session can be linked: its code is on "
+                       "that profile (for example K7QMD-3WXPA), and its link or the link in your reminder e-mail "
+                       "work too. You then see your own then-and-now. If you share this profile too, your coach "
+                       "sees your scores from the first session beside today's and whether each changed clearly – "
+                       "nothing else from before: no plan, no other take. Didn't share it then? Leave this empty: "
+                       "“Take it again” on that profile shows you your own then-and-now, and the coach never sees it."),
     )
