@@ -233,6 +233,10 @@ NO_CLEAR_CHANGE = {
            "kunna vara säkra på att den är verklig",
            "ingen tydlig förändring: poängen är ungefär densamma som den 7 december 2026", "ingen tydlig förändring"),
 }
+# 86 (73–98) → 50 (38–62): the intervals do not overlap, yet no clear change; "How we count" and the
+# PDF say why, in words, without a second rule.
+NO_OVERLAP = {"en": "Two intervals that do not overlap are not enough on their own",
+              "sv": "Att två intervall inte överlappar räcker inte ensamt"}
 NOT_SAID = ("noise", "can't tell", "can&#39;t tell", "brus", "kan inte säga")
 
 
@@ -269,6 +273,7 @@ def test_no_clear_change_says_not_large_enough_or_about_the_same_never_noise(app
     row = {s: summary.split(f'data-change="{s}"')[1].split("</li>")[0] for s in ("fear_of_pushiness", "weak_close")}
     assert 'data-verdict="unclear"' in row["fear_of_pushiness"] and short in row["fear_of_pushiness"]
     assert 'data-verdict="unclear"' in row["weak_close"] and same in row["weak_close"]
+    assert NO_OVERLAP[language] in html.split("data-how-we-count")[1]
     assert not [word for word in NOT_SAID if word in html]
 
     pdf = client.get(second.url(f"/profile.pdf?lang={language}"))
@@ -277,7 +282,7 @@ def test_no_clear_change_says_not_large_enough_or_about_the_same_never_noise(app
     start = next(n for n, p in enumerate(pages) if ("Då och nu" if language == "sv" else "Then and now") in p)
     comparison = " ".join(pages[start:start + 2])
     assert f"{z:.2f}".replace(".", "," if language == "sv" else ".") in comparison
-    assert short in comparison and same in comparison and concept in comparison
+    assert short in comparison and same in comparison and concept in comparison and NO_OVERLAP[language] in comparison
     assert not [word for word in NOT_SAID if word in " ".join(pages)]
 
 
