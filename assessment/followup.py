@@ -83,6 +83,27 @@ class Change:
             return None
         return "lower" if self.rci < 0 else "higher"
 
+    @property
+    def verdict(self) -> str:
+        """The one reading of the change: "better" (clearly lower: on every scale here lower is
+        better), "worse" (clearly higher), "unclear" (no clear change: |z| below CLEAR_CHANGE_Z),
+        "not_comparable" (the questions changed between the takes) or "none" (no verdict possible)."""
+        if not self.comparable:
+            return "not_comparable"
+        if self.rci is None:
+            return "none"
+        return {"lower": "better", "higher": "worse"}.get(self.direction, "unclear")
+
+    @property
+    def about_the_same(self) -> bool:
+        """Wording only, never the verdict: the two scores are at most one answer moved one step
+        apart (25 / answered points on the 0–100 scale), so "no clear change" can say the score
+        is about the same instead of that the difference is too small to be sure of."""
+        answered = min(self.then.answered, self.now.answered)
+        if self.difference is None or answered <= 0:
+            return False
+        return abs(self.difference) <= 25 / answered + 1e-9
+
 
 def _exact(result: ScaleResult) -> float | None:
     return result.exact if result.exact is not None else (float(result.score) if result.score is not None else None)

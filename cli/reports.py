@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import multiprocessing.util
 import os
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import replace
@@ -42,9 +44,9 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
         out.exists()  # a name the system refuses (too long, a file where a folder should be) stops here
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
-    if out.is_symlink() and not out.exists():  # written through, a link must lead somewhere
-        fail(f"{output} is a symbolic link to {os.readlink(out)}, which does not exist")
-    if len(answer_sets) == 1:
+    # One answers file and -o a file: that file. Several, or -o ending in "/": a folder (a link
+    # to a folder is a folder), with one PDF per answers file in it.
+    if len(answer_sets) == 1 and not output.endswith(os.sep):
         if out.is_dir():
             fail(f"{output} is a folder; with one answers file, -o names the PDF file")
         targets = [out]
@@ -65,7 +67,9 @@ def report_command(answers_files: tuple[str, ...], output: str, lang: str | None
 
     # The folder the PDFs go to, made if need be, must take a file: found out now, not after the
     # whole batch is laid out.
-    _writable_folder(out if len(targets) > 1 else Path(os.path.realpath(out)).parent, output)
+    _writable_folder(targets[0].parent, output)
+    for target in targets:
+        _check_target(target)
     # The batch's chart browser starts now, its inputs read and checked, while this process goes
     # on to import the layout (WeasyPrint, Pango: ~0.5 s); imported at the top, the layout held
     # up the browser's start (~1 s) by that much in every cold batch (bench/investigations/
@@ -126,29 +130,53 @@ def _writable_folder(folder: Path, output: str) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
-        fail(f"cannot write {output}: " + (f"{in_the_way} is a file, not a folder" if in_the_way else exc.strerror))
+        fail(f"cannot write {output}: {_why_not(folder, exc)}")
+
+
+def _why_not(folder: Path, exc: OSError) -> str:
+    """A file where a folder should be, named; else the system's reason."""
+    in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    return f"{in_the_way} is a file, not a folder" if in_the_way else exc.strerror
+
+
+def _check_target(target: Path) -> None:
+    """Exit 2 with one line unless `target` is a name the PDF can take: nothing there yet, or a
+    regular file, which the PDF replaces. Never a symbolic link, which would be followed to
+    wherever it leads (in a folder others can write in, a link planted under the PDF's name could
+    make the report overwrite any file its user may write, /etc/passwd for root; the attack run),
+    nor a device, pipe or socket (`-o /dev/null` as root replaced the device with a PDF)."""
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a name too long for the file system, a file where a folder should be
+        fail(f"cannot write {target}: {_why_not(target.parent, exc)}")
+    if stat.S_ISDIR(mode):
+        fail(f"{target} is a folder; name the PDF file")
+    if stat.S_ISLNK(mode):
+        fail(f"{target} is a symbolic link; name the file itself (a report neither follows nor replaces a link)")
+    if not stat.S_ISREG(mode):
+        fail(f"{target} exists and is not a regular file (a device, pipe or socket); name a file")
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
     """The whole PDF or nothing at `target`; an error names `target`, not the part file.
 
-    The PDF is written to a part file beside the file it goes to and renamed over it. A
-    symbolic link is written through: the file it leads to gets the PDF, the link stays (the
-    rename replaced the link with a file). The part file's name is hidden and of a fixed length
-    (`.report-` and eight random letters), not the PDF's name with a suffix, which a legal name
-    of 242-255 bytes left too long for the file system."""
-    tmp = None
+    The PDF is written to a part file beside `target` and renamed over it. A rename never follows
+    a link: should one appear under the name after _check_target, the link is replaced, not the
+    file it leads to. The part file's name is hidden and of a fixed length (`.report-` and 16
+    random letters), not the PDF's name with a suffix, which a legal name of 242-255 bytes left
+    too long for the file system; it is named before it is made, so that an interruption at any
+    point leaves none behind."""
+    part = target.parent / f".report-{secrets.token_hex(8)}.part"
     try:
-        # strict: a link to nothing (or a loop of links) is an error naming the link
-        real = Path(os.path.realpath(target, strict=True)) if target.is_symlink() else target
-        real.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".report-", suffix=".part")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, real)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)

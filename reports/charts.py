@@ -255,7 +255,9 @@ def score_distribution_chart(scales: Sequence[tuple[str, Mapping[str, float]]], 
         # what the boxes and whiskers mean is said beside the chart (site/measurement.html).
         xaxis={"title": {"text": _("Score (0–100)")},
                "range": [0, 100], "gridcolor": "#e4e7eb", "zeroline": False},
-        yaxis={"autorange": "reversed"},
+        # The names stand off the plot: a box that starts at 0 (impression management's, low for
+        # most people) otherwise began where its name ended, touching it.
+        yaxis={"autorange": "reversed", "ticklabelstandoff": 10},
     ))
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ import pytest
 from flask.cli import ScriptInfo
 from pypdf import PdfReader
 
+import cli.reports as reports_command
 from app import create_app
 from assessment import MAX_RESPONDENT_NAME
 from cli import COMMANDS, DeferredCommand
@@ -227,16 +229,38 @@ def test_a_report_that_cannot_write_a_pdf_names_it_keeps_the_others_and_leaves_n
                                 "--processes", "2"], cwd=Path(__file__).resolve().parent.parent, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     _, err = command.communicate(timeout=120)
-    assert command.returncode == 1, err
-    assert err.strip().splitlines()[-1] == f"Error: cannot write {out / 'p1.pdf'}: Is a directory"
-    assert "Person 0" in PdfReader(out / "p0.pdf").pages[0].extract_text()
-    assert sorted(p.name for p in out.iterdir()) == ["p0.pdf", "p1.pdf"]  # no part file left
+    # Found before any layout now (the second attack run): one line, status 2, nothing written.
+    assert command.returncode == 2, err
+    assert err.strip().splitlines()[-1] == f"Error: {out / 'p1.pdf'} is a folder; name the PDF file"
+    assert sorted(p.name for p in out.iterdir()) == ["p1.pdf"]  # no part file, no PDF
     for _ in range(50):
         if not _processes_of_session(command.pid):
             break
         time.sleep(0.1)
     assert _processes_of_session(command.pid) == []
     assert [p for p in temp.rglob("Default")] == []  # the chart browser's profile folder went with it
+
+
+def test_a_pdf_that_cannot_be_written_mid_batch_is_named_and_the_ones_before_it_are_kept(runner, instrument, tmp_path,
+                                                                                         monkeypatch):
+    # What the checks before the layout cannot foresee (the disk fills, the folder goes away):
+    # one line naming the PDF, status 1, the PDFs written before it kept, no part file left.
+    paths = [write_answers(tmp_path, f"p{n}.json", language="sv", respondent=f"Person {n}",
+                           answers=varied_answers(instrument, n)) for n in range(3)]
+    out = tmp_path / "out"
+    rename = os.replace
+
+    def disk_full_at_p1(source, target):  # the part file is written; renaming it fails, as on a full disk
+        if Path(target).name == "p1.pdf":
+            raise OSError(28, "No space left on device")
+        rename(source, target)
+
+    monkeypatch.setattr(reports_command.os, "replace", disk_full_at_p1)
+    result = runner.invoke(args=["report", *paths, "-o", str(out), "--processes", "1"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines()[-1] == f"Error: cannot write {out / 'p1.pdf'}: No space left on device"
+    assert "Person 0" in PdfReader(out / "p0.pdf").pages[0].extract_text()
+    assert sorted(p.name for p in out.iterdir()) == ["p0.pdf"]  # no part file left
 
 
 def test_a_report_started_with_its_standard_output_closed_ends_with_status_0(instrument, tmp_path):
@@ -343,6 +367,12 @@ def test_a_name_longer_than_the_web_forms_allow_is_refused_naming_the_file_and_t
     assert result.output.strip() == f"Error: {long}: 'respondent' is longer than 120 characters"
     assert not out.exists()  # as for any bad answers file: every input is checked before anything is written
     assert list(tmp_path.glob("**/*.part")) == []
+    # A control character is no part of a name (the attack run: `score` echoed a NUL and the PDF dropped it).
+    for control in ("\x00", "\n", "\x1b"):
+        odd = write_answers(tmp_path, "odd.json", language="sv", respondent=f"Åsa{control}Ö", answers=varied_answers(instrument))
+        result = runner.invoke(args=["score", odd])
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == f"Error: {odd}: 'respondent' contains a control character (such as NUL or a line break)"
     # Up to the limit (and spaces around a name, which are not kept) is fine.
     padded = write_answers(tmp_path, "padded.json", language="sv", respondent=f"  {'Å' * MAX_RESPONDENT_NAME}  ",
                            answers=varied_answers(instrument))
@@ -352,26 +382,55 @@ def test_a_name_longer_than_the_web_forms_allow_is_refused_naming_the_file_and_t
         assert json.loads(scored.output)["respondent"] == "Å" * MAX_RESPONDENT_NAME
 
 
-def test_a_report_to_a_symbolic_link_is_written_through_it_and_a_dangling_link_is_one_line(runner, instrument, tmp_path):
-    # The attack run: -o naming a link replaced the link with a regular file.
+def test_a_report_never_follows_or_replaces_a_link_nor_writes_over_a_device(runner, instrument, tmp_path):
+    # The second attack run: -o written through a link let a link planted in a folder others can
+    # write in (/tmp) turn a report run by root into overwriting any file (/etc/passwd); and
+    # -o /dev/null as root replaced the device with a PDF. A report writes a new file or replaces
+    # a regular one, nothing else: one line, status 2, before any layout, nothing touched.
     path = write_answers(tmp_path, language="sv", respondent="Åsa Öström", answers=varied_answers(instrument))
     (tmp_path / "elsewhere").mkdir()
-    real = tmp_path / "elsewhere" / "profile.pdf"
-    real.write_bytes(b"last week's report")
-    link = tmp_path / "latest.pdf"
-    link.symlink_to(real)
-    result = runner.invoke(args=["report", path, "-o", str(link)])
-    assert result.exit_code == 0, result.output
-    assert link.is_symlink() and os.readlink(link) == str(real)
-    assert "Åsa Öström" in PdfReader(real).pages[0].extract_text()
-    assert sorted(p.name for p in real.parent.iterdir()) == ["profile.pdf"]  # no part file left
+    precious = tmp_path / "elsewhere" / "precious.conf"
+    precious.write_text("keep me")
+    link = tmp_path / "report.pdf"
+    link.symlink_to(precious)
     dangling = tmp_path / "dangling.pdf"
     dangling.symlink_to(tmp_path / "elsewhere" / "missing.pdf")
-    result = runner.invoke(args=["report", path, "-o", str(dangling)])
-    assert result.exit_code == 2, result.output
-    assert result.output.strip() == (
-        f"Error: {dangling} is a symbolic link to {tmp_path / 'elsewhere' / 'missing.pdf'}, which does not exist")
-    assert dangling.is_symlink() and sorted(p.name for p in real.parent.iterdir()) == ["profile.pdf"]
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    for target in (link, dangling):
+        result = runner.invoke(args=["report", path, "-o", str(target)])
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == (
+            f"Error: {target} is a symbolic link; name the file itself (a report neither follows nor replaces a link)")
+        assert target.is_symlink()
+    assert precious.read_text() == "keep me" and sorted(p.name for p in precious.parent.iterdir()) == ["precious.conf"]
+    for target in (fifo, Path("/dev/null")):
+        result = runner.invoke(args=["report", path, "-o", str(target)])
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == f"Error: {target} exists and is not a regular file (a device, pipe or socket); name a file"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    # Several files into a folder where a link waits under one PDF's name: refused before any PDF is written.
+    second = write_answers(tmp_path, "second.json", language="sv", answers=varied_answers(instrument, 1))
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (folder / "second.pdf").symlink_to(precious)
+    result = runner.invoke(args=["report", path, second, "-o", str(folder)])
+    assert result.exit_code == 2 and "second.pdf is a symbolic link" in result.output, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["second.pdf"] and precious.read_text() == "keep me"
+    # A regular file is replaced, as before, and no part file is left.
+    old = tmp_path / "old.pdf"
+    old.write_bytes(b"last week's report")
+    assert runner.invoke(args=["report", path, "-o", str(old)]).exit_code == 0
+    assert "Åsa Öström" in PdfReader(old).pages[0].extract_text()
+    assert list(tmp_path.glob("**/.report-*.part")) == []
+
+
+def test_one_answers_file_and_an_output_ending_in_a_slash_goes_into_that_folder(runner, instrument, tmp_path):
+    # The attack run: -o newdir/ with one file wrote a file called newdir.
+    path = write_answers(tmp_path, "anna.json", language="sv", respondent="Anna", answers=varied_answers(instrument))
+    result = runner.invoke(args=["report", path, "-o", f"{tmp_path / 'newdir'}/"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "newdir").is_dir() and "Anna" in PdfReader(tmp_path / "newdir" / "anna.pdf").pages[0].extract_text()
 
 
 def test_a_report_to_a_name_of_255_bytes_is_written(runner, instrument, tmp_path):

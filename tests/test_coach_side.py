@@ -218,6 +218,25 @@ def test_the_coachs_edition_only_of_a_shared_profile(app, coach, instrument):
     assert shared and kept
 
 
+def test_the_coachs_edition_is_in_the_workshops_language_whatever_the_person_answered_in(app, coach, instrument):
+    """The coach's own document: a Swedish workshop's coach gets it in Swedish for a participant
+    who answered in English, as the workshop's ZIP has it (the walk found it in English)."""
+    coach.get("/coach/?lang=sv")
+    workshop_id, code = create_workshop(coach, title="Svensk", privacy="named", language="sv")
+    join_and_complete(app.test_client(), instrument, code, name="Eve", share=True, language="en")
+    response_id = next(r.id for r in _responses(app) if r.respondent_name == "Eve")
+    assert next(r.language for r in _responses(app) if r.id == response_id) == "en"
+    reply = coach.get(f"/coach/workshops/{workshop_id}/responses/{response_id}/coach.pdf")
+    assert reply.status_code == 200
+    text = pdf_text(reply.data)
+    assert "Coachens utgåva" in text and "En samtalsguide" in text
+    assert "Coach's edition" not in text and "A conversation guide" not in text
+    assert "coach-edition" not in reply.headers["Content-Disposition"], "the file name in Swedish too"
+    # A link that asks for a language still gets it.
+    english = coach.get(f"/coach/workshops/{workshop_id}/responses/{response_id}/coach.pdf?lang=en")
+    assert "Coach's edition" in pdf_text(english.data)
+
+
 def _responses(app):
     with app.app_context():
         return list(db.session.scalars(db.select(Response)))

@@ -145,6 +145,22 @@ def test_measurement_page_before_and_after_enough_data(client, runner, instrumen
     assert 'href="/about/measurement"' in client.get("/privacy").text  # linked from the footer
 
 
+def test_the_technical_note_breaks_no_scale_name_inside_a_word(app, client, runner, instrument, tmp_path):
+    """The reliability table's scale column is wide enough for every scale name's longest word:
+    with seven equal columns the walk found "påträngand" over "e" (sv) and "managemen" over "t" (en)."""
+    import_simulated(runner, instrument, tmp_path, 40, seed=51)
+    analyse(runner)
+    make_coach(app)
+    login(client, "coach@example.com", "correct horse battery")
+    for lang in ("sv", "en"):
+        data = client.get(f"/about/measurement/technical-note.pdf?lang={lang}").data
+        words = {word for scale in instrument.scales for word in scale.name[lang].split() if len(word) > 3}
+        lines = [line.strip() for page in PdfReader(io.BytesIO(data)).pages for line in page.extract_text().splitlines()]
+        broken = [(a, b) for a, b in zip(lines, lines[1:]) if a and b and not a.endswith("-")  # after a hyphen: fine
+                  and a.split()[-1] not in words and a.split()[-1] + b.split()[0] in words]
+        assert broken == [], (lang, broken)
+
+
 def test_technical_note_pdf_for_coaches(app, client, runner, instrument, tmp_path):
     import_simulated(runner, instrument, tmp_path, 40, seed=51)
     analysis = analyse(runner)

@@ -21,7 +21,9 @@ from .support.followup import NOW, THEN, answers_for, create_follow_up, join, ma
 from .support.forms import Respondent, csrf_of
 from .support.workshops import make_zip
 
-REFUSAL = "doesn't match a profile you shared in the first session"
+# One refusal per kind of text typed (never per reason: no oracle), each naming the rule it failed.
+LINK_REFUSAL = "That link isn't to a profile you shared with the coach in the first session"
+CODE_REFUSAL = "No profile shared with the coach in the first session has that follow-up code"
 
 
 def field_error(html: str) -> str:
@@ -62,18 +64,21 @@ def test_only_a_take_shared_in_the_followed_up_named_workshop_can_be_linked(app,
     assert "data-follow-up-code" not in people.get(unshared.url("/profile")).text
 
     refusals = set()
-    for take in (private, in_anonymous, unshared, at_rival, elsewhere):
-        for typed in (f"http://localhost/response/{take.token}/profile", take.token and f"/response/{take.token}"):
+    # a link to a take that exists but may not be linked, and one to a take that never existed
+    for token in (private.token, in_anonymous.token, unshared.token, at_rival.token, elsewhere.token, new_token()):
+        for typed in (f"http://localhost/response/{token}/profile", f"/response/{token}"):
             reply = join(people, instrument, follow_up, name="Åsa", previous_link=typed, keyed=NOW)
             assert reply.status_code == 400, "an unshared, anonymous, private or other coach's take was linked"
             refusals.add(field_error(reply.text))
+    assert len(refusals) == 1, "one refusal for every link, whatever the reason: no oracle"
+    assert LINK_REFUSAL.replace("'", "&#39;") in refusals.pop()
     # a code from a take shared elsewhere, and a made-up code
     for typed in (code_on_profile(at_rival), code_on_profile(elsewhere), "ABCDE-FGHJK"):
         reply = join(people, instrument, follow_up, name="Åsa", previous_link=typed, keyed=NOW)
         assert reply.status_code == 400
         refusals.add(field_error(reply.text))
-    assert len(refusals) == 1, "one refusal, whatever the reason: no oracle"
-    assert REFUSAL.replace("'", "&#39;") in refusals.pop()
+    assert len(refusals) == 1, "one refusal for every code, whatever the reason: no oracle"
+    assert CODE_REFUSAL in refusals.pop()
     with app.app_context():
         assert db.session.scalars(select(Retake)).all() == []
 
@@ -215,3 +220,65 @@ def test_a_take_linked_by_code_sees_the_earlier_scores_but_never_its_plan(app, c
     by_private_link = join(app.test_client(), instrument, follow_up, name="Åsa",
                            previous_link=f"http://localhost/response/{asa.token}/profile", keyed=NOW)
     assert "ring tre kunder" in by_private_link.client.get(by_private_link.url("/profile?lang=en")).text
+
+
+def error_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", field_error(html)).split()).replace("&#39;", "'")
+
+
+def test_a_profile_not_shared_in_the_first_session_is_not_linked_and_every_page_says_so(app, coach, instrument):
+    """The walk of a follow-up: Olof took part in the first session without sharing, then pasted
+    that profile's private link when joining the follow-up and was told to check the code "or use
+    its link" – what he had just done – while the coach page promised that a private link from the
+    workshop matches the earlier profile. Only a shared profile links (the rule above, so the coach
+    never sees, through a link, scores that weren't shared with them); every page now says so, and
+    the refusal names what went wrong, in both languages, whether or not he shares the new take."""
+    kickoff_id, kickoff = create_workshop(coach, title="Kickoff", privacy="named")
+    follow_up_id, follow_up = create_follow_up(coach, kickoff_id)
+    olof = app.test_client()
+    first = join(olof, instrument, kickoff, name="Olof", share=False, keyed=THEN)
+    private_link = f"http://localhost/response/{first.token}/profile"
+    retake_token = new_token()
+    with app.app_context():
+        db.session.add(RetakeLink(token_hash=hash_token(retake_token), response_id=Response.by_token(first.token).id))
+        db.session.commit()
+
+    words = {
+        "en": {"link": ("That link isn't to a profile you shared with the coach in the first session, and only a "
+                        "shared profile can be linked. Leave the field empty to join without it."),
+               "retake": "That reminder link isn't to a profile you shared with the coach in the first session",
+               "other": "That's neither a follow-up code (ten letters and digits, like K7QMD-3WXPA) nor a profile's link",
+               "hint": ("Only a profile you shared with the coach in the first session can be linked", "Take it again"),
+               "coach": "A profile that wasn't shared can't be linked"},
+        "sv": {"link": ("Länken går inte till en profil som du delade med coachen vid första tillfället, och bara en "
+                        "delad profil kan kopplas. Lämna fältet tomt för att gå med utan den."),
+               "retake": "Påminnelselänken går inte till en profil som du delade med coachen vid första tillfället",
+               "other": "Det är varken en uppföljningskod (tio bokstäver och siffror, som K7QMD-3WXPA) eller en profils länk",
+               "hint": ("Bara en profil som du delade med coachen vid första tillfället kan kopplas", "Gör den igen"),
+               "coach": "En profil som inte delades kan inte kopplas"},
+    }
+    for language, expected in words.items():
+        page = olof.get(f"/join/{follow_up}?lang={language}").text
+        hint = " ".join(page.split('id="previous_link-hint"')[1].split("</p>")[0].split()).replace("&#39;", "'")
+        assert all(w in hint for w in expected["hint"]), (language, hint)
+        coach_page = coach.get(f"/coach/workshops/{kickoff_id}?lang={language}").text.replace("&#39;", "'")
+        assert expected["coach"] in coach_page, language
+        assert "private link from this workshop are matched" not in coach_page
+        assert "privata länk från den här workshopen" not in coach_page
+        for share in (True, False):
+            for typed, kind in ((private_link, "link"), (f"https://example.org/retake/{retake_token}", "retake"),
+                                ("K7QMD-3WXP", "other")):
+                form = olof.get(f"/join/{follow_up}?lang={language}").text
+                data = {"csrf_token": csrf_of(form), "language": language, "name": "Olof", "previous_link": typed}
+                if share:
+                    data["share_with_coach"] = "y"
+                reply = olof.post(f"/join/{follow_up}?lang={language}", data=data)
+                assert reply.status_code == 400, (language, share, kind)
+                error = error_of(reply.text)
+                assert expected[kind] in error, (language, share, kind, error)
+                assert "its link" not in error and "dess länk" not in error, "never tell him to do what he just did"
+    with app.app_context():
+        assert db.session.scalars(select(Retake)).all() == [], "an unshared take is linked to nothing"
+    # Joining without it works; the coach's follow-up pairs nobody.
+    assert isinstance(join(olof, instrument, follow_up, name="Olof", keyed=NOW), Respondent)
+    assert "Then and now" not in coach.get(f"/coach/workshops/{follow_up_id}?lang=en").text

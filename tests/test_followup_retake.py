@@ -38,11 +38,6 @@ BEHAVIOUR_VALUES = {"postponing_contact": 5, "weak_close": 5, "abandoned_follow_
 
 
 
-def verdict_for(z: float) -> str:
-    return ("clearly lower than last time" if z <= -CLEAR_CHANGE_Z else
-            "clearly higher than last time" if z >= CLEAR_CHANGE_Z else "no clear change")
-
-
 # --- the pure domain ---------------------------------------------------------------
 
 RETEST = RetestReliability(value=0.8, mean=40.0, sd=15.0, source="provisional", basis="a test")
@@ -141,10 +136,10 @@ def test_retake_shows_then_and_now_with_the_rci_computed_by_hand(app, client, in
         assert cells[scale_id] == f"{rci:.2f}", scale_id
         row = html.split(f'data-change="{scale_id}"')[1].split("</li>")[0]
         expected = ("clearly lower than on" if rci <= -CLEAR_CHANGE_Z else
-                    "clearly higher than on" if rci >= CLEAR_CHANGE_Z else "we can't tell yet")
+                    "clearly higher than on" if rci >= CLEAR_CHANGE_Z else "no clear change: ")
         assert expected in row, (scale_id, rci)
         verdicts.add(expected)
-    assert verdicts == {"clearly lower than on", "we can't tell yet"}, "both verdicts are exercised"
+    assert verdicts == {"clearly lower than on", "no clear change: "}, "both verdicts are exercised"
     # The change, with its direction, comes before any index (issue 27 §5).
     assert html.index("a real improvement") < html.index("data-rci=") and html.index("data-change-summary") < html.index("scale-section")
     assert "Your whole history" not in html
@@ -191,6 +186,12 @@ def test_a_chain_of_three_shows_the_whole_history(app, client, instrument):
     assert "Your whole history" in html
     history_table = html.split('class="scores history')[1].split("</table>")[0]
     assert history_table.count("<th scope=\"col\">") == 4  # scale + three takes
+    # Three takes on one day (this test makes them all today): each column and each cell's
+    # label on a phone names its take's number, as the chart above does, not just the date.
+    headers = re.findall(r'<th scope="col">(.*?)</th>', history_table)[1:]
+    labels = re.findall(r'<td data-label="([^"]*)"', history_table.split("</tr>")[1])
+    assert [h.split("<br>")[0] for h in headers] == ["1.", "2.", "3."] and len(set(headers)) == 3
+    assert [label.split(" ")[0] for label in labels] == ["1.", "2.", "3."] and len(set(labels)) == 3
     postponing = history_table.split("</tr>")[1]
     assert [int(s) for s in re.findall(r"<td[^>]*>(\d+)", postponing)] == [100, 25, 0]
     _, _, rci = by_hand(instrument, NOW, {"postponing_contact": 1, "weak_close": 2}, "postponing_contact")
@@ -222,8 +223,73 @@ def test_the_pdfs_show_the_plan_and_the_comparison_page(app, client, instrument)
     start = next(n for n, p in enumerate(pages) if "Then and now" in p)
     comparison = " ".join(pages[start:start + 2])  # the chart and table may run onto a second page
     _, _, rci = by_hand(instrument, THEN, NOW, "postponing_contact")
-    assert f"{rci:.2f}" in comparison and "clearly lower than last time" in comparison
+    assert f"{rci:.2f}" in comparison and "clearly lower than on" in comparison and "a real improvement" in comparison
     assert "no clear change" in comparison and "did you do it?" in comparison
+
+
+# A big drop just short of the cut, and no change at all, as a salesperson walking the product
+# met them: 86 → 50 on the driver (7 questions) is z −2.46, and 25 → 25 is no change. The rule
+# (|z| ≥ CLEAR_CHANGE_Z) stays; only its words changed: never "noise", never "can't tell yet".
+SHORT_THEN = {"postponing_contact": 5, "weak_close": 2, "abandoned_follow_up": 4, "fear_of_pushiness": [5, 5, 5, 4, 4, 4, 4]}
+SHORT_NOW = {"postponing_contact": 2, "weak_close": 2, "abandoned_follow_up": 4, "fear_of_pushiness": 3}
+NO_CLEAR_CHANGE = {
+    "en": ("no clear change: the difference is not large enough on this scale to be sure it is real",
+           "no clear change: the score is about the same as on 7 December 2026", "no clear change"),
+    "sv": ("ingen tydlig förändring: skillnaden är inte tillräckligt stor på den här skalan för att vi ska "
+           "kunna vara säkra på att den är verklig",
+           "ingen tydlig förändring: poängen är ungefär densamma som den 7 december 2026", "ingen tydlig förändring"),
+}
+# 86 (73–98) → 50 (38–62): the intervals do not overlap, yet no clear change; "How we count" and the
+# PDF say why, in words, without a second rule.
+NO_OVERLAP = {"en": "Two intervals that do not overlap are not enough on their own",
+              "sv": "Att två intervall inte överlappar räcker inte ensamt"}
+NOT_SAID = ("noise", "can't tell", "can&#39;t tell", "brus", "kan inte säga")
+
+
+def test_about_the_same_is_at_most_one_answer_one_step_and_never_the_verdict():
+    """25 / answered points is one answer moved one step: about the same; more is not. Neither
+    touches the verdict, which is the z alone."""
+    step = 25 / 6
+    same = compare_results(result(exact=50.0), result(exact=50.0 + step))
+    apart = compare_results(result(exact=50.0), result(exact=50.0 + 2 * step))
+    assert same.about_the_same and not apart.about_the_same
+    assert same.verdict == apart.verdict == "unclear"
+    expected, se = 40 + 0.8 * (50 - 40), 15 * math.sqrt(1 - 0.64)
+    just_short = compare_results(result(exact=50.0), result(exact=expected - (CLEAR_CHANGE_Z - 0.01) * se))
+    assert just_short.verdict == "unclear" and not just_short.about_the_same
+    assert compare_results(result(exact=50.0), result(exact=expected - CLEAR_CHANGE_Z * se)).verdict == "better"
+    assert compare_results(result(), result(), comparable=False).verdict == "not_comparable"
+    assert compare_results(result(retest=None), result(retest=None)).verdict == "none"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_clear_change_says_not_large_enough_or_about_the_same_never_noise(app, client, instrument, language):
+    first = Respondent(client, instrument)
+    first.start(name="Anna", language=language)
+    first.complete(answers_for(instrument, SHORT_THEN))
+    second = retake(client, first)
+    second.complete(answers_for(instrument, SHORT_NOW))
+    then, now, z = by_hand(instrument, SHORT_THEN, SHORT_NOW, "fear_of_pushiness")
+    assert now - then < -35 and -CLEAR_CHANGE_Z < z < -2.4, "a big drop just short of the cut"
+    assert by_hand(instrument, SHORT_THEN, SHORT_NOW, "weak_close")[:2] == (25.0, 25.0)
+    short, same, concept = NO_CLEAR_CHANGE[language]
+
+    html = client.get(second.url(f"/profile?lang={language}")).text
+    summary = html.split("data-change-summary")[1].split("data-how-we-count")[0]
+    row = {s: summary.split(f'data-change="{s}"')[1].split("</li>")[0] for s in ("fear_of_pushiness", "weak_close")}
+    assert 'data-verdict="unclear"' in row["fear_of_pushiness"] and short in row["fear_of_pushiness"]
+    assert 'data-verdict="unclear"' in row["weak_close"] and same in row["weak_close"]
+    assert NO_OVERLAP[language] in html.split("data-how-we-count")[1]
+    assert not [word for word in NOT_SAID if word in html]
+
+    pdf = client.get(second.url(f"/profile.pdf?lang={language}"))
+    assert pdf.status_code == 200
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages]
+    start = next(n for n, p in enumerate(pages) if ("Då och nu" if language == "sv" else "Then and now") in p)
+    comparison = " ".join(pages[start:start + 2])
+    assert f"{z:.2f}".replace(".", "," if language == "sv" else ".") in comparison
+    assert short in comparison and same in comparison and concept in comparison and NO_OVERLAP[language] in comparison
+    assert not [word for word in NOT_SAID if word in " ".join(pages)]
 
 
 def test_retake_across_instrument_versions_says_the_questions_changed(app, client, instrument):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from assessment.followup import CLEAR_CHANGE_Z
@@ -75,7 +76,7 @@ def test_named_follow_up_matches_people_by_their_private_link(app, coach, instru
     page = people.get(f"/join/{follow_up_code}").text
     assert 'name="previous_link"' in page
     bad = join(people, instrument, follow_up_code, name="Åsa", previous_link="https://x/response/nonsense-token-123456789/profile")
-    assert bad.status_code == 400 and "match a profile you shared in the first session" in bad.text
+    assert bad.status_code == 400 and "isn&#39;t to a profile you shared with the coach in the first session" in bad.text
 
     link = f"http://localhost/response/{asa.token}/profile"
     asa_again = join(people, instrument, follow_up_code, name="Åsa", previous_link=link, keyed=NOW)
@@ -145,3 +146,37 @@ def test_a_person_who_pastes_the_same_earlier_link_twice_is_listed_once(app, coa
     join(people, instrument, follow_up_code, name="Åsa again", previous_link=link, keyed=NOW)
     table = coach.get(f"/coach/workshops/{follow_up_id}").text.split('class="scores people-change stack"')[1].split("</table>")[0]
     assert table.count("Åsa") == 1 and "Åsa again" in table  # one row, the latest take
+
+
+COACH_EDITION_LABELS = {
+    # the behaviours to talk about after the first one (the Swedish "Då" read as "the earlier
+    # scores", under which a follow-up listed today's), and the person's own suggestions (not an
+    # article's: the coach has none), named as in the person's report
+    "en": ("After that: the other behaviours", "“What you can do” – the suggestions in their report",
+           ("Then", "What the article suggests")),
+    "sv": ("Sedan: de andra beteendena", "”Det här kan du göra” – förslagen i personens rapport",
+           ("Då", "Vad artikeln föreslår")),
+}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_coachs_edition_names_the_next_behaviours_and_the_reports_suggestions(app, coach, instrument, language):
+    workshop_id, code = create_workshop(coach, title="Kickoff", privacy="named", language=language)
+    people = app.test_client()
+    asa = join(people, instrument, code, name="Åsa", keyed=THEN)
+    follow_up_id, follow_up_code = create_follow_up(coach, workshop_id)
+    join(people, instrument, follow_up_code, name="Åsa", previous_link=f"http://localhost/response/{asa.token}/profile",
+         keyed=NOW)
+    next_ones, suggestions, gone = COACH_EDITION_LABELS[language]
+    for session in (workshop_id, follow_up_id):
+        response_id = re.search(r'<tr data-id="(\d+)">', coach.get(f"/coach/workshops/{session}").text).group(1)
+        reply = coach.get(f"/coach/workshops/{session}/responses/{response_id}/coach.pdf?lang={language}")
+        assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+        raw = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.data)).pages)
+        text = " ".join(raw.split())
+        assert next_ones in text and suggestions in text, session
+        lines = {line.strip() for line in raw.splitlines()}
+        assert gone[0] not in lines and gone[1] not in text, "no heading reads as the earlier scores or an article"
+        if session == follow_up_id:  # under it, today's scores: postponing contact went 100 → 25
+            postponing = instrument.scale("postponing_contact").name[language]
+            assert f"{postponing}: 25 (" in text.split(next_ones)[1]

@@ -3,6 +3,8 @@
 which draws every chart the app makes exactly as plotly.py's full bundle does."""
 
 import gzip
+import time
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from assessment import load_instrument
 from reports import charts, plotly_js
 from reports.chart_export import ChartExporter
+from web.common import compressed
 
 from .support.paths import QUESTIONS
 from .support.reports import canonical_svg, every_chart, profiles_of
@@ -124,6 +127,27 @@ def test_the_bundle_is_compressed_once_per_process_not_per_request(client, monke
     for _ in range(3):
         assert client.get(BUNDLE_URL, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
     assert calls == []
+
+
+def test_parallel_first_requests_compress_the_bundle_once(app, monkeypatch):
+    # The attack run: 16 threads asking at once compressed it 16 times (1.9 s, ~33 MB).
+    compressed._compressed.cache_clear()
+    calls = []
+    real = gzip.compress
+
+    def slow_compress(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every thread to ask while the first compresses
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gzip, "compress", slow_compress)
+
+    def fetch(_):
+        return app.test_client().get(BUNDLE_URL, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(fetch, range(8))) == ["gzip"] * 8
+    assert calls == [1]
 
 
 def test_a_browser_gets_the_compressed_bundle_and_runs_it(live_server, page):

@@ -67,7 +67,7 @@ def test_a_retake_leads_with_the_change_and_its_direction(live_server, browser, 
         changes = page.locator("[data-change-summary]")
         text = changes.inner_text()
         better = "en verklig förbättring" if language == "sv" else "a real improvement"
-        unclear = "vi kan inte säga än" if language == "sv" else "we can't tell yet"
+        unclear = "ingen tydlig förändring: " if language == "sv" else "no clear change: "
         assert better in text and unclear in text
         assert ("Lägre är bättre" if language == "sv" else "Lower is better") in text
         assert "→" in text

@@ -5,12 +5,14 @@ import dataclasses
 import gc
 import os
 import pickle
+import random
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,8 +23,10 @@ from pypdf import PdfReader
 from weasyprint.formatting_structure import boxes
 
 import services.reporting.production as production
-from assessment import load_instrument
+from assessment import AnswerSet, load_instrument, score_answers
 from assessment.followup import Take, history
+from assessment.item_analysis import analyse
+from cli.workshops import synthetic_answers
 from reports import batch, charts, layout, pdf, report_client
 from reports.batch import layout_pool, render_profile_pdfs
 from reports.chart_error import ChartExportError
@@ -31,6 +35,7 @@ from reports.chart_export import (
     default_chart_exporter,
     find_browser,
 )
+from reports.i18n import translations
 from reports.pdf import (
     _write_pdf,
     lay_out_profile_pdf,
@@ -38,9 +43,11 @@ from reports.pdf import (
     render_profile_pdf_in_process,
 )
 from reports.report_model import (
+    ProfileReport,
     blank_questionnaire_document,
     chart_url,
     profile_figures,
+    technical_note_document,
 )
 from reports.svg import _fast_value, slim_svg
 from reports.weasyprint_hooks import HTML
@@ -63,6 +70,7 @@ from .support.reports import (
     profiles_of,
     report_for,
 )
+from .support.simulated import simulated_answers
 
 
 @pytest.fixture(scope="module")
@@ -580,6 +588,92 @@ def test_no_word_in_a_profile_pdf_table_sticks_out_of_its_cell(language):
                 out += [(text.text, text.position_x + text.width - right) for text in cell.descendants()
                         if isinstance(text, boxes.TextBox) and text.position_x + text.width > right + 0.5]
     assert cells > 50 and out == []
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_whole_history_heads_each_take_with_its_number_as_the_chart_does(language):
+    # A walk found three takes made on one day headed "2026-01-05" three times over in the
+    # "Your whole history" table; each column is now headed by its take's number over its date,
+    # word for word the history chart's label for that take.
+    instrument = load_instrument(QUESTIONS / "v3")
+    takes = history([Take(date(2026, 1, 5), profile) for profile in profiles_of(instrument, language)[:3]])
+    report = dataclasses.replace(report_for(instrument, language, name="Åsa"), history=takes)
+    _, pages = pdf_text(_write_pdf(pdf.profile_html(report)))
+    gettext = translations(language).gettext
+    text = " ".join(" ".join(pages).split())
+    table = text.split(gettext("Your whole history"), 1)[1]
+    header = table.split(takes.now.profile.scales[takes.scale_ids[0]].name, 1)[0].split()
+    labels = [label.replace("<br>", " ") for label in charts.change_chart(takes).data[0].x]
+    assert len(set(labels)) == 3
+    assert " ".join(header) == " ".join([gettext("Scale"), *labels])
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_spread_charts_scale_names_stand_off_a_box_that_starts_at_zero(language):
+    # The technical note's "How scores spread": impression management's box, starting at 0,
+    # touched the end of its name (1 px apart). Every name ends well short of the plot's left edge.
+    instrument = load_instrument(QUESTIONS / "v3")
+    spread = [(scale.name[language], {"p10": 0, "p25": 0, "p50": 8, "p75": 20, "p90": 35})
+              for scale in instrument.scales]
+    svg = default_chart_exporter().svgs([charts.score_distribution_chart(spread, language)])[0]
+    zero = re.search(r'<g class="xtick"><text[^>]*transform="translate\(([\d.]+),0\)"[^>]*>0</text>', svg)
+    ends = [float(x) + float(dx) for x, dx in re.findall(  # a name's right end: its x, moved by its transform
+        r'<g class="ytick"><text text-anchor="end" x="([\d.]+)"[^>]*transform="translate\((-?[\d.]+),', svg)]
+    assert zero and len(ends) == len(spread)
+    assert min(float(zero[1]) - end for end in ends) >= 8  # px, at 640 px wide
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_line_of_the_technical_note_starts_with_a_percent_sign(language):
+    # The walk found "Omega (95" over "% KI)" in the reliability table's header and "0.0" over
+    # "%;" among the validity flags: a number and its percent sign are joined by a no-break space.
+    instrument = load_instrument(QUESTIONS / "v3")
+    analysis = analyse(instrument, simulated_answers(instrument, 40, seed=51, language=language),
+                       computed_at=datetime(2026, 12, 1, tzinfo=timezone.utc), language=language, resamples=0)
+    note = technical_note_document(analysis, instrument, language, norms={})
+    document = HTML(string=note.html, base_url=str(layout.TEMPLATES / "pdf"),
+                    url_fetcher=layout._ChartFetcher({})).render(stylesheets=[layout._stylesheet()],
+                                                                 font_config=layout._fonts())
+    lines = ["".join(text.text for text in line.descendants() if isinstance(text, boxes.TextBox))
+             for page in document.pages for line in page._page_box.descendants() if isinstance(line, boxes.LineBox)]
+    assert len(lines) > 100 and [line for line in lines if line.lstrip().startswith("%")] == []
+    gettext = translations(language).gettext
+    for header in ("Alpha (95\u00a0%% CI)", "Omega (95\u00a0%% CI)"):
+        assert "95\u00a0%" in gettext(header) and gettext(header).replace("%%", "%") in note.html
+
+
+def first_list_items_per_page(report):
+    """Per page of the report's PDF, laid out with its charts: the answer-list items on it as
+    (list, position, length), in order."""
+    page = HTML(string=pdf.profile_html(report), base_url=str(layout.TEMPLATES / "pdf"),
+                url_fetcher=layout._ChartFetcher(pdf.profile_chart_images_of(report)))
+    item_of = {id(li): (id(ol), position, len(ol)) for ol in page.etree_element.iter("ol")
+               if "items" in (ol.get("class") or "").split() for position, li in enumerate(ol)}
+    pages = []
+    for laid_out in page.render(stylesheets=[layout._stylesheet()], font_config=layout._fonts()).pages:
+        items = []
+        for box in laid_out._page_box.descendants():
+            item = item_of.get(id(getattr(box, "element", None)))
+            if item and box.element_tag == "li" and item not in items:
+                items.append(item)
+        pages.append(items)
+    return pages
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_no_answer_list_leaves_its_last_question_alone_at_the_top_of_a_page(language):
+    # The walk found question 8 of abandoned follow-up alone at the top of a page, cut off from
+    # its list and heading: so did these synthetic answers (seed 88) in English before the last
+    # question was kept with the one before it.
+    instrument = load_instrument(QUESTIONS / "v3")
+    answers = synthetic_answers(instrument, random.Random(88))
+    profile = score_answers(instrument, AnswerSet(language, answers, "Person 88"))
+    pages = first_list_items_per_page(ProfileReport(profile, instrument, answers, "Person 88", date(2026, 12, 6)))
+    lone = [(number, position + 1) for number, (before, items) in enumerate(zip(pages, pages[1:]), 2)
+            for (ol, position, length) in items[:1]
+            if position == length - 1 and (ol, position - 1, length) in before and (ol, position, length) not in before]
+    listed = sum(len(instrument.scale(result.scale_id).items) for result in profile.of_kind("behaviour"))
+    assert len({item for items in pages for item in items}) == listed and lone == []
 
 
 def test_a_name_of_one_long_word_breaks_instead_of_running_off_the_page():

@@ -115,7 +115,7 @@ def test_profile_page_shows_integer_scores_intervals_and_near_the_boundary(respo
     assert re.search(r'data-score="weak_close">63<', page)
     # v3 weak_close: SEM 16.3 × √.19 = 7.105; 62.5 ± 11.69 → 50.8 … 74.2 → 51–74
     assert 'data-interval="weak_close">51–74<' in page
-    assert "nära gränsen: ungefär 50 % chans att höra till måttlig" in page
+    assert "nära gränsen: ungefär 50\u00a0% chans att höra till måttlig" in page  # "50" and "%" on one line
     assert instrument.scale("weak_close").near_boundary["moderate_high"]["sv"] in page
     assert "Troligt spann" in page and "Reliabilitet 0,81" in page
     assert "Frågeformulär version 3" in page

@@ -21,15 +21,9 @@ def band_label(band: str) -> str:
 
 
 def change_verdict(change) -> str:
-    """The one reading of a retake's change per scale (assessment.followup.Change):
-    "better" (a real change, lower: on every scale here lower is better), "worse",
-    "unclear" (within measurement noise), "not_comparable" (the questions changed between the
-    takes) or "none" (no verdict possible)."""
-    if not change.comparable:
-        return "not_comparable"
-    if change.rci is None:
-        return "none"
-    return {"lower": "better", "higher": "worse"}.get(change.direction, "unclear")
+    """The one reading of a retake's change per scale: assessment.followup.Change.verdict
+    ("better", "worse", "unclear", "not_comparable" or "none")."""
+    return change.verdict
 
 
 def first_input_id(field) -> str:

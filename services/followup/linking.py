@@ -7,8 +7,12 @@ joins, when the coach's team view pairs people and when a coach's PDF is made:
     that its owner shared with the coach there.
 
 Never an anonymous workshop's take, a private self-test, another coach's take
-or an unshared one: whatever the person typed, those are refused with the same
-words as a mistyped code, so the refusal tells nothing about what exists.
+or an unshared one: those are refused with the same words as a mistyped code or
+link, so the refusal tells nothing about what exists. The words depend only on
+what was typed (NotLinkable.typed: a code, a private link, a reminder's retake
+link or neither), so they can name the problem without naming a take. A person
+who did not share their first take links nothing: "Take it again" on that
+profile gives them their own then-and-now, which no coach sees.
 
 How a person names their earlier take, in order of convenience:
 - the follow-up code shown on their shared profile in the first workshop
@@ -39,7 +43,13 @@ RETAKE_LINK = re.compile(r"/retake/([A-Za-z0-9_-]{20,100})(?:[/?#]|$)")
 
 
 class NotLinkable(Exception):
-    """What was typed names no take that may be linked here (one refusal for every reason)."""
+    """What was typed names no take that may be linked here (one refusal for every reason).
+    `typed` says only what kind of text it was, never why it was refused: "code" (ten letters
+    and digits), "private_link" (/response/…), "retake_link" (/retake/…) or "other"."""
+
+    def __init__(self, typed: str):
+        super().__init__(typed)
+        self.typed = typed
 
 
 def follow_up_code(response: Response) -> str:
@@ -76,14 +86,16 @@ def _normalised_code(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", text.upper())
 
 
-def _named_take_id(text: str) -> int | None:
-    """The response a private or retake link names (None for anything else)."""
+def _named_take_id(text: str) -> tuple[str, int | None]:
+    """What kind of link `text` holds ("private_link", "retake_link" or "other") and the
+    response it names (None when it names none, or none any more)."""
     if match := PRIVATE_LINK.search(text):
-        return db.session.scalar(select(Response.id).where(Response.token_hash == hash_token(match.group(1))))
+        return "private_link", db.session.scalar(
+            select(Response.id).where(Response.token_hash == hash_token(match.group(1))))
     if match := RETAKE_LINK.search(text):
         link = db.session.get(RetakeLink, hash_token(match.group(1)))
-        return link.response_id if link is not None and not retake_link_expired(link) else None
-    return None
+        return "retake_link", link.response_id if link is not None and not retake_link_expired(link) else None
+    return "other", None
 
 
 def opens_the_take(text: str | None) -> bool:
@@ -105,11 +117,11 @@ def earlier_take(follow_up: Workshop, text: str | None) -> Response | None:
         for candidate in candidates:
             if hmac.compare_digest(_normalised_code(follow_up_code(candidate)), code):
                 return candidate
-        raise NotLinkable
-    wanted = _named_take_id(text)
+        raise NotLinkable("code")
+    typed, wanted = _named_take_id(text)
     found = next((c for c in candidates if wanted is not None and c.id == wanted), None)
     if found is None:
-        raise NotLinkable
+        raise NotLinkable(typed)
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,8 @@ def send_public_file(path: Path, max_age: int) -> Response:
 
 def _gzip_response(path: Path, max_age: int) -> Response:
     stat = path.stat()
-    body, digest = _compressed(str(path), stat.st_mtime_ns, stat.st_size)
+    with _compressing:  # once per process: parallel first requests wait for the one compression
+        body, digest = _compressed(str(path), stat.st_mtime_ns, stat.st_size)
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     response = Response(body, mimetype=mimetype)
     response.content_encoding = "gzip"
@@ -39,6 +41,9 @@ def _gzip_response(path: Path, max_age: int) -> Response:
     response.cache_control.max_age = max_age
     response.expires = int(time.time() + max_age)
     return response.make_conditional(request, accept_ranges=True, complete_length=len(body))
+
+
+_compressing = threading.Lock()
 
 
 @lru_cache(maxsize=8)

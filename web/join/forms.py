@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from assessment import MAX_RESPONDENT_NAME
 
-from ..common.forms import research_consent_field
+from ..common.forms import plain_name, research_consent_field, stripped
 from ..language import language_choices
 
 
@@ -20,7 +20,7 @@ class JoinCodeForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
+    name = StringField(_l("Your name"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME), plain_name])
     # What the coach sees is said beside the box, as short sentences and a list, in
     # templates/join/workshop.html (the walk: one 90-word sentence of nested exceptions).
     share_with_coach = BooleanField(_l("Share my answers and profile with the coach"))
@@ -31,9 +31,11 @@ class ParticipantForm(FlaskForm):
     # first session (services/followup/linking.py). The field keeps its old name.
     previous_link = StringField(
         _l("Your follow-up code from the first session (optional)"), validators=[Optional(), Length(max=300)],
-        description=_l("It's on the profile you shared at the first session, for example K7QMD-3WXPA. The link to "
-                       "that profile, or the link in your reminder e-mail, works too. With it you see how your scores "
-                       "have changed since then. If you share both times, your coach sees your scores from the first "
-                       "session next to today's, and whether each has clearly changed. Nothing else from before: not "
-                       "your plan, not other times you answered."),
+        description=_l("Only a profile you shared with the coach in the first session can be linked. Its code is "
+                       "on that profile, for example K7QMD-3WXPA. Its link, or the link in your reminder e-mail, "
+                       "works too. With it you see how your scores have changed since then. If you share both "
+                       "times, your coach sees your scores from the first session next to today's, and whether each "
+                       "has clearly changed. Nothing else from before: not your plan, not other times you answered. "
+                       "Didn't share it then? Leave this empty: “Take it again” on that profile shows you your own "
+                       "then-and-now, and the coach never sees it."),
     )

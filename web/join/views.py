@@ -117,10 +117,25 @@ def _earlier_take(workshop: Workshop, field) -> Response | None:
         return None
     try:
         return earlier_take(workshop, field.data)
-    except NotLinkable:
+    except NotLinkable as refused:
         g.link_refused = True
         note_link_failure()
-        field.errors.append(_("That doesn't match a profile you shared in the first session. Check the follow-up "
-                              "code on that profile (or use its link, or the link in your reminder e-mail), "
-                              "or leave the field empty."))
+        field.errors.append(_link_refusal(refused.typed))
         return None
+
+
+def _link_refusal(typed: str) -> str:
+    """The refusal for what kind of text was typed: it names the rule it failed (only a profile
+    shared in the first session links), never which take exists or why that one didn't link."""
+    if typed == "code":
+        return _("No profile shared with the coach in the first session has that follow-up code. Check the code "
+                 "on that profile, or leave the field empty to join without it.")
+    if typed == "private_link":
+        return _("That link isn't to a profile you shared with the coach in the first session, and only a shared "
+                 "profile can be linked. Leave the field empty to join without it.")
+    if typed == "retake_link":
+        return _("That reminder link isn't to a profile you shared with the coach in the first session, or it's "
+                 "more than %(days)s days old. Use the follow-up code on that profile, or leave the field empty "
+                 "to join without it.", days=current_app.config["RETAKE_LINK_DAYS"])
+    return _("That's neither a follow-up code (ten letters and digits, like K7QMD-3WXPA) nor a profile's link. "
+             "Check it, or leave the field empty to join without it.")

@@ -69,13 +69,14 @@ def participant_pdf(workshop_id: int, response_id: int):
 @login_required
 def coach_edition(workshop_id: int, response_id: int):
     """The coach's edition of one profile: only of a profile shared with this coach
-    (shared_responses is empty for an anonymous workshop)."""
+    (shared_responses is empty for an anonymous workshop). It is the coach's document, so it is
+    in the workshop's language, as in the workshop's ZIP, whatever language the person answered in."""
     workshop = owned_workshop(workshop_id)
     response = next((r for r in shared_responses(workshop) if r.id == response_id), None)
     if response is None:
         abort(404)
     language_for_file_only()
-    language = language_arg(response.language)
+    language = language_arg(workshop.language)
     return pdf_download(coach_edition_pdf(workshop, response, language), coach_edition_filename(response, language))
 
 

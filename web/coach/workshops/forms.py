@@ -10,12 +10,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from assessment import MAX_RESPONDENT_NAME
 
+from ...common.forms import plain_name, stripped
 from ...language import language_choices
 
 
 class WorkshopForm(FlaskForm):
     # Stripped before the check: a title of only spaces is no title (it was saved as "").
-    title = StringField(_l("Title"), filters=[lambda text: text.strip() if isinstance(text, str) else text],
+    title = StringField(_l("Title"), filters=[stripped],
                         validators=[DataRequired(message=_l("Give the workshop a title.")), Length(max=200)])
     held_on = DateField(_l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter the date of the workshop."))])
     language = RadioField(_l("Language"), choices=language_choices, default="sv", validators=[InputRequired(message=_l("Choose a language."))])
@@ -31,7 +32,7 @@ class WorkshopForm(FlaskForm):
 
 
 class PaperEntryForm(FlaskForm):
-    name = StringField(_l("Participant's name (optional)"), validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
+    name = StringField(_l("Participant's name (optional)"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME), plain_name])
     share_with_coach = BooleanField(_l("The participant agreed to share their profile with me"))
     language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
