@@ -16,14 +16,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from services.db import db
+from services.models import Response, Retake, Workshop
+
 from .support.answers import answers_with_score, scores_with_median
 from .support.browser import browser_page, log_in
 from .support.coaches import (
+    coach_with_workshop,
     create_workshop,
     join_and_complete,
     login,
     make_coach,
 )
+from .support.forms import csrf_of
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +131,60 @@ def test_rows_arriving_live_sit_under_named_headings_and_medians_agree(live_serv
         page.wait_for_selector("[data-chart-figure] .chart-area[data-rendered=true]", timeout=15000)
         page.screenshot(path=str(SHOTS / "coach_live_375.png"), full_page=True)
 
+
+def a_follow_up_with_people(app, instrument):
+    """A named workshop in Swedish, its follow-up session, and three people in both who shared
+    both times (matched as the follow-up's own matching would)."""
+    coach = coach_with_workshop(app, instrument, names=["Karin Ek", "Per Holm", "Åsa Öström"], title="Säljteamet Syd",
+                                privacy="named", language="sv")
+    page_html = coach.client.get(f"/coach/workshops/{coach.workshop_id}").text
+    reply = coach.client.post(f"/coach/workshops/{coach.workshop_id}/follow-up",
+                              data={"csrf_token": csrf_of(page_html), "held_on": "2027-01-31"})
+    follow_id = int(reply.headers["Location"].rstrip("/").split("/")[-1])
+    with app.app_context():
+        follow_code = db.session.get(Workshop, follow_id).join_code
+        earlier = [(r.id, r.respondent_name) for r in db.session.scalars(
+            db.select(Response).where(Response.workshop_id == coach.workshop_id).order_by(Response.id))]
+    for k, (old_id, name) in enumerate(earlier):
+        person = join_and_complete(app.test_client(), instrument, follow_code, name=name, share=True, offset=k + 1,
+                                   language="sv")
+        with app.app_context():
+            db.session.add(Retake(response_id=Response.by_token(person.token).id, previous_id=old_id))
+            db.session.commit()
+    return coach, follow_id
+
+
+def test_the_per_person_table_fits_and_a_cut_table_shows_it_scrolls(live_server, browser, instrument):
+    """At 1280 px the follow-up's "Per person" table ran out of its card ("Rädsla att verka påt…")
+    in a scroll box with nothing to show it scrolled: its headings now wrap so that it fits, and a
+    table that still has to scroll (the grid on a phone) fades out at the cut edge."""
+    SHOTS.mkdir(exist_ok=True)
+    coach, follow_id = a_follow_up_with_people(live_server.app, instrument)
+    for width in (1280, 375):
+        with browser_page(browser, width, 900) as page:
+            log_in(page, live_server.url, coach.email, coach.password, "sv")
+            page.goto(f"{live_server.url}/coach/workshops/{follow_id}")
+            box = page.locator("table.people-change").locator("xpath=..")
+            box.scroll_into_view_if_needed()
+            fit = page.evaluate("""() => { const b = document.querySelector('table.people-change').parentElement;
+                const right = b.getBoundingClientRect().right;
+                return {box: b.clientWidth, table: b.scrollWidth, more: b.dataset.more || null,
+                        cut: Array.from(b.querySelectorAll('thead th, tbody td')).filter((c) => c.getClientRects().length
+                             && c.getBoundingClientRect().right > right + 0.5).map((c) => c.textContent.trim())}; }""")
+            assert fit["table"] <= fit["box"] and fit["cut"] == [] and fit["more"] is None, (width, fit)
+            box.screenshot(path=str(SHOTS / f"per_person_{width}.png"))
+
+            grid = page.locator("[data-grid]").locator("xpath=..")
+            grid.scroll_into_view_if_needed()
+            scrolls = page.evaluate("(b) => b.scrollWidth > b.clientWidth", grid.element_handle())
+            mask = lambda: page.evaluate("(b) => [b.dataset.more || null, getComputedStyle(b).maskImage]", grid.element_handle())  # noqa: E731
+            if not scrolls:
+                assert mask() == [None, "none"], "a table that fits does not fade"
+                continue
+            more, image = mask()
+            assert more == "right" and "gradient" in image, (width, more, image)
+            grid.screenshot(path=str(SHOTS / f"grid_cut_{width}.png"))
+            grid.evaluate("(b) => { b.scrollLeft = b.scrollWidth; }")
+            page.wait_for_function("(b) => b.dataset.more === 'left'", arg=grid.element_handle(), timeout=5000)
+            grid.screenshot(path=str(SHOTS / f"grid_scrolled_{width}.png"))
+    assert scrolls, "at 375 px the grid of four scales scrolls: the fade is checked there"
