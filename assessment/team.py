@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from statistics import median
 from typing import Mapping, Sequence
 
 from .instrument import BAND_IDS, Instrument
 from .profile import Profile
+from .scoring import shown_score
 
 DEFAULT_MIN_GROUP = 5
 LOWEST_MIN_GROUP = 3
@@ -131,11 +133,20 @@ def release_of(instrument: Instrument, profiles: Sequence[Profile], *, anonymous
 
 
 def _shown_median(scores: Sequence[float], anonymous: bool) -> float | None:
+    """The stored median: to the nearest MEDIAN_STEP (half up: 65 is 70) when anonymous,
+    else to one decimal (the page shows `shown_median` of it)."""
     if not scores:
         return None
     if anonymous:
-        return float(MEDIAN_STEP * round(median(scores) / MEDIAN_STEP))
+        return float(MEDIAN_STEP * shown_score(Fraction(str(median(scores))) / MEDIAN_STEP))
     return round(median(scores), 1)
+
+
+def shown_median(value: float | None) -> int | None:
+    """A team median as every page, slide, PDF, chart and file shows it: a whole number,
+    half up like a person's score (62.5 is 63; scoring.shown_score), never half to even
+    (Python's round) nor left to a page's script to round."""
+    return None if value is None else shown_score(Fraction(str(value)))
 
 
 @dataclass(frozen=True)
@@ -144,7 +155,7 @@ class TeamScale:
     kind: str
     name: str
     cut_points: tuple[float, float]
-    median: float | None
+    median: int | None  # as shown (shown_median): the only median a coach is given
     band_counts: Mapping[str, int]
     not_scorable: int
 
@@ -160,6 +171,9 @@ class TeamSummary:
     min_group: int
     paper: int = 0  # anonymous: keyed in on paper, kept out of the totals
     flagged: int = 0  # of `included`, profiles with at least one validity flag
+    # (scale id, name) of every behaviour and driver scale, in order, shown or not: the
+    # columns of a team table, known before anyone has completed or shared.
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def in_progress(self) -> Count | None:
@@ -189,6 +203,7 @@ class TeamSummary:
             "median_step": self.median_step,
             "paper": self.paper,
             "flagged": self.flagged,
+            "columns": [{"id": scale_id, "name": name} for scale_id, name in self.columns],
             "scales": [
                 {
                     "id": s.scale_id,
@@ -219,9 +234,11 @@ def summarise_team(
     anonymous workshop the stored snapshot (None before the first), for a named
     one `release_of` the shared profiles."""
     min_group = checked_min_group(min_group)
+    columns = tuple((s.id, s.name[language]) for s in instrument.scales_of_kind("behaviour", "driver"))
     if release is None or release.included == 0 or (anonymous and release.included < min_group):
         shown = Count.exact(0 if anonymous else completed)
-        return TeamSummary(joined, shown, 0, (), withheld=anonymous, anonymous=anonymous, min_group=min_group, paper=paper)
+        return TeamSummary(joined, shown, 0, (), withheld=anonymous, anonymous=anonymous, min_group=min_group, paper=paper,
+                           columns=columns)
     # Anonymous: the one size a coach sees is the release's (see the module's docstring).
     shown = Count.exact(release.included) if anonymous else Count.exact(completed)
     scales = {s.id: s for s in instrument.scales}
@@ -231,7 +248,7 @@ def summarise_team(
             kind=scales[a.scale_id].kind,
             name=scales[a.scale_id].name[language],
             cut_points=scales[a.scale_id].cut_points,
-            median=a.median,
+            median=shown_median(a.median),
             band_counts=a.band_counts,
             not_scorable=a.not_scorable,
         )
@@ -239,4 +256,4 @@ def summarise_team(
         if a.scale_id in scales
     )
     return TeamSummary(joined, shown, release.included, rows, withheld=False, anonymous=anonymous,
-                       min_group=min_group, paper=paper, flagged=release.flagged)
+                       min_group=min_group, paper=paper, flagged=release.flagged, columns=columns)

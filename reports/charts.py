@@ -219,7 +219,7 @@ def team_distribution_chart(team: Any, instrument: Instrument, language: str) ->
             "hovertemplate": "%{customdata}: %{x} · " + band_names[band] + "<extra></extra>",
         })
     medians = [
-        _("median %(score)s") % {"score": f"{row.median:.0f}"} if row.median is not None else "" for row in rows
+        _("median %(score)s") % {"score": row.median} if row.median is not None else "" for row in rows
     ]
     names = [_name_with_median(row.name, median) for row, median in zip(rows, medians)]
     most = max((sum(row.band_counts.values()) for row in rows), default=0)
@@ -381,8 +381,9 @@ def before_after_chart(scales: Sequence[Any], before_n: int, after_n: int, langu
         series.append({
             "type": "bar", "orientation": "h", "name": ngettext("%(label)s (%(n)s person)", "%(label)s (%(n)s people)", n) % {"label": label, "n": n},
             "x": values, "y": [p + offset for p in positions], "width": 0.22, "marker": {"color": colour},
-            "text": [f"{v:.0f}" if v is not None else "" for v in values], "textposition": "outside", "cliponaxis": False,
-            "hovertemplate": label + ": %{x:.0f}<extra></extra>",
+            # Medians as the team views show them (assessment.team.shown_median): whole numbers already.
+            "text": [str(v) if v is not None else "" for v in values], "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": label + ": %{x}<extra></extra>",
         })
     cut_points = [(s.scale_id, (s.before or s.after).cut_points) for s in rows]
     annotations, yaxis = _names_above_bars([f"<b>{s.name}</b>" for s in rows])

@@ -51,6 +51,25 @@ document.addEventListener("DOMContentLoaded", () => {
       setTimeout(() => delete form.dataset.sent, 10000);
     });
   });
+  // A table wider than its box scrolls sideways ([data-scrolls]): data-more says on which side
+  // there is more to see, and the CSS fades that edge. Kept up to date as the box is scrolled or
+  // resized and as its table grows (the coach's live grid gets rows).
+  function markMore(box) {
+    const left = box.scrollLeft > 1;
+    const right = box.scrollLeft + box.clientWidth < box.scrollWidth - 1;
+    const more = left && right ? "both" : left ? "left" : right ? "right" : "";
+    if (more) box.dataset.more = more;
+    else delete box.dataset.more;
+  }
+  document.querySelectorAll("[data-scrolls]").forEach((box) => {
+    markMore(box);
+    box.addEventListener("scroll", () => markMore(box), { passive: true });
+    if (window.ResizeObserver) {
+      const observer = new ResizeObserver(() => markMore(box));
+      observer.observe(box);
+      Array.from(box.children).forEach((child) => observer.observe(child));
+    }
+  });
   // An error clears as soon as its field is fixed: the message, the red mark and the
   // error summary's line for it (the server checks again on submit).
   document.addEventListener("input", (event) => clearFixed(event.target));

@@ -105,7 +105,8 @@
         slide.querySelector('[data-band="' + band + '"]').style.width = (100 * scale.band_counts[band] / total) + "%";
         slide.querySelector('[data-count-band="' + band + '"]').textContent = scale.band_counts[band];
       });
-      slide.querySelector("[data-median]").textContent = scale.median === null ? "–" : Math.round(scale.median);
+      // The server's median as shown everywhere (assessment/team.py shown_median): not rounded again here.
+      slide.querySelector("[data-median]").textContent = scale.median === null ? "–" : String(scale.median);
     });
     if (!shown) deck.querySelectorAll("[data-scale]").forEach((slide) => setWhen(slide, false, false, false));
     const onSlide = slides()[current];

@@ -13,12 +13,18 @@
   // Anonymous workshops show completions as a range (e.g. 5–9), named ones exactly.
   function count(c) { return c.low === c.high ? String(c.low) : c.low + "–" + c.high; }
 
-  function fmt(value) { return value === null || value === undefined ? "–" : Math.round(value); }
+  // Scores and medians come rounded from the server (assessment/team.py shown_median: half up,
+  // the same number the page, slides and PDF show); never round them again here.
+  function fmt(value) { return value === null || value === undefined ? "–" : String(value); }
 
-  function updateGrid(rows, scales) {
+  // New rows get one cell per column heading the page wrote (templates/coach/workshops/show.html
+  // writes every heading, also before anyone has shared), in the headings' order: a cell always
+  // sits under its own heading, and the script never makes a heading.
+  function updateGrid(rows) {
     const table = team.querySelector("[data-grid]");
     if (!table) return;
     const body = table.tBodies[0];
+    const columns = Array.from(table.tHead.querySelectorAll("th[data-column]")).map((th) => th.dataset.column);
     const template = document.getElementById("pdf-link-template");
     const known = new Set(Array.from(body.rows).map((r) => r.dataset.id));
     rows.forEach((row) => {
@@ -29,8 +35,8 @@
       th.scope = "row";
       th.textContent = row.name;
       tr.appendChild(th);
-      scales.forEach((s) => {
-        const cell = row.scores[s.id] || {};
+      columns.forEach((id) => {
+        const cell = row.scores[id] || {};
         const td = document.createElement("td");
         td.className = "cell band-" + (cell.band || "none");
         td.dataset.value = cell.score === null || cell.score === undefined ? -1 : cell.score;
@@ -100,7 +106,7 @@
       tr.querySelector("[data-median]").textContent = fmt(scale.median);
       ["low", "moderate", "high"].forEach((b) => { tr.querySelector('[data-band="' + b + '"]').textContent = scale.band_counts[b]; });
     });
-    updateGrid(data.grid, s.scales);
+    updateGrid(data.grid);
     team.dataset.updated = String(Date.now());
   }
 
