@@ -7,7 +7,6 @@ from .answers import (
     AnswerSet,
     check_answers,
     parse_answers,
-    respondent_name_problem,
 )
 from .instrument import Instrument, InstrumentError
 from .loader import load_instrument
@@ -16,7 +15,6 @@ from .scoring import score_answers
 
 __all__ = [
     "MAX_RESPONDENT_NAME",
-    "respondent_name_problem",
     "AnswerSet",
     "AnswersError",
     "Flag",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import reprlib
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -23,18 +22,6 @@ NOT_APPLICABLE = "na"
 # questionnaire's start, a workshop's join, a coach's participant), of the answers files the
 # command line reads and imports, and of the database column that stores it.
 MAX_RESPONDENT_NAME = 120
-
-
-def respondent_name_problem(name: str) -> str | None:
-    """What is wrong with a respondent's name, or None: the one rule for a name wherever it comes
-    from (a web form, an answers file). It is counted without the spaces around it, which are not
-    kept; a control character (NUL, a line break, an escape) is no part of a name and would come
-    out differently in the profile, the PDF and the coach's table."""
-    if len(name.strip()) > MAX_RESPONDENT_NAME:
-        return "too_long"
-    if any(unicodedata.category(char) == "Cc" for char in name.strip()):
-        return "control_character"
-    return None
 
 
 class AnswersError(ValueError):
@@ -132,11 +119,8 @@ def parse_answers(instrument: Instrument, text: str) -> AnswerSet:
     respondent = data.get("respondent")
     if respondent is not None and not isinstance(respondent, str):
         raise AnswersError("'respondent' must be text")
-    problem = respondent_name_problem(respondent) if respondent is not None else None
-    if problem == "too_long":
+    if respondent is not None and len(respondent.strip()) > MAX_RESPONDENT_NAME:  # counted as the web's forms count
         raise AnswersError(f"'respondent' is longer than {MAX_RESPONDENT_NAME} characters")
-    if problem == "control_character":
-        raise AnswersError("'respondent' contains a control character (such as NUL or a line break)")
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise AnswersError("'answers' must be an object of item id to answer 1–5 (or \"na\")")

@@ -367,12 +367,6 @@ def test_a_name_longer_than_the_web_forms_allow_is_refused_naming_the_file_and_t
     assert result.output.strip() == f"Error: {long}: 'respondent' is longer than 120 characters"
     assert not out.exists()  # as for any bad answers file: every input is checked before anything is written
     assert list(tmp_path.glob("**/*.part")) == []
-    # A control character is no part of a name (the attack run: `score` echoed a NUL and the PDF dropped it).
-    for control in ("\x00", "\n", "\x1b"):
-        odd = write_answers(tmp_path, "odd.json", language="sv", respondent=f"Åsa{control}Ö", answers=varied_answers(instrument))
-        result = runner.invoke(args=["score", odd])
-        assert result.exit_code == 2, result.output
-        assert result.output.strip() == f"Error: {odd}: 'respondent' contains a control character (such as NUL or a line break)"
     # Up to the limit (and spaces around a name, which are not kept) is fine.
     padded = write_answers(tmp_path, "padded.json", language="sv", respondent=f"  {'Å' * MAX_RESPONDENT_NAME}  ",
                            answers=varied_answers(instrument))

@@ -11,7 +11,6 @@ from app import create_app
 from assessment import (
     MAX_RESPONDENT_NAME,
     AnswerSet,
-    respondent_name_problem,
     score_answers,
 )
 from assessment.completion_time import typical_minutes
@@ -225,38 +224,20 @@ def test_start_refuses_a_tampered_language(client):
     assert reply.status_code == 400 and "error-summary" in reply.text
 
 
-def test_a_name_is_counted_without_its_spaces_and_never_holds_a_control_character(app, client):
-    """One rule for a name (assessment.respondent_name_problem), as an answers file has it: the
-    attack run found a padded 120-letter name refused by the form but taken from a file, and a NUL
-    or line break taken from a file and dropped by the PDF."""
+def test_a_name_is_counted_without_the_spaces_around_it(app, client):
+    """As an answers file counts it (the attack run: a padded 120-letter name was refused by the
+    form and taken from a file); the spaces are not kept either."""
     page = client.get("/?lang=en")
     padded = client.post("/start", data={"csrf_token": csrf_of(page.text), "language": "sv",
                                          "name": f"  {'Å' * MAX_RESPONDENT_NAME}  "})
     assert padded.status_code == 302, padded.text[:300]
     with app.app_context():
         assert db.session.scalars(select(Response.respondent_name)).all() == ["Å" * MAX_RESPONDENT_NAME]
-    for name in ("Åsa\nÖström", "Åsa\x1b[31m"):  # a NUL is refused for every form before any (test_bad_input)
-        fresh = app.test_client()
-        page = fresh.get("/?lang=en")
-        refused = fresh.post("/start", data={"csrf_token": csrf_of(page.text), "language": "sv", "name": name})
-        assert refused.status_code == 400 and "error-summary" in refused.text
-        assert "A name can&#39;t contain control characters such as line breaks." in refused.text, name
     one_over = client.post("/start", data={"csrf_token": csrf_of(client.get("/?lang=en").text), "language": "sv",
                                            "name": "Å" * (MAX_RESPONDENT_NAME + 1)})
     assert one_over.status_code == 400 and "longer than 120" in one_over.text
     with app.app_context():
         assert db.session.scalar(select(func.count(Response.id))) == 1
-
-
-def test_the_name_rule_counts_without_spaces_and_refuses_control_characters():
-    assert respondent_name_problem("Å" * MAX_RESPONDENT_NAME) is None
-    assert respondent_name_problem(f" {'Å' * MAX_RESPONDENT_NAME} ") is None
-    assert respondent_name_problem("Å" * (MAX_RESPONDENT_NAME + 1)) == "too_long"
-    assert respondent_name_problem("Anna-Lena Öberg 🙂") is None
-    assert respondent_name_problem("Ann\u0301a") is None  # a combining accent is a letter's part
-    for control in ("\x00", "\n", "\t", "\x7f", "\x9b"):
-        assert respondent_name_problem(f"Åsa{control}Ö") == "control_character", repr(control)
-    assert respondent_name_problem("Åsa\n") is None  # around the name: not kept, so not part of it
 
 
 def test_delete_asks_then_really_deletes(app, respondent, instrument):

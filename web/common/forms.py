@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from assessment import respondent_name_problem
 from services.mail_addresses import AddressError, checked_address
 
 
@@ -53,11 +52,3 @@ class LinkMailForm(FlaskForm):
 def stripped(text):
     """A text field's filter: the spaces around what was typed are not kept, nor counted."""
     return text.strip() if isinstance(text, str) else text
-
-
-def plain_name(form, field) -> None:
-    """A person's name follows assessment's one rule (its length is the Length validator's, which
-    says so in the form's words); here what Length cannot see: a control character (NUL, a line
-    break), which only a crafted request sends."""
-    if field.data and respondent_name_problem(field.data) == "control_character":
-        raise ValidationError(_("A name can't contain control characters such as line breaks."))

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from assessment import MAX_RESPONDENT_NAME
 
-from ..common.forms import plain_name, research_consent_field, stripped
+from ..common.forms import research_consent_field, stripped
 from ..language import language_choices
 
 
@@ -20,7 +20,7 @@ class JoinCodeForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField(_l("Your name"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME), plain_name])
+    name = StringField(_l("Your name"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
     # What the coach sees is said beside the box, as short sentences and a list, in
     # templates/join/workshop.html (the walk: one 90-word sentence of nested exceptions).
     share_with_coach = BooleanField(_l("Share my answers and profile with the coach"))

@@ -13,14 +13,14 @@ from assessment import MAX_RESPONDENT_NAME, Instrument
 from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import Item
 
-from ..common.forms import plain_name, research_consent_field, stripped
+from ..common.forms import research_consent_field, stripped
 from ..language import language_choices
 
 
 class StartForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
-        filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME), plain_name],
+        filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)],
         description=_l("Shown on your profile and report. Leave it empty to stay anonymous."),
     )
     language = RadioField(

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from assessment import MAX_RESPONDENT_NAME
 
-from ...common.forms import plain_name, stripped
+from ...common.forms import stripped
 from ...language import language_choices
 
 
@@ -32,7 +32,7 @@ class WorkshopForm(FlaskForm):
 
 
 class PaperEntryForm(FlaskForm):
-    name = StringField(_l("Participant's name (optional)"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME), plain_name])
+    name = StringField(_l("Participant's name (optional)"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
     share_with_coach = BooleanField(_l("The participant agreed to share their profile with me"))
     language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
