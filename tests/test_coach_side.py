@@ -11,16 +11,20 @@ import time
 import zipfile
 from datetime import date, timedelta
 
+import markupsafe
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessment.followup import on_a_weekday
 from config import ROOT
 from reports.charts import BAND_COLOURS, _name_with_median
+from reports.i18n import translations
 from services.db import db
 from services.models import Response
+from services.responses import profile_of
 
-from .support.answers import varied_answers
+from .support.answers import answers_with_score, varied_answers
 from .support.coaches import create_workshop, join_and_complete, login, make_coach
 from .support.followup import make_plan
 from .support.forms import Respondent, csrf_of
@@ -251,6 +255,71 @@ def test_the_coachs_edition_says_a_team_of_one_in_words_for_one(app, coach, inst
     join_and_complete(app.test_client(), instrument, code, name="Bo", share=True, offset=1, language="sv")
     sv = pdf_text(coach.get(f"{edition}?lang=sv").data)
     assert "Bland de 2 i den här workshoppen som delade sin profil med dig (personen själv medräknad)" in sv
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_coach_and_the_person_start_in_the_same_place_the_driver_too(app, coach, instrument, language):
+    """The walk: Anna's profile said "Börja här" for the driver (100, high), her coach's edition,
+    reading only the behaviours, "Börja med: Svaga avslut". One owner now (assessment/suggestions.py)."""
+    _ = translations(language).gettext
+    workshop_id, code = create_workshop(coach, title="Named", privacy="named", language=language)
+    anna = join_and_complete(app.test_client(), instrument, code, name="Anna", share=True, language=language,
+                             complete=False)
+    anna.complete(answers_with_score(instrument, "fear_of_pushiness", 100))
+    page = markupsafe.Markup(anna.client.get(anna.url(f"/profile?lang={language}")).text).unescape()
+    driver = next(s.name[language] for s in instrument.scales if s.id == "fear_of_pushiness")
+    assert _("Your biggest tripwire: %(scale)s") % {"scale": driver} in page, "the profile starts with the driver"
+
+    (response_id,) = [int(i) for i in re.findall(r'<tr data-id="(\d+)">', coach.get(f"/coach/workshops/{workshop_id}").text)]
+    text = pdf_text(coach.get(f"/coach/workshops/{workshop_id}/responses/{response_id}/coach.pdf?lang={language}").data)
+    assert _("Start with: %(name)s") % {"name": driver} in text
+    assert ("Personens egen rapport börjar också här: drivkraften har högst poäng (100, Hög)" if language == "sv" else
+            "The person's own report starts here too: the driver scores highest (100, High)") in text
+    assert _("Of the three behaviours this one scores highest (%(score)s, %(band)s).").split("(")[0].strip() not in text
+    assert _("After that: the behaviours") in text and _("The driver: %(name)s") % {"name": driver} not in text
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_coachs_edition_says_whose_words_it_quotes(app, coach, instrument, language):
+    """The participant's own texts speak to them ("Du svarade mycket snabbt", "dina affärer"): the
+    edition says whose they are, as its guide does elsewhere, before the validity notes and the driver."""
+    prefix = translations(language).gettext("Their report says:")
+    workshop_id, code = create_workshop(coach, title="Named", privacy="named", language=language)
+    carl = join_and_complete(app.test_client(), instrument, code, name="Carl", share=True, language=language,
+                             complete=False)
+    # Everything the same and fast, the driver lowest: validity notes, and a driver section of its own.
+    carl.complete({item.id: 2 if item.scale_id == "fear_of_pushiness" else 5 for item in instrument.items})
+    (response,) = _responses(app)
+    with app.app_context():
+        profile = profile_of(response, language)
+    assert profile.flags, "the answers give validity notes"
+    text = pdf_text(coach.get(f"/coach/workshops/{workshop_id}/responses/{response.id}/coach.pdf?lang={language}").data)
+    quoted = [flag.text for flag in profile.flags] + [profile.scales["fear_of_pushiness"].interpretation]
+    for own_words in quoted:
+        own_words = " ".join(own_words.split())
+        assert own_words in text
+        assert text.count(own_words) == text.count(f"{prefix} {own_words}"), own_words
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_one_who_completed_and_shared_reads_as_one(app, coach, instrument, language):
+    """The walk: "1 av de 1 som har svarat klart delade sin profil" on the team page, the presenter
+    and the team PDF (one macro, templates/_team_size.html)."""
+    workshop_id, code = create_workshop(coach, title="Named", privacy="named", language=language)
+    join_and_complete(app.test_client(), instrument, code, name="Åsa", share=True, offset=0, language=language)
+    one = ("1 person har svarat klart, och 1 har delat sin profil. Diagrammen visar bara dem som har delat."
+           if language == "sv" else
+           "1 person completed, and 1 shared their profile. The charts include only those who shared.")
+    page = markupsafe.Markup(coach.get(f"/coach/workshops/{workshop_id}?lang={language}").text).unescape()
+    slides = markupsafe.Markup(coach.get(f"/coach/workshops/{workshop_id}/present?lang={language}").text).unescape()
+    team_pdf = pdf_text(coach.get(f"/coach/workshops/{workshop_id}/team.pdf?lang={language}").data)
+    for text in (page, slides, team_pdf):
+        assert one in text and ("av de 1 " if language == "sv" else "of the 1 ") not in text
+
+    join_and_complete(app.test_client(), instrument, code, name="Bo", share=True, offset=1, language=language)
+    page = markupsafe.Markup(coach.get(f"/coach/workshops/{workshop_id}?lang={language}").text).unescape()
+    assert ("2 av de 2 som har svarat klart delade sin profil. Diagrammen visar bara dem." if language == "sv" else
+            "2 of the 2 who completed shared their profile. The charts include only them.") in page
 
 
 def _responses(app):
