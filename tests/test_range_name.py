@@ -22,7 +22,7 @@ from .support.forms import Respondent
 WORDS = {
     "en": {
         "footer": "Free and open source. Bands are fixed limits, not a comparison with others.",
-        "caption": "Scores from 0 (never) to 100 (almost always). Bands are fixed limits, not a comparison with others.",
+        "caption": "Scores from 0 (never) to 100 (almost always); the numbers in brackets are the likely range. Bands are fixed limits, not a comparison with others.",
         "bands": "The bands have fixed limits on the answer scale: they don't compare you with other salespeople, "
                  "and we may still adjust them.",
         "team_bands": "The bands have fixed limits on the answer scale: they don't compare anyone with other "
@@ -36,12 +36,11 @@ WORDS = {
         "header": "Likely range",
         "then_and_now": "Then and now",
         "plan_label": "Behaviour or driver",
-        "plan_choose": "Choose a behaviour or the driver (optional)",
-        "driver": "driver",
+        "plan_choose": "Choose one (optional)",
     },
     "sv": {
         "footer": "Fri och öppen källkod. Nivåerna är fasta gränser, ingen jämförelse med andra.",
-        "caption": "Poäng från 0 (aldrig) till 100 (nästan alltid). Nivåerna är fasta gränser, ingen jämförelse med andra.",
+        "caption": "Poäng från 0 (aldrig) till 100 (nästan alltid); siffrorna inom parentes är det troliga spannet. Nivåerna är fasta gränser, ingen jämförelse med andra.",
         "bands": "Nivåerna har fasta gränser på svarsskalan: de jämför dig inte med andra säljare, och vi kan "
                  "komma att justera dem.",
         "team_bands": "Nivåerna har fasta gränser på svarsskalan: de jämför ingen med andra säljare, och vi kan "
@@ -56,8 +55,7 @@ WORDS = {
         "header": "Troligt spann",
         "then_and_now": "Då och nu",
         "plan_label": "Beteende eller drivkraft",
-        "plan_choose": "Välj ett beteende eller drivkraften (valfritt)",
-        "driver": "drivkraft",
+        "plan_choose": "Välj (valfritt)",
     },
 }
 # The old names: an "interval" beside the "likely range", and bands called provisional / not norms.
@@ -156,5 +154,5 @@ def test_the_plan_names_the_driver_a_driver(client, instrument, language):
     assert words["plan_label"] in plain(page) and words["plan_choose"] in plain(page)
     driver = instrument.scale("fear_of_pushiness").name[language]
     behaviour = instrument.scale("weak_close").name[language]
-    assert f'<option value="fear_of_pushiness">{driver} ({words["driver"]})</option>' in page
+    assert f'<option value="fear_of_pushiness">{driver}</option>' in page  # the driver, under a label that says so
     assert f'<option value="weak_close">{behaviour}</option>' in page

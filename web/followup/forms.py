@@ -62,7 +62,7 @@ class PlanForm(FlaskForm):
 
     def set_behaviours(self, behaviours: list[tuple[str, str]]) -> None:
         for entry in self.actions:
-            entry.form.scale_id.choices = [SelectChoice("", _("Choose a behaviour or the driver (optional)"))] + [
+            entry.form.scale_id.choices = [SelectChoice("", _("Choose one (optional)"))] + [
                 SelectChoice(value, label) for value, label in behaviours
             ]
 

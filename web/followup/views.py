@@ -108,8 +108,7 @@ def plan(token: str):
         form = PlanForm()
     profile = profile_of(response, current_language())
     ranked = _ranked(profile)
-    # The driver is named as such, as on the profile: "Fear of seeming pushy (driver)".
-    form.set_behaviours([(r.scale_id, f"{r.name} ({_('driver')})" if r.kind == "driver" else r.name) for r in ranked])
+    form.set_behaviours([(r.scale_id, r.name) for r in ranked])
     form.show_dates(today, weekday_date)
     errors: list[tuple[str, str]] = []
     # Without a mail server no reminder can go out: no field that promises one (a posted address is ignored).
