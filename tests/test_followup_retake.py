@@ -241,8 +241,8 @@ NO_CLEAR_CHANGE = {
 }
 # 86 (73–98) → 50 (38–62): the intervals do not overlap, yet no clear change; "How we count" and the
 # PDF say why, in words, without a second rule.
-NO_OVERLAP = {"en": "Two intervals that do not overlap are not enough on their own",
-              "sv": "Att två intervall inte överlappar räcker inte ensamt"}
+NO_OVERLAP = {"en": "Two likely ranges that do not overlap are not enough on their own",
+              "sv": "Att två troliga spann inte överlappar räcker inte ensamt"}
 NOT_SAID = ("noise", "can't tell", "can&#39;t tell", "brus", "kan inte säga")
 
 

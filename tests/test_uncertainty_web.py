@@ -140,7 +140,7 @@ def test_the_profile_page_says_the_bands_and_the_range_plainly(respondent, instr
         respondent.complete(near_cut_answers(instrument))
         page = respondent.client.get(respondent.url(f"/profile?lang={language}")).text.replace("&#39;", "'")
         words = PLAIN[language]
-        assert page.count(words["bands"]) == 2, language  # under the chart and under "How sure"
+        assert page.count(words["bands"]) == 1, language  # under the chart (no longer again under "How sure")
         assert not [j for j in JARGON if j in page], language
         assert ("90 procents säkerhet" if language == "sv" else "90 % confidence") in page  # what the range is
 
@@ -217,7 +217,7 @@ def test_paper_keying_takes_not_applicable_and_the_team_grid_shows_intervals(app
             low, high = cell["interval"]
             assert low <= cell["score"] <= high and isinstance(cell["near"], bool)
     show = client.get(f"/coach/workshops/{workshop_id}").text
-    assert "In brackets: the 90 % interval." in show and re.search(r"\d+ <small>\(\d+–\d+\)</small>", show)
+    assert "In brackets: the likely range – where the score lies with 90 % confidence." in show and re.search(r"\d+ <small>\(\d+–\d+\)</small>", show)
     rows = client.get(f"/coach/workshops/{workshop_id}/scores.csv").data.decode("utf-8-sig").splitlines()
     header = rows[0].split(",")
     per = next(r.split(",") for r in rows[1:] if r.startswith("Pappers-Per"))

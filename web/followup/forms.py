@@ -34,7 +34,7 @@ LATEST_FOLLOW_UP_DAYS = 366
 
 
 class ActionForm(Form):
-    scale_id = SelectField(_l("Behaviour"), validate_choice=True, choices=[])
+    scale_id = SelectField(_l("Behaviour or driver"), validate_choice=True, choices=[])
     situation = StringField(_l("When …"), validators=[Optional(), Length(max=MAX_TEXT)],
                             description=_l("The situation, e.g. “a meeting is about to end without a next step”"))
     step = StringField(_l("I will …"), validators=[Optional(), Length(max=MAX_TEXT)],
@@ -62,7 +62,7 @@ class PlanForm(FlaskForm):
 
     def set_behaviours(self, behaviours: list[tuple[str, str]]) -> None:
         for entry in self.actions:
-            entry.form.scale_id.choices = [SelectChoice("", _("Choose a behaviour (optional)"))] + [
+            entry.form.scale_id.choices = [SelectChoice("", _("Choose one (optional)"))] + [
                 SelectChoice(value, label) for value, label in behaviours
             ]
 
