@@ -96,6 +96,10 @@ _MEASURE = r"""
 
 
 def layout_problems(page) -> list[str]:
+    # Measured once the page has loaded, its stylesheet included: a check right after a form's
+    # answer appeared once measured the coach's page before app.css had come back from a slow
+    # revalidation (a loaded fresh-clone run), and found its unstyled caption 437 px wide at 375.
+    page.wait_for_load_state("load")
     return page.evaluate(_MEASURE)
 
 
