@@ -20,12 +20,6 @@ def band_label(band: str) -> str:
     return instrument_bank().current.band_labels[band][current_language()]
 
 
-def change_verdict(change) -> str:
-    """The one reading of a retake's change per scale: assessment.followup.Change.verdict
-    ("better", "worse", "unclear", "not_comparable" or "none")."""
-    return change.verdict
-
-
 def first_input_id(field) -> str:
     """Where an error summary link should land: the field, or a group's first radio."""
     return f"{field.id}-0" if field.type == "RadioField" else field.id
@@ -35,7 +29,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         current_lang=current_language, language_choices=language_choices, band_label=band_label,
-        first_input_id=first_input_id, absolute_url=absolute_url, change_verdict=change_verdict,
+        first_input_id=first_input_id, absolute_url=absolute_url,
         link_mail_configured=link_mail_configured,
     )
     app.jinja_env.filters.update(format_filters(current_language))
