@@ -98,7 +98,13 @@ def find_browser() -> str | None:
 
 
 class ChartExporter:
-    def __init__(self, timeout: float = 20.0, start_timeout: float = 60.0, lite_js: bool = True,
+    # A start takes ~1 s here (most of it loading plotly.js into the page), a few seconds on a
+    # loaded machine. A start that hangs is given up after START_TIMEOUT and started once more
+    # (_ensure_started): CI once saw kaleido's first page load never reported, and at 60 s that
+    # one hang kept a PDF waiting over a minute before the second start made it in ~3 s.
+    START_TIMEOUT = 30.0
+
+    def __init__(self, timeout: float = 20.0, start_timeout: float = START_TIMEOUT, lite_js: bool = True,
                  plotly_js: Path = BUNDLE):
         self.timeout = timeout
         self.plotly_js = plotly_js  # the pages' bundle (reports/plotly_js.py); a test compares another
@@ -191,7 +197,7 @@ class ChartExporter:
 
     # A browser that fails to start is started once more, after a pause: a start can fail
     # for a moment's reason (CI once saw Chromium exit at once on a loaded machine, which
-    # neither the same machine nor a loaded one showed again).
+    # neither the same machine nor a loaded one showed again, and once saw a start hang).
     START_ATTEMPTS = 2
     START_PAUSE = 1.0
 

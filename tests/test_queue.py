@@ -13,6 +13,7 @@ from rq import Queue
 import services.reporting.production as production
 import worker as report_worker
 from reports.chart_error import ChartExportError
+from reports.chart_export import ChartExporter
 from services.jobs import QUEUE_NAME
 from services.models import Response
 from services.reporting import queue as report_queue
@@ -29,9 +30,14 @@ def test_profile_pdf_is_rendered_by_a_report_worker(queued_app, respondent, inst
     respondent.start(name="Köad Kö", language="sv")
     respondent.complete(varied_answers(instrument))
     reply = {}
+    # A browser keeps following the page as long as it takes; the test as long as the worker
+    # may take: a chart browser whose start hangs is given up and started once more (CI once
+    # saw it: the second start made the PDF after 64 s, when this download had given up at 30).
+    patience = ChartExporter.START_ATTEMPTS * ChartExporter.START_TIMEOUT + ChartExporter.START_PAUSE + 30
 
     def download_like_a_browser():  # follows the "being prepared" page's refresh
-        for _ in range(60):
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
             reply["r"] = respondent.client.get(respondent.url("/profile.pdf"))
             if reply["r"].status_code != 202:
                 return
@@ -39,7 +45,7 @@ def test_profile_pdf_is_rendered_by_a_report_worker(queued_app, respondent, inst
 
     download = threading.Thread(target=download_like_a_browser)
     download.start()
-    work_until(connection, lambda: not download.is_alive())
+    work_until(connection, lambda: not download.is_alive(), seconds=patience + 10)
     response = reply["r"]
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert "Köad Kö" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()

@@ -405,6 +405,30 @@ def test_a_browser_that_exits_at_start_is_started_once_more(v1_instrument, monke
         exporter.close()
 
 
+def test_a_browser_whose_start_hangs_is_given_up_and_started_once_more(v1_instrument, monkeypatch, tmp_path):
+    # CI once saw a start that never finished (kaleido's first page load never reported): the
+    # first start here hangs, the second is real Chromium, and the charts arrive.
+    real = find_browser()
+    starts = tmp_path / "starts"
+    hangs_once = tmp_path / "hangs-once-browser"
+    hangs_once.write_text(
+        "#!/bin/sh\n"
+        f"echo start >> {starts}\n"
+        f'if [ "$(wc -l < {starts})" -eq 1 ]; then exec sleep 600; fi\n'
+        f'exec {real} "$@"\n'
+    )
+    hangs_once.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(hangs_once))
+    exporter = ChartExporter(timeout=30, start_timeout=3)
+    started = time.monotonic()
+    try:
+        assert exporter.svgs([charts.profile_chart(report_for(v1_instrument, "en").profile)])[0].startswith("<svg")
+        assert exporter.start_failures == 1 and starts.read_text().count("start") == 2
+        assert time.monotonic() - started < 3 + ChartExporter.START_PAUSE + 30
+    finally:
+        exporter.close()
+
+
 def test_a_browser_that_never_starts_says_what_it_wrote(monkeypatch, tmp_path):
     broken = tmp_path / "broken-browser"
     broken.write_text('#!/bin/sh\necho "FATAL: no usable sandbox, code 42" >&2\nexit 1\n')
