@@ -3,6 +3,7 @@ without a request: reports are rendered by the CLI and report workers too."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -41,22 +42,39 @@ def long_date(day, language: str) -> str:
     return format_date(day, format="long", locale=FORMAT_LOCALES.get(language, language))
 
 
+# A negative number is typeset with the minus sign (U+2212), as both languages print it: Babel
+# gives the hyphen-minus, which is shorter than a plus and breaks a line after it.
+MINUS = "\u2212"
+
+
+def _typeset(number: str) -> str:
+    return MINUS + number[1:] if number.startswith("-") else number
+
+
 def decimal(value: float, language: str) -> str:
     """A number with the language's decimal mark: "37,5" in Swedish, "37.5" in English."""
-    return format_decimal(value, format="#,##0.##", locale=FORMAT_LOCALES.get(language, language))
+    return _typeset(format_decimal(value, format="#,##0.##", locale=FORMAT_LOCALES.get(language, language)))
 
 
 def fixed(value: float, language: str, places: int = 2) -> str:
     """A number with exactly `places` decimals and the language's decimal mark and minus sign."""
-    return format_decimal(value, format="0." + "0" * places, locale=FORMAT_LOCALES.get(language, language))
+    return _typeset(format_decimal(value, format="0." + "0" * places, locale=FORMAT_LOCALES.get(language, language)))
+
+
+def signed(value: float) -> str:
+    """A difference in whole points with its sign: "+12", "−50", and "0" for one that rounds
+    to nothing (half away from zero, so -0.4 is "0", never "-0")."""
+    points = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return "0" if points == 0 else f"+{points}" if points > 0 else f"{MINUS}{-points}"
 
 
 def format_filters(language: Callable[[], str]) -> dict[str, Callable]:
     """The template filters for dates and numbers, the same in pages and PDFs:
-    `long_date`, `decimal`, `fixed2`, `fixed` (with places), each in the language `language()` names."""
+    `long_date`, `decimal`, `fixed2`, `fixed` (with places), `signed`, each in the language `language()` names."""
     return {
         "long_date": lambda day: long_date(day, language()),
         "decimal": lambda value: decimal(value, language()),
         "fixed2": lambda value: fixed(value, language()),
         "fixed": lambda value, places=2: fixed(value, language(), places),
+        "signed": signed,
     }

@@ -133,7 +133,7 @@ def test_retake_shows_then_and_now_with_the_rci_computed_by_hand(app, client, in
     verdicts = set()
     for scale_id in ("postponing_contact", "weak_close", "abandoned_follow_up", "fear_of_pushiness"):
         then, now, rci = by_hand(instrument, THEN, NOW, scale_id)
-        assert cells[scale_id] == f"{rci:.2f}", scale_id
+        assert cells[scale_id] == f"{rci:.2f}".replace("-", "\u2212"), scale_id  # typeset minus
         row = html.split(f'data-change="{scale_id}"')[1].split("</li>")[0]
         expected = ("clearly lower than on" if rci <= -CLEAR_CHANGE_Z else
                     "clearly higher than on" if rci >= CLEAR_CHANGE_Z else "no clear change: ")
@@ -195,7 +195,7 @@ def test_a_chain_of_three_shows_the_whole_history(app, client, instrument):
     postponing = history_table.split("</tr>")[1]
     assert [int(s) for s in re.findall(r"<td[^>]*>(\d+)", postponing)] == [100, 25, 0]
     _, _, rci = by_hand(instrument, NOW, {"postponing_contact": 1, "weak_close": 2}, "postponing_contact")
-    assert rci_cells(html)["postponing_contact"] == f"{rci:.2f}", "the latest change is against the take before"
+    assert rci_cells(html)["postponing_contact"] == f"{rci:.2f}".replace("-", "\u2212"), "the latest change is against the take before"
 
 
 def test_retake_of_an_unfinished_response_or_unknown_link_is_refused(client, instrument):
@@ -223,7 +223,8 @@ def test_the_pdfs_show_the_plan_and_the_comparison_page(app, client, instrument)
     start = next(n for n, p in enumerate(pages) if "Then and now" in p)
     comparison = " ".join(pages[start:start + 2])  # the chart and table may run onto a second page
     _, _, rci = by_hand(instrument, THEN, NOW, "postponing_contact")
-    assert f"{rci:.2f}" in comparison and "clearly lower than on" in comparison and "a real improvement" in comparison
+    assert f"{rci:.2f}".replace("-", "\u2212") in comparison and "clearly lower than on" in comparison and "a real improvement" in comparison
+    assert not re.search(r"-\d", comparison), "a negative number is typeset with the minus sign, a date in words"
     assert "no clear change" in comparison and "did you do it?" in comparison
 
 
@@ -287,7 +288,7 @@ def test_no_clear_change_says_not_large_enough_or_about_the_same_never_noise(app
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages]
     start = next(n for n, p in enumerate(pages) if ("Då och nu" if language == "sv" else "Then and now") in p)
     comparison = " ".join(pages[start:start + 2])
-    assert f"{z:.2f}".replace(".", "," if language == "sv" else ".") in comparison
+    assert f"{z:.2f}".replace(".", "," if language == "sv" else ".").replace("-", "\u2212") in comparison
     assert short in comparison and same in comparison and concept in comparison and NO_OVERLAP[language] in comparison
     assert not [word for word in NOT_SAID if word in " ".join(pages)]
 
