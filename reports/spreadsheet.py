@@ -1,7 +1,7 @@
 """A workshop's results as files, from one list of columns (`named_columns`): an .xlsx
 workbook for people (openpyxl) – headers in the workshop's language with scale names,
 words instead of codes, numbers as numbers, completion times as local dates (the zone in
-the header), each score's 90 % interval and the validity notes in words, a frozen header
+the header), each score's likely range (its 90 % interval) and the validity notes in words, a frozen header
 row with filters, sheets with the item texts and the scales – and a CSV for tools, with
 stable English column names, codes, UTC times and the formula guard."""
 
@@ -162,7 +162,7 @@ def named_columns(instrument: Instrument, language: str, _: Callable[[str], str]
     columns += [Column(f"{s.id}_band", f"{s.name[language]}: {band}",
                        lambda r, sid=s.id: (result(r, sid).band or "") if result(r, sid) else "",
                        lambda r, sid=s.id: (result(r, sid).band_label or "") if result(r, sid) else "", 18) for s in scales]
-    low, high, near = _("interval from"), _("interval to"), _("near a band boundary")
+    low, high, near = _("likely range from"), _("likely range to"), _("near a band boundary")
     for s in scales:
         columns += [
             Column(f"{s.id}_exact", "", lambda r, sid=s.id: _num(result(r, sid).exact) if result(r, sid) else "", None),

@@ -43,8 +43,8 @@ def test_named_workshop_xlsx_reads_back(app, client, instrument):
     assert abs((row[1].value - local).total_seconds()) < 1 and local != stored.replace(tzinfo=None)
     assert row[2].value == "engelska" and row[3].value == "på webben"
     assert rows['=HYPERLINK("http://x")'][2].value == "svenska"
-    low = row[header.index("Uppskjuten kontakt: intervall från")].value
-    high = row[header.index("Uppskjuten kontakt: intervall till")].value
+    low = row[header.index("Uppskjuten kontakt: troligt spann från")].value
+    high = row[header.index("Uppskjuten kontakt: troligt spann till")].value
     assert isinstance(low, int) and low <= score <= high
     assert row[header.index("Uppskjuten kontakt: nära en gräns mellan två nivåer")].value in ("ja", "nej")
     assert all(isinstance(row[header.index(f"Fråga {n}")].value, int) for n in range(1, len(instrument.items) + 1))
