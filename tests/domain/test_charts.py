@@ -105,4 +105,5 @@ def test_the_history_chart_keeps_its_take_labels_level_and_its_legend_above_the_
     # at 345 px), and one printed a line above a marker at 100 below the legend, not under it.
     assert layout["xaxis"]["range"][0] <= -0.3 and layout["legend"]["y"] >= 1.08
     ticks = every_chart(instrument, "en")["change"].to_dict()["data"][0]["x"]
-    assert all(label.count("<br>") == 1 and label.split("<br>")[0].endswith(".") for label in ticks)
+    # each label is the take's number over its date in words, the year on a line of its own
+    assert [label.split("<br>") for label in ticks] == [[f"{n}.", f"{n} January", "2026"] for n in (1, 2, 3)]
