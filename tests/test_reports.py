@@ -382,20 +382,28 @@ def test_a_browser_that_never_answers_fails_within_the_timeout(monkeypatch, tmp_
     assert time.monotonic() - started < 20
 
 
+def browser_whose_first_start(does: str, monkeypatch, tmp_path) -> Path:
+    """BROWSER_PATH set to a browser whose first start `does` (a shell command) and whose later
+    starts are real Chromium; returns the file that counts the starts, a line each."""
+    real = find_browser()
+    starts = tmp_path / "starts"
+    browser = tmp_path / "first-start-fails"
+    browser.write_text(
+        "#!/bin/sh\n"
+        f"echo start >> {starts}\n"
+        f'if [ "$(wc -l < {starts})" -eq 1 ]; then {does}; fi\n'
+        f'exec {real} "$@"\n'
+    )
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(browser))
+    return starts
+
+
 def test_a_browser_that_exits_at_start_is_started_once_more(v1_instrument, monkeypatch, tmp_path):
     # CI once saw Chromium "close immediately after starting" on a loaded machine: the first
     # start here fails as such a start does (it says why and exits), the second is real Chromium.
-    real = find_browser()
-    starts = tmp_path / "starts"
-    flaky = tmp_path / "flaky-browser"
-    flaky.write_text(
-        "#!/bin/sh\n"
-        f"echo start >> {starts}\n"
-        f'if [ "$(wc -l < {starts})" -eq 1 ]; then echo "FATAL: could not open the profile (first start)" >&2; exit 1; fi\n'
-        f'exec {real} "$@"\n'
-    )
-    flaky.chmod(0o755)
-    monkeypatch.setenv("BROWSER_PATH", str(flaky))
+    starts = browser_whose_first_start('echo "FATAL: could not open the profile (first start)" >&2; exit 1',
+                                       monkeypatch, tmp_path)
     exporter = ChartExporter(timeout=30)
     try:
         assert exporter.svgs([charts.profile_chart(report_for(v1_instrument, "en").profile)])[0].startswith("<svg")
@@ -408,17 +416,7 @@ def test_a_browser_that_exits_at_start_is_started_once_more(v1_instrument, monke
 def test_a_browser_whose_start_hangs_is_given_up_and_started_once_more(v1_instrument, monkeypatch, tmp_path):
     # CI once saw a start that never finished (kaleido's first page load never reported): the
     # first start here hangs, the second is real Chromium, and the charts arrive.
-    real = find_browser()
-    starts = tmp_path / "starts"
-    hangs_once = tmp_path / "hangs-once-browser"
-    hangs_once.write_text(
-        "#!/bin/sh\n"
-        f"echo start >> {starts}\n"
-        f'if [ "$(wc -l < {starts})" -eq 1 ]; then exec sleep 600; fi\n'
-        f'exec {real} "$@"\n'
-    )
-    hangs_once.chmod(0o755)
-    monkeypatch.setenv("BROWSER_PATH", str(hangs_once))
+    starts = browser_whose_first_start("exec sleep 600", monkeypatch, tmp_path)
     exporter = ChartExporter(timeout=30, start_timeout=3)
     started = time.monotonic()
     try:
