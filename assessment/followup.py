@@ -95,6 +95,15 @@ class Change:
         return {"lower": "better", "higher": "worse"}.get(self.direction, "unclear")
 
     @property
+    def shown_difference(self) -> int | None:
+        """The difference as a person checks it: the shown score now minus the shown score then
+        (87.5 → 78.1 is shown as 88 → 78, so −10, where the unrounded −9.4 printed as −9). The
+        verdict and `about_the_same` keep the unrounded `difference`."""
+        if self.difference is None or self.then.score is None or self.now.score is None:
+            return None
+        return self.now.score - self.then.score
+
+    @property
     def about_the_same(self) -> bool:
         """Wording only, never the verdict: the two scores are at most one answer moved one step
         apart (25 / answered points on the 0–100 scale), so "no clear change" can say the score

@@ -15,7 +15,7 @@ from assessment import Instrument, Profile
 from assessment.answers import NOT_APPLICABLE, AnswerSet
 from assessment.scoring import score_answers
 
-from .i18n import long_date, translations
+from .i18n import short_date, translations
 
 FONT = "DejaVu Sans"
 BAND_COLOURS = {"low": "#2e7d4f", "moderate": "#a05f00", "high": "#b3261e"}
@@ -324,12 +324,12 @@ def _place_labels(series: Sequence[Sequence[float | None]], take: int, height: f
 def change_chart(history: Any) -> go.Figure:
     """A slope chart: each scale's score at every take, with its 90 % interval where known.
     With two takes it is a then-and-now dumbbell; with more it shows the whole history. Each
-    take's label is its number over its date in words (the year on a line of its own), so that
-    it stays level on a phone and reads as the text around it does; the legend
+    take's label is its number over its date in words, month short and the year on a line of its
+    own, so that four takes stay level and apart on a phone; the legend
     sits above the plot, clear of the axis title."""
     language = history.now.profile.language
     _ = translations(language).gettext
-    labels = [f"{n}.<br>{'<br>'.join(long_date(take.taken_on, language).rsplit(' ', 1))}"  # 7 December<br>2026
+    labels = [f"{n}.<br>{'<br>'.join(short_date(take.taken_on, language).rsplit(' ', 1))}"  # 28 Sept<br>2026
               for n, take in enumerate(history.takes, 1)]
     series = [[r.score for r in history.series(scale_id)] for scale_id in history.scale_ids]
     positions = _label_positions(series)

@@ -42,13 +42,22 @@ def long_date(day, language: str) -> str:
     return format_date(day, format="long", locale=FORMAT_LOCALES.get(language, language))
 
 
+def short_date(day, language: str) -> str:
+    """A date in words, its month short: "28 sep. 2026", "28 Sept 2026"; for a take's label in a
+    chart or a table heading, where four takes side by side must fit a phone's width."""
+    return format_date(day, format="medium", locale=FORMAT_LOCALES.get(language, language))
+
+
 # A negative number is typeset with the minus sign (U+2212), as both languages print it: Babel
 # gives the hyphen-minus, which is shorter than a plus and breaks a line after it.
 MINUS = "\u2212"
 
 
 def _typeset(number: str) -> str:
-    return MINUS + number[1:] if number.startswith("-") else number
+    """The minus sign for a negative number; none for one that rounds to zero ("-0,00")."""
+    if not number.startswith("-"):
+        return number
+    return number[1:] if not any(digit in "123456789" for digit in number) else MINUS + number[1:]
 
 
 def decimal(value: float, language: str) -> str:
@@ -70,9 +79,10 @@ def signed(value: float) -> str:
 
 def format_filters(language: Callable[[], str]) -> dict[str, Callable]:
     """The template filters for dates and numbers, the same in pages and PDFs:
-    `long_date`, `decimal`, `fixed2`, `fixed` (with places), `signed`, each in the language `language()` names."""
+    `long_date`, `short_date`, `decimal`, `fixed2`, `fixed` (with places), `signed`, each in the language `language()` names."""
     return {
         "long_date": lambda day: long_date(day, language()),
+        "short_date": lambda day: short_date(day, language()),
         "decimal": lambda value: decimal(value, language()),
         "fixed2": lambda value: fixed(value, language()),
         "fixed": lambda value, places=2: fixed(value, language(), places),

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from assessment.followup import on_a_weekday
 from services.db import db
-from services.models import Retake
+from services.models import Response, Retake
 
 from .support.browser import axe_violations, browser_page, layout_problems, log_in
 from .support.coaches import coach_with_workshop
@@ -241,3 +241,34 @@ def test_the_follow_up_code_links_a_shared_take_in_the_browser(live_server, brow
     assert failures == {}
     html = coach.client.get(f"/coach/workshops/{follow_up_id}").text
     assert "Åsa" in html.split('class="scores people-change stack"')[1].split("</table>")[0]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_four_takes_months_apart_keep_their_chart_labels_apart_on_a_phone(live_server, browser, instrument, language):
+    """A walk found "28 september23 november7 december" under the history chart at 375 px once
+    the takes were weeks apart (all on one day they were 2 px apart): four takes with the widest
+    months keep every label's box clear of the next, and the table heads each take alike."""
+    client = live_server.app.test_client()
+    takes = [Respondent(client, instrument)]
+    takes[0].start(language=language)
+    takes[0].complete(answers_for(instrument, THEN))
+    for keyed in (NOW, THEN, NOW):
+        takes.append(retake(client, takes[-1]))
+        takes[-1].complete(answers_for(instrument, keyed))
+    with live_server.app.app_context():
+        for take, day in zip(takes, (date(2025, 9, 28), date(2025, 11, 30), date(2026, 9, 28))):
+            response = Response.by_token(take.token)
+            response.completed_at = response.completed_at.replace(year=day.year, month=day.month, day=day.day)
+        db.session.commit()
+    with browser_page(browser, 375, 740, is_mobile=True, has_touch=True) as page:
+        page.goto(f"{live_server.url}{takes[-1].url('/profile')}?lang={language}")
+        page.wait_for_selector("[data-chart=change-chart-data][data-rendered=true] .xtick text")
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '[data-chart=change-chart-data] .xtick text')).map((t) => {
+              const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.right]; })""")
+        assert len(boxes) == 4
+        boxes.sort(key=lambda box: box[1])
+        touching = [(a[0], b[0], round(b[1] - a[2], 1)) for a, b in zip(boxes, boxes[1:]) if b[1] - a[2] < 4]
+        assert touching == [], f"labels closer than 4 px: {touching}"
+        assert all(box[2] <= 375 for box in boxes), boxes
+        assert [p for p in layout_problems(page) if "wide" in p] == []

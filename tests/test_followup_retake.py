@@ -247,6 +247,15 @@ NO_OVERLAP = {"en": "Two likely ranges that do not overlap are not enough on the
 NOT_SAID = ("noise", "can't tell", "can&#39;t tell", "brus", "kan inte säga")
 
 
+def test_the_shown_difference_is_the_shown_scores_apart():
+    """A walk saw "88 → 78" beside "−9": the difference came from the unrounded 87.5 and 78.1. The
+    difference shown is now the shown scores' (−10); the verdict keeps the unrounded scores."""
+    change = compare_results(result(exact=87.5), result(exact=78.125))
+    assert (change.then.score, change.now.score) == (88, 78)
+    assert change.shown_difference == -10 and round(change.difference, 3) == -9.375
+    assert compare_results(result(exact=50.0), replace(result(exact=60.0), score=None)).shown_difference is None
+
+
 def test_about_the_same_is_at_most_one_answer_one_step_and_never_the_verdict():
     """25 / answered points is one answer moved one step: about the same; more is not. Neither
     touches the verdict, which is the z alone."""

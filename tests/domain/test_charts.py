@@ -106,4 +106,4 @@ def test_the_history_chart_keeps_its_take_labels_level_and_its_legend_above_the_
     assert layout["xaxis"]["range"][0] <= -0.3 and layout["legend"]["y"] >= 1.08
     ticks = every_chart(instrument, "en")["change"].to_dict()["data"][0]["x"]
     # each label is the take's number over its date in words, the year on a line of its own
-    assert [label.split("<br>") for label in ticks] == [[f"{n}.", f"{n} January", "2026"] for n in (1, 2, 3)]
+    assert [label.split("<br>") for label in ticks] == [[f"{n}.", f"{n} Jan", "2026"] for n in (1, 2, 3)]
