@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from assessment import Instrument, Profile
@@ -48,7 +48,10 @@ def _text(value: Any) -> Any:
 def _sheet(ws, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int] | None = None) -> None:
     ws.append([_text(h) for h in header])
     for cell in ws[1]:
+        # A heading wraps within its column ("Uppskjuten kontakt: troligt spann från" in 18 wide)
+        # instead of running under the next one, which cut it off.
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append([_text(value) for value in row])
     for row in ws.iter_rows(min_row=2):
@@ -142,7 +145,9 @@ def named_columns(instrument: Instrument, language: str, _: Callable[[str], str]
                lambda r: r.completed_at.astimezone(timezone.utc).isoformat(), lambda r: _local(r.completed_at, zone), 22),
         Column("language", _("Language"), lambda r: r.language, lambda r: _language_name(r.language, language)),
         Column("source", _("Source"), lambda r: r.source, lambda r: sources.get(r.source, r.source)),
-        Column("validity_notes", _("Validity notes"), None, lambda r: " ".join(f.text for f in r.profile.flags), 40),
+        # The notes are the person's own report's sentences ("You answered very quickly…"); the
+        # heading says so, as the coach's edition quotes them under "Their report says:".
+        Column("validity_notes", _("Validity notes, as the person's report words them"), None, lambda r: " ".join(f.text for f in r.profile.flags), 40),
         Column("instrument_id", "instrument_id", lambda r: r.profile.instrument_id, None),
         Column("instrument_version", "instrument_version", lambda r: r.profile.instrument_version, None),
     ]

@@ -43,7 +43,7 @@ def test_sharing_by_e_mail_says_what_is_wrong_and_what_it_gives(app, instrument)
     assert again.status_code == 422 and "already shared with this coach" in again.text
     owner.get(f"/coach/workshops/{workshop_id}?lang=sv")  # the service gives a reason; the page words it
     again_sv = share_with(owner, workshop_id, "co@example.com")
-    assert again_sv.status_code == 422 and "Workshoppen är redan delad med den coachen." in again_sv.text
+    assert again_sv.status_code == 422 and "Workshopen är redan delad med den coachen." in again_sv.text
     owner.get(f"/coach/workshops/{workshop_id}?lang=en")
     # The co-facilitator sees it among their workshops, marked, and its page says who shared it.
     listing = co.get("/coach/?lang=en").text

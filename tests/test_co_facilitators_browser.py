@@ -27,8 +27,8 @@ def test_an_owner_shares_and_the_co_facilitator_runs_the_workshop(live_server, b
     login(client, email, password)
     workshops = {width: create_workshop(client, title=f"Kickoff {width}", privacy="named", language=language)
                  for width in (1280, 375)}
-    words = {"sv": ("Dela workshoppen", "Det finns inget coachkonto", "Delad med co@example.com", "delad med dig",
-                    "skapade workshoppen och delade den med dig", "2 coacher håller workshoppen tillsammans"),
+    words = {"sv": ("Dela workshopen", "Det finns inget coachkonto", "Delad med co@example.com", "delad med dig",
+                    "skapade workshopen och delade den med dig", "2 coacher håller workshopen tillsammans"),
              "en": ("Share the workshop", "There's no coach account", "Shared with co@example.com", "shared with you",
                     "created this workshop and shared it with you", "2 coaches run this workshop together")}[language]
     failures = {}

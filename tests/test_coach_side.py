@@ -242,19 +242,19 @@ def test_the_coachs_edition_is_in_the_workshops_language_whatever_the_person_ans
 
 
 def test_the_coachs_edition_says_a_team_of_one_in_words_for_one(app, coach, instrument):
-    """"Bland de 1 i den här workshoppen" / "Among the 1 in this workshop": the count is a plural."""
+    """"Bland de 1 i den här workshopen" / "Among the 1 in this workshop": the count is a plural."""
     workshop_id, code = create_workshop(coach, title="Named", privacy="named", language="sv")
     join_and_complete(app.test_client(), instrument, code, name="Åsa", share=True, offset=0, language="sv")
     (first,) = [int(i) for i in re.findall(r'<tr data-id="(\d+)">', coach.get(f"/coach/workshops/{workshop_id}").text)]
     edition = f"/coach/workshops/{workshop_id}/responses/{first}/coach.pdf"
     sv, en = (pdf_text(coach.get(f"{edition}?lang={lang}").data) for lang in ("sv", "en"))
-    assert "Hittills har bara 1 person i workshoppen delat sin profil med dig – den här personen –" in sv
+    assert "Hittills har bara 1 person i workshopen delat sin profil med dig – den här personen –" in sv
     assert "So far only 1 person in this workshop has shared their profile with you – this one –" in en
     assert "Bland de 1 " not in sv and "Among the 1 " not in en
 
     join_and_complete(app.test_client(), instrument, code, name="Bo", share=True, offset=1, language="sv")
     sv = pdf_text(coach.get(f"{edition}?lang=sv").data)
-    assert "Bland de 2 i den här workshoppen som delade sin profil med dig (personen själv medräknad)" in sv
+    assert "Bland de 2 i den här workshopen som delade sin profil med dig (personen själv medräknad)" in sv
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -46,8 +46,8 @@ def test_named_team_page_json_and_pdf_count_profiles_with_a_validity_note(app, c
 
     reply = coach.get(f"/coach/workshops/{workshop_id}/team.pdf?lang=sv")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.data)).pages).split())
-    assert "Med validitetsanteckning 2 av 3" in text
-    assert "En validitetsanteckning betyder" in text
+    assert "Med validitetsanmärkning 2 av 3" in text
+    assert "En validitetsanmärkning betyder" in text
     (tmp_path / "team.pdf").write_bytes(reply.data)
 
 

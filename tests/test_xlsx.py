@@ -25,9 +25,10 @@ def test_named_workshop_xlsx_reads_back(app, client, instrument):
     assert book.sheetnames == ["Svar", "Frågor", "Skalor"]
     sheet = book["Svar"]
     header = [c.value for c in sheet[1]]
-    assert header[:5] == ["Namn", "Klar (Europe/Stockholm)", "Språk", "Källa", "Validitetsanmärkningar"]
+    assert header[:5] == ["Namn", "Klar (Europe/Stockholm)", "Språk", "Källa", "Validitetsanmärkningar, så som personens rapport uttrycker dem"]
     assert "Uppskjuten kontakt: poäng" in header and "Fråga 1" in header
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert all(cell.alignment.wrap_text for cell in sheet[1]), "a long heading wraps in its column, not under the next"
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     assert set(rows) == {'=HYPERLINK("http://x")', "Åsa Öström"}
     formula = rows['=HYPERLINK("http://x")'][0]
