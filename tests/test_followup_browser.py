@@ -3,8 +3,10 @@ again and see the comparison; axe-core on every new page in both languages."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -244,7 +246,8 @@ def test_the_follow_up_code_links_a_shared_take_in_the_browser(live_server, brow
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_four_takes_months_apart_keep_their_chart_labels_apart_on_a_phone(live_server, browser, instrument, language):
+def test_four_takes_months_apart_keep_their_chart_labels_apart_on_a_phone(live_server, browser, instrument, language,
+                                                                         tmp_path):
     """A walk found "28 september23 november7 december" under the history chart at 375 px once
     the takes were weeks apart (all on one day they were 2 px apart): four takes with the widest
     months keep every label's box clear of the next, and the table heads each take alike."""
@@ -266,6 +269,8 @@ def test_four_takes_months_apart_keep_their_chart_labels_apart_on_a_phone(live_s
         boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
             '[data-chart=change-chart-data] .xtick text')).map((t) => {
               const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.right]; })""")
+        page.locator("[data-chart=change-chart-data]").screenshot(
+            path=str(Path(os.environ.get("SHOTS_DIR") or tmp_path) / f"history-chart-{language}-375.png"))
         assert len(boxes) == 4
         boxes.sort(key=lambda box: box[1])
         touching = [(a[0], b[0], round(b[1] - a[2], 1)) for a, b in zip(boxes, boxes[1:]) if b[1] - a[2] < 4]
