@@ -357,9 +357,10 @@ def change_chart(history: Any) -> go.Figure:
         yaxis={"range": [0, 100], "dtick": 25, "title": {"text": _("Score (0–100)")}, "gridcolor": "#e4e7eb",
                "zeroline": False},
         # Room left of the first take for the scores printed left of their markers, which ran
-        # into the axis's tick labels ("5050" at 345 px) ...
+        # into the axis's tick labels ("5050" at 345 px): about 40 px at 345 px, so a share of a
+        # take's width that grows with the takes ("100100" with four takes at -0.4) ...
         xaxis={"type": "category", "title": {"text": _("Take")}, "tickangle": 0, "automargin": True,
-               "range": [-0.4, len(labels) - 1 + 0.1]},
+               "range": [-max(0.4, 0.2 * (len(labels) - 1)), len(labels) - 1 + 0.1]},
         showlegend=True,
         # ... and above 100 for a score printed a line above its marker, which the legend's
         # white box hid when it sat on the plot's top edge.

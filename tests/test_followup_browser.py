@@ -276,4 +276,13 @@ def test_four_takes_months_apart_keep_their_chart_labels_apart_on_a_phone(live_s
         touching = [(a[0], b[0], round(b[1] - a[2], 1)) for a, b in zip(boxes, boxes[1:]) if b[1] - a[2] < 4]
         assert touching == [], f"labels closer than 4 px: {touching}"
         assert all(box[2] <= 375 for box in boxes), boxes
+        # a score printed left of the first take stays clear of the axis's numbers ("100100")
+        crowded = page.evaluate("""() => {
+            const chart = document.querySelector('[data-chart=change-chart-data]');
+            const rect = (t) => t.getBoundingClientRect();
+            const ticks = Array.from(chart.querySelectorAll('.ytick text')).map(rect);
+            return Array.from(chart.querySelectorAll('.scatterlayer .textpoint text')).map((t) => [t.textContent, rect(t)])
+              .filter(([, r]) => ticks.some((k) => r.left < k.right + 3 && k.left < r.right && r.top < k.bottom && k.top < r.bottom))
+              .map(([text]) => text); }""")
+        assert crowded == [], f"scores touching the axis's numbers: {crowded}"
         assert [p for p in layout_problems(page) if "wide" in p] == []
