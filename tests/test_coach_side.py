@@ -420,7 +420,7 @@ def test_a_keyed_string_of_the_wrong_length_names_every_problem_at_once(app, coa
     html = reply.text.replace("&#34;", '"')
     assert "You typed 6 answers; this questionnaire has" in html
     assert "Characters 3, 6 are not answers" in html
-    assert "Choose a language." in html and "Field cannot be longer than 120 characters." in html
+    assert "Choose a language." in html and "A name can be at most 120 characters." in html
     # An "n" where the form has no such box is named in the same round, not after the length is right
     # (the independent walk had to submit twice).
     no_box = next(n for n, item in enumerate(instrument.items, 1) if not item.offers_not_applicable)

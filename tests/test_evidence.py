@@ -43,7 +43,7 @@ def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, 
     import_simulated(runner, instrument, tmp_path, 199, seed=21)
     assert analyse(runner, accept=False)["n"] == 199  # not published: 200 comes next, a step of one
     before = reliability_notes(client.get(person.url("/profile")).text)
-    assert "(a provisional value, not yet computed from real responses)" in before["weak_close"]
+    assert "a provisional value, not yet computed from real responses)" in before["weak_close"]
     assert all("stored responses" not in text for text in before.values())
 
     import_simulated(runner, instrument, tmp_path, 1, seed=22, prefix="t")
@@ -51,7 +51,7 @@ def test_data_reliability_replaces_the_provisional_one_at_n_200(client, runner, 
     assert analysis["n"] == 200
     alpha = next(s for s in analysis["scales"] if s["id"] == "weak_close")["alpha"]["value"]
     after = reliability_notes(client.get(person.url("/profile")).text)
-    assert f"Reliability {alpha:.2f}, computed from 200 stored responses" in after["weak_close"]
+    assert f"Reliability {alpha:.2f} (from 0 to 1; higher is better), computed from 200 stored responses" in after["weak_close"]
     assert "provisional" not in after["weak_close"]
 
 

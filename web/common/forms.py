@@ -8,7 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from assessment import MAX_RESPONDENT_NAME
 from services.mail_addresses import AddressError, checked_address
+
+
+def name_length() -> Length:
+    """The one limit on a person's name (MAX_RESPONDENT_NAME), in words that name the field:
+    WTForms' own "Field cannot be longer than 120 characters" said which field nowhere."""
+    return Length(max=MAX_RESPONDENT_NAME, message=_l("A name can be at most %(max)d characters."))
 
 
 class ConfirmForm(FlaskForm):
@@ -19,7 +26,7 @@ def research_consent_field() -> BooleanField:
     """The research-consent box: never ticked unless the person ticks it."""
     return BooleanField(
         _l("Let my answers be used, without my name, to check and improve the questionnaire "
-           "(reliability and comparison figures)."),
+           "(how exactly it measures, and figures to compare with)."),
         default=False,
     )
 

@@ -5,9 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from assessment import MAX_RESPONDENT_NAME
-
-from ..common.forms import research_consent_field, stripped
+from ..common.forms import name_length, research_consent_field, stripped
 from ..language import language_choices
 
 
@@ -20,7 +18,7 @@ class JoinCodeForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField(_l("Your name"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
+    name = StringField(_l("Your name"), filters=[stripped], validators=[Optional(), name_length()])
     # What the coach sees is said beside the box, as short sentences and a list, in
     # templates/join/workshop.html (the walk: one 90-word sentence of nested exceptions).
     share_with_coach = BooleanField(_l("Share my answers and profile with the coach"))

@@ -7,20 +7,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from assessment import MAX_RESPONDENT_NAME, Instrument
+from assessment import Instrument
 from assessment.answers import NOT_APPLICABLE
 from assessment.instrument import Item
 
-from ..common.forms import research_consent_field, stripped
+from ..common.forms import name_length, research_consent_field, stripped
 from ..language import language_choices
 
 
 class StartForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
-        filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)],
+        filters=[stripped], validators=[Optional(), name_length()],
         description=_l("Shown on your profile and report. Leave it empty to stay anonymous."),
     )
     language = RadioField(

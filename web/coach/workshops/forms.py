@@ -8,9 +8,7 @@ from wtforms import BooleanField, DateField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from assessment import MAX_RESPONDENT_NAME
-
-from ...common.forms import stripped
+from ...common.forms import name_length, stripped
 from ...language import language_choices
 
 
@@ -32,7 +30,7 @@ class WorkshopForm(FlaskForm):
 
 
 class PaperEntryForm(FlaskForm):
-    name = StringField(_l("Participant's name (optional)"), filters=[stripped], validators=[Optional(), Length(max=MAX_RESPONDENT_NAME)])
+    name = StringField(_l("Participant's name (optional)"), filters=[stripped], validators=[Optional(), name_length()])
     share_with_coach = BooleanField(_l("The participant agreed to share their profile with me"))
     language = RadioField(_l("Language of the paper questionnaire"), choices=language_choices,
                           validators=[InputRequired(message=_l("Choose a language."))])
