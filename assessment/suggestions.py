@@ -51,6 +51,16 @@ def suggested_steps(profile: Profile, limit: int = 3) -> tuple[Suggestion, ...]:
     return tuple(steps[:limit])
 
 
+def also_high(profile: Profile, first: Suggestion | None) -> tuple[ScaleResult, ...]:
+    """The behaviours and the driver in the high band besides the one the profile starts with,
+    highest first: the article's Yielder (all four high) saw only the driver on the first screen
+    and had to scroll to learn that all three habits were high too."""
+    return tuple(sorted(
+        (r for r in profile.of_kind("behaviour", "driver")
+         if r.band == "high" and r.score is not None and (first is None or r.scale_id != first.scale_id)),
+        key=lambda r: -(r.exact if r.exact is not None else r.score)))
+
+
 def plan_suggestions(profile: Profile, limit: int = 6) -> tuple[Suggestion, ...]:
     """The plan page's: the suggested steps, the profile's first one first. With nothing high
     or moderate the profile suggests none, and a plan may still want ideas: then the steps of

@@ -52,3 +52,29 @@ def test_how_sure_opens_with_one_plain_sentence_and_the_consent_box_speaks_plain
     start = markupsafe.Markup(client.get(f"/?lang={language}").text).unescape()
     assert ("hur exakt det mäter" if language == "sv" else "how exactly it measures") in start
     assert "reliabilitet och jämförelsesiffror" not in start and "reliability and comparison figures" not in start
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_yielders_first_screen_says_all_three_habits_are_high_too(client, instrument, language):
+    """The article's Yielder (every behaviour and the driver high) saw only "Your biggest tripwire:
+    fear of seeming pushy" and a writing exercise first; the three high habits were a scroll away."""
+    person = Respondent(client, instrument)
+    person.start(language=language)
+    person.complete(answers_for(instrument, {"postponing_contact": 4, "weak_close": 4, "abandoned_follow_up": 4,
+                                             "fear_of_pushiness": 5}))
+    page = markupsafe.Markup(client.get(person.url(f"/profile?lang={language}")).text).unescape()
+    headline = page.split("data-headline>")[1].split("</section>")[0]
+    also = headline.split("data-also-high>")[1].split("</p>")[0]
+    gettext = translations(language).gettext
+    assert also.startswith(gettext("Also high: %(scales)s.").split("%")[0])
+    names = [s.name[language] for s in instrument.scales if s.kind == "behaviour"]
+    assert all(name in also for name in names), also
+    assert instrument.scale("fear_of_pushiness").name[language] not in also, "the biggest is named above, once"
+
+
+def test_a_person_with_one_high_scale_gets_no_also_high_line(client, instrument):
+    person = Respondent(client, instrument)
+    person.start(language="en")
+    person.complete(answers_for(instrument, {"weak_close": 5, "postponing_contact": 1, "abandoned_follow_up": 1,
+                                             "fear_of_pushiness": 1}))
+    assert "data-also-high" not in client.get(person.url("/profile?lang=en")).text

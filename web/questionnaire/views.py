@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from assessment.completion_time import typical_minutes
-from assessment.suggestions import suggested_steps
+from assessment.suggestions import also_high, suggested_steps
 from reports import charts
 from reports.i18n import long_date
 from services.completion import complete
@@ -401,7 +401,8 @@ def profile(token: str):
         profile=profile,
         instrument=instrument_of(response),
         summary_chart=charts.to_json(charts.profile_chart(profile, previous=history.then.profile if history else None)),
-        start_here=next(iter(suggested_steps(profile)), None),
+        start_here=(start_here := next(iter(suggested_steps(profile)), None)),
+        also_high=also_high(profile, start_here),
         consent_form=ResearchConsentForm(research_consent=response.research_consent),
         norms=norm_positions(response, profile),
     )
