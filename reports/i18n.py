@@ -70,9 +70,11 @@ def fixed(value: float, language: str, places: int = 2) -> str:
     return _typeset(format_decimal(value, format="0." + "0" * places, locale=FORMAT_LOCALES.get(language, language)))
 
 
-def signed(value: float) -> str:
+def signed(value: float | None) -> str:
     """A difference in whole points with its sign: "+12", "−50", and "0" for one that rounds
-    to nothing (half away from zero, so -0.4 is "0", never "-0")."""
+    to nothing (half away from zero, so -0.4 is "0", never "-0"); "–" for none."""
+    if value is None:
+        return "–"
     points = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return "0" if points == 0 else f"+{points}" if points > 0 else f"{MINUS}{-points}"
 

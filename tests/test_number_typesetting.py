@@ -26,7 +26,7 @@ def test_decimal_uses_the_decimal_mark_and_the_minus_sign(language, value, expec
 
 @pytest.mark.parametrize(("value", "expected"), [
     (-50.0, f"{MINUS}50"), (36.2, "+36"), (0.0, "0"), (-0.4, "0"), (0.4, "0"),
-    (0.5, "+1"), (-0.5, f"{MINUS}1"), (-2.5, f"{MINUS}3"), (49.6, "+50"),
+    (0.5, "+1"), (-0.5, f"{MINUS}1"), (-2.5, f"{MINUS}3"), (49.6, "+50"), (None, "–"),
 ])
 def test_a_difference_is_whole_points_with_its_sign_and_never_minus_zero(value, expected):
     assert signed(value) == expected
