@@ -14,7 +14,6 @@ from cli.responses import checked_language, read_text
 from services.imports import ImportError_, import_rows, read_import
 from services.instruments import instrument_bank
 from services.research import (
-    NORMS_MIN_N,
     NormsRefused,
     NoSuchCandidate,
     StepTooSmall,
@@ -226,7 +225,7 @@ def freeze_norms_command(version: str, language: str):
     except NormsRefused as exc:
         fail(
             f"not enough data for norms of {instrument.version} in {language}: N = {exc.n} consenting, completed "
-            f"responses without validity flags; {NORMS_MIN_N} are needed"
+            f"responses without validity flags; {exc.needed} are needed"
         )
     click.echo(
         f"Froze norms for {instrument.id} {instrument.version} in {language}: N = {table.n}, dated {table.frozen_on}."

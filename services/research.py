@@ -119,9 +119,11 @@ def data_reliabilities(instrument: Instrument) -> dict[str, Any]:
 
 
 class NormsRefused(Exception):
-    def __init__(self, n: int):
-        super().__init__(f"not enough data for norms: N = {n}, {NORMS_MIN_N} needed")
-        self.n = n
+    """Too few responses for norms: `n` found, `needed` the threshold that refused them."""
+
+    def __init__(self, n: int, needed: int):
+        super().__init__(f"not enough data for norms: N = {n}, {needed} needed")
+        self.n, self.needed = n, needed
 
 
 def freeze_norms(instrument: Instrument, language: str, *, today: date | None = None) -> NormTable:
@@ -131,7 +133,7 @@ def freeze_norms(instrument: Instrument, language: str, *, today: date | None = 
     selection = evidence_selection(instrument, language)
     unflagged = [score_answers(instrument, a) for a in selection.answer_sets]
     if len(unflagged) < NORMS_MIN_N:
-        raise NormsRefused(len(unflagged))
+        raise NormsRefused(len(unflagged), NORMS_MIN_N)
     scales = {}
     for scale in instrument.scales:
         scores = [p.scales[scale.id].score for p in unflagged if p.scales[scale.id].score is not None]
