@@ -60,6 +60,29 @@ def test_a_whole_workshop_behind_one_nat_gets_in(tmp_path):
     assert office == [302] * 50
 
 
+def test_form_errors_on_a_workshops_own_page_are_no_guesses(tmp_path):
+    """The attack run: twenty 400s for a name one letter too long (or no language) from one
+    office address spent the code-guessing budget, and then the right code got 429 for an hour.
+    Only a code that opens no workshop counts; a wrong code still does."""
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    coach = app.test_client()
+    email, password = make_coach(app)
+    login(coach, email, password)
+    _workshop_id, code = create_workshop(coach, privacy="named")
+    office = app.test_client()
+    office.environ_base["REMOTE_ADDR"] = "192.0.2.20"
+    page = office.get(f"/join/{code}")
+    mistakes = [office.post(f"/join/{code}", data={"csrf_token": csrf_of(page.text), "language": "en",
+                                                   "name": "Å" * 121}).status_code for _ in range(15)]
+    mistakes += [office.post(f"/join/{code}", data={"csrf_token": csrf_of(page.text), "name": "Bo"}).status_code
+                 for _ in range(15)]
+    assert mistakes == [400] * 30
+    assert _join(office, code) == 302, "thirty form errors spent nothing of the budget"
+    wrong = [c for c in ("AAAAAA", "CCCCCC") if c != code][0]
+    assert [_join(office, wrong) for _ in range(20)] == [400] * 20
+    assert _join(office, code) == 429, "wrong codes still count"
+
+
 def test_a_guesser_is_stopped_per_address(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     coach = app.test_client()

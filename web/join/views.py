@@ -36,8 +36,15 @@ def _failure_limit() -> str:
 
 
 def _code_failed(response) -> bool:
-    # A refused follow-up code or link counts against its own limit (web/common/limits.py), not here.
-    return response.status_code >= 400 and not g.get("link_refused")
+    # Only a code that opens no workshop counts (_code_missed): a form error on a workshop's own
+    # join page (a name too long, no language, an expired form) is no guess, and counting it let
+    # twenty typos from one office lock the office out of the workshop (the attack run). A refused
+    # follow-up code or link counts against its own limit (web/common/limits.py).
+    return bool(g.get("code_missed"))
+
+
+def _code_missed() -> None:
+    g.code_missed = True
 
 
 # Only failed attempts count, per client address, in one budget for both ways
@@ -59,6 +66,8 @@ def enter_code():
     form = JoinCodeForm(code=request.args.get("code", ""))
     if request.method == "POST" and form.validate():
         workshop = workshop_by_code(form.code.data)
+        if workshop is None or not workshop.is_open:
+            _code_missed()
         if workshop is None:
             form.code.errors.append(_("There's no workshop with this code. Check it with your coach."))
         elif not workshop.is_open:
@@ -74,6 +83,8 @@ def enter_code():
 @response_creation
 def workshop(code: str):
     workshop = workshop_by_code(code)
+    if workshop is None or not workshop.is_open:
+        _code_missed()
     if workshop is None:
         abort(404, description=_("There's no workshop with this code. Check it with your coach."))
     if not workshop.is_open:
@@ -111,14 +122,12 @@ def _earlier_take(workshop: Workshop, field) -> Response | None:
     if not (field.data or "").strip():
         return None
     if not link_attempts_left():
-        g.link_refused = True
         field.errors.append(_("Too many codes that didn't match have come from your network. Leave the field "
                               "empty to join now, or try again in an hour."))
         return None
     try:
         return earlier_take(workshop, field.data)
     except NotLinkable as refused:
-        g.link_refused = True
         note_link_failure()
         field.errors.append(_link_refusal(refused.typed))
         return None
